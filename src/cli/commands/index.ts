@@ -1,0 +1,6 @@
+import type { CommandSpec, GroupSpec } from '../command-spec.js';
+import { devCommands, devGroup } from './dev.js';
+
+/** Every command kcops has. Each file under commands/ declares its own; handlers are imported lazily. */
+export const groups: GroupSpec[] = [devGroup];
+export const commands: CommandSpec[] = [...devCommands];

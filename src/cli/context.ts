@@ -1,0 +1,44 @@
+import type { Reporter } from '../core/reporter.js';
+
+export const OUTPUT_FORMATS = ['human', 'json', 'yaml'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** Global flags every command receives (issue #2 §2). */
+export interface GlobalOptions {
+  output: OutputFormat;
+  config?: string;
+  env?: string;
+  debug: boolean;
+  color: boolean;
+  quiet: boolean;
+}
+
+export interface CliContext {
+  globals: GlobalOptions;
+  reporter: Reporter;
+  /** Where results go (stdout). Diagnostics use the reporter (stderr). */
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  isTTY: boolean;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * What a command hands back. `data` is the stable JSON shape (formatVersion is added by the renderer);
+ * `human` renders the same result for people.
+ */
+export interface CommandResult<T extends object = object> {
+  data: T;
+  human: (style: Style) => string;
+  exitCode?: number;
+}
+
+export interface Style {
+  bold(s: string): string;
+  dim(s: string): string;
+  red(s: string): string;
+  green(s: string): string;
+  yellow(s: string): string;
+  cyan(s: string): string;
+}

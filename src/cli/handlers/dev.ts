@@ -1,0 +1,127 @@
+import { usageError } from '../../errors.js';
+import { devUp } from '../../dev/up.js';
+import { devDown } from '../../dev/down.js';
+import { devStatus } from '../../dev/status.js';
+import { followLogs, readLogs, resolveComponents } from '../../dev/logs.js';
+import { resolveSettings, type SettingsInput } from '../../dev/settings.js';
+import type { CommandHandler } from '../command-spec.js';
+import { table } from '../render/output.js';
+
+function portPair(v: unknown, flag: string): number[] | undefined {
+  if (v === undefined) return undefined;
+  const parts = String(v).split(',').map((p) => Number(p.trim()));
+  if (parts.length !== 2 || parts.some((p) => !Number.isInteger(p) || p <= 0 || p > 65535)) {
+    throw usageError('USAGE', `${flag} takes two ports separated by a comma, e.g. 28083,28084 (got '${String(v)}').`);
+  }
+  return parts;
+}
+
+function settingsFrom(o: Record<string, unknown>, env: NodeJS.ProcessEnv) {
+  const input: SettingsInput = { env, ports: {} };
+  if (typeof o.home === 'string') input.home = o.home;
+  if (typeof o.postgresUrl === 'string') {
+    try {
+      new URL(o.postgresUrl);
+    } catch {
+      throw usageError('USAGE', `--postgres-url '${o.postgresUrl}' is not a URL.`, 'Use the form postgres://user[:password]@host:port/database.');
+    }
+    input.postgresUrl = o.postgresUrl;
+  }
+  const ports = input.ports!;
+  if (typeof o.kafkaPort === 'number') ports.kafka = o.kafkaPort;
+  if (typeof o.controllerPort === 'number') ports.controller = o.controllerPort;
+  if (typeof o.s3Port === 'number') ports.s3 = o.s3Port;
+  if (typeof o.s3HttpsPort === 'number') ports.s3Https = o.s3HttpsPort;
+  if (typeof o.postgresPort === 'number') ports.postgres = o.postgresPort;
+  const connect = portPair(o.connectPorts, '--connect-ports');
+  if (connect) ports.connect = connect;
+  const metrics = portPair(o.metricsPorts, '--metrics-ports');
+  if (metrics) ports.metrics = metrics;
+  return resolveSettings(input);
+}
+
+export const up: CommandHandler = async (ctx, _args, o) => {
+  const s = settingsFrom(o, ctx.env);
+  const r = await devUp(s, ctx.reporter);
+  const { started, alreadyRunning, readyInMs, secrets, ...endpoints } = r;
+  return {
+    data: endpoints,
+    human: (st) =>
+      [
+        st.green(st.bold(started.length ? `Dev stack ready in ${(readyInMs / 1000).toFixed(1)} s` : 'Dev stack already running')),
+        '',
+        table(
+          ['', 'endpoint'],
+          [
+            ['Kafka', `${r.kafka.bootstrap} (SASL_PLAINTEXT, PLAIN)`],
+            ['Connect', r.connect.urls.join('  ')],
+            ['Metrics', r.metrics.join('  ')],
+            ['S3', `${r.s3.endpoint}  bucket ${r.s3.bucket}`],
+            ['PostgreSQL', r.postgres.url],
+            ['Credentials', `${r.credentialsFile} (0600)`],
+            ['Secrets', Object.values(secrets).join('\n' + ' '.repeat(13))],
+            ['Logs', r.logs.dir],
+          ],
+        ),
+        '',
+        st.dim('Next: `kcops dev status`, `kcops dev logs worker-1 -f`, `kcops dev down`'),
+      ].join('\n'),
+  };
+};
+
+export const down: CommandHandler = async (ctx, _args, o) => {
+  const s = settingsFrom(o, ctx.env);
+  const r = await devDown(s, ctx.reporter, { purge: Boolean(o.purge) });
+  return {
+    data: r,
+    human: (st) =>
+      r.stopped.length === 0 && r.purged.length === 0
+        ? 'Nothing to stop: no dev stack was started from ' + s.home
+        : [
+            ...r.stopped.map((p) => `${p.how === 'not-running' ? st.dim('·') : st.green('✔')} ${p.component} (pid ${p.pid}) ${p.how}`),
+            ...r.purged.map((d) => `${st.yellow('✖')} removed ${d}`),
+          ].join('\n'),
+  };
+};
+
+export const status: CommandHandler = async (ctx, _args, o) => {
+  const s = settingsFrom(o, ctx.env);
+  const r = await devStatus(s);
+  const mib = (b: number | null) => (b === null ? '-' : `${Math.round(b / 1024 ** 2)} MiB`);
+  return {
+    data: r,
+    human: (st) =>
+      r.components.length === 0
+        ? `No dev stack in ${s.home}. Start one with \`kcops dev up\`.`
+        : table(
+            ['COMPONENT', 'PID', 'PORTS', 'HEALTH', 'RSS', 'DETAIL'],
+            r.components.map((c) => [
+              c.component,
+              c.pid === null ? '-' : String(c.pid),
+              c.ports.join(',') || '-',
+              c.health === 'healthy' ? st.green(c.health) : c.health === 'stopped' ? st.dim(c.health) : st.red(c.health),
+              mib(c.rssBytes),
+              c.detail,
+            ]),
+          ),
+    exitCode: r.components.length > 0 && r.components.every((c) => c.health === 'healthy') ? 0 : 1,
+  };
+};
+
+export const logs: CommandHandler = async (ctx, args, o) => {
+  const s = settingsFrom(o, ctx.env);
+  const components = resolveComponents(args[0] as string | undefined);
+  const connector = typeof o.connector === 'string' ? o.connector : undefined;
+  const lines = readLogs(s, components, Number(o.lines ?? 100), connector);
+  const prefix = components.length > 1;
+  const fmt = (l: { component: string; line: string }) => (prefix ? `${l.component.padEnd(8)} | ${l.line}` : l.line);
+  if (o.follow) {
+    for (const l of lines) ctx.stdout.write((ctx.globals.output === 'json' ? JSON.stringify(l) : fmt(l)) + '\n');
+    const ac = new AbortController();
+    process.once('SIGINT', () => ac.abort());
+    process.once('SIGTERM', () => ac.abort());
+    await followLogs(s, components, (l) => ctx.stdout.write((ctx.globals.output === 'json' ? JSON.stringify(l) : fmt(l)) + '\n'), ac.signal, connector);
+    return { data: {}, human: () => '' };
+  }
+  return { data: { lines }, human: () => lines.map(fmt).join('\n') };
+};

@@ -1,0 +1,73 @@
+import { stringify as toYaml } from 'yaml';
+import type { CommandResult, OutputFormat, Style } from '../context.js';
+import { InternalError, UserError } from '../../errors.js';
+
+/** Every machine-readable document carries formatVersion (ARCHITECTURE habit 9). */
+export const FORMAT_VERSION = 1;
+
+export function renderResult(result: CommandResult, format: OutputFormat, style: Style): string {
+  switch (format) {
+    case 'json':
+      return JSON.stringify({ formatVersion: FORMAT_VERSION, ...result.data }, null, 2) + '\n';
+    case 'yaml':
+      return toYaml({ formatVersion: FORMAT_VERSION, ...result.data });
+    case 'human': {
+      const text = result.human(style);
+      return text.length === 0 || text.endsWith('\n') ? text : text + '\n';
+    }
+  }
+}
+
+export interface ErrorView {
+  code: string;
+  message: string;
+  hint?: string;
+  details?: string[];
+  stack?: string;
+}
+
+export function errorView(e: unknown, debug: boolean): ErrorView {
+  if (e instanceof UserError) {
+    const view: ErrorView = { code: e.code, message: e.message };
+    if (e.hint) view.hint = e.hint;
+    if (e.details.length > 0) view.details = e.details;
+    if (debug && e.stack) view.stack = e.stack;
+    return view;
+  }
+  const err = e instanceof Error ? e : new InternalError(String(e));
+  const view: ErrorView = {
+    code: 'INTERNAL',
+    message: `kcops hit a bug: ${err.message}`,
+    hint: debug
+      ? 'Please report this with the stack trace below and `kcops --version`.'
+      : 'Run again with --debug for the stack trace, and report it with `kcops --version`.',
+  };
+  if (debug && err.stack) view.stack = err.stack;
+  return view;
+}
+
+export function renderError(view: ErrorView, format: OutputFormat, style: Style): string {
+  if (format === 'json') return JSON.stringify({ formatVersion: FORMAT_VERSION, error: view }, null, 2) + '\n';
+  if (format === 'yaml') return toYaml({ formatVersion: FORMAT_VERSION, error: view });
+  const lines = [`${style.red(style.bold('Error'))} ${style.dim(`[${view.code}]`)} ${view.message}`];
+  for (const d of view.details ?? []) lines.push(`  ${style.dim('│')} ${d}`);
+  if (view.hint) lines.push(`${style.cyan('Hint:')} ${view.hint}`);
+  if (view.stack) lines.push(style.dim(view.stack));
+  return lines.join('\n') + '\n';
+}
+
+/** A plain aligned table for human views. */
+export function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => visibleLength(r[i] ?? ''))));
+  const fmt = (cells: string[]): string =>
+    cells
+      .map((c, i) => c + ' '.repeat(Math.max(0, (widths[i] ?? 0) - visibleLength(c))))
+      .join('  ')
+      .trimEnd();
+  return [fmt(headers), ...rows.map(fmt)].join('\n');
+}
+
+function visibleLength(s: string): number {
+  // eslint-disable-next-line no-control-regex -- strip ANSI colour codes to measure width
+  return s.replace(/\u001b\[[0-9;]*m/g, '').length;
+}

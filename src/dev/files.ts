@@ -1,0 +1,91 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RuntimeArtifacts } from './artifacts.js';
+import {
+  brokerProperties,
+  connectJaas,
+  connectUsers,
+  jmxExporterConfig,
+  log4j2Properties,
+  serviceAccountSecret,
+  workerProperties,
+  escapeProperty,
+} from './configs.js';
+import { writeSecretFile, type Credentials } from './credentials.js';
+import { DEV_DATABASE } from './postgres.js';
+import { layout, type DevSettings } from './settings.js';
+
+/**
+ * Writes every config and secret file of a dev home. Files holding secrets are 0600; configs that embed SASL
+ * passwords (broker, worker) are 0600 too.
+ */
+export function writeStackFiles(s: DevSettings, c: Credentials, rt: RuntimeArtifacts, pg: { host: string; port: number }): void {
+  const l = layout(s);
+  for (const d of [l.configDir, l.secretsDir, l.kafkaData, l.s3Data, l.logsDir]) mkdirSync(d, { recursive: true, mode: 0o700 });
+  const cfg = (name: string) => join(l.configDir, name);
+
+  writeSecretFile(cfg('broker.properties'), brokerProperties(s, c, l.kafkaData));
+  writeFileSync(
+    cfg('broker-log4j2.properties'),
+    log4j2Properties(l.log('broker'), [
+      ['kafka.request.logger', 'WARN'],
+      ['org.apache.kafka.controller', 'INFO'],
+      // Denied requests are logged at INFO: the first place to look when a connector lacks an ACL.
+      ['kafka.authorizer.logger', 'INFO'],
+    ]),
+  );
+  writeFileSync(
+    cfg('tools-log4j2.properties'),
+    ['status = warn', 'appender.err.type = Console', 'appender.err.name = ERR', 'appender.err.target = SYSTEM_ERR',
+      'appender.err.layout.type = PatternLayout', 'appender.err.layout.pattern = %p %m%n',
+      'rootLogger.level = WARN', 'rootLogger.appenderRef.err.ref = ERR', ''].join('\n'),
+  );
+  const usersFile = cfg('connect-users.properties');
+  writeSecretFile(usersFile, connectUsers(c));
+  writeFileSync(cfg('connect-jaas.conf'), connectJaas(usersFile));
+  writeFileSync(cfg('jmx-connect.yaml'), jmxExporterConfig());
+  ([0, 1] as const).forEach((i) => {
+    const name = i === 0 ? 'worker-1' : 'worker-2';
+    writeSecretFile(cfg(`${name}.properties`), workerProperties(s, c, i, { pluginPath: rt.plugins, secretsDir: l.secretsDir }));
+    writeFileSync(
+      cfg(`${name}-log4j2.properties`),
+      log4j2Properties(l.log(name), [
+        ['org.reflections', 'ERROR'],
+        ['org.apache.kafka.clients.consumer.internals', 'WARN'],
+      ]),
+    );
+  });
+
+  // Secrets connectors reference through the worker's file config provider: ${file:<path>:<key>}.
+  for (const [name, id] of Object.entries(c.kafka.serviceAccounts)) {
+    writeSecretFile(join(l.secretsDir, `kafka-${name}.properties`), serviceAccountSecret(id));
+  }
+  if (c.postgres) {
+    writeSecretFile(
+      join(l.secretsDir, 'postgres.properties'),
+      [
+        ['hostname', pg.host],
+        ['port', String(pg.port)],
+        ['dbname', DEV_DATABASE],
+        ['username', c.postgres.cdc.username],
+        ['password', c.postgres.cdc.password],
+      ].map(([k, v]) => `${k}=${escapeProperty(v ?? '')}`).join('\n') + '\n',
+    );
+  }
+  if (c.s3) {
+    writeSecretFile(
+      join(l.secretsDir, 's3.properties'),
+      `access.key.id=${c.s3.accessKeyId}\nsecret.access.key=${c.s3.secretAccessKey}\nendpoint=http://127.0.0.1:${s.ports.s3}\nbucket=${s.bucket}\n`,
+    );
+  }
+}
+
+/** Secrets file paths a connector can reference; part of the `dev up` result. */
+export function secretFiles(s: DevSettings, c: Credentials): Record<string, string> {
+  const l = layout(s);
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(c.kafka.serviceAccounts)) out[`kafka-${name}`] = join(l.secretsDir, `kafka-${name}.properties`);
+  if (c.postgres) out.postgres = join(l.secretsDir, 'postgres.properties');
+  if (c.s3) out.s3 = join(l.secretsDir, 's3.properties');
+  return out;
+}

@@ -1,0 +1,100 @@
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+
+/**
+ * Default ports sit in the 28000/29000 ranges so they never meet the services this kind of machine runs
+ * (PostgreSQL 5432, MariaDB 3306, Redis 6379, RabbitMQ 5672, Mosquitto 1883, NATS 4222). All can be changed.
+ */
+export const DEFAULT_PORTS = {
+  kafka: 29092,
+  controller: 29093,
+  connect: [28083, 28084] as [number, number],
+  metrics: [29404, 29405] as [number, number],
+  s3: 29090,
+  s3Https: 29191,
+  postgres: 25432,
+};
+
+export type DevPorts = typeof DEFAULT_PORTS;
+
+export const COMPONENTS = ['broker', 'worker-1', 'worker-2', 's3', 'postgres'] as const;
+export type Component = (typeof COMPONENTS)[number];
+
+export interface DevSettings {
+  /** Everything the stack writes: configs, data, logs, credentials, state. */
+  home: string;
+  /** Maven-resolved artifacts, shared by every dev home (keyed by the runtime POM's hash). */
+  cacheDir: string;
+  ports: DevPorts;
+  /** An existing PostgreSQL to use instead of starting one (must have wal_level=logical). */
+  postgresUrl?: string;
+  bucket: string;
+  connectGroup: string;
+  javaHome?: string;
+}
+
+export interface SettingsInput {
+  home?: string;
+  cacheDir?: string;
+  ports?: Partial<Omit<DevPorts, 'connect' | 'metrics'>> & { connect?: number[]; metrics?: number[] };
+  postgresUrl?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function resolveSettings(input: SettingsInput = {}): DevSettings {
+  const env = input.env ?? process.env;
+  const home = resolve(input.home ?? env.KCOPS_DEV_HOME ?? join(homedir(), '.kcops', 'dev'));
+  const cacheDir = resolve(input.cacheDir ?? env.KCOPS_CACHE_DIR ?? join(homedir(), '.cache', 'kcops'));
+  const p = input.ports ?? {};
+  const ports: DevPorts = {
+    kafka: p.kafka ?? DEFAULT_PORTS.kafka,
+    controller: p.controller ?? DEFAULT_PORTS.controller,
+    connect: [p.connect?.[0] ?? DEFAULT_PORTS.connect[0], p.connect?.[1] ?? DEFAULT_PORTS.connect[1]],
+    metrics: [p.metrics?.[0] ?? DEFAULT_PORTS.metrics[0], p.metrics?.[1] ?? DEFAULT_PORTS.metrics[1]],
+    s3: p.s3 ?? DEFAULT_PORTS.s3,
+    s3Https: p.s3Https ?? DEFAULT_PORTS.s3Https,
+    postgres: p.postgres ?? DEFAULT_PORTS.postgres,
+  };
+  const settings: DevSettings = { home, cacheDir, ports, bucket: 'kcops-dev', connectGroup: 'kcops-dev-connect' };
+  const pgUrl = input.postgresUrl ?? env.KCOPS_DEV_POSTGRES_URL;
+  if (pgUrl) settings.postgresUrl = pgUrl;
+  if (env.JAVA_HOME) settings.javaHome = env.JAVA_HOME;
+  return settings;
+}
+
+/** Where each file of a dev home lives; one place so up, down, status and logs agree. */
+export function layout(s: DevSettings) {
+  const h = s.home;
+  return {
+    state: join(h, 'state.json'),
+    credentials: join(h, 'credentials.json'),
+    configDir: join(h, 'config'),
+    secretsDir: join(h, 'secrets'),
+    dataDir: join(h, 'data'),
+    kafkaData: join(h, 'data', 'kafka'),
+    s3Data: join(h, 'data', 's3'),
+    logsDir: join(h, 'logs'),
+    log: (c: Component) => join(h, 'logs', `${c}.log`),
+    /** stdout/stderr of the process itself: where a JVM that dies before logging says why. */
+    console: (c: Component) => join(h, 'logs', `${c}.out`),
+  };
+}
+
+/**
+ * PostgreSQL refuses to run as root, so as root it runs as the `postgres` OS user, which cannot enter a root-only
+ * home (/root is 0700). Its data then lives under the system temp dir, one per dev home.
+ */
+export function postgresDataDir(s: DevSettings, runningAsRoot: boolean): string {
+  if (!runningAsRoot) return join(s.home, 'data', 'postgres');
+  const tag = createHash('sha256').update(s.home).digest('hex').slice(0, 12);
+  return join(tmpdir(), `kcops-dev-postgres-${tag}`);
+}
+
+export function connectUrls(s: DevSettings): string[] {
+  return s.ports.connect.map((p) => `http://127.0.0.1:${p}`);
+}
+
+export function metricsUrls(s: DevSettings): string[] {
+  return s.ports.metrics.map((p) => `http://127.0.0.1:${p}/metrics`);
+}

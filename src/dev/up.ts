@@ -1,0 +1,219 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Reporter } from '../core/reporter.js';
+import { UserError } from '../errors.js';
+import { httpJson } from '../connect/http.js';
+import { createAcls, groupMemberCount, saslAdmin } from '../kafka/admin.js';
+import { ensureRuntime, type RuntimeArtifacts } from './artifacts.js';
+import { devAcls } from './acls.js';
+import { brokerCommand, marker, s3Command, storageFormatCommand, workerCommand } from './commands.js';
+import { loadOrCreateCredentials, type Credentials } from './credentials.js';
+import { secretFiles, writeStackFiles } from './files.js';
+import { checkDisk, checkJava, checkPorts, type PortUse } from './preflight.js';
+import { isOurs, startDetached, tailFile } from './process.js';
+import {
+  DEV_DATABASE, embeddedInitialised, initEmbedded, pgQuery, provision, requireLogical, startEmbedded, withCredentials, withoutPassword,
+} from './postgres.js';
+import { REQUIRED_PLUGINS } from './plugins.js';
+import { connectUrls, layout, metricsUrls, postgresDataDir, type Component, type DevSettings } from './settings.js';
+import { readState, writeState, type DevState } from './state.js';
+import { waitFor } from './wait.js';
+
+const run = promisify(execFile);
+
+export interface UpResult {
+  kafka: { bootstrap: string; saslMechanism: 'PLAIN' };
+  connect: { urls: string[] };
+  postgres: { url: string };
+  s3: { endpoint: string; bucket: string };
+  credentialsFile: string;
+  metrics: string[];
+  logs: { dir: string };
+  secrets: Record<string, string>;
+  started: Component[];
+  alreadyRunning: Component[];
+  readyInMs: number;
+}
+
+const READY_TIMEOUT_MS = 180_000;
+
+export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promise<UpResult> {
+  const t0 = Date.now();
+  const java = await checkJava(settingsIn.javaHome);
+  checkDisk(settingsIn.home);
+  const rt = await ensureRuntime(settingsIn.cacheDir, reporter);
+  const l = layout(settingsIn);
+  const previous = readState(l.state);
+  const alive = (c: Component): boolean => {
+    const p = previous?.processes[c];
+    return p !== undefined && isOurs(p.pid, p.marker);
+  };
+  // A running stack keeps its ports: `dev up` again is a no-op, whatever flags it gets.
+  const s: DevSettings = previous && Object.values(previous.processes).some((p) => p && isOurs(p.pid, p.marker))
+    ? { ...settingsIn, ports: { ...previous.ports, connect: [previous.ports.connect[0] ?? 0, previous.ports.connect[1] ?? 0], metrics: [previous.ports.metrics[0] ?? 0, previous.ports.metrics[1] ?? 0] } }
+    : settingsIn;
+
+  const { credentials: creds } = loadOrCreateCredentials(l.credentials);
+  const isRoot = process.getuid?.() === 0;
+  const pgMode = s.postgresUrl ? 'external' : 'embedded';
+  const pgAdminUrl = s.postgresUrl ?? withCredentials(`postgres://127.0.0.1:${s.ports.postgres}/postgres`, pgAdmin(creds));
+  const pgEndpoint = new URL(pgAdminUrl);
+  writeStackFiles(s, creds, rt, { host: pgEndpoint.hostname, port: Number(pgEndpoint.port || 5432) });
+
+  const state: DevState = previous ?? {
+    formatVersion: 1,
+    home: s.home,
+    runtime: rt.root,
+    kafkaClusterId: randomBytes(16).toString('base64url'),
+    ports: s.ports,
+    postgres: { mode: pgMode, url: '' },
+    processes: {},
+  };
+  state.runtime = rt.root;
+  state.ports = s.ports;
+  state.postgres = {
+    mode: pgMode,
+    url: withoutPassword(withCredentials(pgAdminUrl, creds.postgres?.cdc ?? pgAdmin(creds), DEV_DATABASE)),
+    ...(pgMode === 'embedded' ? { dataDir: postgresDataDir(s, isRoot) } : {}),
+  };
+  const started: Component[] = [];
+  const alreadyRunning: Component[] = [];
+  const save = () => writeState(l.state, state);
+  const record = (c: Component, pid: number, ports: number[]) => {
+    state.processes[c] = { pid, marker: c === 'postgres' ? (state.postgres.dataDir ?? '') : marker(s, c), ports, startedAt: new Date().toISOString() };
+    started.push(c);
+    save();
+  };
+  const died = (c: Component): string | undefined => {
+    const p = state.processes[c];
+    return p && !isOurs(p.pid, p.marker) ? `The ${c} process (pid ${p.pid}) exited while starting.` : undefined;
+  };
+  const logTail = (c: Component) => () => [...tailFile(l.console(c), 8), ...tailFile(l.log(c), 12)];
+  const env = { ...process.env, KCOPS_DEV_HOME: s.home };
+
+  // 1. Broker, S3 and PostgreSQL start side by side.
+  const startStep = reporter.step('Starting Kafka broker, S3 server and PostgreSQL');
+  if (alive('broker')) alreadyRunning.push('broker');
+  else {
+    await checkPorts([port(s.ports.kafka, 'Kafka broker', '--kafka-port'), port(s.ports.controller, 'KRaft controller', '--controller-port')]);
+    if (!existsSync(join(l.kafkaData, 'meta.properties'))) {
+      const f = storageFormatCommand(rt, l.configDir, state.kafkaClusterId);
+      await run(java.binary, f.args, { env }).catch((e: { stderr?: string }) => {
+        throw new UserError('DEV_KAFKA_FORMAT_FAILED', 'Formatting the KRaft storage failed.', { details: (e.stderr ?? '').split('\n').slice(-8) });
+      });
+    }
+    record('broker', startDetached({ command: java.binary, args: brokerCommand(s, rt, l.configDir, l.logsDir).args, consoleFile: l.console('broker'), env }), [s.ports.kafka, s.ports.controller]);
+  }
+  if (alive('s3')) alreadyRunning.push('s3');
+  else {
+    await checkPorts([port(s.ports.s3, 'S3 server', '--s3-port'), port(s.ports.s3Https, 'S3 server (https)', '--s3-https-port')]);
+    record('s3', startDetached({ command: java.binary, args: s3Command(s, rt, l.s3Data).args, consoleFile: l.log('s3'), env }), [s.ports.s3, s.ports.s3Https]);
+  }
+  if (pgMode === 'embedded') {
+    if (alive('postgres')) alreadyRunning.push('postgres');
+    else {
+      await checkPorts([port(s.ports.postgres, 'PostgreSQL', '--postgres-port')]);
+      const dataDir = state.postgres.dataDir ?? '';
+      if (!embeddedInitialised(dataDir)) await initEmbedded(dataDir, pgAdmin(creds), l.log('postgres'));
+      record('postgres', await startEmbedded(dataDir, s.ports.postgres, l.log('postgres')), [s.ports.postgres]);
+    }
+  }
+  startStep.done('Broker, S3 server and PostgreSQL started');
+
+  // 2. Broker ready → ACLs → workers.
+  const kafkaStep = reporter.step('Waiting for the Kafka broker');
+  const bootstrap = `127.0.0.1:${s.ports.kafka}`;
+  const admin = saslAdmin(bootstrap, creds.kafka.admin, 'kcops-dev');
+  try {
+    await waitFor(async () => ((await admin.listTopics({ includeInternals: true })) ? true : undefined), {
+      what: `the Kafka broker on ${bootstrap}`,
+      timeoutMs: READY_TIMEOUT_MS,
+      intervalMs: 1000,
+      abort: () => died('broker'),
+      details: logTail('broker'),
+      hint: `See ${l.log('broker')} (\`kcops dev logs broker\`).`,
+    });
+    await createAcls(admin, devAcls(s, creds));
+    kafkaStep.done('Kafka broker ready (SASL/PLAIN, ACLs enforced)');
+
+    const workersStep = reporter.step('Starting 2 Connect workers');
+    for (const i of [0, 1] as const) {
+      const c: Component = i === 0 ? 'worker-1' : 'worker-2';
+      if (alive(c)) {
+        alreadyRunning.push(c);
+        continue;
+      }
+      await checkPorts([port(s.ports.connect[i], `Connect ${c} REST`, `--connect-ports`), port(s.ports.metrics[i], `${c} metrics`, '--metrics-ports')]);
+      record(c, startDetached({ command: java.binary, args: workerCommand(s, rt, i, l.configDir, l.logsDir).args, consoleFile: l.console(c), env }), [s.ports.connect[i], s.ports.metrics[i]]);
+    }
+    await Promise.all(
+      ([0, 1] as const).map((i) => {
+        const c: Component = i === 0 ? 'worker-1' : 'worker-2';
+        const url = connectUrls(s)[i] ?? '';
+        return waitFor(
+          async () => {
+            const r = await httpJson<{ class: string }[]>(`${url}/connector-plugins`, { auth: creds.connect, timeoutMs: 5000 });
+            if (r.status !== 200 || !Array.isArray(r.body)) return undefined;
+            const have = new Set(r.body.map((p) => p.class));
+            return REQUIRED_PLUGINS.every((p) => have.has(p.class)) ? true : undefined;
+          },
+          { what: `${c} at ${url} to serve its REST API with every plugin loaded`, timeoutMs: READY_TIMEOUT_MS, intervalMs: 1000, abort: () => died(c), details: logTail(c), hint: `See ${l.log(c)} (\`kcops dev logs ${c}\`).` },
+        );
+      }),
+    );
+    workersStep.update('joining the group');
+    await waitFor(async () => ((await groupMemberCount(bootstrap, creds.kafka.admin, s.connectGroup)) === 2 ? true : undefined), {
+      what: `both workers to join the Connect group '${s.connectGroup}'`,
+      timeoutMs: 60_000,
+      intervalMs: 1000,
+      hint: `See ${l.log('worker-1')} and ${l.log('worker-2')}.`,
+    });
+    workersStep.done('2 Connect workers in one group, plugins loaded');
+  } finally {
+    await admin.close().catch(() => undefined);
+  }
+
+  // 3. S3 and PostgreSQL ready.
+  const otherStep = reporter.step('Waiting for the S3 server and PostgreSQL');
+  await waitFor(async () => ((await fetch(`http://127.0.0.1:${s.ports.s3}/favicon.ico`, { signal: AbortSignal.timeout(3000) })).ok ? true : undefined), {
+    what: `the S3 server on port ${s.ports.s3}`, timeoutMs: READY_TIMEOUT_MS, abort: () => died('s3'), details: logTail('s3'), hint: `See ${l.log('s3')}.`,
+  });
+  await waitFor(async () => ((await pgQuery(pgAdminUrl, 'SELECT 1')).length ? true : undefined), {
+    what: `PostgreSQL at ${withoutPassword(pgAdminUrl)}`,
+    timeoutMs: pgMode === 'embedded' ? 60_000 : 10_000,
+    abort: () => (pgMode === 'embedded' ? died('postgres') : undefined),
+    details: logTail('postgres'),
+    hint: pgMode === 'embedded' ? `See ${l.log('postgres')}.` : 'Check that the server given with --postgres-url is running and accepts the connection.',
+  });
+  await requireLogical(pgAdminUrl, withoutPassword(pgAdminUrl));
+  await provision(pgAdminUrl, creds);
+  otherStep.done('S3 server and PostgreSQL ready');
+  save();
+
+  return {
+    kafka: { bootstrap, saslMechanism: 'PLAIN' },
+    connect: { urls: connectUrls(s) },
+    postgres: { url: state.postgres.url },
+    s3: { endpoint: `http://127.0.0.1:${s.ports.s3}`, bucket: s.bucket },
+    credentialsFile: l.credentials,
+    metrics: metricsUrls(s),
+    logs: { dir: l.logsDir },
+    secrets: secretFiles(s, creds),
+    started,
+    alreadyRunning,
+    readyInMs: Date.now() - t0,
+  };
+}
+
+function pgAdmin(c: Credentials) {
+  return c.postgres?.admin ?? { username: 'postgres', password: '' };
+}
+
+function port(p: number | undefined, what: string, flag: string): PortUse {
+  return { port: p ?? 0, what, flag };
+}
+
+export type { RuntimeArtifacts };
