@@ -27,6 +27,8 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, o: WaitOpt
       const v = await probe();
       if (v !== undefined) return v;
     } catch (e) {
+      // A probe can say that waiting longer is pointless (e.g. a task FAILED).
+      if ((e as { fatal?: boolean }).fatal) throw e;
       lastError = e;
     }
     if (Date.now() >= deadline) {
