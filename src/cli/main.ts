@@ -40,7 +40,15 @@ export async function run(opts: RunOptions): Promise<number> {
       debug: ctxGlobals.debug,
       style,
     });
-    const ctx: CliContext = { globals: ctxGlobals, reporter, stdout, stderr, isTTY, cwd: opts.cwd ?? process.cwd(), env };
+    const ctx: CliContext = {
+      globals: ctxGlobals,
+      reporter,
+      stdout,
+      stderr,
+      isTTY,
+      cwd: opts.cwd ?? process.cwd(),
+      env,
+    };
     return (async () => {
       try {
         const handler = await spec.handler();
@@ -61,7 +69,11 @@ export async function run(opts: RunOptions): Promise<number> {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') {
         return ExitCode.Ok;
       }
-      const err = usageError('USAGE', e.message.replace(/^error: /, ''), 'Run `kcops --help`, or `kcops <command> --help`, for usage and examples.');
+      const err = usageError(
+        'USAGE',
+        e.message.replace(/^error: /, ''),
+        'Run `kcops --help`, or `kcops <command> --help`, for usage and examples.',
+      );
       stderr.write(renderError(errorView(err, early.debug), early.output, style));
       return ExitCode.Usage;
     }
@@ -72,10 +84,17 @@ export async function run(opts: RunOptions): Promise<number> {
 
 function buildProgram(
   stdout: NodeJS.WritableStream,
-  invoke: (spec: CommandSpec, g: GlobalOptions, args: (string | string[] | undefined)[], o: Record<string, unknown>) => Promise<void>,
+  invoke: (
+    spec: CommandSpec,
+    g: GlobalOptions,
+    args: (string | string[] | undefined)[],
+    o: Record<string, unknown>,
+  ) => Promise<void>,
 ): Command {
   const program = new Command('kcops')
-    .description('Kafka Connect operations: validate, plan and apply connector configs from Git; operate them day to day.')
+    .description(
+      'Kafka Connect operations: validate, plan and apply connector configs from Git; operate them day to day.',
+    )
     .version(version(), '-V, --version', 'print the kcops version')
     .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('human'))
     .option('--config <path>', 'path to kcops.yaml (default: search upwards from the current directory)')
@@ -107,11 +126,18 @@ Exit codes: 0 ok, 1 error, 2 usage or invalid input, 3 changes/drift present (--
     return parent;
   };
   for (const g of groups) {
-    const cmd = parentOf(g.path).command(g.path[g.path.length - 1] ?? '').description(g.summary).exitOverride();
+    const cmd = parentOf(g.path)
+      .command(g.path[g.path.length - 1] ?? '')
+      .description(g.summary)
+      .exitOverride();
     nodes.set(g.path.join(' '), cmd);
   }
   for (const spec of commands) {
-    const cmd = parentOf(spec.path).command(spec.path[spec.path.length - 1] ?? '').description(spec.description ?? spec.summary).summary(spec.summary).exitOverride();
+    const cmd = parentOf(spec.path)
+      .command(spec.path[spec.path.length - 1] ?? '')
+      .description(spec.description ?? spec.summary)
+      .summary(spec.summary)
+      .exitOverride();
     for (const a of spec.args ?? []) {
       const name = a.variadic ? `${a.name}...` : a.name;
       const arg = cmd.createArgument(a.required ? `<${name}>` : `[${name}]`, a.description);
@@ -125,7 +151,10 @@ Exit codes: 0 ok, 1 error, 2 usage or invalid input, 3 changes/drift present (--
       if (o.integer) opt.argParser(parseInteger);
       cmd.addOption(opt);
     }
-    cmd.addHelpText('after', '\nExamples:\n' + spec.examples.map((e) => `  $ ${e.command}\n      ${e.description}`).join('\n'));
+    cmd.addHelpText(
+      'after',
+      '\nExamples:\n' + spec.examples.map((e) => `  $ ${e.command}\n      ${e.description}`).join('\n'),
+    );
     cmd.action(async (...received: unknown[]) => {
       const self = received[received.length - 1] as Command;
       const args = received.slice(0, (spec.args ?? []).length) as (string | string[] | undefined)[];
@@ -152,11 +181,22 @@ function parseInteger(value: string): number {
 }
 
 /** A forgiving pre-scan of argv for the flags that shape error output. */
-function earlyGlobals(argv: string[], env: NodeJS.ProcessEnv, isTTY: boolean): { output: OutputFormat; debug: boolean; color: boolean } {
+function earlyGlobals(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  isTTY: boolean,
+): { output: OutputFormat; debug: boolean; color: boolean } {
   let output: OutputFormat = 'human';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? '';
-    const v = a === '-o' || a === '--output' ? argv[i + 1] : a.startsWith('--output=') ? a.slice(9) : a.startsWith('-o') && a.length > 2 ? a.slice(2) : undefined;
+    const v =
+      a === '-o' || a === '--output'
+        ? argv[i + 1]
+        : a.startsWith('--output=')
+          ? a.slice(9)
+          : a.startsWith('-o') && a.length > 2
+            ? a.slice(2)
+            : undefined;
     if (v && (OUTPUT_FORMATS as readonly string[]).includes(v)) output = v as OutputFormat;
   }
   return {

@@ -17,7 +17,13 @@ export function devAcls(s: DevSettings, c: Credentials): AclGrant[] {
   const grants: AclGrant[] = [
     { principal: worker, resource: 'TOPIC', name: INTERNAL_TOPIC_PREFIX, pattern: 'PREFIXED', operations: ['ALL'] },
     { principal: worker, resource: 'GROUP', name: s.connectGroup, pattern: 'LITERAL', operations: ['ALL'] },
-    { principal: worker, resource: 'CLUSTER', name: 'kafka-cluster', pattern: 'LITERAL', operations: ['DESCRIBE', 'DESCRIBE_CONFIGS'] },
+    {
+      principal: worker,
+      resource: 'CLUSTER',
+      name: 'kafka-cluster',
+      pattern: 'LITERAL',
+      operations: ['DESCRIBE', 'DESCRIBE_CONFIGS'],
+    },
   ];
   for (const [account, id] of Object.entries(c.kafka.serviceAccounts)) {
     const principal = `User:${id.username}`;
@@ -26,7 +32,13 @@ export function devAcls(s: DevSettings, c: Credentials): AclGrant[] {
       { principal, resource: 'TOPIC', name: `${prefix}.`, pattern: 'PREFIXED', operations: ['ALL'] },
       { principal, resource: 'GROUP', name: `connect-${prefix}`, pattern: 'PREFIXED', operations: ['ALL'] },
       { principal, resource: 'TRANSACTIONAL_ID', name: prefix, pattern: 'PREFIXED', operations: ['ALL'] },
-      { principal, resource: 'CLUSTER', name: 'kafka-cluster', pattern: 'LITERAL', operations: ['DESCRIBE', 'IDEMPOTENT_WRITE'] },
+      {
+        principal,
+        resource: 'CLUSTER',
+        name: 'kafka-cluster',
+        pattern: 'LITERAL',
+        operations: ['DESCRIBE', 'IDEMPOTENT_WRITE'],
+      },
     );
   }
   return grants;

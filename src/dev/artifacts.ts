@@ -46,7 +46,11 @@ export function runtimeKey(poms: { name: string; pom: string }[]): string {
  * Resolves the pinned artifacts through Maven into `<cacheDir>/runtime/<key>`. A completed key is reused as is,
  * so a second `dev up` downloads nothing (and does not even start Maven).
  */
-export async function ensureRuntime(cacheDir: string, reporter: Reporter, src = runtimeSourceDir()): Promise<RuntimeArtifacts> {
+export async function ensureRuntime(
+  cacheDir: string,
+  reporter: Reporter,
+  src = runtimeSourceDir(),
+): Promise<RuntimeArtifacts> {
   const poms = runtimePoms(src);
   const root = join(cacheDir, 'runtime', runtimeKey(poms));
   const marker = join(root, '.complete');
@@ -93,7 +97,10 @@ function maven(pom: string, out: string, logFile: string): Promise<void> {
       (err, stdout, stderr) => {
         writeFileSync(logFile, stdout + stderr, { flag: 'a' });
         if (!err) return resolve();
-        const errors = (stdout + stderr).split('\n').filter((l) => l.includes('[ERROR]')).slice(0, 6);
+        const errors = (stdout + stderr)
+          .split('\n')
+          .filter((l) => l.includes('[ERROR]'))
+          .slice(0, 6);
         reject(
           new UserError('DEV_ARTIFACTS_UNRESOLVED', `Maven could not resolve the dev stack's artifacts (${pom}).`, {
             hint: `Check network access to Maven Central (or your mirror in ~/.m2/settings.xml); the full log is ${logFile}.`,

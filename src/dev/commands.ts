@@ -16,12 +16,16 @@ const COMMON_JVM = ['-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-Djava.awt.headl
 export function brokerCommand(s: DevSettings, rt: RuntimeArtifacts, configDir: string, logsDir: string): JavaCommand {
   return {
     args: [
-      '-Xms128m', '-Xmx512m', ...COMMON_JVM,
+      '-Xms128m',
+      '-Xmx512m',
+      ...COMMON_JVM,
       marker(s, 'broker'),
       `-Dkafka.logs.dir=${logsDir}`,
       `-Dlog4j2.configurationFile=${join(configDir, 'broker-log4j2.properties')}`,
-      '-cp', `${rt.libs}/*`,
-      'kafka.Kafka', join(configDir, 'broker.properties'),
+      '-cp',
+      `${rt.libs}/*`,
+      'kafka.Kafka',
+      join(configDir, 'broker.properties'),
     ],
   };
 }
@@ -31,25 +35,42 @@ export function storageFormatCommand(rt: RuntimeArtifacts, configDir: string, cl
     args: [
       '-Xmx256m',
       `-Dlog4j2.configurationFile=${join(configDir, 'tools-log4j2.properties')}`,
-      '-cp', `${rt.libs}/*`,
-      'kafka.tools.StorageTool', 'format', '--standalone', '--ignore-formatted',
-      '-t', clusterId, '-c', join(configDir, 'broker.properties'),
+      '-cp',
+      `${rt.libs}/*`,
+      'kafka.tools.StorageTool',
+      'format',
+      '--standalone',
+      '--ignore-formatted',
+      '-t',
+      clusterId,
+      '-c',
+      join(configDir, 'broker.properties'),
     ],
   };
 }
 
-export function workerCommand(s: DevSettings, rt: RuntimeArtifacts, index: 0 | 1, configDir: string, logsDir: string): JavaCommand {
+export function workerCommand(
+  s: DevSettings,
+  rt: RuntimeArtifacts,
+  index: 0 | 1,
+  configDir: string,
+  logsDir: string,
+): JavaCommand {
   const c: Component = index === 0 ? 'worker-1' : 'worker-2';
   return {
     args: [
-      '-Xms128m', '-Xmx768m', ...COMMON_JVM,
+      '-Xms128m',
+      '-Xmx768m',
+      ...COMMON_JVM,
       marker(s, c),
       `-javaagent:${rt.jmxAgent}=127.0.0.1:${s.ports.metrics[index]}:${join(configDir, 'jmx-connect.yaml')}`,
       `-Djava.security.auth.login.config=${join(configDir, 'connect-jaas.conf')}`,
       `-Dkafka.logs.dir=${logsDir}`,
       `-Dlog4j2.configurationFile=${join(configDir, `${c}-log4j2.properties`)}`,
-      '-cp', `${rt.libs}/*`,
-      'org.apache.kafka.connect.cli.ConnectDistributed', join(configDir, `${c}.properties`),
+      '-cp',
+      `${rt.libs}/*`,
+      'org.apache.kafka.connect.cli.ConnectDistributed',
+      join(configDir, `${c}.properties`),
     ],
   };
 }
@@ -57,9 +78,12 @@ export function workerCommand(s: DevSettings, rt: RuntimeArtifacts, index: 0 | 1
 export function s3Command(s: DevSettings, rt: RuntimeArtifacts, dataDir: string): JavaCommand {
   return {
     args: [
-      '-Xms64m', '-Xmx256m', '-XX:+UseSerialGC',
+      '-Xms64m',
+      '-Xmx256m',
+      '-XX:+UseSerialGC',
       marker(s, 's3'),
-      '-jar', rt.s3mockJar,
+      '-jar',
+      rt.s3mockJar,
       `--com.adobe.testing.s3mock.httpPort=${s.ports.s3}`,
       `--server.port=${s.ports.s3Https}`,
       '--server.address=127.0.0.1',

@@ -13,7 +13,11 @@ export interface DownResult {
 const STOP_ORDER: Component[] = ['worker-2', 'worker-1', 'broker', 's3', 'postgres'];
 
 /** Stops exactly the processes this dev home started (pid + marker), gracefully, then forcefully. */
-export async function devDown(s: DevSettings, reporter: Reporter, opts: { purge: boolean; graceMs?: number }): Promise<DownResult> {
+export async function devDown(
+  s: DevSettings,
+  reporter: Reporter,
+  opts: { purge: boolean; graceMs?: number },
+): Promise<DownResult> {
   const l = layout(s);
   const state = readState(l.state);
   const stopped: DownResult['stopped'] = [];

@@ -19,9 +19,15 @@ import { layout, type DevSettings } from './settings.js';
  * Writes every config and secret file of a dev home. Files holding secrets are 0600; configs that embed SASL
  * passwords (broker, worker) are 0600 too.
  */
-export function writeStackFiles(s: DevSettings, c: Credentials, rt: RuntimeArtifacts, pg: { host: string; port: number }): void {
+export function writeStackFiles(
+  s: DevSettings,
+  c: Credentials,
+  rt: RuntimeArtifacts,
+  pg: { host: string; port: number },
+): void {
   const l = layout(s);
-  for (const d of [l.configDir, l.secretsDir, l.kafkaData, l.s3Data, l.logsDir]) mkdirSync(d, { recursive: true, mode: 0o700 });
+  for (const d of [l.configDir, l.secretsDir, l.kafkaData, l.s3Data, l.logsDir])
+    mkdirSync(d, { recursive: true, mode: 0o700 });
   const cfg = (name: string) => join(l.configDir, name);
 
   writeSecretFile(cfg('broker.properties'), brokerProperties(s, c, l.kafkaData));
@@ -36,9 +42,17 @@ export function writeStackFiles(s: DevSettings, c: Credentials, rt: RuntimeArtif
   );
   writeFileSync(
     cfg('tools-log4j2.properties'),
-    ['status = warn', 'appender.err.type = Console', 'appender.err.name = ERR', 'appender.err.target = SYSTEM_ERR',
-      'appender.err.layout.type = PatternLayout', 'appender.err.layout.pattern = %p %m%n',
-      'rootLogger.level = WARN', 'rootLogger.appenderRef.err.ref = ERR', ''].join('\n'),
+    [
+      'status = warn',
+      'appender.err.type = Console',
+      'appender.err.name = ERR',
+      'appender.err.target = SYSTEM_ERR',
+      'appender.err.layout.type = PatternLayout',
+      'appender.err.layout.pattern = %p %m%n',
+      'rootLogger.level = WARN',
+      'rootLogger.appenderRef.err.ref = ERR',
+      '',
+    ].join('\n'),
   );
   const usersFile = cfg('connect-users.properties');
   writeSecretFile(usersFile, connectUsers(c));
@@ -46,7 +60,10 @@ export function writeStackFiles(s: DevSettings, c: Credentials, rt: RuntimeArtif
   writeFileSync(cfg('jmx-connect.yaml'), jmxExporterConfig());
   ([0, 1] as const).forEach((i) => {
     const name = i === 0 ? 'worker-1' : 'worker-2';
-    writeSecretFile(cfg(`${name}.properties`), workerProperties(s, c, i, { pluginPath: rt.plugins, secretsDir: l.secretsDir }));
+    writeSecretFile(
+      cfg(`${name}.properties`),
+      workerProperties(s, c, i, { pluginPath: rt.plugins, secretsDir: l.secretsDir }),
+    );
     writeFileSync(
       cfg(`${name}-log4j2.properties`),
       log4j2Properties(l.log(name), [
@@ -69,7 +86,9 @@ export function writeStackFiles(s: DevSettings, c: Credentials, rt: RuntimeArtif
         ['dbname', DEV_DATABASE],
         ['username', c.postgres.cdc.username],
         ['password', c.postgres.cdc.password],
-      ].map(([k, v]) => `${k}=${escapeProperty(v ?? '')}`).join('\n') + '\n',
+      ]
+        .map(([k, v]) => `${k}=${escapeProperty(v ?? '')}`)
+        .join('\n') + '\n',
     );
   }
   if (c.s3) {
@@ -84,7 +103,8 @@ export function writeStackFiles(s: DevSettings, c: Credentials, rt: RuntimeArtif
 export function secretFiles(s: DevSettings, c: Credentials): Record<string, string> {
   const l = layout(s);
   const out: Record<string, string> = {};
-  for (const name of Object.keys(c.kafka.serviceAccounts)) out[`kafka-${name}`] = join(l.secretsDir, `kafka-${name}.properties`);
+  for (const name of Object.keys(c.kafka.serviceAccounts))
+    out[`kafka-${name}`] = join(l.secretsDir, `kafka-${name}.properties`);
   if (c.postgres) out.postgres = join(l.secretsDir, 'postgres.properties');
   if (c.s3) out.s3 = join(l.secretsDir, 's3.properties');
   return out;

@@ -21,7 +21,10 @@ export function logFileOf(s: DevSettings, c: Component): string {
 export function resolveComponents(arg: string | undefined): Component[] {
   if (!arg) return [...COMPONENTS];
   if (!(COMPONENTS as readonly string[]).includes(arg)) {
-    throw new UserError('DEV_UNKNOWN_COMPONENT', `There is no dev component '${arg}'.`, { hint: `Choose one of: ${COMPONENTS.join(', ')}.`, exitCode: 2 });
+    throw new UserError('DEV_UNKNOWN_COMPONENT', `There is no dev component '${arg}'.`, {
+      hint: `Choose one of: ${COMPONENTS.join(', ')}.`,
+      exitCode: 2,
+    });
   }
   return [arg as Component];
 }
@@ -31,16 +34,29 @@ export function readLogs(s: DevSettings, components: Component[], lines: number,
   for (const c of components) {
     const file = logFileOf(s, c);
     // Filter before taking the tail, so --connector shows that connector's last lines rather than nothing.
-    const all = connector ? tailFile(file, 5000).filter((l) => connectorOfLine(l) === connector) : tailFile(file, lines);
+    const all = connector
+      ? tailFile(file, 5000).filter((l) => connectorOfLine(l) === connector)
+      : tailFile(file, lines);
     for (const line of all.slice(-lines)) out.push({ component: c, line });
   }
   return out;
 }
 
 /** Follows files like `tail -f` until the signal aborts; handles truncation/rotation by restarting at 0. */
-export function followLogs(s: DevSettings, components: Component[], onLine: (l: LogLine) => void, signal: AbortSignal, connector?: string): Promise<void> {
+export function followLogs(
+  s: DevSettings,
+  components: Component[],
+  onLine: (l: LogLine) => void,
+  signal: AbortSignal,
+  connector?: string,
+): Promise<void> {
   return new Promise((resolve) => {
-    const files = components.map((c) => ({ c, file: logFileOf(s, c), pos: existsSync(logFileOf(s, c)) ? statSync(logFileOf(s, c)).size : 0, rest: '' }));
+    const files = components.map((c) => ({
+      c,
+      file: logFileOf(s, c),
+      pos: existsSync(logFileOf(s, c)) ? statSync(logFileOf(s, c)).size : 0,
+      rest: '',
+    }));
     const poll = (f: (typeof files)[number]) => {
       if (!existsSync(f.file)) return;
       const size = statSync(f.file).size;

@@ -21,10 +21,14 @@ export async function embeddedBinaries(): Promise<PgBinaries> {
     const mod = (await import(pkg)) as PgBinaries;
     return { initdb: mod.initdb, postgres: mod.postgres };
   } catch (e) {
-    throw new UserError('DEV_POSTGRES_UNAVAILABLE', `No embedded PostgreSQL for ${process.platform}-${process.arch} (${pkg} is not installed).`, {
-      hint: 'Use an existing server instead: `kcops dev up --postgres-url postgres://user@host:5432/db` (it needs wal_level=logical).',
-      cause: e,
-    });
+    throw new UserError(
+      'DEV_POSTGRES_UNAVAILABLE',
+      `No embedded PostgreSQL for ${process.platform}-${process.arch} (${pkg} is not installed).`,
+      {
+        hint: 'Use an existing server instead: `kcops dev up --postgres-url postgres://user@host:5432/db` (it needs wal_level=logical).',
+        cause: e,
+      },
+    );
   }
 }
 
@@ -36,9 +40,13 @@ export function postgresOsUser(): { uid: number; gid: number } | undefined {
     const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
     return { uid, gid };
   } catch {
-    throw new UserError('DEV_POSTGRES_AS_ROOT', 'kcops runs as root, and PostgreSQL cannot; there is no `postgres` OS user to run it as.', {
-      hint: 'Create one (`useradd --system postgres`), run kcops as a normal user, or pass --postgres-url to use an existing server.',
-    });
+    throw new UserError(
+      'DEV_POSTGRES_AS_ROOT',
+      'kcops runs as root, and PostgreSQL cannot; there is no `postgres` OS user to run it as.',
+      {
+        hint: 'Create one (`useradd --system postgres`), run kcops as a normal user, or pass --postgres-url to use an existing server.',
+      },
+    );
   }
 }
 
@@ -58,10 +66,25 @@ export async function initEmbedded(dataDir: string, admin: Identity, logFile: st
     chownSync(pwfile, owner.uid, owner.gid);
   }
   try {
-    execFileSync(bins.initdb, ['-D', dataDir, '-U', admin.username, '--pwfile', pwfile, '--auth=scram-sha-256', '-E', 'UTF8', '--no-instructions'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      ...(owner ?? {}),
-    });
+    execFileSync(
+      bins.initdb,
+      [
+        '-D',
+        dataDir,
+        '-U',
+        admin.username,
+        '--pwfile',
+        pwfile,
+        '--auth=scram-sha-256',
+        '-E',
+        'UTF8',
+        '--no-instructions',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        ...(owner ?? {}),
+      },
+    );
   } catch (e) {
     const stderr = (e as { stderr?: Buffer }).stderr?.toString() ?? describeCause(e);
     throw new UserError('DEV_POSTGRES_INIT_FAILED', `initdb failed for ${dataDir}.`, {
@@ -79,22 +102,34 @@ export async function startEmbedded(dataDir: string, port: number, consoleFile: 
   return startDetached({
     command: bins.postgres,
     args: [
-      '-D', dataDir,
-      '-p', String(port),
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', `unix_socket_directories=${dataDir}`,
+      '-D',
+      dataDir,
+      '-p',
+      String(port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      `unix_socket_directories=${dataDir}`,
       // Debezium needs logical decoding (REQ-TEST-001: the dev stack mirrors production).
-      '-c', 'wal_level=logical',
-      '-c', 'max_wal_senders=10',
-      '-c', 'max_replication_slots=10',
-      '-c', 'shared_buffers=64MB',
+      '-c',
+      'wal_level=logical',
+      '-c',
+      'max_wal_senders=10',
+      '-c',
+      'max_replication_slots=10',
+      '-c',
+      'shared_buffers=64MB',
     ],
     consoleFile,
     ...(owner ?? {}),
   });
 }
 
-export async function pgQuery<T extends pg.QueryResultRow = pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+export async function pgQuery<T extends pg.QueryResultRow = pg.QueryResultRow>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
   await client.connect();
   try {
@@ -112,9 +147,13 @@ export async function walLevel(url: string): Promise<string | undefined> {
 export async function requireLogical(url: string, where: string): Promise<void> {
   const level = await walLevel(url);
   if (level !== 'logical') {
-    throw new UserError('DEV_POSTGRES_NOT_LOGICAL', `PostgreSQL at ${where} has wal_level=${level}; Debezium needs wal_level=logical.`, {
-      hint: "Run `ALTER SYSTEM SET wal_level = logical;` as a superuser and restart PostgreSQL, or leave out --postgres-url to let kcops start its own.",
-    });
+    throw new UserError(
+      'DEV_POSTGRES_NOT_LOGICAL',
+      `PostgreSQL at ${where} has wal_level=${level}; Debezium needs wal_level=logical.`,
+      {
+        hint: 'Run `ALTER SYSTEM SET wal_level = logical;` as a superuser and restart PostgreSQL, or leave out --postgres-url to let kcops start its own.',
+      },
+    );
   }
 }
 
@@ -129,7 +168,12 @@ export async function provision(adminUrl: string, c: Credentials): Promise<void>
   const exists = await pgQuery(adminUrl, 'SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
   // Identifiers cannot be bound as parameters; the role name is ours (kcops_cdc), the password is base64url.
   const pw = cdc.password.replace(/'/g, "''");
-  await pgQuery(adminUrl, exists.length ? `ALTER ROLE ${role} WITH LOGIN REPLICATION PASSWORD '${pw}'` : `CREATE ROLE ${role} WITH LOGIN REPLICATION PASSWORD '${pw}'`);
+  await pgQuery(
+    adminUrl,
+    exists.length
+      ? `ALTER ROLE ${role} WITH LOGIN REPLICATION PASSWORD '${pw}'`
+      : `CREATE ROLE ${role} WITH LOGIN REPLICATION PASSWORD '${pw}'`,
+  );
   const db = await pgQuery(adminUrl, 'SELECT 1 FROM pg_database WHERE datname = $1', [DEV_DATABASE]);
   if (db.length === 0) await pgQuery(adminUrl, `CREATE DATABASE ${DEV_DATABASE} OWNER ${role}`);
 }

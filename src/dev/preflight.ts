@@ -39,9 +39,13 @@ export async function checkJava(javaHome: string | undefined): Promise<{ major: 
     });
   }
   if (major < 17) {
-    throw new UserError('DEV_JAVA_TOO_OLD', `Java ${major} is too old: Kafka 4 needs Java 17 or newer (found at '${binary}').`, {
-      hint: 'Install Java 17+ and put it first on PATH, or set JAVA_HOME to it.',
-    });
+    throw new UserError(
+      'DEV_JAVA_TOO_OLD',
+      `Java ${major} is too old: Kafka 4 needs Java 17 or newer (found at '${binary}').`,
+      {
+        hint: 'Install Java 17+ and put it first on PATH, or set JAVA_HOME to it.',
+      },
+    );
   }
   return { major, binary };
 }
@@ -51,10 +55,14 @@ export async function checkMaven(): Promise<string> {
     const r = await run('mvn', ['--version']);
     return r.stdout.split('\n')[0] ?? 'Maven';
   } catch (e) {
-    throw new UserError('DEV_MAVEN_MISSING', 'Apache Maven (`mvn`) was not found; it fetches Kafka and the connectors from Maven Central.', {
-      hint: 'Install Maven (Debian: `apt-get install maven`) and run `kcops dev up` again. Later runs use the local cache.',
-      cause: e,
-    });
+    throw new UserError(
+      'DEV_MAVEN_MISSING',
+      'Apache Maven (`mvn`) was not found; it fetches Kafka and the connectors from Maven Central.',
+      {
+        hint: 'Install Maven (Debian: `apt-get install maven`) and run `kcops dev up` again. Later runs use the local cache.',
+        cause: e,
+      },
+    );
   }
 }
 
@@ -89,8 +97,12 @@ export function checkDisk(dir: string, neededBytes = 1024 ** 3): void {
   const st = statfsSync(dir);
   const free = st.bavail * st.bsize;
   if (free < neededBytes) {
-    throw new UserError('DEV_NO_DISK_SPACE', `Only ${(free / 1024 ** 2).toFixed(0)} MiB free under ${dir}; the dev stack needs at least ${(neededBytes / 1024 ** 2).toFixed(0)} MiB.`, {
-      hint: 'Free some disk space, or point the stack elsewhere with --home <dir> (KCOPS_DEV_HOME).',
-    });
+    throw new UserError(
+      'DEV_NO_DISK_SPACE',
+      `Only ${(free / 1024 ** 2).toFixed(0)} MiB free under ${dir}; the dev stack needs at least ${(neededBytes / 1024 ** 2).toFixed(0)} MiB.`,
+      {
+        hint: 'Free some disk space, or point the stack elsewhere with --home <dir> (KCOPS_DEV_HOME).',
+      },
+    );
   }
 }

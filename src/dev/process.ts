@@ -57,7 +57,11 @@ export function isOurs(pid: number, marker: string): boolean {
 }
 
 /** SIGTERM, wait up to `graceMs`, then SIGKILL. Returns how it ended. */
-export async function stopProcess(pid: number, marker: string, graceMs: number): Promise<'stopped' | 'killed' | 'not-running'> {
+export async function stopProcess(
+  pid: number,
+  marker: string,
+  graceMs: number,
+): Promise<'stopped' | 'killed' | 'not-running'> {
   if (!isOurs(pid, marker)) return 'not-running';
   signalGroup(pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;

@@ -30,17 +30,43 @@ export async function devStatus(s: DevSettings): Promise<StatusResult> {
   if (!state) return { running: false, home: s.home, components: [] };
   const creds = existsSync(l.credentials) ? loadOrCreateCredentials(l.credentials).credentials : undefined;
   const components = await Promise.all(
-    COMPONENTS.filter((c) => state.processes[c] || (c === 'postgres' && state.postgres.mode === 'external')).map(async (c): Promise<ComponentStatus> => {
-      const p = state.processes[c];
-      if (!p) {
-        // External PostgreSQL: not ours to run, still ours to check.
-        const ok = creds?.postgres ? await probe(() => pgQuery(withCredentials(state.postgres.url, creds.postgres!.cdc), 'SELECT 1')) : false;
-        return { component: c, pid: null, ports: [], health: ok ? 'healthy' : 'unhealthy', detail: `external ${state.postgres.url}`, rssBytes: null };
-      }
-      if (!isOurs(p.pid, p.marker)) return { component: c, pid: p.pid, ports: p.ports, health: 'stopped', detail: 'process is not running', rssBytes: null };
-      const [healthy, detail] = await check(c, p.ports, state.postgres.url, creds);
-      return { component: c, pid: p.pid, ports: p.ports, health: healthy ? 'healthy' : 'unhealthy', detail, rssBytes: rssBytes(p.pid) ?? null };
-    }),
+    COMPONENTS.filter((c) => state.processes[c] || (c === 'postgres' && state.postgres.mode === 'external')).map(
+      async (c): Promise<ComponentStatus> => {
+        const p = state.processes[c];
+        if (!p) {
+          // External PostgreSQL: not ours to run, still ours to check.
+          const ok = creds?.postgres
+            ? await probe(() => pgQuery(withCredentials(state.postgres.url, creds.postgres!.cdc), 'SELECT 1'))
+            : false;
+          return {
+            component: c,
+            pid: null,
+            ports: [],
+            health: ok ? 'healthy' : 'unhealthy',
+            detail: `external ${state.postgres.url}`,
+            rssBytes: null,
+          };
+        }
+        if (!isOurs(p.pid, p.marker))
+          return {
+            component: c,
+            pid: p.pid,
+            ports: p.ports,
+            health: 'stopped',
+            detail: 'process is not running',
+            rssBytes: null,
+          };
+        const [healthy, detail] = await check(c, p.ports, state.postgres.url, creds);
+        return {
+          component: c,
+          pid: p.pid,
+          ports: p.ports,
+          health: healthy ? 'healthy' : 'unhealthy',
+          detail,
+          rssBytes: rssBytes(p.pid) ?? null,
+        };
+      },
+    ),
   );
   return { running: components.some((c) => c.health !== 'stopped'), home: s.home, components };
 }
@@ -54,7 +80,12 @@ async function probe(fn: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
-async function check(c: Component, ports: number[], pgUrl: string, creds: ReturnType<typeof loadOrCreateCredentials>['credentials'] | undefined): Promise<[boolean, string]> {
+async function check(
+  c: Component,
+  ports: number[],
+  pgUrl: string,
+  creds: ReturnType<typeof loadOrCreateCredentials>['credentials'] | undefined,
+): Promise<[boolean, string]> {
   const port = ports[0];
   switch (c) {
     case 'broker': {
@@ -73,8 +104,13 @@ async function check(c: Component, ports: number[], pgUrl: string, creds: Return
     case 'worker-2': {
       if (!creds) return [false, 'no credentials file'];
       try {
-        const r = await httpJson<{ version?: string }>(`http://127.0.0.1:${port}/`, { auth: creds.connect, timeoutMs: 3000 });
-        return r.status === 200 ? [true, `Connect ${r.body.version ?? ''} REST ok`] : [false, `REST answered ${r.status}`];
+        const r = await httpJson<{ version?: string }>(`http://127.0.0.1:${port}/`, {
+          auth: creds.connect,
+          timeoutMs: 3000,
+        });
+        return r.status === 200
+          ? [true, `Connect ${r.body.version ?? ''} REST ok`]
+          : [false, `REST answered ${r.status}`];
       } catch (e) {
         return [false, e instanceof Error ? e.message : String(e)];
       }

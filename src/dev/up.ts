@@ -15,7 +15,15 @@ import { secretFiles, writeStackFiles } from './files.js';
 import { checkDisk, checkJava, checkPorts, type PortUse } from './preflight.js';
 import { isOurs, startDetached, tailFile } from './process.js';
 import {
-  DEV_DATABASE, embeddedInitialised, initEmbedded, pgQuery, provision, requireLogical, startEmbedded, withCredentials, withoutPassword,
+  DEV_DATABASE,
+  embeddedInitialised,
+  initEmbedded,
+  pgQuery,
+  provision,
+  requireLogical,
+  startEmbedded,
+  withCredentials,
+  withoutPassword,
 } from './postgres.js';
 import { REQUIRED_PLUGINS } from './plugins.js';
 import { connectUrls, layout, metricsUrls, postgresDataDir, type Component, type DevSettings } from './settings.js';
@@ -52,14 +60,23 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
     return p !== undefined && isOurs(p.pid, p.marker);
   };
   // A running stack keeps its ports: `dev up` again is a no-op, whatever flags it gets.
-  const s: DevSettings = previous && Object.values(previous.processes).some((p) => p && isOurs(p.pid, p.marker))
-    ? { ...settingsIn, ports: { ...previous.ports, connect: [previous.ports.connect[0] ?? 0, previous.ports.connect[1] ?? 0], metrics: [previous.ports.metrics[0] ?? 0, previous.ports.metrics[1] ?? 0] } }
-    : settingsIn;
+  const s: DevSettings =
+    previous && Object.values(previous.processes).some((p) => p && isOurs(p.pid, p.marker))
+      ? {
+          ...settingsIn,
+          ports: {
+            ...previous.ports,
+            connect: [previous.ports.connect[0] ?? 0, previous.ports.connect[1] ?? 0],
+            metrics: [previous.ports.metrics[0] ?? 0, previous.ports.metrics[1] ?? 0],
+          },
+        }
+      : settingsIn;
 
   const { credentials: creds } = loadOrCreateCredentials(l.credentials);
   const isRoot = process.getuid?.() === 0;
   const pgMode = s.postgresUrl ? 'external' : 'embedded';
-  const pgAdminUrl = s.postgresUrl ?? withCredentials(`postgres://127.0.0.1:${s.ports.postgres}/postgres`, pgAdmin(creds));
+  const pgAdminUrl =
+    s.postgresUrl ?? withCredentials(`postgres://127.0.0.1:${s.ports.postgres}/postgres`, pgAdmin(creds));
   const pgEndpoint = new URL(pgAdminUrl);
   writeStackFiles(s, creds, rt, { host: pgEndpoint.hostname, port: Number(pgEndpoint.port || 5432) });
 
@@ -83,7 +100,12 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
   const alreadyRunning: Component[] = [];
   const save = () => writeState(l.state, state);
   const record = (c: Component, pid: number, ports: number[]) => {
-    state.processes[c] = { pid, marker: c === 'postgres' ? (state.postgres.dataDir ?? '') : marker(s, c), ports, startedAt: new Date().toISOString() };
+    state.processes[c] = {
+      pid,
+      marker: c === 'postgres' ? (state.postgres.dataDir ?? '') : marker(s, c),
+      ports,
+      startedAt: new Date().toISOString(),
+    };
     started.push(c);
     save();
   };
@@ -98,19 +120,40 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
   const startStep = reporter.step('Starting Kafka broker, S3 server and PostgreSQL');
   if (alive('broker')) alreadyRunning.push('broker');
   else {
-    await checkPorts([port(s.ports.kafka, 'Kafka broker', '--kafka-port'), port(s.ports.controller, 'KRaft controller', '--controller-port')]);
+    await checkPorts([
+      port(s.ports.kafka, 'Kafka broker', '--kafka-port'),
+      port(s.ports.controller, 'KRaft controller', '--controller-port'),
+    ]);
     if (!existsSync(join(l.kafkaData, 'meta.properties'))) {
       const f = storageFormatCommand(rt, l.configDir, state.kafkaClusterId);
       await run(java.binary, f.args, { env }).catch((e: { stderr?: string }) => {
-        throw new UserError('DEV_KAFKA_FORMAT_FAILED', 'Formatting the KRaft storage failed.', { details: (e.stderr ?? '').split('\n').slice(-8) });
+        throw new UserError('DEV_KAFKA_FORMAT_FAILED', 'Formatting the KRaft storage failed.', {
+          details: (e.stderr ?? '').split('\n').slice(-8),
+        });
       });
     }
-    record('broker', startDetached({ command: java.binary, args: brokerCommand(s, rt, l.configDir, l.logsDir).args, consoleFile: l.console('broker'), env }), [s.ports.kafka, s.ports.controller]);
+    record(
+      'broker',
+      startDetached({
+        command: java.binary,
+        args: brokerCommand(s, rt, l.configDir, l.logsDir).args,
+        consoleFile: l.console('broker'),
+        env,
+      }),
+      [s.ports.kafka, s.ports.controller],
+    );
   }
   if (alive('s3')) alreadyRunning.push('s3');
   else {
-    await checkPorts([port(s.ports.s3, 'S3 server', '--s3-port'), port(s.ports.s3Https, 'S3 server (https)', '--s3-https-port')]);
-    record('s3', startDetached({ command: java.binary, args: s3Command(s, rt, l.s3Data).args, consoleFile: l.log('s3'), env }), [s.ports.s3, s.ports.s3Https]);
+    await checkPorts([
+      port(s.ports.s3, 'S3 server', '--s3-port'),
+      port(s.ports.s3Https, 'S3 server (https)', '--s3-https-port'),
+    ]);
+    record(
+      's3',
+      startDetached({ command: java.binary, args: s3Command(s, rt, l.s3Data).args, consoleFile: l.log('s3'), env }),
+      [s.ports.s3, s.ports.s3Https],
+    );
   }
   if (pgMode === 'embedded') {
     if (alive('postgres')) alreadyRunning.push('postgres');
@@ -146,8 +189,20 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
         alreadyRunning.push(c);
         continue;
       }
-      await checkPorts([port(s.ports.connect[i], `Connect ${c} REST`, `--connect-ports`), port(s.ports.metrics[i], `${c} metrics`, '--metrics-ports')]);
-      record(c, startDetached({ command: java.binary, args: workerCommand(s, rt, i, l.configDir, l.logsDir).args, consoleFile: l.console(c), env }), [s.ports.connect[i], s.ports.metrics[i]]);
+      await checkPorts([
+        port(s.ports.connect[i], `Connect ${c} REST`, `--connect-ports`),
+        port(s.ports.metrics[i], `${c} metrics`, '--metrics-ports'),
+      ]);
+      record(
+        c,
+        startDetached({
+          command: java.binary,
+          args: workerCommand(s, rt, i, l.configDir, l.logsDir).args,
+          consoleFile: l.console(c),
+          env,
+        }),
+        [s.ports.connect[i], s.ports.metrics[i]],
+      );
     }
     await Promise.all(
       ([0, 1] as const).map((i) => {
@@ -155,22 +210,35 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
         const url = connectUrls(s)[i] ?? '';
         return waitFor(
           async () => {
-            const r = await httpJson<{ class: string }[]>(`${url}/connector-plugins`, { auth: creds.connect, timeoutMs: 5000 });
+            const r = await httpJson<{ class: string }[]>(`${url}/connector-plugins`, {
+              auth: creds.connect,
+              timeoutMs: 5000,
+            });
             if (r.status !== 200 || !Array.isArray(r.body)) return undefined;
             const have = new Set(r.body.map((p) => p.class));
             return REQUIRED_PLUGINS.every((p) => have.has(p.class)) ? true : undefined;
           },
-          { what: `${c} at ${url} to serve its REST API with every plugin loaded`, timeoutMs: READY_TIMEOUT_MS, intervalMs: 1000, abort: () => died(c), details: logTail(c), hint: `See ${l.log(c)} (\`kcops dev logs ${c}\`).` },
+          {
+            what: `${c} at ${url} to serve its REST API with every plugin loaded`,
+            timeoutMs: READY_TIMEOUT_MS,
+            intervalMs: 1000,
+            abort: () => died(c),
+            details: logTail(c),
+            hint: `See ${l.log(c)} (\`kcops dev logs ${c}\`).`,
+          },
         );
       }),
     );
     workersStep.update('joining the group');
-    await waitFor(async () => ((await groupMemberCount(bootstrap, creds.kafka.admin, s.connectGroup)) === 2 ? true : undefined), {
-      what: `both workers to join the Connect group '${s.connectGroup}'`,
-      timeoutMs: 60_000,
-      intervalMs: 1000,
-      hint: `See ${l.log('worker-1')} and ${l.log('worker-2')}.`,
-    });
+    await waitFor(
+      async () => ((await groupMemberCount(bootstrap, creds.kafka.admin, s.connectGroup)) === 2 ? true : undefined),
+      {
+        what: `both workers to join the Connect group '${s.connectGroup}'`,
+        timeoutMs: 60_000,
+        intervalMs: 1000,
+        hint: `See ${l.log('worker-1')} and ${l.log('worker-2')}.`,
+      },
+    );
     workersStep.done('2 Connect workers in one group, plugins loaded');
   } finally {
     await admin.close().catch(() => undefined);
@@ -178,15 +246,28 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
 
   // 3. S3 and PostgreSQL ready.
   const otherStep = reporter.step('Waiting for the S3 server and PostgreSQL');
-  await waitFor(async () => ((await fetch(`http://127.0.0.1:${s.ports.s3}/favicon.ico`, { signal: AbortSignal.timeout(3000) })).ok ? true : undefined), {
-    what: `the S3 server on port ${s.ports.s3}`, timeoutMs: READY_TIMEOUT_MS, abort: () => died('s3'), details: logTail('s3'), hint: `See ${l.log('s3')}.`,
-  });
+  await waitFor(
+    async () =>
+      (await fetch(`http://127.0.0.1:${s.ports.s3}/favicon.ico`, { signal: AbortSignal.timeout(3000) })).ok
+        ? true
+        : undefined,
+    {
+      what: `the S3 server on port ${s.ports.s3}`,
+      timeoutMs: READY_TIMEOUT_MS,
+      abort: () => died('s3'),
+      details: logTail('s3'),
+      hint: `See ${l.log('s3')}.`,
+    },
+  );
   await waitFor(async () => ((await pgQuery(pgAdminUrl, 'SELECT 1')).length ? true : undefined), {
     what: `PostgreSQL at ${withoutPassword(pgAdminUrl)}`,
     timeoutMs: pgMode === 'embedded' ? 60_000 : 10_000,
     abort: () => (pgMode === 'embedded' ? died('postgres') : undefined),
     details: logTail('postgres'),
-    hint: pgMode === 'embedded' ? `See ${l.log('postgres')}.` : 'Check that the server given with --postgres-url is running and accepts the connection.',
+    hint:
+      pgMode === 'embedded'
+        ? `See ${l.log('postgres')}.`
+        : 'Check that the server given with --postgres-url is running and accepts the connection.',
   });
   await requireLogical(pgAdminUrl, withoutPassword(pgAdminUrl));
   await provision(pgAdminUrl, creds);

@@ -33,10 +33,14 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, o: WaitOpt
     }
     if (Date.now() >= deadline) {
       const why = lastError instanceof Error ? ` Last error: ${lastError.message}` : '';
-      throw new UserError('DEV_NOT_READY', `Timed out after ${Math.round(o.timeoutMs / 1000)} s waiting for ${o.what}.${why}`, {
-        hint: o.hint,
-        details: o.details?.(),
-      });
+      throw new UserError(
+        'DEV_NOT_READY',
+        `Timed out after ${Math.round(o.timeoutMs / 1000)} s waiting for ${o.what}.${why}`,
+        {
+          hint: o.hint,
+          details: o.details?.(),
+        },
+      );
     }
     await sleep(o.intervalMs ?? 500);
   }

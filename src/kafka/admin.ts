@@ -1,4 +1,12 @@
-import { Admin, AclOperations, AclPermissionTypes, Connection, ResourcePatternTypes, ResourceTypes, describeGroupsV5 } from '@platformatic/kafka';
+import {
+  Admin,
+  AclOperations,
+  AclPermissionTypes,
+  Connection,
+  ResourcePatternTypes,
+  ResourceTypes,
+  describeGroupsV5,
+} from '@platformatic/kafka';
 import type { Identity } from '../dev/credentials.js';
 
 export type AclOp = keyof typeof AclOperations;
@@ -46,7 +54,10 @@ export async function createAcls(admin: Admin, grants: AclGrant[]): Promise<void
  */
 export async function groupMemberCount(bootstrap: string, id: Identity, group: string): Promise<number> {
   const [host, port] = bootstrap.split(':');
-  const conn = new Connection('kcops', { sasl: { mechanism: 'PLAIN', username: id.username, password: id.password }, connectTimeout: 3000 });
+  const conn = new Connection('kcops', {
+    sasl: { mechanism: 'PLAIN', username: id.username, password: id.password },
+    connectTimeout: 3000,
+  });
   try {
     await conn.connect(host ?? '127.0.0.1', Number(port));
     const res = await describeGroupsV5.api.async(conn, [group], false);

@@ -25,7 +25,11 @@ describe('Debezium PostgreSQL → Kafka → S3, on real engines', () => {
     // The slot outlives the connector; on a shared PostgreSQL (CI) drop it so WAL is not retained.
     await waitFor(
       async () => {
-        await pgQuery(cdcUrl(), `SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active`, [SLOT]);
+        await pgQuery(
+          cdcUrl(),
+          `SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active`,
+          [SLOT],
+        );
         const left = await pgQuery(cdcUrl(), 'SELECT 1 FROM pg_replication_slots WHERE slot_name = $1', [SLOT]);
         return left.length === 0 ? true : undefined;
       },
@@ -37,7 +41,10 @@ describe('Debezium PostgreSQL → Kafka → S3, on real engines', () => {
 
   it('streams inserted rows into a topic (read back with a Kafka client) and lands them in the bucket', async () => {
     const s = stack();
-    await pgQuery(cdcUrl(), `CREATE TABLE ${TABLE} (id serial PRIMARY KEY, item text NOT NULL, amount numeric(10,2) NOT NULL)`);
+    await pgQuery(
+      cdcUrl(),
+      `CREATE TABLE ${TABLE} (id serial PRIMARY KEY, item text NOT NULL, amount numeric(10,2) NOT NULL)`,
+    );
     await createConnector(SOURCE, {
       'connector.class': 'io.debezium.connector.postgresql.PostgresConnector',
       'tasks.max': '1',
@@ -95,7 +102,7 @@ describe('Debezium PostgreSQL → Kafka → S3, on real engines', () => {
       );
       await stream.close();
     } finally {
-      await consumer.close(true).catch(() => undefined);
+      await Promise.resolve(consumer.close(true)).catch(() => undefined);
     }
     expect(seen.map((e) => e.after?.item)).toEqual(items);
     expect(seen.every((e) => e.op === 'c')).toBe(true);
@@ -128,10 +135,16 @@ describe('Debezium PostgreSQL → Kafka → S3, on real engines', () => {
         const found = (r.Contents ?? []).map((o) => o.Key ?? '');
         return found.length >= items.length ? found : undefined;
       },
-      { what: `${items.length} objects in s3://${s.s3.bucket}/payments/orders/${RUN}/`, timeoutMs: 90_000, intervalMs: 1000 },
+      {
+        what: `${items.length} objects in s3://${s.s3.bucket}/payments/orders/${RUN}/`,
+        timeoutMs: 90_000,
+        intervalMs: 1000,
+      },
     );
     const bodies = await Promise.all(
-      keys.map(async (Key) => JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: s.s3.bucket, Key }))).Body!.transformToString())),
+      keys.map(async (Key) =>
+        JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: s.s3.bucket, Key }))).Body!.transformToString()),
+      ),
     );
     expect(bodies.map((b: { after: { item: string } }) => b.after.item).sort()).toEqual([...items].sort());
   });

@@ -43,12 +43,17 @@ describe('the dev stack, against the real processes', () => {
   it('rejects REST requests without credentials or with wrong ones', async () => {
     const url = stack().connect.urls[0];
     expect((await httpJson(`${url}/connectors`)).status).toBe(401);
-    const wrong = await httpJson(`${url}/connectors`, { auth: { username: credentials().connect.username, password: 'wrong' } });
+    const wrong = await httpJson(`${url}/connectors`, {
+      auth: { username: credentials().connect.username, password: 'wrong' },
+    });
     expect(wrong.status).toBe(401);
   });
 
   it('rejects a SASL login with a wrong password', async () => {
-    const admin = saslAdmin(stack().kafka.bootstrap, { username: credentials().kafka.admin.username, password: 'not-the-password' });
+    const admin = saslAdmin(stack().kafka.bootstrap, {
+      username: credentials().kafka.admin.username,
+      password: 'not-the-password',
+    });
     try {
       await expect(admin.listTopics()).rejects.toThrow();
     } finally {
@@ -62,7 +67,9 @@ describe('the dev stack, against the real processes', () => {
     if (!analytics) throw new Error('sa-analytics missing from the credentials file');
     const admin: Admin = saslAdmin(stack().kafka.bootstrap, analytics);
     try {
-      await expect(admin.createTopics({ topics: ['payments.not-yours'], partitions: 1, replicas: 1 })).rejects.toThrow();
+      await expect(
+        admin.createTopics({ topics: ['payments.not-yours'], partitions: 1, replicas: 1 }),
+      ).rejects.toThrow();
       await admin.createTopics({ topics: [`analytics.acl-check-${Date.now()}`], partitions: 1, replicas: 1 });
     } finally {
       await admin.close().catch(() => undefined);

@@ -44,11 +44,26 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const home = process.env.KCOPS_TEST_HOME ?? mkdtempSync(join(tmpdir(), 'kcops-it-'));
   const upArgs = [
-    'dev', 'up', '--home', home, '-o', 'json',
-    '--kafka-port', String(TEST_PORTS.kafka), '--controller-port', String(TEST_PORTS.controller),
-    '--connect-ports', TEST_PORTS.connect, '--metrics-ports', TEST_PORTS.metrics,
-    '--s3-port', String(TEST_PORTS.s3), '--s3-https-port', String(TEST_PORTS.s3Https),
-    '--postgres-port', String(TEST_PORTS.postgres),
+    'dev',
+    'up',
+    '--home',
+    home,
+    '-o',
+    'json',
+    '--kafka-port',
+    String(TEST_PORTS.kafka),
+    '--controller-port',
+    String(TEST_PORTS.controller),
+    '--connect-ports',
+    TEST_PORTS.connect,
+    '--metrics-ports',
+    TEST_PORTS.metrics,
+    '--s3-port',
+    String(TEST_PORTS.s3),
+    '--s3-https-port',
+    String(TEST_PORTS.s3Https),
+    '--postgres-port',
+    String(TEST_PORTS.postgres),
   ];
   if (process.env.KCOPS_TEST_POSTGRES_URL) upArgs.push('--postgres-url', process.env.KCOPS_TEST_POSTGRES_URL);
   const started = Date.now();
@@ -56,7 +71,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const { stdout } = await run(process.execPath, [BIN, ...upArgs], { maxBuffer: 16 * 1024 * 1024 });
     const info = JSON.parse(stdout) as Omit<StackInfo, 'home' | 'upArgs'>;
     project.provide('stack', { ...info, home, upArgs });
-    process.stderr.write(`[integration] dev stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (home ${home})\n`);
+    process.stderr.write(
+      `[integration] dev stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (home ${home})\n`,
+    );
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string };
     throw new Error(`kcops dev up failed:\n${err.stderr ?? ''}${err.stdout ?? ''}\n${err.message}`);

@@ -18,9 +18,17 @@ export function secretsFile(name: string): string {
 }
 
 /** A Connect REST call with the stack's basic-auth credentials, on worker `worker` (0 or 1). */
-export function rest<T = unknown>(path: string, init: { method?: string; body?: unknown; worker?: number } = {}): Promise<HttpResponse<T>> {
+export function rest<T = unknown>(
+  path: string,
+  init: { method?: string; body?: unknown; worker?: number } = {},
+): Promise<HttpResponse<T>> {
   const url = stack().connect.urls[init.worker ?? 0];
-  return httpJson<T>(`${url}${path}`, { method: init.method, body: init.body, auth: credentials().connect, timeoutMs: 30_000 });
+  return httpJson<T>(`${url}${path}`, {
+    method: init.method,
+    body: init.body,
+    auth: credentials().connect,
+    timeoutMs: 30_000,
+  });
 }
 
 export interface ConnectorStatus {
@@ -31,7 +39,8 @@ export interface ConnectorStatus {
 
 export async function createConnector(name: string, config: Record<string, string>): Promise<void> {
   const r = await rest(`/connectors/${name}/config`, { method: 'PUT', body: config });
-  if (r.status !== 201 && r.status !== 200) throw new Error(`creating ${name} failed: ${r.status} ${JSON.stringify(r.body)}`);
+  if (r.status !== 201 && r.status !== 200)
+    throw new Error(`creating ${name} failed: ${r.status} ${JSON.stringify(r.body)}`);
 }
 
 export async function deleteConnector(name: string): Promise<void> {
@@ -45,8 +54,16 @@ export async function waitRunning(name: string, worker = 0, timeoutMs = 90_000):
       const r = await rest<ConnectorStatus>(`/connectors/${name}/status`, { worker });
       if (r.status !== 200) return undefined;
       const failed = r.body.tasks.find((t) => t.state === 'FAILED');
-      if (failed) throw Object.assign(new Error(`task ${failed.id} of ${name} FAILED: ${failed.trace?.split('\n').slice(0, 3).join(' ')}`), { fatal: true });
-      return r.body.connector.state === 'RUNNING' && r.body.tasks.length > 0 && r.body.tasks.every((t) => t.state === 'RUNNING') ? r.body : undefined;
+      if (failed)
+        throw Object.assign(
+          new Error(`task ${failed.id} of ${name} FAILED: ${failed.trace?.split('\n').slice(0, 3).join(' ')}`),
+          { fatal: true },
+        );
+      return r.body.connector.state === 'RUNNING' &&
+        r.body.tasks.length > 0 &&
+        r.body.tasks.every((t) => t.state === 'RUNNING')
+        ? r.body
+        : undefined;
     },
     { what: `connector ${name} to be RUNNING`, timeoutMs, intervalMs: 1000 },
   );

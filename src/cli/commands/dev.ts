@@ -5,7 +5,10 @@ export const devGroup: GroupSpec = {
   summary: 'a local Kafka + Connect stack of real engines (broker, 2 workers, S3, PostgreSQL)',
 };
 
-const homeOption: OptionSpec = { flags: '--home <dir>', description: 'dev stack home: configs, data, logs, credentials (default ~/.kcops/dev, or KCOPS_DEV_HOME)' };
+const homeOption: OptionSpec = {
+  flags: '--home <dir>',
+  description: 'dev stack home: configs, data, logs, credentials (default ~/.kcops/dev, or KCOPS_DEV_HOME)',
+};
 
 const load = () => import('../handlers/dev.js');
 
@@ -29,10 +32,22 @@ export const devCommands: CommandSpec[] = [
       { flags: '--postgres-port <port>', description: 'embedded PostgreSQL port', integer: true },
     ],
     examples: [
-      { command: 'kcops dev up', description: 'start everything with default ports (29092, 28083/28084, 29090, 25432)' },
-      { command: 'kcops dev up -o json', description: 'print the endpoints as one JSON object (for scripts and tests)' },
-      { command: 'kcops dev up --postgres-url postgres://postgres@127.0.0.1:5432/postgres', description: 'use an existing PostgreSQL' },
-      { command: 'kcops dev up --kafka-port 39092 --connect-ports 38083,38084', description: 'move ports that collide with something else' },
+      {
+        command: 'kcops dev up',
+        description: 'start everything with default ports (29092, 28083/28084, 29090, 25432)',
+      },
+      {
+        command: 'kcops dev up -o json',
+        description: 'print the endpoints as one JSON object (for scripts and tests)',
+      },
+      {
+        command: 'kcops dev up --postgres-url postgres://postgres@127.0.0.1:5432/postgres',
+        description: 'use an existing PostgreSQL',
+      },
+      {
+        command: 'kcops dev up --kafka-port 39092 --connect-ports 38083,38084',
+        description: 'move ports that collide with something else',
+      },
     ],
     handler: async () => (await load()).up,
   },
@@ -68,7 +83,10 @@ export const devCommands: CommandSpec[] = [
     ],
     examples: [
       { command: 'kcops dev logs worker-1', description: 'last 100 lines of worker-1' },
-      { command: 'kcops dev logs worker-1 --connector payments-orders-cdc -f', description: "follow one connector's lines" },
+      {
+        command: 'kcops dev logs worker-1 --connector payments-orders-cdc -f',
+        description: "follow one connector's lines",
+      },
       { command: 'kcops dev logs broker -n 20 -o json', description: 'last 20 broker lines as JSON' },
     ],
     handler: async () => (await load()).logs,

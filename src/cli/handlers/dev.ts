@@ -9,7 +9,9 @@ import { table } from '../render/output.js';
 
 function portPair(v: unknown, flag: string): number[] | undefined {
   if (v === undefined) return undefined;
-  const parts = String(v).split(',').map((p) => Number(p.trim()));
+  const parts = String(v)
+    .split(',')
+    .map((p) => Number(p.trim()));
   if (parts.length !== 2 || parts.some((p) => !Number.isInteger(p) || p <= 0 || p > 65535)) {
     throw usageError('USAGE', `${flag} takes two ports separated by a comma, e.g. 28083,28084 (got '${String(v)}').`);
   }
@@ -23,7 +25,11 @@ function settingsFrom(o: Record<string, unknown>, env: NodeJS.ProcessEnv) {
     try {
       new URL(o.postgresUrl);
     } catch {
-      throw usageError('USAGE', `--postgres-url '${o.postgresUrl}' is not a URL.`, 'Use the form postgres://user[:password]@host:port/database.');
+      throw usageError(
+        'USAGE',
+        `--postgres-url '${o.postgresUrl}' is not a URL.`,
+        'Use the form postgres://user[:password]@host:port/database.',
+      );
     }
     input.postgresUrl = o.postgresUrl;
   }
@@ -43,12 +49,17 @@ function settingsFrom(o: Record<string, unknown>, env: NodeJS.ProcessEnv) {
 export const up: CommandHandler = async (ctx, _args, o) => {
   const s = settingsFrom(o, ctx.env);
   const r = await devUp(s, ctx.reporter);
-  const { started, alreadyRunning, readyInMs, secrets, ...endpoints } = r;
+  // started/alreadyRunning/secrets are for the human view; the JSON shape is the documented endpoint object.
+  const { started, alreadyRunning: _alreadyRunning, readyInMs, secrets, ...endpoints } = r;
   return {
     data: endpoints,
     human: (st) =>
       [
-        st.green(st.bold(started.length ? `Dev stack ready in ${(readyInMs / 1000).toFixed(1)} s` : 'Dev stack already running')),
+        st.green(
+          st.bold(
+            started.length ? `Dev stack ready in ${(readyInMs / 1000).toFixed(1)} s` : 'Dev stack already running',
+          ),
+        ),
         '',
         table(
           ['', 'endpoint'],
@@ -78,7 +89,9 @@ export const down: CommandHandler = async (ctx, _args, o) => {
       r.stopped.length === 0 && r.purged.length === 0
         ? 'Nothing to stop: no dev stack was started from ' + s.home
         : [
-            ...r.stopped.map((p) => `${p.how === 'not-running' ? st.dim('·') : st.green('✔')} ${p.component} (pid ${p.pid}) ${p.how}`),
+            ...r.stopped.map(
+              (p) => `${p.how === 'not-running' ? st.dim('·') : st.green('✔')} ${p.component} (pid ${p.pid}) ${p.how}`,
+            ),
             ...r.purged.map((d) => `${st.yellow('✖')} removed ${d}`),
           ].join('\n'),
   };
@@ -99,7 +112,11 @@ export const status: CommandHandler = async (ctx, _args, o) => {
               c.component,
               c.pid === null ? '-' : String(c.pid),
               c.ports.join(',') || '-',
-              c.health === 'healthy' ? st.green(c.health) : c.health === 'stopped' ? st.dim(c.health) : st.red(c.health),
+              c.health === 'healthy'
+                ? st.green(c.health)
+                : c.health === 'stopped'
+                  ? st.dim(c.health)
+                  : st.red(c.health),
               mib(c.rssBytes),
               c.detail,
             ]),
@@ -120,7 +137,13 @@ export const logs: CommandHandler = async (ctx, args, o) => {
     const ac = new AbortController();
     process.once('SIGINT', () => ac.abort());
     process.once('SIGTERM', () => ac.abort());
-    await followLogs(s, components, (l) => ctx.stdout.write((ctx.globals.output === 'json' ? JSON.stringify(l) : fmt(l)) + '\n'), ac.signal, connector);
+    await followLogs(
+      s,
+      components,
+      (l) => ctx.stdout.write((ctx.globals.output === 'json' ? JSON.stringify(l) : fmt(l)) + '\n'),
+      ac.signal,
+      connector,
+    );
     return { data: {}, human: () => '' };
   }
   return { data: { lines }, human: () => lines.map(fmt).join('\n') };

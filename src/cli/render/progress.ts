@@ -91,6 +91,8 @@ export class StderrReporter implements Reporter {
     this.frame = (this.frame + 1) % FRAMES.length;
     const secs = Math.floor((Date.now() - this.current.started) / 1000);
     const detail = this.current.detail ? this.o.style.dim(` ${this.current.detail}`) : '';
-    this.o.stream.write(`\r\u001b[2K${this.o.style.cyan(FRAMES[this.frame] ?? '')} ${this.current.title}${detail} ${this.o.style.dim(`${secs}s`)}`);
+    this.o.stream.write(
+      `\r\u001b[2K${this.o.style.cyan(FRAMES[this.frame] ?? '')} ${this.current.title}${detail} ${this.o.style.dim(`${secs}s`)}`,
+    );
   }
 }
