@@ -26,7 +26,7 @@ describe('output rendering', () => {
 
   it('aligns tables, ignoring colour codes', () => {
     const color = makeStyle(true);
-    // eslint-disable-next-line no-control-regex -- strip ANSI colour codes
+    const ansi = new RegExp(String.fromCharCode(27) + '\\[[0-9;]*m', 'g');
     expect(
       table(
         ['A', 'BB'],
@@ -36,7 +36,7 @@ describe('output rendering', () => {
         ],
       )
         .split('\n')
-        .map((l) => l.replace(/\u001b\[[0-9;]*m/g, '')),
+        .map((l) => l.replace(ansi, '')),
     ).toEqual(['A     BB', 'x     y', 'long  z']);
   });
 
