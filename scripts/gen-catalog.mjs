@@ -25,12 +25,13 @@ const flag = (name, dflt) => {
 /** A recommended-values list is used as the closed set of allowed values only for enum-like strings, not class lists. */
 function allowedFrom(type, values) {
   if (type !== 'STRING' || !Array.isArray(values) || values.length === 0) return undefined;
-  if (values.some((v) => typeof v !== 'string' || /[A-Z][a-z]+[A-Z]|\.[A-Z]/.test(v) || v.includes('.'))) return undefined;
+  if (values.some((v) => typeof v !== 'string' || /[A-Z][a-z]+[A-Z]|\.[A-Z]/.test(v) || v.includes('.')))
+    return undefined;
   return [...new Set(values)];
 }
 
 function keyDef(d, recommended) {
-  const def = { type: d.type, required: Boolean(d.required) };
+  const def = { type: d.type ?? 'STRING', required: Boolean(d.required) };
   if (d.default_value !== undefined && d.default_value !== null) def.default = String(d.default_value);
   const allowed = allowedFrom(d.type, recommended ?? d.recommended_values);
   if (allowed) def.allowed = allowed;
@@ -56,7 +57,10 @@ async function selfManaged() {
   for (const p of plugins.sort((a, b) => a.class.localeCompare(b.class))) {
     const probe = { 'connector.class': p.class, name: 'kcops-catalog-probe' };
     if (p.type === 'sink') probe.topics = 'kcops-catalog-probe';
-    const res = await get(`/connector-plugins/${encodeURIComponent(p.class)}/config/validate`, { method: 'PUT', body: JSON.stringify(probe) });
+    const res = await get(`/connector-plugins/${encodeURIComponent(p.class)}/config/validate`, {
+      method: 'PUT',
+      body: JSON.stringify(probe),
+    });
     const keys = {};
     for (const c of res.configs) keys[c.definition.name] = keyDef(c.definition, c.value?.recommended_values);
     catalog.plugins[p.class] = { type: p.type, version: p.version, keys };
@@ -67,12 +71,18 @@ async function selfManaged() {
 function managed() {
   const dir = join(root, '../shared/specs/managed-connectors');
   const catalog = { source: '../shared/specs/managed-connectors/*_resolved_templates.json (config_defs)', plugins: {} };
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('_resolved_templates.json')).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((n) => n.endsWith('_resolved_templates.json'))
+    .sort()) {
     const { templates } = JSON.parse(readFileSync(join(dir, f), 'utf8'));
     const main = templates.find((t) => t.connector_type);
     const keys = {};
     for (const t of templates) for (const d of t.config_defs ?? []) keys[d.name] ??= keyDef(d);
-    catalog.plugins[main.template_id] = { type: main.connector_type.toLowerCase(), workerClass: main['connector.class'], keys };
+    catalog.plugins[main.template_id] = {
+      type: main.connector_type.toLowerCase(),
+      workerClass: main['connector.class'],
+      keys,
+    };
   }
   return catalog;
 }

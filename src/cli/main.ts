@@ -4,7 +4,7 @@ import { ExitCode, UserError, usageError } from '../errors.js';
 import type { CommandSpec } from './command-spec.js';
 import { commands, groups } from './commands/index.js';
 import { OUTPUT_FORMATS, type CliContext, type GlobalOptions, type OutputFormat } from './context.js';
-import { errorView, renderError, renderResult } from './render/output.js';
+import { errorView, loadYaml, renderError, renderResult, type YamlStringify } from './render/output.js';
 import { StderrReporter } from './render/progress.js';
 import { colorWanted, makeStyle } from './render/style.js';
 
@@ -30,6 +30,7 @@ export async function run(opts: RunOptions): Promise<number> {
   // Known before parsing so that even usage errors come out as JSON when asked.
   const early = earlyGlobals(opts.argv, env, isTTY);
   const style = makeStyle(early.color);
+  const toYaml: YamlStringify | undefined = early.output === 'yaml' ? await loadYaml() : undefined;
   let exitCode: number = ExitCode.Ok;
 
   const program = buildProgram(stdout, (spec, ctxGlobals, args, options) => {
@@ -53,7 +54,14 @@ export async function run(opts: RunOptions): Promise<number> {
       try {
         const handler = await spec.handler();
         const result = await handler(ctx, args, options);
-        stdout.write(renderResult(result, ctxGlobals.output, style));
+        stdout.write(
+          renderResult(
+            result,
+            ctxGlobals.output,
+            style,
+            toYaml ?? (ctxGlobals.output === 'yaml' ? await loadYaml() : undefined),
+          ),
+        );
         exitCode = result.exitCode ?? ExitCode.Ok;
       } finally {
         reporter.close();
@@ -74,10 +82,10 @@ export async function run(opts: RunOptions): Promise<number> {
         e.message.replace(/^error: /, ''),
         'Run `kcops --help`, or `kcops <command> --help`, for usage and examples.',
       );
-      stderr.write(renderError(errorView(err, early.debug), early.output, style));
+      stderr.write(renderError(errorView(err, early.debug), early.output, style, toYaml));
       return ExitCode.Usage;
     }
-    stderr.write(renderError(errorView(e, early.debug), early.output, style));
+    stderr.write(renderError(errorView(e, early.debug), early.output, style, toYaml));
     return e instanceof UserError ? e.exitCode : ExitCode.Error;
   }
 }

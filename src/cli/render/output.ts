@@ -1,15 +1,27 @@
-import { stringify as toYaml } from 'yaml';
 import type { CommandResult, OutputFormat, Style } from '../context.js';
 import { InternalError, UserError } from '../../errors.js';
 
 /** Every machine-readable document carries formatVersion (ARCHITECTURE habit 9). */
 export const FORMAT_VERSION = 1;
 
-export function renderResult(result: CommandResult, format: OutputFormat, style: Style): string {
+/** YAML is loaded only when asked for: it is the heaviest import of the CLI and most runs never need it. */
+export type YamlStringify = (value: unknown) => string;
+
+export async function loadYaml(): Promise<YamlStringify> {
+  return (await import('yaml')).stringify;
+}
+
+export function renderResult(
+  result: CommandResult,
+  format: OutputFormat,
+  style: Style,
+  toYaml?: YamlStringify,
+): string {
   switch (format) {
     case 'json':
       return JSON.stringify({ formatVersion: FORMAT_VERSION, ...result.data }, null, 2) + '\n';
     case 'yaml':
+      if (!toYaml) throw new InternalError('YAML output requested without loading the YAML module');
       return toYaml({ formatVersion: FORMAT_VERSION, ...result.data });
     case 'human': {
       const text = result.human(style);
@@ -46,9 +58,10 @@ export function errorView(e: unknown, debug: boolean): ErrorView {
   return view;
 }
 
-export function renderError(view: ErrorView, format: OutputFormat, style: Style): string {
+export function renderError(view: ErrorView, format: OutputFormat, style: Style, toYaml?: YamlStringify): string {
   if (format === 'json') return JSON.stringify({ formatVersion: FORMAT_VERSION, error: view }, null, 2) + '\n';
-  if (format === 'yaml') return toYaml({ formatVersion: FORMAT_VERSION, error: view });
+  if (format === 'yaml' && toYaml) return toYaml({ formatVersion: FORMAT_VERSION, error: view });
+  if (format === 'yaml') return JSON.stringify({ formatVersion: FORMAT_VERSION, error: view }, null, 2) + '\n';
   const lines = [`${style.red(style.bold('Error'))} ${style.dim(`[${view.code}]`)} ${view.message}`];
   for (const d of view.details ?? []) lines.push(`  ${style.dim('│')} ${d}`);
   if (view.hint) lines.push(`${style.cyan('Hint:')} ${view.hint}`);

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { errorView, renderError, renderResult, table } from '../../../src/cli/render/output.js';
+import { errorView, loadYaml, renderError, renderResult, table } from '../../../src/cli/render/output.js';
 import { makeStyle, colorWanted } from '../../../src/cli/render/style.js';
 import { InternalError, UserError } from '../../../src/errors.js';
 
 const plain = makeStyle(false);
 
 describe('output rendering', () => {
-  it('adds formatVersion to json and yaml', () => {
+  it('adds formatVersion to json and yaml', async () => {
     const result = { data: { a: 1 }, human: () => 'a is 1' };
     expect(JSON.parse(renderResult(result, 'json', plain))).toEqual({ formatVersion: 1, a: 1 });
-    expect(renderResult(result, 'yaml', plain)).toBe('formatVersion: 1\na: 1\n');
+    expect(renderResult(result, 'yaml', plain, await loadYaml())).toBe('formatVersion: 1\na: 1\n');
     expect(renderResult(result, 'human', plain)).toBe('a is 1\n');
   });
 

@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// Regenerates the generated parts of docs/ from the code (run after `npm run build`).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { commands, groups } from '../dist/cli/commands/index.js';
+import { renderCliReference } from '../dist/cli/reference.js';
+
+const target = join(import.meta.dirname, '..', 'docs', 'reference', 'cli.md');
+writeFileSync(target, renderCliReference(groups, commands));
+console.log(`wrote ${target}`);
