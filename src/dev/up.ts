@@ -164,7 +164,7 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
       record('postgres', await startEmbedded(dataDir, s.ports.postgres, l.log('postgres')), [s.ports.postgres]);
     }
   }
-  startStep.done('Broker, S3 server and PostgreSQL started');
+  startStep.done(started.length ? `Started ${started.join(', ')}` : 'Broker, S3 server and PostgreSQL already running');
 
   // 2. Broker ready → ACLs → workers.
   const kafkaStep = reporter.step('Waiting for the Kafka broker');
