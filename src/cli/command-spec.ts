@@ -1,4 +1,4 @@
-import type { CliContext, CommandResult } from './context.js';
+import type { CliContext, CommandResult, ExtraOutputFormat } from './context.js';
 
 /** A command declared as data (wrangler's createCommand idea): help, examples and a lazily loaded handler. */
 export interface CommandSpec {
@@ -9,6 +9,8 @@ export interface CommandSpec {
   args?: ArgSpec[];
   options?: OptionSpec[];
   examples: Example[];
+  /** Report formats beyond human|json|yaml that this command can write with -o (e.g. validate: sarif, junit). */
+  extraOutputs?: ExtraOutputFormat[];
   /** Imported only when the command runs, so `kcops --help` stays fast. */
   handler: () => Promise<CommandHandler>;
 }

@@ -1,6 +1,9 @@
 import type { Reporter } from '../core/reporter.js';
 
-export const OUTPUT_FORMATS = ['human', 'json', 'yaml'] as const;
+export const OUTPUT_FORMATS = ['human', 'json', 'yaml', 'sarif', 'junit'] as const;
+/** Report formats only some commands produce (they declare them in CommandSpec.extraOutputs). */
+export const EXTRA_OUTPUT_FORMATS = ['sarif', 'junit'] as const;
+export type ExtraOutputFormat = (typeof EXTRA_OUTPUT_FORMATS)[number];
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** Global flags every command receives (issue #2 §2). */
@@ -31,6 +34,8 @@ export interface CliContext {
 export interface CommandResult<T extends object = object> {
   data: T;
   human: (style: Style) => string;
+  /** Renderers for the extra report formats the command declared (see CommandSpec.extraOutputs). */
+  reports?: Partial<Record<ExtraOutputFormat, () => string>>;
   exitCode?: number;
 }
 

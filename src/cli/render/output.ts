@@ -23,6 +23,12 @@ export function renderResult(
     case 'yaml':
       if (!toYaml) throw new InternalError('YAML output requested without loading the YAML module');
       return toYaml({ formatVersion: FORMAT_VERSION, ...result.data });
+    case 'sarif':
+    case 'junit': {
+      const report = result.reports?.[format];
+      if (!report) throw new InternalError(`the command declared -o ${format} but produced no ${format} report`);
+      return report();
+    }
     case 'human': {
       const text = result.human(style);
       return text.length === 0 || text.endsWith('\n') ? text : text + '\n';
@@ -59,7 +65,8 @@ export function errorView(e: unknown, debug: boolean): ErrorView {
 }
 
 export function renderError(view: ErrorView, format: OutputFormat, style: Style, toYaml?: YamlStringify): string {
-  if (format === 'json') return JSON.stringify({ formatVersion: FORMAT_VERSION, error: view }, null, 2) + '\n';
+  // sarif and junit are reports of findings; an error that prevents a report is written as JSON, still machine-readable.
+  if (format === 'json' || format === 'sarif' || format === 'junit') return JSON.stringify({ formatVersion: FORMAT_VERSION, error: view }, null, 2) + '\n';
   if (format === 'yaml' && toYaml) return toYaml({ formatVersion: FORMAT_VERSION, error: view });
   if (format === 'yaml') return JSON.stringify({ formatVersion: FORMAT_VERSION, error: view }, null, 2) + '\n';
   const lines = [`${style.red(style.bold('Error'))} ${style.dim(`[${view.code}]`)} ${view.message}`];

@@ -1,0 +1,28 @@
+import { validate as runValidation } from '../../core/validate/run.js';
+import { offlineRules } from '../../core/validate/rules/index.js';
+import { onlineRuleList, selfManagedOnlineChecker } from '../../core/validate/online/checker.js';
+import { ExitCode } from '../../errors.js';
+import type { CommandHandler } from '../command-spec.js';
+import { version } from '../main.js';
+import { humanFindings, junit, sarif } from '../render/findings.js';
+
+export const validate: CommandHandler = async (ctx, args, o) => {
+  const paths = (args[0] as string[] | undefined) ?? [];
+  const result = await runValidation({
+    paths,
+    cwd: ctx.cwd,
+    ...(ctx.globals.config ? { config: ctx.globals.config } : {}),
+    ...(ctx.globals.env ? { env: ctx.globals.env } : {}),
+    ...(o.offline ? {} : { online: selfManagedOnlineChecker({ env: ctx.env, reporter: ctx.reporter }) }),
+  });
+  const { findings, summary } = result;
+  return {
+    data: { findings, summary: { files: summary.files, errors: summary.errors, warnings: summary.warnings } },
+    human: (st) => humanFindings(result, st, ctx.cwd),
+    reports: {
+      sarif: () => sarif(result, [...offlineRules, ...onlineRuleList], version()),
+      junit: () => junit(result),
+    },
+    exitCode: summary.errors > 0 ? ExitCode.Error : ExitCode.Ok,
+  };
+};

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { isSecretRef } from '../secrets/reference.js';
+
+/**
+ * The one definition of `kcops.yaml` (ARCHITECTURE habit 6): the TypeScript types, the runtime validation (all errors
+ * with their paths) and the editor JSON Schema (schemas/kcops.schema.json) are all derived from it.
+ */
+
+/** Credentials are never written in kcops.yaml: only references `${provider:path:key}` to a declared provider. */
+export const secretReference = z
+  .string()
+  .refine(isSecretRef, { message: 'must be a secret reference ${provider:path:key}, never a literal credential' })
+  .describe('A reference ${provider:path:key} to a secret provider declared under secretProviders.');
+
+const resolvedBy = z
+  .enum(['worker', 'kcops'])
+  .describe('worker: the Connect worker resolves the reference with its own config provider (the secret never leaves it). kcops: kcops resolves it at deploy time (Confluent Cloud, or workers without that provider).');
+
+const secretProvider = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('env'), resolvedBy, allowlist: z.string().optional().describe('regular expression of variable names the worker may read') }),
+  z.strictObject({ type: z.literal('file'), resolvedBy, baseDir: z.string().optional() }),
+  z.strictObject({ type: z.literal('dir'), resolvedBy, baseDir: z.string().optional() }),
+  z.strictObject({ type: z.literal('aws-secrets-manager'), resolvedBy, region: z.string(), roleArn: z.string().optional() }),
+  z.strictObject({
+    type: z.literal('vault'),
+    resolvedBy,
+    address: z.url(),
+    namespace: z.string().optional(),
+    auth: z.strictObject({ method: z.enum(['token', 'approle', 'kubernetes']), token: secretReference.optional(), role: z.string().optional() }).optional(),
+  }),
+]);
+
+const selfManagedCluster = z.strictObject({
+  type: z.literal('self-managed'),
+  connect: z.strictObject({
+    urls: z.array(z.url()).min(1).describe('Connect REST URLs of the workers; tried in order'),
+    auth: z.strictObject({ username: z.string().min(1), password: secretReference }).optional(),
+  }),
+});
+
+const confluentCloudCluster = z.strictObject({
+  type: z.literal('confluent-cloud'),
+  environmentId: z.string().regex(/^env-[a-z0-9]+$/, 'looks like env-abc123'),
+  kafkaClusterId: z.string().regex(/^lkc-[a-z0-9]+$/, 'looks like lkc-abc123'),
+  apiEndpoint: z.url().default('https://api.confluent.cloud'),
+  credentials: z.strictObject({ apiKey: secretReference, apiSecret: secretReference }).optional(),
+});
+
+const kafkaAccess = z.union([
+  z.strictObject({
+    bootstrapServers: z.array(z.string().regex(/^[^\s:]+:\d+$/, 'host:port')).min(1),
+    sasl: z.strictObject({ mechanism: z.enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']), username: z.string().min(1), password: secretReference }).optional(),
+  }),
+  z.strictObject({
+    restEndpoint: z.url().describe('Kafka REST v3 endpoint of the Confluent Cloud cluster'),
+    credentials: z.strictObject({ apiKey: secretReference, apiSecret: secretReference }).optional(),
+  }),
+]);
+
+export const policySchema = z.strictObject({
+  requireDlqOnSinks: z.boolean().default(true),
+  requireExactlyOnceOnSources: z.boolean().default(false),
+  allowedClasses: z.array(z.string()).optional().describe('connector classes allowed in this environment (all when absent)'),
+  maxTasks: z.int().positive().optional(),
+  namingPattern: z.string().optional().describe('regular expression every connector name must match'),
+});
+
+const environment = z.strictObject({
+  cluster: z.discriminatedUnion('type', [selfManagedCluster, confluentCloudCluster]),
+  kafka: kafkaAccess.optional(),
+  policies: policySchema.default({ requireDlqOnSinks: true, requireExactlyOnceOnSources: false }),
+});
+
+const team = z.strictObject({
+  prefixes: z.array(z.string().min(1)).min(1).describe('connector names of this team start with one of these'),
+  serviceAccounts: z.array(z.string().min(1)).default([]).describe('Kafka principals (User:<name> or sa-...) the connectors run as'),
+});
+
+export const projectSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    project: z.string().min(1),
+    secretProviders: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), secretProvider).default({}),
+    teams: z.record(z.string(), team).default({}),
+    environments: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and -'), environment).refine((e) => Object.keys(e).length > 0, {
+      message: 'declare at least one environment',
+    }),
+  })
+  .describe('kcops.yaml: a Kafka Connect configuration repository');
+
+export type Project = z.infer<typeof projectSchema>;
+export type Environment = Project['environments'][string];
+export type Policy = z.infer<typeof policySchema>;
+export type SecretProvider = Project['secretProviders'][string];
+
+/** The strict production policy applied to loose files outside a repository. */
+export const DEFAULT_POLICY: Policy = { requireDlqOnSinks: true, requireExactlyOnceOnSources: true };
+
+export function projectJsonSchema(): object {
+  return z.toJSONSchema(projectSchema, { io: 'input' });
+}

@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../../errors.js';
+import type { SecretProvider } from '../project/schema.js';
+import { findSecretRefs } from './reference.js';
+
+/**
+ * Resolves a reference on the kcops side (credentials kcops itself needs, such as the Connect REST password, and
+ * providers declared `resolvedBy: kcops`). env, file and dir work today; vault and aws-secrets-manager are declared
+ * in the model but resolved in a later issue.
+ */
+export function resolveLocally(ref: string, providers: Record<string, SecretProvider>, env: NodeJS.ProcessEnv): string {
+  const r = findSecretRefs(ref)[0];
+  if (!r) throw new UserError('SECRET_REF', 'not a secret reference ${provider:path:key}');
+  const p = providers[r.provider];
+  const type = p?.type ?? r.provider; // undeclared env/file/dir still work for loose use
+  const fail = (why: string): never => {
+    throw new UserError('SECRET_UNRESOLVED', `Cannot resolve the reference to provider '${r.provider}' (key '${r.key}'): ${why}.`, {
+      hint: 'Check the reference and the provider declaration in kcops.yaml; the value is never printed.',
+    });
+  };
+  if (type === 'env') {
+    const v = env[r.key];
+    return v === undefined ? fail('the environment variable is not set') : v;
+  }
+  if (type === 'file' || type === 'dir') {
+    const base = p && (p.type === 'file' || p.type === 'dir') ? p.baseDir : undefined;
+    const path = base && r.path && !r.path.startsWith('/') ? join(base, r.path) : r.path;
+    if (!path) return fail('no file path');
+    let text: string;
+    try {
+      text = readFileSync(type === 'dir' ? join(path, r.key) : path, 'utf8');
+    } catch (e) {
+      return fail(`cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    if (type === 'dir') return text.replace(/\r?\n$/, '');
+    for (const line of text.split(/\r?\n/)) {
+      const m = /^\s*([^#!=:\s]+)\s*[=:]\s*(.*)$/.exec(line);
+      if (m && m[1] === r.key) return m[2] ?? '';
+    }
+    return fail('the key is not in the file');
+  }
+  return fail(`provider type '${type}' cannot be resolved by kcops yet`);
+}

@@ -1,0 +1,29 @@
+import type { ConnectorRule, RepoRule, Rule } from '../rule.js';
+import { avroRules } from './avro.js';
+import { catalogRules } from './catalog.js';
+import { converterRules } from './converters.js';
+import { deprecatedRules } from './deprecated.js';
+import { dlqRules } from './dlq.js';
+import { exactlyOnceRules } from './exactly-once.js';
+import { ownershipRepoRules, ownershipRules } from './ownership.js';
+import { projectRules } from './project.js';
+import { requiredRules } from './required.js';
+import { secretRules } from './secrets.js';
+import { shapeRules } from './shape.js';
+import { syntaxRules } from './syntax.js';
+
+/** Every offline rule, in the order their findings are easiest to read. */
+export const connectorRules: ConnectorRule[] = [
+  ...syntaxRules,
+  ...shapeRules,
+  ...requiredRules,
+  ...catalogRules,
+  ...deprecatedRules,
+  ...secretRules,
+  ...dlqRules,
+  ...exactlyOnceRules,
+  ...converterRules,
+  ...ownershipRules,
+];
+export const repoRules: RepoRule[] = [...projectRules, ...ownershipRepoRules, ...avroRules];
+export const offlineRules: Rule[] = [...connectorRules, ...repoRules];

@@ -1,0 +1,121 @@
+import { findSecretRefs } from '../../secrets/reference.js';
+import { classifySecretValue, credentialsInUrl, isSecretKey, jaasSecrets, type SecretValueKind } from '../../secrets/scan.js';
+import type { ConfigEntry } from '../../project/connector-file.js';
+import { connectorRule, type ConnectorContext, type ConnectorRule } from '../rule.js';
+import type { Draft } from '../finding.js';
+import { exampleProject, goodSink, goodSource, json } from './examples.js';
+
+const passing = { path: 'app-cdc.json', content: json('app-cdc', goodSource) };
+
+function secretBearing(ctx: ConnectorContext, e: ConfigEntry): boolean {
+  return isSecretKey(e.key) || ctx.plugin?.keys[e.key]?.type === 'PASSWORD';
+}
+
+/** Each credential a value holds (one, or several in a JAAS line), classified. Values are never returned to users. */
+function secretValues(e: ConfigEntry): SecretValueKind[] {
+  if (e.value === undefined) return [];
+  if (/jaas\.config$/i.test(e.key)) return jaasSecrets(e.value).map(classifySecretValue);
+  return [classifySecretValue(e.value)];
+}
+
+function byKind(kind: SecretValueKind, message: (e: ConfigEntry) => string, hint: string) {
+  return (ctx: ConnectorContext): Draft[] =>
+    [...ctx.file.config.values()]
+      .filter((e) => secretBearing(ctx, e) && secretValues(e).includes(kind))
+      .map((e) => ({ message: message(e), at: e.valueAt, hint }));
+}
+
+const REF_HINT = 'Use a config-provider reference such as ${file:/etc/kafka/secrets/db.properties:password} and declare the provider in kcops.yaml.';
+
+export const secretRules: ConnectorRule[] = [
+  connectorRule({
+    id: 'secret/plaintext',
+    category: 'secret',
+    severity: 'error',
+    summary: 'A literal credential in a secret-bearing key',
+    examples: { failing: { path: 'app-cdc.json', content: json('app-cdc', { ...goodSource, 'database.password': 'hunter2' }) }, passing },
+    check: byKind('literal', (e) => `'${e.key}' holds a literal credential (value hidden); it must not be stored in Git.`, REF_HINT),
+  }),
+  connectorRule({
+    id: 'secret/placeholder',
+    category: 'secret',
+    severity: 'error',
+    summary: 'A secret-bearing key holds a placeholder, not a config-provider reference',
+    examples: { failing: { path: 'app-cdc.json', content: json('app-cdc', { ...goodSource, 'database.password': '<DB_PASSWORD>' }) }, passing },
+    check: byKind(
+      'placeholder',
+      (e) => `'${e.key}' holds a placeholder (${e.value?.trim() === '' ? 'empty' : 'a template variable or dummy text'}); whatever fills it in puts a plaintext secret into the submitted config.`,
+      REF_HINT,
+    ),
+  }),
+  connectorRule({
+    id: 'secret/in-url',
+    category: 'secret',
+    severity: 'error',
+    summary: 'A credential embedded in a URL',
+    examples: {
+      failing: { path: 'orders-db-sink.json', content: json('orders-db-sink', { ...goodSink, 'connection.url': 'jdbc:postgresql://db:5432/app?user=app&password=s3cret' }) },
+      passing: { path: 'orders-db-sink.json', content: json('orders-db-sink', { ...goodSink, 'connection.url': 'jdbc:postgresql://db:5432/app' }) },
+    },
+    check: (ctx) =>
+      [...ctx.file.config.values()].flatMap((e) =>
+        e.value === undefined || !/:\/\/|^jdbc:/i.test(e.value)
+          ? []
+          : credentialsInUrl(e.value).map((c) => ({ message: `'${e.key}' embeds a credential (${c.what}; value hidden).`, at: e.valueAt, hint: 'Move the password into its own key (e.g. connection.password) holding a config-provider reference.' })),
+      ),
+  }),
+  connectorRule({
+    id: 'secret/unknown-provider',
+    category: 'secret',
+    severity: 'error',
+    summary: 'A reference names a config provider kcops.yaml does not declare',
+    examples: {
+      failing: { path: 'connectors/prod/app-cdc.json', project: exampleProject, content: json('app-cdc', { ...goodSource, 'database.password': '${vault:secret/db:password}' }) },
+      passing: { path: 'connectors/prod/app-cdc.json', project: exampleProject, content: json('app-cdc', goodSource) },
+    },
+    check: (ctx) => {
+      const declared = ctx.project?.secretProviders;
+      if (!declared) return [];
+      return [...ctx.file.config.values()].flatMap((e) =>
+        findSecretRefs(e.value ?? '')
+          .filter((r) => !(r.provider in declared))
+          .map((r) => ({
+            message: `'${e.key}' references provider '${r.provider}', which kcops.yaml does not declare.`,
+            at: e.valueAt,
+            hint: `Declare it under secretProviders (declared: ${Object.keys(declared).join(', ') || 'none'}).`,
+          })),
+      );
+    },
+  }),
+  connectorRule({
+    id: 'secret/worker-provider-on-managed',
+    category: 'secret',
+    severity: 'error',
+    summary: 'A Confluent Cloud connector references a provider resolved by the worker',
+    examples: {
+      failing: {
+        path: 'connectors/cloud/app-cdc.json',
+        project: `project: shop\nsecretProviders:\n  file: { type: file, resolvedBy: worker }\nenvironments:\n  cloud:\n    cluster: { type: confluent-cloud, environmentId: env-abc123, kafkaClusterId: lkc-abc123, apiEndpoint: 'https://api.confluent.cloud' }\n`,
+        content: json('app-cdc', { 'connector.class': 'PostgresCdcSourceV2', 'tasks.max': '1', 'database.password': '${file:/secrets/db.properties:password}' }),
+      },
+      passing: {
+        path: 'connectors/cloud/app-cdc.json',
+        project: `project: shop\nsecretProviders:\n  vault: { type: vault, resolvedBy: kcops, address: 'https://vault:8200' }\nenvironments:\n  cloud:\n    cluster: { type: confluent-cloud, environmentId: env-abc123, kafkaClusterId: lkc-abc123, apiEndpoint: 'https://api.confluent.cloud' }\n`,
+        content: json('app-cdc', { 'connector.class': 'PostgresCdcSourceV2', 'tasks.max': '1', 'database.password': '${vault:secret/db:password}' }),
+      },
+    },
+    check: (ctx) => {
+      const declared = ctx.project?.secretProviders;
+      if (!declared || !ctx.managed) return [];
+      return [...ctx.file.config.values()].flatMap((e) =>
+        findSecretRefs(e.value ?? '')
+          .filter((r) => declared[r.provider]?.resolvedBy === 'worker')
+          .map((r) => ({
+            message: `'${e.key}' uses provider '${r.provider}' (resolvedBy: worker), but Confluent Cloud workers have no custom config providers.`,
+            at: e.valueAt,
+            hint: `Declare '${r.provider}' with resolvedBy: kcops so kcops resolves it at deploy time.`,
+          })),
+      );
+    },
+  }),
+];
