@@ -41,7 +41,7 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
   };
   const findings: Finding[] = [];
 
-  const inputs = opts.paths.length > 0 ? opts.paths.map((p) => resolve(opts.cwd, p)) : project ? [join(root, 'connectors'), join(root, 'schemas', 'avro')] : [opts.cwd];
+  const inputs = opts.paths.length > 0 ? opts.paths.map((p) => resolve(opts.cwd, p)) : project ? [join(root, 'connectors'), join(root, 'schemas', 'avro')].filter((d) => existsSync(d)) : [opts.cwd];
   const files = [...new Set(inputs.flatMap((p) => expand(p)))].sort();
   const connectorFiles = files.filter((f) => !isAvro(f, root, project) && !f.endsWith(PROJECT_FILE));
   const avroFiles = files.filter((f) => isAvro(f, root, project));
