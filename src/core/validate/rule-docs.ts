@@ -25,12 +25,15 @@ export async function runExample(ex: RuleExample): Promise<Finding[]> {
   }
 }
 
+// eslint-disable-next-line no-control-regex -- binary examples are shown escaped
+const CONTROL = /[\u0000-\u0008]/g;
+
 function fence(ex: RuleExample): string {
   const lang = /\.json/.test(ex.path) ? 'json' : /\.ya?ml$/.test(ex.path) ? 'yaml' : /\.tf$/.test(ex.path) ? 'hcl' : /\.properties$/.test(ex.path) ? 'properties' : '';
   const parts: string[] = [];
   if (ex.project !== undefined) parts.push(`\`kcops.yaml\`:\n\n\`\`\`yaml\n${ex.project.trimEnd()}\n\`\`\``);
   for (const [p, c] of Object.entries(ex.files ?? {})) parts.push(`\`${p}\`:\n\n\`\`\`\n${c.trimEnd()}\n\`\`\``);
-  const shown = ex.encoding === 'latin1' ? `${ex.content.trimEnd()}   (saved as Latin-1, not UTF-8)` : ex.content.replace(/[\u0000-\u0008]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).trimEnd();
+  const shown = ex.encoding === 'latin1' ? `${ex.content.trimEnd()}   (saved as Latin-1, not UTF-8)` : ex.content.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).trimEnd();
   parts.push(`\`${ex.path}\`:\n\n\`\`\`${lang}\n${shown}\n\`\`\``);
   return parts.join('\n\n');
 }

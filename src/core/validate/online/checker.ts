@@ -1,5 +1,4 @@
 import type { Reporter } from '../../reporter.js';
-import type { LoadedProject } from '../../project/load-project.js';
 import type { Environment, Project } from '../../project/schema.js';
 import { findSecretRefs } from '../../secrets/reference.js';
 import { resolveLocally } from '../../secrets/resolve.js';
