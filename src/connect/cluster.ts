@@ -1,0 +1,144 @@
+/**
+ * The one interface the planner, the executor and the day-2 commands use to talk to a Kafka Connect cluster.
+ * Two backends implement it: self-managed (Connect REST) and, later, Confluent Cloud (Connect v1 API). Everything that
+ * differs between them and matters to a diff (server-added keys, masked secrets, extra states) is declared by the
+ * backend in `traits`, so the pure planner stays backend-agnostic.
+ */
+
+/** States a connector can be asked to be in. */
+export const TARGET_STATES = ['RUNNING', 'PAUSED', 'STOPPED'] as const;
+export type TargetState = (typeof TARGET_STATES)[number];
+
+/**
+ * States a connector or task can be observed in. PROVISIONING and DEGRADED are Confluent Cloud's; UNKNOWN covers a
+ * state string this version of kcops does not know (reported, never guessed).
+ */
+export type ObservedState =
+  | TargetState
+  | 'FAILED'
+  | 'UNASSIGNED'
+  | 'RESTARTING'
+  | 'PROVISIONING'
+  | 'DEGRADED'
+  | 'UNKNOWN';
+
+export type ConnectorType = 'source' | 'sink' | 'unknown';
+
+export interface TaskStatus {
+  id: number;
+  state: ObservedState;
+  workerId?: string;
+  /** Stack trace or error message of a FAILED task. */
+  trace?: string;
+}
+
+export interface ConnectorStatus {
+  name: string;
+  state: ObservedState;
+  workerId?: string;
+  trace?: string;
+  type: ConnectorType;
+  tasks: TaskStatus[];
+}
+
+/** A connector as the cluster reports it: the stored config (raw, before any normalisation) and its status. */
+export interface ActualConnector {
+  name: string;
+  config: Record<string, string>;
+  status: ConnectorStatus;
+}
+
+/** The whole cluster, collected at once so a plan sees one consistent picture and costs O(1) requests. */
+export interface ClusterSnapshot {
+  connectors: ActualConnector[];
+  collectedAt: string;
+}
+
+/** What a diff must know about a backend's way of storing configs. */
+export interface ClusterTraits {
+  /** Keys the server adds or manages itself (self-managed: `name`; Cloud: `kafka.endpoint`, `connector.crn`, ...). */
+  serverManagedKeys: readonly string[];
+  /** True when a stored value is a mask (Cloud returns `****************` for secrets): unknown, never a change. */
+  isMasked(value: string): boolean;
+  /** Whether `initial_state` on create is supported (Connect 3.5+); otherwise the executor pauses/stops after create. */
+  supportsInitialState: boolean;
+}
+
+export interface RestartOptions {
+  includeTasks?: boolean;
+  onlyFailed?: boolean;
+}
+
+export interface PluginInfo {
+  class: string;
+  type: string;
+  version: string;
+}
+
+export interface ConfigValidation {
+  errorCount: number;
+  errors: { key: string; messages: string[] }[];
+}
+
+/** KIP-875 offsets: partition and offset maps as the connector defines them. */
+export interface ConnectorOffset {
+  partition: Record<string, unknown>;
+  offset: Record<string, unknown> | null;
+}
+
+export interface ConnectCluster {
+  /** Where it is, for messages and audit records (a URL or an lkc id), never with credentials. */
+  readonly id: string;
+  /** The id of the credential used (basic-auth user, API key id), for audit records; never the secret. */
+  readonly credentialKeyId: string | undefined;
+  readonly traits: ClusterTraits;
+
+  /** Every connector with config and status, in as few requests as the backend allows (one for self-managed). */
+  collect(): Promise<ClusterSnapshot>;
+  /** Undefined when the connector does not exist. */
+  status(name: string): Promise<ConnectorStatus | undefined>;
+
+  create(name: string, config: Record<string, string>, initialState?: TargetState): Promise<void>;
+  updateConfig(name: string, config: Record<string, string>): Promise<void>;
+  delete(name: string): Promise<void>;
+  pause(name: string): Promise<void>;
+  resume(name: string): Promise<void>;
+  stop(name: string): Promise<void>;
+  restart(name: string, options?: RestartOptions): Promise<void>;
+  restartTask(name: string, taskId: number): Promise<void>;
+
+  plugins(): Promise<PluginInfo[]>;
+  validateConfig(pluginClass: string, config: Record<string, string>): Promise<ConfigValidation>;
+  getOffsets(name: string): Promise<ConnectorOffset[]>;
+  /** The connector must be STOPPED (Connect answers 400 otherwise; the backend turns that into a UserError). */
+  alterOffsets(name: string, offsets: ConnectorOffset[]): Promise<void>;
+  resetOffsets(name: string): Promise<void>;
+
+  close(): Promise<void>;
+}
+
+/** Sets a connector to a target state with the matching call. */
+export async function setState(cluster: ConnectCluster, name: string, state: TargetState): Promise<void> {
+  if (state === 'RUNNING') await cluster.resume(name);
+  else if (state === 'PAUSED') await cluster.pause(name);
+  else await cluster.stop(name);
+}
+
+const KNOWN_STATES = new Set<string>([
+  'RUNNING',
+  'PAUSED',
+  'STOPPED',
+  'FAILED',
+  'UNASSIGNED',
+  'RESTARTING',
+  'PROVISIONING',
+  'DEGRADED',
+]);
+
+export function toObservedState(s: unknown): ObservedState {
+  return typeof s === 'string' && KNOWN_STATES.has(s) ? (s as ObservedState) : 'UNKNOWN';
+}
+
+export function isTargetState(s: unknown): s is TargetState {
+  return typeof s === 'string' && (TARGET_STATES as readonly string[]).includes(s);
+}

@@ -1,0 +1,70 @@
+import { UserError } from '../../errors.js';
+import type { TransportError } from './transport.js';
+
+/**
+ * Turns what a Connect worker answered into errors a person can act on: which URL, which credential reference, what
+ * to check next. `credentialRef` is where the password comes from (e.g. `${env:CONNECT_PASSWORD}`), never its value.
+ */
+export interface ErrorContext {
+  url: string;
+  method: string;
+  path: string;
+  credentialRef: string | undefined;
+  username: string | undefined;
+}
+
+export function unreachable(urls: string[], last: TransportError): UserError {
+  const what = last.kind === 'timeout' ? 'did not answer in time' : last.kind === 'tls' ? 'failed the TLS handshake' : 'refused the connection';
+  const hint =
+    last.kind === 'tls'
+      ? 'Check the CA bundle (tls.ca) and, for mutual TLS, the client certificate and key configured for this environment.'
+      : `Check that the workers run and listen there (for the dev stack: \`kcops dev status\`), and the connect.urls of the environment in kcops.yaml.`;
+  return new UserError('CONNECT_UNREACHABLE', `Kafka Connect at ${urls.join(', ')} ${what}: ${last.message}.`, {
+    hint,
+    cause: last,
+  });
+}
+
+export function fromStatus(ctx: ErrorContext, status: number, body: unknown): UserError {
+  const msg = serverMessage(body);
+  const where = `${ctx.method} ${ctx.url}${ctx.path}`;
+  switch (status) {
+    case 401:
+      return new UserError('CONNECT_UNAUTHORIZED', `Kafka Connect at ${ctx.url} rejected the credentials (401).`, {
+        hint: ctx.username
+          ? `Check user '${ctx.username}' and the password reference ${ctx.credentialRef ?? '(none)'} in kcops.yaml (connect.auth); the worker's basic-auth credentials file must list that user.`
+          : 'The workers require basic auth: add connect.auth { username, password: ${env:...} } to the environment in kcops.yaml.',
+      });
+    case 403:
+      return new UserError('CONNECT_FORBIDDEN', `Kafka Connect at ${ctx.url} refused ${where} (403): ${msg}`, {
+        hint: `User '${ctx.username ?? '(anonymous)'}' is not allowed to do this; check the worker's REST authorisation (or topic tracking / reset settings for topic resets).`,
+      });
+    case 404:
+      return new UserError('CONNECT_NOT_FOUND', `Not found: ${where} (404): ${msg}`, {
+        hint: `Check the connector name (\`kcops drift\` lists what exists) and that ${ctx.url} is a Kafka Connect REST endpoint.`,
+      });
+    case 409:
+      return new UserError('CONNECT_CONFLICT', `Kafka Connect kept answering 409 to ${where}: ${msg}`, {
+        hint: 'A rebalance or a concurrent change did not settle within the retry budget; run the command again, and check the workers\' logs if it persists.',
+      });
+    case 400:
+    case 422:
+      return new UserError('CONNECT_REJECTED', `Kafka Connect rejected ${where} (${status}): ${msg}`, {
+        hint: 'Run `kcops validate --online` to see which keys the worker objects to.',
+      });
+    default:
+      return new UserError('CONNECT_SERVER_ERROR', `Kafka Connect answered ${status} to ${where}: ${msg}`, {
+        hint: 'The worker failed or timed out (its REST timeout is 90 s); check its log, e.g. `kcops dev logs worker-1`.',
+      });
+  }
+}
+
+export function serverMessage(body: unknown): string {
+  if (body && typeof body === 'object' && 'message' in body && typeof body.message === 'string') return body.message;
+  if (typeof body === 'string' && body.length > 0) return body.slice(0, 500);
+  return '(no message)';
+}
+
+export function isAlreadyExists(body: unknown): boolean {
+  return /already exists/i.test(serverMessage(body));
+}
