@@ -1,0 +1,20 @@
+import { initRepository, newConnector as writeConnector } from '../../core/project/scaffold.js';
+import { usageError } from '../../errors.js';
+import type { CommandHandler } from '../command-spec.js';
+
+export const init: CommandHandler = async (ctx, args) => {
+  const dir = (args[0] as string | undefined) ?? '.';
+  const r = initRepository(dir.startsWith('/') ? dir : `${ctx.cwd}/${dir}`);
+  return {
+    data: r,
+    human: (st) => [...r.created.map((f) => `${st.green('created')} ${f}`), ...r.skipped.map((f) => `${st.dim('exists ')} ${f}`), '', `Next: kcops new postgres-cdc --env dev --name payments-orders-cdc`].join('\n'),
+  };
+};
+
+export const newConnector: CommandHandler = async (ctx, args, o) => {
+  const env = ctx.globals.env;
+  const name = o.name as string | undefined;
+  if (!env || !name) throw usageError('USAGE', '`kcops new` needs --env <env> and --name <name>.', 'e.g. kcops new postgres-cdc --env dev --name payments-orders-cdc');
+  const r = writeConnector(ctx.cwd, args[0] as string, env, name, ctx.globals.config);
+  return { data: r, human: (st) => `${st.green('created')} ${r.file} (${r.flavour})\nCheck it: kcops validate ${r.file} --offline` };
+};
