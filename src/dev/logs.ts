@@ -1,5 +1,6 @@
-import { closeSync, existsSync, openSync, readSync, statSync, watchFile, unwatchFile } from 'node:fs';
 import { UserError } from '../errors.js';
+import { connectorOfLine } from '../core/observe/log-entry.js';
+import { followFiles } from '../core/observe/follow-files.js';
 import { tailFile } from './process.js';
 import { COMPONENTS, layout, type Component, type DevSettings } from './settings.js';
 
@@ -8,11 +9,7 @@ export interface LogLine {
   line: string;
 }
 
-/** `[2026-..] INFO [my-connector|task-0] message` → the connector name, if the line carries Connect's MDC context. */
-export function connectorOfLine(line: string): string | undefined {
-  const m = /^\[[^\]]+\] \w+ \[([^|\]]+)\|[^\]]+\] /.exec(line);
-  return m?.[1];
-}
+export { connectorOfLine };
 
 export function logFileOf(s: DevSettings, c: Component): string {
   return layout(s).log(c);
@@ -42,7 +39,7 @@ export function readLogs(s: DevSettings, components: Component[], lines: number,
   return out;
 }
 
-/** Follows files like `tail -f` until the signal aborts; handles truncation/rotation by restarting at 0. */
+/** Follows the components' files like `tail -F` until the signal aborts. */
 export function followLogs(
   s: DevSettings,
   components: Component[],
@@ -50,34 +47,13 @@ export function followLogs(
   signal: AbortSignal,
   connector?: string,
 ): Promise<void> {
-  return new Promise((resolve) => {
-    const files = components.map((c) => ({
-      c,
-      file: logFileOf(s, c),
-      pos: existsSync(logFileOf(s, c)) ? statSync(logFileOf(s, c)).size : 0,
-      rest: '',
-    }));
-    const poll = (f: (typeof files)[number]) => {
-      if (!existsSync(f.file)) return;
-      const size = statSync(f.file).size;
-      if (size < f.pos) f.pos = 0;
-      if (size === f.pos) return;
-      const buf = Buffer.alloc(size - f.pos);
-      const fd = openSync(f.file, 'r');
-      try {
-        readSync(fd, buf, 0, buf.length, f.pos);
-      } finally {
-        closeSync(fd);
-      }
-      f.pos = size;
-      const parts = (f.rest + buf.toString('utf8')).split('\n');
-      f.rest = parts.pop() ?? '';
-      for (const line of parts) if (!connector || connectorOfLine(line) === connector) onLine({ component: f.c, line });
-    };
-    for (const f of files) watchFile(f.file, { interval: 300 }, () => poll(f));
-    signal.addEventListener('abort', () => {
-      for (const f of files) unwatchFile(f.file);
-      resolve();
-    });
-  });
+  const byFile = new Map(components.map((c) => [logFileOf(s, c), c]));
+  return followFiles(
+    [...byFile.keys()],
+    (file, lines) => {
+      const component = byFile.get(file)!;
+      for (const line of lines) if (!connector || connectorOfLine(line) === connector) onLine({ component, line });
+    },
+    signal,
+  );
 }

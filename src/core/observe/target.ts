@@ -1,0 +1,190 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { UserError } from '../../errors.js';
+import { credentialsSchema } from '../../dev/credentials.js';
+import { layout, resolveSettings } from '../../dev/settings.js';
+import { readState } from '../../dev/state.js';
+import { findProjectFile, loadProject } from '../project/load-project.js';
+import { resolveLocally } from '../secrets/resolve.js';
+
+/**
+ * Where an environment's logs and metrics are. Meant for `environments.<env>.observability` in kcops.yaml; until the
+ * project schema declares it, it is read from `kcops.observability.yaml` beside kcops.yaml (same shape, keyed by
+ * environment) and, for the dev stack, derived from its home.
+ */
+export const observabilitySchema = z.strictObject({
+  logs: z
+    .discriminatedUnion('type', [
+      z.strictObject({
+        type: z.literal('files'),
+        files: z.array(z.string()).min(1).describe('worker log files readable from this machine'),
+        utcOffsetMinutes: z.int().optional().describe('time zone of the workers (log4j %d is local time); default: this machine'),
+      }),
+      z.strictObject({
+        type: z.literal('cloudwatch'),
+        region: z.string(),
+        logGroup: z.string(),
+        logStreamPrefix: z.string().optional(),
+        endpoint: z.url().optional().describe('only for stand-ins and VPC endpoints'),
+      }),
+      z.strictObject({
+        type: z.literal('elasticsearch'),
+        url: z.url(),
+        index: z.string().describe('index or pattern, e.g. connect-logs-*'),
+        messageField: z.string().default('message'),
+        auth: z.strictObject({ username: z.string(), password: z.string() }).optional(),
+      }),
+    ])
+    .optional(),
+  metrics: z
+    .strictObject({ prometheusUrls: z.array(z.url()).min(1).describe("the workers' JMX exporter /metrics endpoints") })
+    .optional(),
+  expect: z
+    .strictObject({
+      workerVersion: z.string().optional().describe('Connect version the workers must run, e.g. 4.3.1'),
+      plugins: z.record(z.string(), z.string()).optional().describe('connector class → version the repository expects'),
+    })
+    .optional(),
+});
+export type Observability = z.infer<typeof observabilitySchema>;
+export type LogSourceConfig = NonNullable<Observability['logs']>;
+
+export interface OpsTarget {
+  /** Environment name ('dev' for the local stack). */
+  env: string;
+  /** The local dev stack: mutations need no Git change and warn about no drift. */
+  isDev: boolean;
+  clusterType: 'self-managed' | 'confluent-cloud';
+  connect: { urls: string[]; auth?: { username: string; password: string }; credentialRef?: string };
+  kafka?: { bootstrap: string; username: string; password: string; mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512' };
+  observability: Observability;
+  /** Root of the configuration repository, when there is one. */
+  projectRoot?: string;
+}
+
+export interface TargetInput {
+  cwd: string;
+  env?: string;
+  config?: string;
+  processEnv: NodeJS.ProcessEnv;
+}
+
+/**
+ * The environment a day-2 command acts on: `--env E` of the repository's kcops.yaml, or, outside a repository (or
+ * with `--env dev` when the repository has no `dev`), the local dev stack of `kcops dev up`.
+ */
+export function resolveTarget(i: TargetInput): OpsTarget {
+  const file = i.config ? resolve(i.cwd, i.config) : findProjectFile(i.cwd);
+  if (file && existsSync(file)) {
+    const loaded = loadProject(file);
+    const p = loaded.project;
+    if (!p) {
+      throw new UserError('PROJECT_INVALID', `${file} is not valid (${loaded.issues.length} problem(s)).`, {
+        hint: 'Run `kcops validate` to see them.',
+        details: loaded.issues.slice(0, 5).map((x) => `${x.path || '(root)'}: ${x.message}`),
+      });
+    }
+    const names = Object.keys(p.environments);
+    const env = i.env ?? (names.length === 1 ? names[0] : undefined);
+    if (env === undefined) {
+      throw new UserError('ENV_REQUIRED', `${file} declares ${names.length} environments; say which one with --env.`, {
+        hint: `e.g. --env ${names[0]} (one of ${names.join(', ')}).`,
+        exitCode: 2,
+      });
+    }
+    const e = p.environments[env];
+    if (!e) {
+      if (env === 'dev') return devTarget(i.processEnv);
+      throw new UserError('ENV_UNKNOWN', `There is no environment '${env}' in ${file}.`, {
+        hint: `Use one of ${names.join(', ')}.`,
+        exitCode: 2,
+      });
+    }
+    const obs = readObservability(loaded.root, env);
+    if (e.cluster.type !== 'self-managed') {
+      return {
+        env,
+        isDev: false,
+        clusterType: 'confluent-cloud',
+        connect: { urls: [e.cluster.apiEndpoint] },
+        observability: obs,
+        projectRoot: loaded.root,
+      };
+    }
+    const c = e.cluster.connect;
+    const target: OpsTarget = {
+      env,
+      isDev: env === 'dev',
+      clusterType: 'self-managed',
+      connect: { urls: c.urls },
+      observability: obs,
+      projectRoot: loaded.root,
+    };
+    if (c.auth) {
+      target.connect.auth = { username: c.auth.username, password: resolveLocally(c.auth.password, p.secretProviders, i.processEnv) };
+      target.connect.credentialRef = c.auth.password;
+    }
+    const k = e.kafka;
+    if (k && 'bootstrapServers' in k && k.sasl) {
+      target.kafka = {
+        bootstrap: k.bootstrapServers[0] ?? '',
+        username: k.sasl.username,
+        password: resolveLocally(k.sasl.password, p.secretProviders, i.processEnv),
+        mechanism: k.sasl.mechanism,
+      };
+    }
+    return target;
+  }
+  if (i.env !== undefined && i.env !== 'dev') {
+    throw new UserError('PROJECT_NOT_FOUND', `No kcops.yaml here or above ${i.cwd}, so there is no environment '${i.env}'.`, {
+      hint: 'Run the command inside a configuration repository (or pass --config), or use the local stack with --env dev.',
+      exitCode: 2,
+    });
+  }
+  return devTarget(i.processEnv);
+}
+
+/** The local stack of `kcops dev up` (its home: KCOPS_DEV_HOME or ~/.kcops/dev). */
+export function devTarget(processEnv: NodeJS.ProcessEnv): OpsTarget {
+  const s = resolveSettings({ env: processEnv });
+  const l = layout(s);
+  if (!existsSync(l.credentials)) {
+    throw new UserError('DEV_NOT_RUNNING', `No kcops.yaml here and no dev stack in ${s.home}.`, {
+      hint: 'Start the local stack with `kcops dev up` (or set KCOPS_DEV_HOME), or run inside a configuration repository with --env.',
+    });
+  }
+  const creds = credentialsSchema.parse(JSON.parse(readFileSync(l.credentials, 'utf8')));
+  const ports = readState(l.state)?.ports ?? s.ports;
+  return {
+    env: 'dev',
+    isDev: true,
+    clusterType: 'self-managed',
+    connect: {
+      urls: ports.connect.map((p) => `http://127.0.0.1:${p}`),
+      auth: creds.connect,
+      credentialRef: `${l.credentials}:connect`,
+    },
+    kafka: { bootstrap: `127.0.0.1:${ports.kafka}`, ...creds.kafka.admin, mechanism: 'PLAIN' },
+    observability: {
+      logs: { type: 'files', files: ['worker-1', 'worker-2'].map((w) => join(l.logsDir, `${w}.log`)) },
+      metrics: { prometheusUrls: ports.metrics.map((p) => `http://127.0.0.1:${p}/metrics`) },
+    },
+  };
+}
+
+function readObservability(root: string, env: string): Observability {
+  const file = join(root, 'kcops.observability.yaml');
+  if (!existsSync(file)) return {};
+  const all = z.record(z.string(), observabilitySchema).safeParse(parseYaml(readFileSync(file, 'utf8')) ?? {});
+  if (!all.success) {
+    throw new UserError('OBSERVABILITY_INVALID', `${file} is not valid.`, {
+      details: all.error.issues.slice(0, 5).map((x) => `${x.path.join('.')}: ${x.message}`),
+      hint: 'See docs/reference/observability.md for its shape.',
+    });
+  }
+  const o = all.data[env] ?? {};
+  if (o.logs?.type === 'files') o.logs.files = o.logs.files.map((f) => (isAbsolute(f) ? f : join(root, f)));
+  return o;
+}
