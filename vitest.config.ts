@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
+      // Online validate rules against a running dev stack (KCOPS_TEST_CONNECT_URL, KCOPS_TEST_CREDENTIALS_FILE); skipped without them.
+      { test: { name: 'online', include: ['test/online/**/*.test.ts'], environment: 'node', testTimeout: 60_000 } },
       {
         test: {
           name: 'integration',
