@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RuntimeArtifacts } from './artifacts.js';
 import {
+  plainJaas,
   brokerProperties,
   connectJaas,
   connectUsers,
@@ -108,4 +109,28 @@ export function secretFiles(s: DevSettings, c: Credentials): Record<string, stri
   if (c.postgres) out.postgres = join(l.secretsDir, 'postgres.properties');
   if (c.s3) out.s3 = join(l.secretsDir, 's3.properties');
   return out;
+}
+
+/**
+ * The same secrets as environment variables of the worker processes, for the workers' `env` config provider
+ * (allowlist `^KCOPS_.*`). Unlike file paths, `${env:KCOPS_PG_PASSWORD}` is the same on every machine, so connector
+ * files in Git can use it (examples/kafka-connect-configs does).
+ */
+export function workerSecretEnv(c: Credentials, pg: { host: string; port: number }): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, id] of Object.entries(c.kafka.serviceAccounts)) {
+    env[`KCOPS_SASL_JAAS_${name.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}`] = plainJaas(id);
+  }
+  if (c.postgres) {
+    Object.assign(env, {
+      KCOPS_PG_HOST: pg.host,
+      KCOPS_PG_PORT: String(pg.port),
+      KCOPS_PG_DATABASE: DEV_DATABASE,
+      KCOPS_PG_USER: c.postgres.cdc.username,
+      KCOPS_PG_PASSWORD: c.postgres.cdc.password,
+    });
+  }
+  if (c.s3)
+    Object.assign(env, { KCOPS_S3_ACCESS_KEY_ID: c.s3.accessKeyId, KCOPS_S3_SECRET_ACCESS_KEY: c.s3.secretAccessKey });
+  return env;
 }

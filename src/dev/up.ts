@@ -11,7 +11,7 @@ import { ensureRuntime, type RuntimeArtifacts } from './artifacts.js';
 import { devAcls } from './acls.js';
 import { brokerCommand, marker, s3Command, storageFormatCommand, workerCommand } from './commands.js';
 import { loadOrCreateCredentials, type Credentials } from './credentials.js';
-import { secretFiles, writeStackFiles } from './files.js';
+import { secretFiles, workerSecretEnv, writeStackFiles } from './files.js';
 import { checkDisk, checkJava, checkPorts, type PortUse } from './preflight.js';
 import { isOurs, startDetached, tailFile } from './process.js';
 import {
@@ -199,7 +199,10 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
           command: java.binary,
           args: workerCommand(s, rt, i, l.configDir, l.logsDir).args,
           consoleFile: l.console(c),
-          env,
+          env: {
+            ...env,
+            ...workerSecretEnv(creds, { host: pgEndpoint.hostname, port: Number(pgEndpoint.port || 5432) }),
+          },
         }),
         [s.ports.connect[i], s.ports.metrics[i]],
       );
