@@ -71,6 +71,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const { stdout } = await run(process.execPath, [BIN, ...upArgs], { maxBuffer: 16 * 1024 * 1024 });
     const info = JSON.parse(stdout) as Omit<StackInfo, 'home' | 'upArgs'>;
     project.provide('stack', { ...info, home, upArgs });
+    // Suites written against "a running dev stack" (test/online, test/engine-it, test/ops-it) read these; test
+    // workers are forked after global setup, so they inherit them.
+    Object.assign(process.env, {
+      KCOPS_TEST_CONNECT_URL: info.connect.urls[0],
+      KCOPS_TEST_CONNECT_URLS: info.connect.urls.join(','),
+      KCOPS_TEST_CREDENTIALS_FILE: info.credentialsFile,
+      KCOPS_TEST_KAFKA_BOOTSTRAP: info.kafka.bootstrap,
+      KCOPS_TEST_LOGS_DIR: info.logs.dir,
+      KCOPS_TEST_METRICS_URLS: info.metrics.join(','),
+      KCOPS_TEST_DEV_HOME: home,
+    });
     process.stderr.write(
       `[integration] dev stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (home ${home})\n`,
     );
