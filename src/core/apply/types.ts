@@ -1,0 +1,61 @@
+import type { ClusterSnapshot, ConnectCluster } from '../../connect/cluster.js';
+import type { Reporter } from '../reporter.js';
+import type { DesiredConnector, Plan, PlanAction } from '../plan/types.js';
+import type { WaitOptions } from './wait.js';
+
+export interface ApplyOptions {
+  /** Connectors changed at the same time. */
+  concurrency: number;
+  wait: WaitOptions;
+  /** Undo everything this apply changed when one connector fails (default); false leaves the cluster as it is. */
+  rollback: boolean;
+  /** Connector names whose deletion was approved (--approve-delete); every delete in the plan must be here. */
+  approvedDeletes: ReadonlySet<string>;
+}
+
+export interface ApplyInput {
+  plan: Plan;
+  /** What Git declares (the configs to write); the plan itself holds no secrets and so no configs. */
+  desired: readonly DesiredConnector[];
+  /** The snapshot the plan was computed from: the "before" that a rollback restores. */
+  actual: ClusterSnapshot;
+  cluster: ConnectCluster;
+  reporter: Reporter;
+  options: ApplyOptions;
+}
+
+/**
+ * What happened to one connector. `applied`: changed and healthy. `failed`: the change or the wait failed.
+ * `not-started`: skipped because another connector failed first. `rolled-back` / `rollback-failed`: the connector was
+ * changed, then restored (or restoring it failed).
+ */
+export type ConnectorResult = 'applied' | 'failed' | 'not-started' | 'rolled-back' | 'rollback-failed';
+
+export interface RollbackOutcome {
+  /** delete: it was created by this apply; restore: previous config/state put back; recreate: it was deleted. */
+  action: 'delete' | 'restore' | 'recreate';
+  result: 'done' | 'failed';
+  error?: string;
+  /** Whether the restored connector reached its previous state within the wait budget (informational). */
+  healthy?: boolean;
+}
+
+export interface ConnectorOutcome {
+  connector: string;
+  action: PlanAction;
+  result: ConnectorResult;
+  error?: string;
+  /** Stack trace of the failed connector or task, from the cluster. */
+  trace?: string;
+  waitedMs?: number;
+  rollback?: RollbackOutcome;
+}
+
+export type ApplyStatus = 'no-changes' | 'applied' | 'rolled-back' | 'rollback-failed' | 'failed';
+
+export interface ApplyResult {
+  env: string;
+  status: ApplyStatus;
+  outcomes: ConnectorOutcome[];
+  exitCode: number;
+}
