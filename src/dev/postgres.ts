@@ -8,6 +8,8 @@ import { writeSecretFile } from './credentials.js';
 import { startDetached } from './process.js';
 
 export const DEV_DATABASE = 'kcops';
+/** A second database, the target of the example JDBC sink (CDC from `kcops` replicated into `kcops_sink`). */
+export const DEV_SINK_DATABASE = 'kcops_sink';
 
 interface PgBinaries {
   initdb: string;
@@ -174,8 +176,10 @@ export async function provision(adminUrl: string, c: Credentials): Promise<void>
       ? `ALTER ROLE ${role} WITH LOGIN REPLICATION PASSWORD '${pw}'`
       : `CREATE ROLE ${role} WITH LOGIN REPLICATION PASSWORD '${pw}'`,
   );
-  const db = await pgQuery(adminUrl, 'SELECT 1 FROM pg_database WHERE datname = $1', [DEV_DATABASE]);
-  if (db.length === 0) await pgQuery(adminUrl, `CREATE DATABASE ${DEV_DATABASE} OWNER ${role}`);
+  for (const name of [DEV_DATABASE, DEV_SINK_DATABASE]) {
+    const db = await pgQuery(adminUrl, 'SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (db.length === 0) await pgQuery(adminUrl, `CREATE DATABASE ${name} OWNER ${role}`);
+  }
 }
 
 export function withCredentials(url: string, id: Identity, database?: string): string {
