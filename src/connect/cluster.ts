@@ -86,6 +86,24 @@ export interface ConnectorOffset {
   offset: Record<string, unknown> | null;
 }
 
+/** One configuration key a plugin declares (`plugins describe`). */
+export interface ConfigDefinition {
+  name: string;
+  type: string;
+  required: boolean;
+  defaultValue: string | null;
+  importance: string;
+  documentation: string;
+  group: string | null;
+}
+
+/** What the cluster says about itself (doctor compares the version with what the repository expects). */
+export interface ServerInfo {
+  version: string;
+  commit?: string;
+  kafkaClusterId?: string;
+}
+
 export interface ConnectCluster {
   /** Where it is, for messages and audit records (a URL or an lkc id), never with credentials. */
   readonly id: string;
@@ -113,6 +131,14 @@ export interface ConnectCluster {
   /** The connector must be STOPPED (Connect answers 400 otherwise; the backend turns that into a UserError). */
   alterOffsets(name: string, offsets: ConnectorOffset[]): Promise<void>;
   resetOffsets(name: string): Promise<void>;
+
+  // Day-2 reads (issue 5): describe, plugins describe, doctor.
+  serverInfo(): Promise<ServerInfo>;
+  /** The stored config; undefined when the connector does not exist. */
+  connectorConfig(name: string): Promise<Record<string, string> | undefined>;
+  /** Topics the connector used; undefined when the cluster does not track them (topic tracking disabled). */
+  connectorTopics(name: string): Promise<string[] | undefined>;
+  pluginConfig(pluginClass: string): Promise<ConfigDefinition[]>;
 
   close(): Promise<void>;
 }

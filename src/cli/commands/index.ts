@@ -1,8 +1,10 @@
 import type { CommandSpec, GroupSpec } from '../command-spec.js';
+import { connectCommands, connectGroups, doctorCommands } from './connect.js';
 import { devCommands, devGroup } from './dev.js';
+import { auditGroup, gitopsCommands } from './gitops.js';
 import { scaffoldCommands } from './scaffold.js';
 import { validateCommands } from './validate.js';
 
 /** Every command kcops has. Each file under commands/ declares its own; handlers are imported lazily. */
-export const groups: GroupSpec[] = [devGroup];
-export const commands: CommandSpec[] = [...devCommands, ...validateCommands, ...scaffoldCommands];
+export const groups: GroupSpec[] = [devGroup, auditGroup, ...connectGroups];
+export const commands: CommandSpec[] = [...devCommands, ...validateCommands, ...scaffoldCommands, ...connectCommands, ...doctorCommands, ...gitopsCommands];

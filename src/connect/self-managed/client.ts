@@ -4,6 +4,7 @@ import {
   type ActualConnector,
   type ClusterSnapshot,
   type ClusterTraits,
+  type ConfigDefinition,
   type ConfigValidation,
   type ConnectCluster,
   type ConnectorOffset,
@@ -11,6 +12,7 @@ import {
   type ConnectorType,
   type PluginInfo,
   type RestartOptions,
+  type ServerInfo,
   type TargetState,
 } from '../cluster.js';
 import { backoffDelay, DEFAULT_CONFLICT_RETRY, DEFAULT_SERVER_RETRY, sleep, type RetryPolicy } from '../retry.js';
@@ -134,6 +136,40 @@ export class SelfManagedCluster implements ConnectCluster {
     await this.call('DELETE', `/connectors/${enc(name)}/offsets`);
   }
 
+  async serverInfo(): Promise<ServerInfo> {
+    const r = await this.call<{ version?: string; commit?: string; kafka_cluster_id?: string }>('GET', '/');
+    const info: ServerInfo = { version: r?.version ?? 'unknown' };
+    if (r?.commit) info.commit = r.commit;
+    if (r?.kafka_cluster_id) info.kafkaClusterId = r.kafka_cluster_id;
+    return info;
+  }
+  async connectorConfig(name: string): Promise<Record<string, string> | undefined> {
+    const r = await this.call<Record<string, unknown>>('GET', `/connectors/${enc(name)}/config`, undefined, { allow404: true });
+    return r === undefined ? undefined : stringMap(r);
+  }
+  async connectorTopics(name: string): Promise<string[] | undefined> {
+    try {
+      const r = await this.call<Record<string, { topics?: string[] }>>('GET', `/connectors/${enc(name)}/topics`);
+      return r?.[name]?.topics ?? [];
+    } catch (e) {
+      // 403 when the workers run with topic.tracking.enable=false: unknown, not an error of the command.
+      if (e instanceof UserError && e.code === 'CONNECT_FORBIDDEN') return undefined;
+      throw e;
+    }
+  }
+  async pluginConfig(pluginClass: string): Promise<ConfigDefinition[]> {
+    const defs = await this.call<RawConfigDef[]>('GET', `/connector-plugins/${enc(pluginClass)}/config`);
+    return (defs ?? []).map((d) => ({
+      name: d.name,
+      type: d.type ?? 'STRING',
+      required: d.required === true,
+      defaultValue: d.default_value ?? null,
+      importance: d.importance ?? '',
+      documentation: d.documentation ?? '',
+      group: d.group ?? null,
+    }));
+  }
+
   async close(): Promise<void> {
     // node:http keeps no pooled sockets for us (no keep-alive agent): nothing to release.
   }
@@ -232,6 +268,15 @@ interface RawStatus {
 interface RawExpanded {
   status?: RawStatus;
   info?: { name?: string; config?: Record<string, unknown>; type?: string };
+}
+interface RawConfigDef {
+  name: string;
+  type?: string;
+  required?: boolean;
+  default_value?: string | null;
+  importance?: string;
+  documentation?: string;
+  group?: string | null;
 }
 interface RawValidation {
   error_count?: number;
