@@ -1,0 +1,101 @@
+import type { CommandSpec, GroupSpec, OptionSpec } from '../command-spec.js';
+
+const load = () => import('../handlers/gitops.js');
+
+export const auditGroup: GroupSpec = { path: ['audit'], summary: 'the hash-chained audit log of every connector change' };
+
+const detailedExitcode: OptionSpec = { flags: '--detailed-exitcode', description: 'exit 3 when there are changes, 0 when none, 1 on error', default: false };
+const deployOptions: OptionSpec[] = [
+  { flags: '--auto-approve', description: 'apply without asking (needed without a terminal, e.g. in CI)', default: false },
+  { flags: '--prune', description: 'delete in-scope connectors that Git no longer declares', default: false },
+  { flags: '--approve-delete <name...>', description: 'approve the deletion of these connectors (every deleted one must be named)' },
+  { flags: '--concurrency <n>', description: 'connectors changed at once', default: 8, integer: true },
+  { flags: '--wait-timeout <duration>', description: 'how long each connector may take to be healthy (90s, 2m)', default: '120s' },
+  { flags: '--settle <duration>', description: 'how long connector and tasks must stay healthy to count as healthy', default: '5s' },
+  { flags: '--no-rollback', description: 'on failure, leave the cluster as it is instead of undoing this apply' },
+];
+
+export const gitopsCommands: CommandSpec[] = [
+  {
+    path: ['plan'],
+    summary: 'what apply would change: Git (connectors/<env>/) against the cluster',
+    description:
+      'Reads the connector files of the environment and the cluster (one request), normalises both (server-added keys,\n' +
+      'defaults and masked secrets never count) and lists per connector: create, update, delete, pause, resume, stop or none,\n' +
+      'with per-field changes. Secret values never appear; a changed one shows as "(sensitive value changed)".\n' +
+      'Connectors outside the ownership scope (teams.*.prefixes) are listed as unmanaged and never touched.\n' +
+      'Exit code: 0 (with --detailed-exitcode: 0 no changes, 3 changes), 1 error, 2 usage.',
+    options: [
+      { flags: '--out <file>', description: 'write the plan (formatVersion 1, fingerprinted) for `kcops apply <file>`' },
+      { flags: '--prune', description: 'also propose deleting in-scope connectors missing from Git', default: false },
+      detailedExitcode,
+    ],
+    examples: [
+      { command: 'kcops plan --env dev', description: 'show what would change' },
+      { command: 'kcops plan --env prod --out plan.json --detailed-exitcode', description: 'save the plan for review; exit 3 if it changes anything' },
+      { command: 'kcops plan --env prod -o json', description: 'the plan as JSON (the same shape as the plan file)' },
+    ],
+    handler: async () => (await load()).plan,
+  },
+  {
+    path: ['apply'],
+    summary: 'make the cluster match Git, wait until healthy, roll back on failure',
+    description:
+      'Applies a fresh plan, or the saved plan given (refused when the cluster or the files changed since it was made).\n' +
+      'Asks for confirmation on a terminal; without one it needs --auto-approve and never waits for input.\n' +
+      'Changes run with bounded concurrency; each waits until the connector and all its tasks reach the desired state and\n' +
+      'stay there for --settle. A failure or timeout rolls back everything this apply changed (previous config and state\n' +
+      'restored, created connectors deleted). Every change is appended to the audit log.\n' +
+      'Exit code: 0 applied or nothing to do, 4 failed and rolled back, 1 error (or failed without/with incomplete rollback), 2 usage.',
+    args: [{ name: 'plan-file', description: 'a plan written by `kcops plan --out` (default: plan now)' }],
+    options: deployOptions,
+    examples: [
+      { command: 'kcops apply --env dev', description: 'plan, confirm on the terminal, apply' },
+      { command: 'kcops apply --env prod plan.json --auto-approve', description: 'CI: apply the reviewed plan, refused if stale' },
+      { command: 'kcops apply --env prod --prune --approve-delete payments-old-sink --auto-approve', description: 'also delete one connector removed from Git' },
+      { command: 'kcops apply --env dev --auto-approve -o json', description: 'typed per-connector outcomes as JSON' },
+    ],
+    handler: async () => (await load()).apply,
+  },
+  {
+    path: ['drift'],
+    summary: 'differences between Git and the cluster (hand edits, connectors created outside Git)',
+    description: 'Exit code: 0 (with --detailed-exitcode: 0 no drift, 3 drift, for scheduled CI), 1 error, 2 usage.',
+    options: [detailedExitcode],
+    examples: [
+      { command: 'kcops drift --env prod', description: 'what differs and how' },
+      { command: 'kcops drift --env prod --detailed-exitcode -o json', description: 'scheduled CI job: exit 3 when something drifted' },
+    ],
+    handler: async () => (await load()).drift,
+  },
+  {
+    path: ['rollback'],
+    summary: 'deploy the connector files as they were at a Git revision',
+    description: 'Plans connectors/<env>/ at <git-ref> against the cluster, shows the plan, then applies it like `kcops apply`.',
+    options: [{ flags: '--to <git-ref>', description: 'commit, tag or branch to go back to (see `kcops history`)' }, ...deployOptions],
+    examples: [
+      { command: 'kcops rollback --env prod --to HEAD~1', description: 'go back one commit (asks first)' },
+      { command: 'kcops rollback --env prod --to v1.4.0 --auto-approve -o json', description: 'CI: back to a tag' },
+    ],
+    handler: async () => (await load()).rollback,
+  },
+  {
+    path: ['history'],
+    summary: 'past deployments from the audit log: who, when, Git commit, what changed, outcome',
+    examples: [
+      { command: 'kcops history --env prod', description: 'newest first' },
+      { command: 'kcops history --env prod -o json', description: 'machine-readable' },
+    ],
+    handler: async () => (await load()).history,
+  },
+  {
+    path: ['audit', 'verify'],
+    summary: 'check the audit log hash chain: altered, removed or truncated records',
+    args: [{ name: 'file', description: 'audit log (default: .kcops/audit/audit.jsonl of the repository, or KCOPS_AUDIT_FILE)' }],
+    examples: [
+      { command: 'kcops audit verify', description: 'exit 0 when intact, 1 when tampered with' },
+      { command: 'kcops audit verify /mnt/audit/audit.jsonl -o json', description: 'a copied log, machine-readable' },
+    ],
+    handler: async () => (await load()).auditVerify,
+  },
+];

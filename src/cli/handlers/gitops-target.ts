@@ -1,0 +1,53 @@
+import { join } from 'node:path';
+import { UserError, usageError } from '../../errors.js';
+import { SelfManagedCluster } from '../../connect/self-managed/client.js';
+import type { ConnectCluster } from '../../connect/cluster.js';
+import { findProjectFile, loadProject } from '../../core/project/load-project.js';
+import { resolveTarget, type OpsTarget } from '../../core/observe/target.js';
+import type { CliContext } from '../context.js';
+
+/** What plan/apply/drift/rollback need: the repository, the environment, its cluster and the audit log. */
+export interface GitopsTarget {
+  env: string;
+  root: string;
+  cluster: ConnectCluster;
+  ownedPrefixes: string[] | undefined;
+  auditFile: string;
+}
+
+export function gitopsTarget(ctx: CliContext): GitopsTarget {
+  const file = ctx.globals.config ? join(ctx.cwd, ctx.globals.config) : findProjectFile(ctx.cwd);
+  if (!file) {
+    throw usageError('PROJECT_NOT_FOUND', `No kcops.yaml here or above ${ctx.cwd}.`, 'Run inside a configuration repository (`kcops init` makes one) or pass --config.');
+  }
+  if (!ctx.globals.env) throw usageError('ENV_REQUIRED', 'Say which environment with --env.', 'e.g. `kcops plan --env dev`.');
+  const t: OpsTarget = resolveTarget({ cwd: ctx.cwd, processEnv: ctx.env, env: ctx.globals.env, config: file });
+  const project = loadProject(file).project;
+  const prefixes = Object.values(project?.teams ?? {}).flatMap((team) => team.prefixes);
+  return {
+    env: t.env,
+    root: t.projectRoot ?? ctx.cwd,
+    cluster: clusterOf(t),
+    ownedPrefixes: prefixes.length ? prefixes : undefined,
+    auditFile: auditFile(ctx, t.projectRoot ?? ctx.cwd),
+  };
+}
+
+/** One audit chain per repository (KCOPS_AUDIT_FILE moves it, e.g. to a CI artifact or a shared volume). */
+export function auditFile(ctx: CliContext, root: string): string {
+  return ctx.env.KCOPS_AUDIT_FILE ?? join(root, '.kcops', 'audit', 'audit.jsonl');
+}
+
+export function projectRootOrCwd(ctx: CliContext): string {
+  const file = ctx.globals.config ? join(ctx.cwd, ctx.globals.config) : findProjectFile(ctx.cwd);
+  return file ? join(file, '..') : ctx.cwd;
+}
+
+function clusterOf(t: OpsTarget): ConnectCluster {
+  if (t.clusterType !== 'self-managed') {
+    throw new UserError('BACKEND_UNAVAILABLE', `Environment '${t.env}' is on Confluent Cloud, whose backend is not in this build yet.`, {
+      hint: 'Plan and apply run against self-managed environments for now.',
+    });
+  }
+  return new SelfManagedCluster({ urls: t.connect.urls, auth: t.connect.auth, credentialRef: t.connect.credentialRef });
+}
