@@ -83,8 +83,16 @@ const DYNAMIC_PREFIXES = [
 ];
 const DEBEZIUM_PREFIXES = [/^driver\./, /^schema\.history\.internal\./, /^signal\./, /^notification\./, /^converters?\./, /^column\.propagate/, /^message\.key\.columns/];
 
+/**
+ * Apache Camel Kafka Connector hands these to Camel itself: component options (`camel.component.aws2-s3.accessKey`),
+ * endpoint and path options that build the URL when `camel.(sink|source).url` is not set, data formats and beans.
+ * Their names depend on the Camel component, so the plugin's config definition cannot list them.
+ */
+const CAMEL_PREFIXES = [/^camel\.component\.[^.]+\./, /^camel\.(sink|source)\.(endpoint|path)\./, /^camel\.dataformat\.[^.]+\./, /^camel\.beans\./];
+
 export function isDynamicKey(key: string, cls: string | undefined): boolean {
   if (DYNAMIC_PREFIXES.some((r) => r.test(key))) return true;
+  if (cls?.startsWith('org.apache.camel.kafkaconnector.')) return CAMEL_PREFIXES.some((r) => r.test(key));
   if (cls?.startsWith('io.debezium.')) return DEBEZIUM_PREFIXES.some((r) => r.test(key)) || /^[^.]+\.type$/.test(key);
   return false;
 }
