@@ -31,7 +31,8 @@ function allowedFrom(type, values) {
 }
 
 function keyDef(d, recommended) {
-  const def = { type: d.type ?? 'STRING', required: Boolean(d.required) };
+  // The managed specs spell some flags as strings ("required": "false"): only true or "true" means required.
+  const def = { type: d.type ?? 'STRING', required: d.required === true || d.required === 'true' };
   if (d.default_value !== undefined && d.default_value !== null) def.default = String(d.default_value);
   const allowed = allowedFrom(d.type, recommended ?? d.recommended_values);
   if (allowed) def.allowed = allowed;
@@ -76,8 +77,12 @@ function managed() {
     .sort()) {
     const { templates } = JSON.parse(readFileSync(join(dir, f), 'utf8'));
     const main = templates.find((t) => t.connector_type);
+    // A key may be defined in several templates (the connector's own, then common ones it includes); the first
+    // definition of each field wins, and a bare reference (`{"name": ...}` with no fields) takes the included one.
+    const raw = {};
+    for (const t of templates) for (const d of t.config_defs ?? []) raw[d.name] = { ...d, ...raw[d.name] };
     const keys = {};
-    for (const t of templates) for (const d of t.config_defs ?? []) keys[d.name] ??= keyDef(d);
+    for (const [name, d] of Object.entries(raw)) keys[name] = keyDef(d);
     catalog.plugins[main.template_id] = {
       type: main.connector_type.toLowerCase(),
       workerClass: main['connector.class'],
