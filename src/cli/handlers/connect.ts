@@ -170,7 +170,7 @@ function lifecycle(action: Lifecycle): CommandHandler {
       await requireStatus(c, name);
       const after = await audited(
         auditSinkFor(ctx, t),
-        { action: `connect.${action}`, connector: name, env: t.env, cluster: c.id, credentialKeyId: c.credentialKeyId },
+        { action: `ops:${action}`, connector: name, env: t.env, cluster: c.id, credentialKeyId: c.credentialKeyId },
         async () => {
           await c[action](name);
           return settle(c, name, { settleMs: 10_000, pollMs: 300 });
@@ -199,7 +199,7 @@ export const restart: CommandHandler = (ctx, args, o) =>
       if (typeof args[0] === 'string') throw usageError('USAGE', 'Give either a connector name or --all-failed, not both.');
       outcomes = await audited(
         sink,
-        { action: 'connect.restart-all-failed', connector: '*', env: t.env, cluster: c.id, credentialKeyId: c.credentialKeyId },
+        { action: 'ops:restart-all-failed', connector: '*', env: t.env, cluster: c.id, credentialKeyId: c.credentialKeyId },
         () => restartAllFailed(c),
         (r) => ({ connectors: r.map((x) => x.connector) }),
       );
@@ -209,7 +209,7 @@ export const restart: CommandHandler = (ctx, args, o) =>
       outcomes = [
         await audited(
           sink,
-          { action: 'connect.restart', connector: name, env: t.env, cluster: c.id, credentialKeyId: c.credentialKeyId, details: req },
+          { action: 'ops:restart', connector: name, env: t.env, cluster: c.id, credentialKeyId: c.credentialKeyId, details: req },
           () => restartConnector(c, name, req),
           (r) => ({ restarted: r.restarted, state: overallState(r.after) }),
         ),
@@ -260,7 +260,7 @@ export const remove: CommandHandler = (ctx, args, o) =>
       });
     }
     await requireStatus(c, name);
-    await audited(auditSinkFor(ctx, t), { action: 'connect.delete', connector: name, env: t.env, cluster: c.id, credentialKeyId: c.credentialKeyId }, () => c.delete(name));
+    await audited(auditSinkFor(ctx, t), { action: 'ops:delete', connector: name, env: t.env, cluster: c.id, credentialKeyId: c.credentialKeyId }, () => c.delete(name));
     warnDrift(ctx, t, `The deletion of ${name}`);
     return { data: { connector: name, deleted: true }, human: (st) => `${st.green('✔')} deleted ${name}` };
   });
@@ -296,7 +296,7 @@ export const offsetsAlter: CommandHandler = (ctx, args, o) =>
     await requireStopped(c, name, 'altered');
     await audited(
       auditSinkFor(ctx, t),
-      { action: 'connect.offsets.alter', connector: name, env: t.env, cluster: c.id, credentialKeyId: c.credentialKeyId, details: { offsets } },
+      { action: 'ops:offsets:alter', connector: name, env: t.env, cluster: c.id, credentialKeyId: c.credentialKeyId, details: { offsets } },
       () => c.alterOffsets(name, offsets),
     );
     const now = await c.getOffsets(name);
@@ -311,7 +311,7 @@ export const offsetsReset: CommandHandler = (ctx, args, o) =>
     const name = nameArg(args);
     if (!o.approve) throw new UserError('APPROVAL_REQUIRED', `Resetting the offsets of ${name} needs --approve: it will re-read from the beginning.`, { exitCode: ExitCode.Usage });
     await requireStopped(c, name, 'reset');
-    await audited(auditSinkFor(ctx, t), { action: 'connect.offsets.reset', connector: name, env: t.env, cluster: c.id, credentialKeyId: c.credentialKeyId }, () =>
+    await audited(auditSinkFor(ctx, t), { action: 'ops:offsets:reset', connector: name, env: t.env, cluster: c.id, credentialKeyId: c.credentialKeyId }, () =>
       c.resetOffsets(name),
     );
     return {

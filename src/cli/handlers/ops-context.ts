@@ -1,7 +1,7 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { dirname, join } from 'node:path';
-import { userInfo } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { appendAudit } from '../../core/audit/log.js';
+import { gitCommit, resolveActor } from '../../core/audit/actor.js';
 import { UserError } from '../../errors.js';
 import type { ConnectCluster } from '../../connect/cluster.js';
 import { SelfManagedCluster } from '../../connect/self-managed/client.js';
@@ -42,24 +42,33 @@ export function warnDrift(ctx: CliContext, t: OpsTarget, what: string): void {
 }
 
 /**
- * Audit records of day-2 changes: appended as hash-chained JSON lines under the repository's (or dev home's)
- * .kcops/audit/. To be replaced by src/core/audit once that module lands, keeping the record shape.
+ * Day-2 changes go into the repository's hash-chained audit log (src/core/audit), the same chain as apply and
+ * rollback: KCOPS_AUDIT_FILE, else .kcops/audit/audit.jsonl of the repository (or of the dev home outside one).
  */
 export function auditSinkFor(ctx: CliContext, t: OpsTarget): AuditSink {
   const root = t.projectRoot ?? resolveSettings({ env: ctx.env }).home;
-  const file = join(root, '.kcops', 'audit', 'operations.jsonl');
+  const file = ctx.env.KCOPS_AUDIT_FILE ?? join(root, '.kcops', 'audit', 'audit.jsonl');
+  const deploymentId = randomUUID();
   return {
     async append(r: OpsAuditRecord) {
-      mkdirSync(dirname(file), { recursive: true });
-      const prev = existsSync(file) ? (readFileSync(file, 'utf8').trimEnd().split('\n').pop() ?? '') : '';
-      const prevHash = prev ? createHash('sha256').update(prev).digest('hex') : null;
-      let actor = 'unknown';
-      try {
-        actor = ctx.env.KCOPS_ACTOR ?? userInfo().username;
-      } catch {
-        /* no passwd entry */
-      }
-      appendFileSync(file, JSON.stringify({ at: new Date().toISOString(), actor, ...r, prevHash }) + '\n');
+      const detail = [r.details ? JSON.stringify(r.details) : '', r.error ?? ''].filter(Boolean).join(' ');
+      appendAudit(file, [
+        {
+          time: new Date().toISOString(),
+          actor: resolveActor(ctx.cwd, ctx.env),
+          credentialKeyId: r.credentialKeyId ?? null,
+          env: r.env,
+          cluster: r.cluster,
+          connector: r.connector,
+          action: r.action,
+          configHashBefore: null,
+          configHashAfter: null,
+          gitCommit: t.projectRoot ? gitCommit(t.projectRoot) : null,
+          result: r.outcome,
+          deploymentId,
+          ...(detail ? { detail } : {}),
+        },
+      ]);
     },
   };
 }

@@ -3,7 +3,7 @@
  * (src/core/audit); the core only describes what happened.
  */
 export interface OpsAuditRecord {
-  /** e.g. connect.pause, connect.restart, connect.offsets.alter */
+  /** e.g. ops:pause, ops:restart, ops:offsets:alter (apply uses apply:*) */
   action: string;
   connector: string;
   env: string;
