@@ -221,11 +221,12 @@ export function connectorEndpoints(config: Record<string, string>): Endpoint[] {
     out.push({ key: 'database.hostname', host, port });
   }
   for (const [k, v] of Object.entries(config)) {
-    if (ref(v)) continue;
+    // A reference elsewhere in a JDBC URL (the password) does not hide its host.
     if (/(^|\.)connection\.url$/.test(k)) {
-      const m = /^jdbc:[a-z0-9]+:(?:\/\/|@\/\/|thin:@\/\/)?([^/:;?@]+):(\d+)/i.exec(v);
+      const m = /^jdbc:[a-z0-9]+:(?:\/\/|@\/\/|thin:@\/\/)?([^/:;?@$]+):(\d+)/i.exec(v);
       if (m) out.push({ key: k, host: m[1]!, port: Number(m[2]) });
     }
+    if (ref(v)) continue;
     if (/(s3\.endpoint|store\.url|endpoint\.url|aws\.s3\.endpoint)$/i.test(k) && /^https?:\/\//.test(v)) {
       const u = new URL(v);
       out.push({ key: k, host: u.hostname, port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)) });
