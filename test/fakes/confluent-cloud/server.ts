@@ -1,0 +1,443 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Exchange } from './openapi-contract.js';
+
+/**
+ * An in-memory Confluent Cloud Connect v1 API on a real local HTTP server (behaviour: SPEC.md beside this file).
+ * One environment and one Kafka cluster; connectors addressed by name; a Cloud API key for basic auth.
+ */
+
+export const MASK = '****************';
+
+export type CloudState = 'PROVISIONING' | 'RUNNING' | 'DEGRADED' | 'FAILED' | 'PAUSED';
+/** The three error-body shapes seen in the wild (research/ccloud.md §1). */
+export type ErrorShape = 'nested' | 'flat' | 'error_code';
+
+export interface FakeCloudOptions {
+  environmentId?: string;
+  clusterId?: string;
+  apiKey?: string;
+  apiSecret?: string;
+  region?: string;
+  /** Status reads (GET status / list with status) a new connector stays PROVISIONING for. */
+  provisioningReads?: number;
+  /** Status reads an offsets request stays PENDING for. */
+  offsetRequestReads?: number;
+  plugins?: { class: string; type: 'sink' | 'source' }[];
+}
+
+interface StoredConnector {
+  id: string;
+  name: string;
+  /** What the client sent, secrets included (never returned unmasked). */
+  config: Record<string, string>;
+  state: CloudState;
+  trace: string;
+  provisioningLeft: number;
+  offsets: { partition: Record<string, unknown>; offset: Record<string, unknown> }[];
+  offsetRequest?: {
+    info: { id: string; name: string; type: 'PATCH' | 'DELETE'; requested_at: string; offsets?: unknown[] };
+    pendingLeft: number;
+    previous: unknown[];
+    appliedAt?: string;
+  };
+}
+
+interface InjectedFailure {
+  status: number;
+  shape: ErrorShape;
+  message: string;
+  match?: RegExp;
+}
+
+const SENSITIVE = /(password|secret|api\.key$|access\.key\.id|credentials\.(json|config)|sslkey|query$)/;
+
+export const DEFAULT_PLUGINS: { class: string; type: 'sink' | 'source' }[] = [
+  { class: 'PostgresCdcSourceV2', type: 'source' },
+  { class: 'PostgresSource', type: 'source' },
+  { class: 'PostgresSink', type: 'sink' },
+  { class: 'MySqlSink', type: 'sink' },
+  { class: 'S3_SINK', type: 'sink' },
+  { class: 'DynamoDbSink', type: 'sink' },
+  { class: 'DynamoDbCdcSource', type: 'source' },
+  { class: 'DatagenSource', type: 'source' },
+];
+
+export class FakeConfluentCloud {
+  readonly environmentId: string;
+  readonly clusterId: string;
+  readonly apiKey: string;
+  readonly apiSecret: string;
+  readonly region: string;
+  /** Every exchange, for contract checks and assertions (secrets as sent: tests only). */
+  readonly exchanges: Exchange[] = [];
+  readonly connectors = new Map<string, StoredConnector>();
+
+  private server: Server | undefined;
+  private baseUrl = '';
+  private rateLimited = 0;
+  private retryAfterSeconds = 1;
+  private readonly failures: InjectedFailure[] = [];
+  private nextId = 1000;
+  private readonly listeners: ((x: Exchange) => void)[] = [];
+
+  constructor(private readonly opts: FakeCloudOptions = {}) {
+    this.environmentId = opts.environmentId ?? 'env-abc123';
+    this.clusterId = opts.clusterId ?? 'lkc-xyz789';
+    this.apiKey = opts.apiKey ?? 'CLOUDKEY1234';
+    this.apiSecret = opts.apiSecret ?? 'cloud-secret-value';
+    this.region = opts.region ?? 'us-west-2';
+  }
+
+  get url(): string {
+    return this.baseUrl;
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.baseUrl;
+  }
+
+  async stop(): Promise<void> {
+    if (this.server) await new Promise<void>((r) => this.server!.close(() => r()));
+  }
+
+  onExchange(listener: (x: Exchange) => void): void {
+    this.listeners.push(listener);
+  }
+
+  // ---- fault injection ----
+
+  /** The next `count` requests answer 429 with `Retry-After: seconds`. */
+  rateLimitStorm(count: number, seconds = 1): void {
+    this.rateLimited = count;
+    this.retryAfterSeconds = seconds;
+  }
+
+  /** The next request whose `METHOD path` matches answers `status` with the given body shape. */
+  failNext(status: number, shape: ErrorShape, message: string, match?: RegExp): void {
+    this.failures.push({ status, shape, message, match });
+  }
+
+  setState(name: string, state: CloudState, trace = ''): void {
+    const c = this.mustGet(name);
+    c.state = state;
+    c.trace = trace;
+    c.provisioningLeft = 0;
+  }
+
+  /** Seeds committed offsets (what the connector would have processed). */
+  setOffsets(name: string, offsets: StoredConnector['offsets']): void {
+    this.mustGet(name).offsets = offsets;
+  }
+
+  // ---- request handling ----
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    let body: unknown;
+    try {
+      body = raw.length > 0 ? JSON.parse(raw) : undefined;
+    } catch {
+      body = raw;
+    }
+    const url = new URL(req.url ?? '/', 'http://x');
+    const answer = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
+      const text = payload === undefined ? '' : JSON.stringify(payload);
+      res.writeHead(status, { ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...headers });
+      res.end(text);
+      const x: Exchange = {
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        requestHeaders: req.headers,
+        requestBody: body,
+        status,
+        responseHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])),
+        responseBody: payload,
+      };
+      this.exchanges.push(x);
+      for (const l of this.listeners) l(x);
+    };
+    try {
+      this.route(req.method ?? 'GET', url, body, req.headers.authorization, answer);
+    } catch (e) {
+      answer(500, { error: { code: 500, message: `stand-in bug: ${(e as Error).message}` } });
+    }
+  }
+
+  private route(
+    method: string,
+    url: URL,
+    body: unknown,
+    authorization: string | undefined,
+    answer: (status: number, payload?: unknown, headers?: Record<string, string>) => void,
+  ): void {
+    const err = (status: number, message: string, shape: ErrorShape = 'nested') => answer(status, errorBody(status, message, shape));
+    if (this.rateLimited > 0) {
+      this.rateLimited--;
+      return answer(429, undefined, { 'Retry-After': String(this.retryAfterSeconds) });
+    }
+    const expected = 'Basic ' + Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64');
+    if (authorization !== expected) return err(401, 'Unauthorized');
+    const failure = this.failures.findIndex((f) => !f.match || f.match.test(`${method} ${url.pathname}`));
+    if (failure >= 0) {
+      const f = this.failures.splice(failure, 1)[0]!;
+      return answer(f.status, errorBody(f.status, f.message, f.shape));
+    }
+
+    const base = `/connect/v1/environments/${this.environmentId}/clusters/${this.clusterId}`;
+    if (!url.pathname.startsWith(base + '/')) {
+      if (/^\/connect\/v1\/environments\/[^/]+\/clusters\/[^/]+\//.test(url.pathname)) return err(404, 'resource not found');
+      return err(404, 'Not Found');
+    }
+    const parts = url.pathname.slice(base.length + 1).split('/').map(decodeURIComponent);
+
+    if (parts[0] === 'connector-plugins') {
+      if (parts.length === 1 && method === 'GET') return answer(200, this.opts.plugins ?? DEFAULT_PLUGINS);
+      if (parts.length === 4 && parts[2] === 'config' && parts[3] === 'validate' && method === 'PUT') {
+        return answer(200, this.validate(parts[1]!, (body ?? {}) as Record<string, string>));
+      }
+      return err(404, 'Not Found');
+    }
+    if (parts[0] !== 'connectors') return err(404, 'Not Found');
+
+    if (parts.length === 1) {
+      if (method === 'GET') {
+        const expand = new Set(url.searchParams.getAll('expand').flatMap((v) => v.split(',')));
+        const names = [...this.connectors.keys()].sort();
+        if (expand.size === 0) return answer(200, names);
+        const out: Record<string, unknown> = {};
+        for (const n of names) {
+          const c = this.connectors.get(n)!;
+          const e: Record<string, unknown> = {};
+          if (expand.has('id')) e.id = { id: c.id, id_type: 'ID' };
+          if (expand.has('info')) e.info = this.info(c);
+          if (expand.has('status')) e.status = this.status(c);
+          out[n] = e;
+        }
+        return answer(200, out);
+      }
+      if (method === 'POST') return this.create(body, answer);
+      return err(404, 'Not Found');
+    }
+
+    const c = this.connectors.get(parts[1]!);
+    if (!c) return err(404, `Connector ${parts[1]} not found`);
+    const rest = parts.slice(2).join('/');
+    switch (`${method} ${rest}`) {
+      case 'GET ':
+        return answer(200, this.connector(c));
+      case 'DELETE ':
+        this.connectors.delete(c.name);
+        return answer(200, { error: null });
+      case 'GET config':
+        return answer(200, this.maskedConfig(c));
+      case 'PUT config': {
+        const cfg = body as Record<string, unknown>;
+        const bad = stringMapProblem(cfg);
+        if (bad) return err(400, bad);
+        if (cfg['connector.class'] !== c.config['connector.class']) return err(400, `connector.class cannot be changed from ${c.config['connector.class']}`);
+        c.config = { ...(cfg as Record<string, string>), name: c.name };
+        return answer(200, this.connector(c));
+      }
+      case 'PUT pause':
+        c.state = 'PAUSED';
+        return answer(202);
+      case 'PUT resume':
+        if (c.state === 'PAUSED') c.state = 'RUNNING';
+        return answer(202);
+      case 'POST restart':
+        if (c.state !== 'PAUSED') {
+          c.state = 'RUNNING';
+          c.trace = '';
+        }
+        return answer(202);
+      case 'GET status':
+        return answer(200, this.status(c));
+      case 'GET tasks':
+        return answer(200, this.tasks(c));
+      case 'GET offsets':
+        return answer(200, { id: c.id, name: c.name, offsets: c.offsets, metadata: { observed_at: new Date().toISOString() } });
+      case 'POST offsets/request':
+        return this.offsetRequest(c, body, answer);
+      case 'GET offsets/request/status': {
+        const r = c.offsetRequest;
+        if (!r) return err(404, `No offsets request found for connector ${c.name}`);
+        if (r.pendingLeft > 0) r.pendingLeft--;
+        else if (!r.appliedAt) {
+          r.appliedAt = new Date().toISOString();
+          if (r.info.type === 'DELETE') c.offsets = [];
+          else c.offsets = mergeOffsets(c.offsets, (r.info.offsets ?? []) as StoredConnector['offsets']);
+        }
+        return answer(200, {
+          request: r.info,
+          status: r.appliedAt ? { phase: 'APPLIED', message: 'The offsets were applied.' } : { phase: 'PENDING', message: 'The request is being processed.' },
+          previous_offsets: r.previous,
+          applied_at: r.appliedAt ?? null,
+        });
+      }
+      default:
+        return err(404, 'Not Found');
+    }
+  }
+
+  private create(body: unknown, answer: (status: number, payload?: unknown) => void): void {
+    const b = (body ?? {}) as { name?: unknown; config?: Record<string, unknown>; offsets?: StoredConnector['offsets'] };
+    const flat = (m: string) => answer(400, errorBody(400, m, 'flat'));
+    if (typeof b.name !== 'string' || b.name === '') return flat('name is required');
+    const bad = stringMapProblem(b.config);
+    if (bad) return flat(bad);
+    const cfg = b.config as Record<string, string>;
+    if (!cfg['connector.class']) return flat('Missing required configuration "connector.class" which has no default value.');
+    const plugins = this.opts.plugins ?? DEFAULT_PLUGINS;
+    if (!plugins.some((p) => p.class === cfg['connector.class'])) return flat(`Unknown connector class: ${cfg['connector.class']}`);
+    // The contract declares no 409 for create: Cloud answers 400 (flat body) when the name is taken.
+    if (this.connectors.has(b.name)) return flat(`Connector ${b.name} already exists`);
+    const c: StoredConnector = {
+      id: `lcc-${(this.nextId++).toString(36)}`,
+      name: b.name,
+      config: { ...cfg, name: b.name },
+      state: 'PROVISIONING',
+      trace: '',
+      provisioningLeft: this.opts.provisioningReads ?? 2,
+      offsets: b.offsets ?? [],
+    };
+    this.connectors.set(c.name, c);
+    answer(201, { ...this.connector(c), offsets: c.offsets });
+  }
+
+  private offsetRequest(c: StoredConnector, body: unknown, answer: (status: number, payload?: unknown) => void): void {
+    const b = (body ?? {}) as { type?: string; offsets?: unknown[] };
+    if (b.type !== 'PATCH' && b.type !== 'DELETE') return answer(400, errorBody(400, 'type must be PATCH or DELETE', 'nested'));
+    if (c.offsetRequest && !c.offsetRequest.appliedAt) {
+      return answer(400, errorBody(400, `An offsets request for connector ${c.name} is already in progress`, 'nested'));
+    }
+    const type: 'PATCH' | 'DELETE' = b.type;
+    const info = { id: c.id, name: c.name, type, requested_at: new Date().toISOString(), ...(b.offsets ? { offsets: b.offsets } : {}) };
+    c.offsetRequest = { info, pendingLeft: this.opts.offsetRequestReads ?? 1, previous: structuredClone(c.offsets) };
+    answer(202, info);
+  }
+
+  // ---- representations ----
+
+  private injectedKeys(): Record<string, string> {
+    return {
+      'cloud.environment': 'prod',
+      'cloud.provider': 'aws',
+      'kafka.endpoint': `SASL_SSL://pkc-fake1.${this.region}.aws.confluent.cloud:9092`,
+      'kafka.region': this.region,
+      'kafka.max.partition.validation.disable': 'false',
+      'valid.kafka.api.key': 'true',
+    };
+  }
+
+  private maskedConfig(c: StoredConnector): Record<string, string> {
+    const out: Record<string, string> = { ...this.injectedKeys(), 'connector.crn': this.crn(c) };
+    for (const [k, v] of Object.entries(c.config)) out[k] = SENSITIVE.test(k) ? MASK : v;
+    // Cloud mints the connector's own Kafka key in SERVICE_ACCOUNT mode and shows it masked.
+    if (!out['kafka.api.key']) out['kafka.api.key'] = MASK;
+    if (!out['kafka.api.secret']) out['kafka.api.secret'] = MASK;
+    return out;
+  }
+
+  private crn(c: StoredConnector): string {
+    return `crn://confluent.cloud/organization=0000-fake/environment=${this.environmentId}/cloud-cluster=${this.clusterId}/connector=${c.name}`;
+  }
+
+  private typeOf(c: StoredConnector): 'sink' | 'source' {
+    return (this.opts.plugins ?? DEFAULT_PLUGINS).find((p) => p.class === c.config['connector.class'])?.type ?? 'source';
+  }
+
+  private taskCount(c: StoredConnector): number {
+    return Math.max(1, Number.parseInt(c.config['tasks.max'] ?? '1', 10) || 1);
+  }
+
+  private connector(c: StoredConnector) {
+    const tasks = Array.from({ length: this.taskCount(c) }, (_, i) => ({ connector: c.name, task: i }));
+    return { name: c.name, config: this.maskedConfig(c), tasks, type: this.typeOf(c) };
+  }
+
+  private info(c: StoredConnector) {
+    return this.connector(c);
+  }
+
+  /** Reading status is what moves PROVISIONING forward (deterministic for tests, no timers). */
+  private status(c: StoredConnector) {
+    if (c.state === 'PROVISIONING') {
+      if (c.provisioningLeft > 0) c.provisioningLeft--;
+      else c.state = 'RUNNING';
+    }
+    const n = this.taskCount(c);
+    const taskState = c.state === 'PROVISIONING' ? undefined : c.state === 'PAUSED' ? 'PAUSED' : c.state === 'FAILED' ? 'FAILED' : 'RUNNING';
+    const tasks =
+      taskState === undefined
+        ? []
+        : Array.from({ length: n }, (_, i) => ({
+            id: i,
+            // DEGRADED: the connector runs but task 0 failed.
+            state: c.state === 'DEGRADED' && i === 0 ? 'FAILED' : taskState,
+            worker_id: c.name,
+            msg: c.state === 'DEGRADED' && i === 0 ? c.trace : '',
+          }));
+    return { name: c.name, connector: { state: c.state, worker_id: c.name, trace: c.trace }, tasks, type: this.typeOf(c) };
+  }
+
+  private tasks(c: StoredConnector) {
+    return Array.from({ length: this.taskCount(c) }, (_, i) => ({ id: { connector: c.name, task: i }, config: this.maskedConfig(c) }));
+  }
+
+  private validate(plugin: string, cfg: Record<string, string>) {
+    const required = ['connector.class', 'name', 'kafka.auth.mode', 'tasks.max'];
+    const keys = [...new Set([...required, ...Object.keys(cfg)])];
+    const configs = keys.map((k) => {
+      const errors: string[] = [];
+      if (required.includes(k) && !cfg[k]) errors.push(`Missing required configuration "${k}" which has no default value.`);
+      if (k === 'connector.class' && cfg[k] && cfg[k] !== plugin) errors.push(`connector.class must be ${plugin}`);
+      if (k === 'kafka.auth.mode' && cfg[k] === 'KAFKA_API_KEY' && !cfg['kafka.api.key']) errors.push('"kafka.api.key" is required in KAFKA_API_KEY mode');
+      // The document types `value` as a string (OSS Connect sends null): an unset key has no `value` here.
+      const value = cfg[k] === undefined ? {} : { value: SENSITIVE.test(k) ? MASK : cfg[k] };
+      return {
+        definition: { name: k, type: SENSITIVE.test(k) ? 'PASSWORD' : 'STRING', required: required.includes(k), default_value: '', importance: 'HIGH', documentation: '', group: 'General', width: 'NONE', display_name: k, dependents: [], order: 0, alias: '' },
+        value: { name: k, ...value, recommended_values: [], errors, visible: true },
+        metadata: {},
+      };
+    });
+    return { name: plugin, groups: ['General'], error_count: configs.reduce((n, c) => n + c.value.errors.length, 0), configs };
+  }
+
+  private mustGet(name: string): StoredConnector {
+    const c = this.connectors.get(name);
+    if (!c) throw new Error(`stand-in: no connector ${name}`);
+    return c;
+  }
+}
+
+export function errorBody(status: number, message: string, shape: ErrorShape): unknown {
+  if (shape === 'flat') return { code: status, message };
+  if (shape === 'error_code') return { error_code: status, message };
+  return { error: { code: status, message } };
+}
+
+function stringMapProblem(cfg: unknown): string | undefined {
+  if (!cfg || typeof cfg !== 'object' || Array.isArray(cfg)) return 'config must be an object of strings';
+  for (const [k, v] of Object.entries(cfg)) if (typeof v !== 'string') return `only string values are permitted for the configuration "${k}"`;
+  return undefined;
+}
+
+function mergeOffsets(current: StoredConnector['offsets'], patch: StoredConnector['offsets']): StoredConnector['offsets'] {
+  const key = (p: Record<string, unknown>) => JSON.stringify(p);
+  const out = new Map(current.map((o) => [key(o.partition), o]));
+  for (const o of patch) out.set(key(o.partition), o);
+  return [...out.values()];
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
