@@ -13,11 +13,14 @@ export const scaffoldCommands: CommandSpec[] = [
   {
     path: ['new'],
     summary: 'write a connector file from a template, in the flavour of the environment (self-managed or Confluent Cloud)',
-    args: [{ name: 'template', description: 'postgres-cdc | jdbc-sink', required: true }],
+    args: [{ name: 'template', description: 'postgres-cdc | s3-sink | dynamodb-source | dynamodb-sink | jdbc-source | jdbc-sink', required: true }],
     options: [
       { flags: '--name <name>', description: 'connector name (also the file name)' },
     ],
-    examples: [{ command: 'kcops new postgres-cdc --env dev --name payments-orders-cdc', description: 'connectors/dev/payments-orders-cdc.json' }],
+    examples: [
+      { command: 'kcops new postgres-cdc --env dev --name payments-orders-cdc', description: 'connectors/dev/payments-orders-cdc.json' },
+      { command: 'kcops new s3-sink --env prod --name payments-orders-s3', description: 'the managed S3_SINK flavour, prod being a Confluent Cloud environment' },
+    ],
     handler: async () => (await load()).newConnector,
   },
 ];

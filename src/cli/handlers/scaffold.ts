@@ -16,5 +16,5 @@ export const newConnector: CommandHandler = async (ctx, args, o) => {
   const name = o.name as string | undefined;
   if (!env || !name) throw usageError('USAGE', '`kcops new` needs --env <env> and --name <name>.', 'e.g. kcops new postgres-cdc --env dev --name payments-orders-cdc');
   const r = writeConnector(ctx.cwd, args[0] as string, env, name, ctx.globals.config);
-  return { data: r, human: (st) => `${st.green('created')} ${r.file} (${r.flavour})\nCheck it: kcops validate ${r.file} --offline` };
+  return { data: r, human: (st) => [`${st.green('created')} ${r.file} (${r.flavour})`, ...(r.note ? [st.dim(r.note)] : []), `Check it: kcops validate ${r.file} --offline`].join('\n') };
 };

@@ -4,8 +4,8 @@ import { usageError, UserError } from '../../errors.js';
 import { findProjectFile, loadProject } from './load-project.js';
 
 /** templates/ ships with the package (package.json "files"). */
-const TEMPLATES = new URL('../../../templates/', import.meta.url);
-const tpl = (rel: string): string => new URL(rel, TEMPLATES).pathname;
+const TEMPLATE_ROOT = new URL('../../../templates/', import.meta.url);
+const tpl = (rel: string): string => new URL(rel, TEMPLATE_ROOT).pathname;
 
 /** `kcops init [dir]`: the REQ-OPS-001 layout, with what exists today. Never overwrites a file. */
 export function initRepository(dir: string): { created: string[]; skipped: string[] } {
@@ -35,10 +35,62 @@ export function initRepository(dir: string): { created: string[]; skipped: strin
   return { created, skipped };
 }
 
-export const TEMPLATE_NAMES = ['postgres-cdc', 'jdbc-sink'] as const;
+type Flavour = 'self-managed' | 'confluent-cloud';
+
+/**
+ * The connector templates of REQ-USE-002 (templates/connectors/<name>.<flavour>.json). JSON has no comments, so what a
+ * template needs beyond the file (plugins, what the dev stack has) is said here, printed by `kcops new` and listed in
+ * docs/reference/templates.md.
+ */
+export const TEMPLATES: Record<string, { summary: string; notes: Record<Flavour, string> }> = {
+  'postgres-cdc': {
+    summary: 'PostgreSQL change data capture source',
+    notes: {
+      'self-managed': 'Debezium PostgresConnector (installed on the dev stack). Requires exactly-once where the environment does: the workers need exactly.once.source.support=enabled.',
+      'confluent-cloud': 'Managed PostgresCdcSourceV2. Set kafka.service.account.id; the vault reference is resolved by kcops at deploy time.',
+    },
+  },
+  'jdbc-sink': {
+    summary: 'JDBC sink (PostgreSQL)',
+    notes: {
+      'self-managed': 'Debezium JdbcSinkConnector (installed on the dev stack).',
+      'confluent-cloud': 'Managed PostgresSink. Set kafka.service.account.id; Confluent Cloud creates the dlq-lcc-* topic itself.',
+    },
+  },
+  's3-sink': {
+    summary: 'Amazon S3 sink, one JSON object per record',
+    notes: {
+      'self-managed': 'Apache Camel CamelSinkConnector with camel-aws2-s3 3.11.1 (camel-kafka-connector 0.11.0: installed on the dev stack). On the dev stack use uriEndpointOverride=http://127.0.0.1:29090 (the bucket kcops-dev exists) and its s3.properties secret file.',
+      'confluent-cloud': 'Managed S3_SINK. Set kafka.service.account.id; the bucket must be in the cluster\'s region; or use authentication.method=IAM Roles with provider.integration.id instead of keys.',
+    },
+  },
+  'dynamodb-source': {
+    summary: 'Amazon DynamoDB source (DynamoDB Streams)',
+    notes: {
+      'self-managed': 'Apache Camel CamelSourceConnector with the aws2-ddbstream component: the connector class is installed on the dev stack, the camel-aws2-ddbstream 3.11.1 jar is not (add it to the plugin directory). The stream must be enabled on the table; records carry the stream record as text. Camel 0.11 does not implement exactly-once.',
+      'confluent-cloud': 'Managed DynamoDbCdcSource (snapshot, then the table\'s stream). Set kafka.service.account.id.',
+    },
+  },
+  'dynamodb-sink': {
+    summary: 'Amazon DynamoDB sink',
+    notes: {
+      'self-managed': 'Confluent DynamoDbSinkConnector (kafka-connect-aws-dynamodb, Confluent licence: not installed on the dev stack), the plugin Confluent Cloud runs as DynamoDbSink. Credentials come from the worker\'s AWS default chain (instance profile or AWS_* variables), not from the config. Camel\'s aws2-ddb was not chosen: it needs the item as a typed header, which plain Kafka records do not carry.',
+      'confluent-cloud': 'Managed DynamoDbSink. Set kafka.service.account.id; Confluent Cloud creates the dlq-lcc-* topic itself.',
+    },
+  },
+  'jdbc-source': {
+    summary: 'JDBC source (PostgreSQL, query-based: timestamp+incrementing)',
+    notes: {
+      'self-managed': 'Confluent JdbcSourceConnector (kafka-connect-jdbc, Confluent Community Licence: not installed on the dev stack; add it and the PostgreSQL driver to the plugin directory). Not marked exactly-once: kcops does not know it to implement KIP-618.',
+      'confluent-cloud': 'Managed PostgresSource (MySqlSource takes the same keys). Set kafka.service.account.id.',
+    },
+  },
+};
+
+export const TEMPLATE_NAMES = Object.keys(TEMPLATES);
 
 /** `kcops new <template> --env <env> --name <name>`: the flavour follows the environment's cluster type. */
-export function newConnector(cwd: string, template: string, env: string, name: string, config?: string): { file: string; flavour: string } {
+export function newConnector(cwd: string, template: string, env: string, name: string, config?: string): { file: string; flavour: string; note?: string } {
   const projectFile = config ? resolve(cwd, config) : findProjectFile(cwd);
   if (!projectFile) throw new UserError('NO_PROJECT', 'No kcops.yaml here or in a parent directory.', { hint: 'Run `kcops init` first.' });
   const loaded = loadProject(projectFile);
@@ -57,6 +109,6 @@ export function newConnector(cwd: string, template: string, env: string, name: s
   mkdirSync(join(target, '..'), { recursive: true });
   const slot = name.replace(/[^a-z0-9]/g, '_');
   writeFileSync(target, readFileSync(source, 'utf8').replaceAll('{{name}}', name).replaceAll('{{env}}', env).replaceAll('{{slot}}', slot));
-  return { file: relative(cwd, target) || target, flavour };
+  return { file: relative(cwd, target) || target, flavour, note: TEMPLATES[template]?.notes[flavour] };
 }
 

@@ -1,22 +1,46 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { initRepository, newConnector, TEMPLATE_NAMES } from '../../../../src/core/project/scaffold.js';
+import { initRepository, newConnector, TEMPLATE_NAMES, TEMPLATES } from '../../../../src/core/project/scaffold.js';
 import { validate } from '../../../../src/core/validate/run.js';
 
-it('init writes the layout and every template, in both flavours, passes validate as written', async () => {
+const TEMPLATE_DIR = new URL('../../../../templates/connectors/', import.meta.url).pathname;
+
+it('the six REQ-USE-002 templates exist in both flavours, and nothing else is in templates/connectors', () => {
+  expect([...TEMPLATE_NAMES].sort()).toEqual(['dynamodb-sink', 'dynamodb-source', 'jdbc-sink', 'jdbc-source', 'postgres-cdc', 's3-sink']);
+  const files = readdirSync(TEMPLATE_DIR).filter((f) => f.endsWith('.json')).sort();
+  expect(files).toEqual(TEMPLATE_NAMES.flatMap((t) => [`${t}.confluent-cloud.json`, `${t}.self-managed.json`]).sort());
+  for (const t of TEMPLATE_NAMES) for (const f of ['self-managed', 'confluent-cloud'] as const) expect(TEMPLATES[t]?.notes[f]).toBeTruthy();
+});
+
+it('init writes the layout and every template, for every environment, passes validate as written', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kcops-init-'));
   const r = initRepository(dir);
   for (const f of ['kcops.yaml', 'connectors/dev/.gitkeep', 'connectors/staging/.gitkeep', 'connectors/prod/.gitkeep', 'schemas/avro/.gitkeep', 'scripts/validate-connector.sh', 'scripts/deploy-connector.sh', 'docs/README.md', '.gitignore']) {
     expect(r.created).toContain(f);
   }
   expect(initRepository(dir).created).toEqual([]); // never overwrites
-  for (const env of ['dev', 'staging', 'prod']) for (const t of TEMPLATE_NAMES) newConnector(dir, t, env, `payments-${t}-${env}`);
+  const envs = ['dev', 'staging', 'prod'];
+  for (const env of envs) {
+    for (const t of TEMPLATE_NAMES) {
+      const out = newConnector(dir, t, env, `payments-${t}-${env}`);
+      expect(out.flavour).toBe(env === 'prod' ? 'confluent-cloud' : 'self-managed');
+      expect(out.note).toBe(TEMPLATES[t]?.notes[out.flavour as 'self-managed' | 'confluent-cloud']);
+      const written = readFileSync(join(dir, out.file), 'utf8');
+      expect(written).not.toMatch(/\{\{\w+\}\}/); // every template slot filled
+    }
+  }
   expect(existsSync(join(dir, 'connectors/prod/payments-jdbc-sink-prod.json'))).toBe(true);
   const v = await validate({ paths: [], cwd: dir });
+  // No errors and no warnings. The only infos are the self-managed classes without a bundled catalog entry (not
+  // installed on the dev stack), which the online checks verify against the real cluster.
   expect(v.findings.filter((f) => f.severity !== 'info')).toEqual([]);
-  expect(v.summary.files).toBe(7);
+  expect(new Set(v.findings.map((f) => `${f.rule} ${JSON.parse(readFileSync(join(dir, f.file), 'utf8')).config['connector.class']}`))).toEqual(
+    new Set(['unknown-key/unknown-plugin io.confluent.connect.aws.dynamodb.DynamoDbSinkConnector', 'unknown-key/unknown-plugin io.confluent.connect.jdbc.JdbcSourceConnector']),
+  );
+  expect(v.summary.files).toBe(1 + envs.length * TEMPLATE_NAMES.length);
+  expect(v.summary.errors).toBe(0);
   expect(() => newConnector(dir, 'postgres-cdc', 'qa', 'payments-x')).toThrow(/Unknown environment/);
   expect(() => newConnector(dir, 'nope', 'dev', 'payments-x')).toThrow(/No template/);
 });
