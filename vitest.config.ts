@@ -6,6 +6,12 @@ export default defineConfig({
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
       // Online validate rules against a running dev stack (KCOPS_TEST_CONNECT_URL, KCOPS_TEST_CREDENTIALS_FILE); skipped without them.
       { test: { name: 'online', include: ['test/online/**/*.test.ts'], environment: 'node', testTimeout: 60_000 } },
+      // Deployment engine against a running dev stack (KCOPS_TEST_CONNECT_URLS, KCOPS_TEST_CREDENTIALS_FILE); skipped without them.
+      {
+        test: { name: 'engine-it', include: ['test/engine-it/**/*.test.ts'], environment: 'node', fileParallelism: false, testTimeout: 180_000 },
+      },
+      // Day-2 commands against a running dev stack (KCOPS_TEST_CONNECT_URLS, _CREDENTIALS_FILE, _LOGS_DIR, _METRICS_URLS); skipped without them.
+      { test: { name: 'ops-it', include: ['test/ops-it/**/*.test.ts'], environment: 'node', fileParallelism: false, testTimeout: 180_000 } },
       {
         test: {
           name: 'integration',

@@ -60,9 +60,11 @@ export async function waitForState(
 
 function reached(s: ConnectorStatus, target: TargetState): boolean {
   if (s.state !== target) return false;
-  // STOPPED frees its tasks; a RUNNING or PAUSED connector must have been given its tasks.
+  // STOPPED frees its tasks. A connector created PAUSED (initial_state) has no tasks until resumed, so only RUNNING
+  // must have been given tasks before it counts as healthy.
   if (target === 'STOPPED') return s.tasks.length === 0;
-  return s.tasks.length > 0 && s.tasks.every((t) => t.state === target);
+  if (target === 'RUNNING' && s.tasks.length === 0) return false;
+  return s.tasks.every((t) => t.state === target);
 }
 
 function firstFailedTask(s: ConnectorStatus): { what: string; trace?: string } | undefined {
