@@ -12,8 +12,6 @@ export default defineConfig({
       },
       // Day-2 commands against a running dev stack (KCOPS_TEST_CONNECT_URLS, _CREDENTIALS_FILE, _LOGS_DIR, _METRICS_URLS); skipped without them.
       { test: { name: 'ops-it', include: ['test/ops-it/**/*.test.ts'], environment: 'node', fileParallelism: false, testTimeout: 180_000 } },
-      // Day-2 commands against a running dev stack (KCOPS_TEST_CONNECT_URLS, _CREDENTIALS_FILE, _LOGS_DIR, _METRICS_URLS); skipped without them.
-      { test: { name: 'ops-it', include: ['test/ops-it/**/*.test.ts'], environment: 'node', fileParallelism: false, testTimeout: 180_000 } },
       {
         test: {
           name: 'integration',

@@ -32,7 +32,6 @@ describe.skipIf(!enabled)('day-2 operations on the dev stack', () => {
   const creds = enabled ? (JSON.parse(readFileSync(credsFile!, 'utf8')) as { connect: { username: string; password: string }; kafka: { admin: { username: string; password: string } } }) : undefined;
   const home = enabled ? join(credsFile!, '..') : '';
   const work = mkdtempSync(join(tmpdir(), 'kcops-opsit-'));
-  const repo = join(work, 'repo');
   const cluster = enabled ? new SelfManagedCluster({ urls, auth: creds!.connect }) : undefined;
   const created: string[] = [];
   const env = { ...process.env, OPSIT_CONNECT_PW: creds?.connect.password ?? '', OPSIT_KAFKA_PW: creds?.kafka.admin.password ?? '', KCOPS_AUDIT_FILE: join(work, 'audit.jsonl') };
@@ -55,6 +54,7 @@ describe.skipIf(!enabled)('day-2 operations on the dev stack', () => {
     `  metrics: { prometheusUrls: [${metricsUrls.join(', ')}] }`,
   ].join('\n');
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON documents of several commands, checked field by field
   async function kcops(...argv: string[]): Promise<{ code: number; out: string; err: string; json: any }> {
     let out = '';
     let err = '';
