@@ -34,7 +34,7 @@ describe.skipIf(!enabled)('day-2 operations on the dev stack', () => {
   const work = mkdtempSync(join(tmpdir(), 'kcops-opsit-'));
   const cluster = enabled ? new SelfManagedCluster({ urls, auth: creds!.connect }) : undefined;
   const created: string[] = [];
-  const env = { ...process.env, OPSIT_CONNECT_PW: creds?.connect.password ?? '', OPSIT_KAFKA_PW: creds?.kafka.admin.password ?? '', KCOPS_AUDIT_FILE: join(work, 'audit.jsonl') };
+  const env: NodeJS.ProcessEnv = { ...process.env, OPSIT_CONNECT_PW: creds?.connect.password ?? '', OPSIT_KAFKA_PW: creds?.kafka.admin.password ?? '', KCOPS_AUDIT_FILE: join(work, 'audit.jsonl') };
 
   function writeRepo(connectUrls: string[], pwVar = 'OPSIT_CONNECT_PW') {
     const yaml = [
