@@ -4,7 +4,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commands, groups } from '../dist/cli/commands/index.js';
 import { renderCliReference } from '../dist/cli/reference.js';
+import { renderTemplateDocs } from '../dist/core/project/scaffold.js';
 
 const target = join(import.meta.dirname, '..', 'docs', 'reference', 'cli.md');
 writeFileSync(target, renderCliReference(groups, commands));
 console.log(`wrote ${target}`);
+
+const templates = join(import.meta.dirname, '..', 'docs', 'reference', 'templates.md');
+writeFileSync(templates, renderTemplateDocs());
+console.log(`wrote ${templates}`);

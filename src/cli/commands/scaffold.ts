@@ -13,7 +13,7 @@ export const scaffoldCommands: CommandSpec[] = [
   {
     path: ['new'],
     summary: 'write a connector file from a template, in the flavour of the environment (self-managed or Confluent Cloud)',
-    args: [{ name: 'template', description: 'postgres-cdc | s3-sink | dynamodb-source | dynamodb-sink | jdbc-source | jdbc-sink', required: true }],
+    args: [{ name: 'template', description: 'postgres-cdc, s3-sink, dynamodb-source, dynamodb-sink, jdbc-source or jdbc-sink (docs/reference/templates.md)', required: true }],
     options: [
       { flags: '--name <name>', description: 'connector name (also the file name)' },
     ],

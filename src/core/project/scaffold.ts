@@ -112,3 +112,27 @@ export function newConnector(cwd: string, template: string, env: string, name: s
   return { file: relative(cwd, target) || target, flavour, note: TEMPLATES[template]?.notes[flavour] };
 }
 
+
+/** docs/reference/templates.md, generated from TEMPLATES and the template files (scripts/gen-docs.mjs). */
+export function renderTemplateDocs(): string {
+  const cls = (t: string, f: Flavour): string => (JSON.parse(readFileSync(tpl(`connectors/${t}.${f}.json`), 'utf8')) as { config: Record<string, string> }).config['connector.class'] ?? '';
+  const lines = [
+    '# Connector templates',
+    '',
+    '<!-- Generated from src/core/project/scaffold.ts and templates/connectors/ by `npm run docs`; do not edit. -->',
+    '',
+    '`kcops new <template> --env <env> --name <name>` writes `connectors/<env>/<name>.json` from a template, in the',
+    "flavour of the environment's cluster type: `self-managed` (a Java connector class) or `confluent-cloud` (a managed",
+    'connector). Every generated file passes `kcops validate` as written in a fresh `kcops init` repository: secrets are',
+    'references to declared providers, sinks have a dead letter queue (self-managed; Confluent Cloud creates `dlq-lcc-*`),',
+    'and sources that support exactly-once require it. Hosts, tables, topics, buckets and `kafka.service.account.id` are',
+    'examples to replace.',
+    '',
+  ];
+  for (const [name, t] of Object.entries(TEMPLATES)) {
+    lines.push(`## \`${name}\`: ${t.summary}`, '');
+    for (const f of ['self-managed', 'confluent-cloud'] as const) lines.push(`- **${f}**: \`${cls(name, f)}\`. ${t.notes[f]}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { initRepository, newConnector, TEMPLATE_NAMES, TEMPLATES } from '../../../../src/core/project/scaffold.js';
+import { initRepository, newConnector, renderTemplateDocs, TEMPLATE_NAMES, TEMPLATES } from '../../../../src/core/project/scaffold.js';
 import { validate } from '../../../../src/core/validate/run.js';
 
 const TEMPLATE_DIR = new URL('../../../../templates/connectors/', import.meta.url).pathname;
@@ -43,4 +43,8 @@ it('init writes the layout and every template, for every environment, passes val
   expect(v.summary.errors).toBe(0);
   expect(() => newConnector(dir, 'postgres-cdc', 'qa', 'payments-x')).toThrow(/Unknown environment/);
   expect(() => newConnector(dir, 'nope', 'dev', 'payments-x')).toThrow(/No template/);
+});
+
+it('docs/reference/templates.md is generated from the templates (run `npm run docs`)', () => {
+  expect(readFileSync(new URL('../../../../docs/reference/templates.md', import.meta.url), 'utf8')).toBe(renderTemplateDocs());
 });
