@@ -1,0 +1,385 @@
+import { UserError } from '../../errors.js';
+import type { Reporter } from '../../core/reporter.js';
+import {
+  toObservedState,
+  type ActualConnector,
+  type ClusterSnapshot,
+  type ClusterTraits,
+  type ConfigDefinition,
+  type ConfigValidation,
+  type ConnectCluster,
+  type ConnectorOffset,
+  type ConnectorStatus,
+  type ConnectorType,
+  type PluginInfo,
+  type RestartOptions,
+  type ServerInfo,
+  type TargetState,
+} from '../cluster.js';
+import { httpJson, type HttpResponse } from '../http.js';
+import { backoffDelay, DEFAULT_SERVER_RETRY, sleep, type RetryPolicy } from '../retry.js';
+import { fromCloudStatus, isAlreadyExists, unreachable, type CloudErrorContext } from './errors.js';
+import { CLOUD_SERVER_KEYS, cloudStoredConfig, isMaskedValue } from './normalise.js';
+
+export interface ConfluentCloudOptions {
+  /** https://api.confluent.cloud unless a private endpoint is used. */
+  apiEndpoint: string;
+  environmentId: string;
+  kafkaClusterId: string;
+  /** Cloud API key (id and secret), resolved by the caller from references. */
+  apiKey: string;
+  apiSecret: string;
+  /** Where the secret came from (e.g. `${env:CCLOUD_API_SECRET}`), named in error hints. */
+  credentialRef?: string;
+  timeoutMs?: number;
+  /** 429: attempts including the first, and the longest Retry-After honoured (longer asks give up at once). */
+  rateLimit?: { attempts: number; maxRetryAfterSeconds: number };
+  serverRetry?: RetryPolicy;
+  /** Bounded wait after create while the connector is PROVISIONING; `false` returns right after the POST. */
+  provisioning?: { timeoutMs: number; pollMs: number } | false;
+  /** Bounded polling of an offsets request until APPLIED or FAILED. */
+  offsetsPoll?: { timeoutMs: number; pollMs: number };
+  reporter?: Reporter;
+  /** Injected by tests to avoid real waiting. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+const DEFAULT_RATE_LIMIT = { attempts: 6, maxRetryAfterSeconds: 60 };
+const DEFAULT_PROVISIONING = { timeoutMs: 10 * 60_000, pollMs: 5_000 };
+const DEFAULT_OFFSETS_POLL = { timeoutMs: 60_000, pollMs: 2_000 };
+
+/**
+ * Confluent Cloud fully-managed connectors over the Connect v1 API
+ * (`/connect/v1/environments/{env}/clusters/{lkc}/...`, basic auth with a Cloud API key). Connectors are addressed by
+ * name. What Cloud adds to stored configs (server keys, masked secrets) is declared in `traits` so the planner never
+ * shows it as drift.
+ */
+export class ConfluentCloudCluster implements ConnectCluster {
+  readonly id: string;
+  readonly credentialKeyId: string;
+  readonly traits: ClusterTraits = {
+    serverManagedKeys: ['name', ...CLOUD_SERVER_KEYS],
+    isMasked: isMaskedValue,
+    // Cloud's create takes no initial state: the executor pauses right after create when Git says PAUSED.
+    supportsInitialState: false,
+  };
+  /** HTTP requests sent, retries included. */
+  requestCount = 0;
+  /** Every wait this client made for a 429, in ms (tests and progress messages). */
+  readonly rateLimitWaits: number[] = [];
+
+  private readonly base: string;
+  private readonly wait: (ms: number) => Promise<void>;
+
+  constructor(private readonly opts: ConfluentCloudOptions) {
+    const endpoint = opts.apiEndpoint.replace(/\/+$/, '');
+    this.base = `${endpoint}/connect/v1/environments/${encodeURIComponent(opts.environmentId)}/clusters/${encodeURIComponent(opts.kafkaClusterId)}`;
+    this.id = `${opts.environmentId}/${opts.kafkaClusterId}`;
+    this.credentialKeyId = opts.apiKey;
+    this.wait = opts.sleep ?? sleep;
+  }
+
+  async collect(): Promise<ClusterSnapshot> {
+    // One request for everything, whatever the number of connectors.
+    const body = await this.call<Record<string, RawExpansion>>('GET', '/connectors?expand=info,status,id');
+    const connectors: ActualConnector[] = Object.entries(body ?? {}).map(([name, e]) => ({
+      name,
+      config: cloudStoredConfig(stringMap(e.info?.config)),
+      status: parseStatus(name, e.status, e.info?.type),
+    }));
+    connectors.sort((a, b) => a.name.localeCompare(b.name));
+    return { connectors, collectedAt: new Date().toISOString() };
+  }
+
+  async status(name: string): Promise<ConnectorStatus | undefined> {
+    const s = await this.call<RawStatus>('GET', `/connectors/${enc(name)}/status`, undefined, { allow404: true });
+    return s === undefined ? undefined : parseStatus(name, s, s.type);
+  }
+
+  async create(name: string, config: Record<string, string>, initialState?: TargetState): Promise<void> {
+    if (initialState === 'STOPPED') throw stopUnsupported(name);
+    const cfg = this.outgoing(name, config);
+    await this.call('POST', '/connectors', { name, config: cfg }, { retryServerErrors: false, onError: alreadyExists(name) });
+    if (initialState === 'PAUSED') await this.pause(name);
+    await this.waitProvisioned(name);
+  }
+
+  async updateConfig(name: string, config: Record<string, string>): Promise<void> {
+    await this.call('PUT', `/connectors/${enc(name)}/config`, this.outgoing(name, config));
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.call('DELETE', `/connectors/${enc(name)}`, undefined, { allow404: true });
+  }
+  async pause(name: string): Promise<void> {
+    await this.call('PUT', `/connectors/${enc(name)}/pause`);
+  }
+  async resume(name: string): Promise<void> {
+    await this.call('PUT', `/connectors/${enc(name)}/resume`);
+  }
+  async stop(name: string): Promise<void> {
+    throw stopUnsupported(name);
+  }
+  async restart(name: string, o: RestartOptions = {}): Promise<void> {
+    if (o.onlyFailed || o.includeTasks === false) {
+      this.opts.reporter?.debug(`Confluent Cloud restarts the connector and all its tasks (no includeTasks/onlyFailed): ${name}`);
+    }
+    await this.call('POST', `/connectors/${enc(name)}/restart`);
+  }
+  async restartTask(name: string, taskId: number): Promise<void> {
+    this.opts.reporter?.warn(`Confluent Cloud cannot restart task ${taskId} alone: restarting connector ${name} and all its tasks.`);
+    await this.restart(name);
+  }
+
+  async plugins(): Promise<PluginInfo[]> {
+    const list = await this.call<{ class: string; type: string; version?: string }[]>('GET', '/connector-plugins');
+    return (list ?? []).map((p) => ({ class: p.class, type: p.type, version: p.version ?? '' }));
+  }
+
+  async validateConfig(pluginClass: string, config: Record<string, string>): Promise<ConfigValidation> {
+    const res = await this.call<RawValidation>('PUT', `/connector-plugins/${enc(pluginClass)}/config/validate`, {
+      ...config,
+      'connector.class': pluginClass,
+    });
+    const errors = (res?.configs ?? [])
+      .map((c) => ({ key: c.value?.name ?? c.definition?.name ?? '?', messages: c.value?.errors ?? [] }))
+      .filter((e) => e.messages.length > 0);
+    return { errorCount: res?.error_count ?? errors.length, errors };
+  }
+
+  async getOffsets(name: string): Promise<ConnectorOffset[]> {
+    const res = await this.call<{ offsets?: ConnectorOffset[] }>('GET', `/connectors/${enc(name)}/offsets`);
+    return res?.offsets ?? [];
+  }
+
+  /** Cloud alters offsets asynchronously: a request, then its status polled (bounded) until APPLIED or FAILED. */
+  async alterOffsets(name: string, offsets: ConnectorOffset[]): Promise<void> {
+    await this.offsetsRequest(name, { type: 'PATCH', offsets });
+  }
+  async resetOffsets(name: string): Promise<void> {
+    await this.offsetsRequest(name, { type: 'DELETE' });
+  }
+
+  async serverInfo(): Promise<ServerInfo> {
+    // No version endpoint on Cloud: listing names proves the endpoint, the ids and the key in one cheap call.
+    await this.call('GET', '/connectors');
+    return { version: 'confluent-cloud', kafkaClusterId: this.opts.kafkaClusterId };
+  }
+
+  async connectorConfig(name: string): Promise<Record<string, string> | undefined> {
+    const cfg = await this.call<Record<string, unknown>>('GET', `/connectors/${enc(name)}/config`, undefined, { allow404: true });
+    return cfg === undefined ? undefined : cloudStoredConfig(stringMap(cfg));
+  }
+
+  async connectorTopics(): Promise<string[] | undefined> {
+    return undefined; // Cloud exposes no topic tracking.
+  }
+
+  async pluginConfig(pluginClass: string): Promise<ConfigDefinition[]> {
+    const res = await this.call<RawValidation>('PUT', `/connector-plugins/${enc(pluginClass)}/config/validate`, { 'connector.class': pluginClass });
+    return (res?.configs ?? [])
+      .filter((c) => c.definition)
+      .map((c) => {
+        const d = c.definition!;
+        return {
+          name: d.name,
+          type: d.type ?? 'STRING',
+          required: d.required === true,
+          defaultValue: d.default_value === undefined || d.default_value === '' ? null : d.default_value,
+          importance: d.importance ?? 'NONE',
+          documentation: d.documentation || d.display_name || '',
+          group: d.group ?? null,
+        };
+      });
+  }
+
+  async close(): Promise<void> {
+    // Global fetch pools its own sockets; nothing of ours to release.
+  }
+
+  /** Waits (bounded) while a new connector is PROVISIONING, reporting progress; gives up with a UserError. */
+  async waitProvisioned(name: string): Promise<ConnectorStatus | undefined> {
+    if (this.opts.provisioning === false) return undefined;
+    const { timeoutMs, pollMs } = this.opts.provisioning ?? DEFAULT_PROVISIONING;
+    const polls = Math.max(1, Math.ceil(timeoutMs / pollMs));
+    const step = this.opts.reporter?.step(`Provisioning ${name} on Confluent Cloud`);
+    for (let i = 0; i < polls; i++) {
+      const s = await this.status(name);
+      if (s && s.state !== 'PROVISIONING') {
+        step?.done(`${name} is ${s.state}`);
+        return s;
+      }
+      step?.update(`still PROVISIONING (${Math.round(((i + 1) * pollMs) / 1000)} s of at most ${Math.round(timeoutMs / 1000)} s)`);
+      await this.wait(pollMs);
+    }
+    step?.fail(`${name} still PROVISIONING`);
+    throw new UserError('CCLOUD_PROVISIONING_TIMEOUT', `Connector ${name} was still PROVISIONING after ${Math.round(timeoutMs / 1000)} s.`, {
+      hint: `Cloud keeps provisioning in the background; check it with \`kcops connect status ${name}\` and run \`kcops apply\` again once it is RUNNING.`,
+    });
+  }
+
+  private async offsetsRequest(name: string, body: { type: 'PATCH' | 'DELETE'; offsets?: ConnectorOffset[] }): Promise<void> {
+    await this.call('POST', `/connectors/${enc(name)}/offsets/request`, body, { retryServerErrors: false });
+    const { timeoutMs, pollMs } = this.opts.offsetsPoll ?? DEFAULT_OFFSETS_POLL;
+    const polls = Math.max(1, Math.ceil(timeoutMs / pollMs));
+    const step = this.opts.reporter?.step(`${body.type === 'DELETE' ? 'Resetting' : 'Altering'} offsets of ${name}`);
+    for (let i = 0; i < polls; i++) {
+      const s = await this.call<{ status?: { phase?: string; message?: string } }>('GET', `/connectors/${enc(name)}/offsets/request/status`);
+      const phase = s?.status?.phase ?? 'PENDING';
+      if (phase === 'APPLIED') {
+        step?.done(`offsets of ${name} applied`);
+        return;
+      }
+      if (phase === 'FAILED') {
+        step?.fail();
+        throw new UserError('CCLOUD_OFFSETS_FAILED', `Confluent Cloud could not apply the offsets of ${name}: ${s?.status?.message ?? '(no message)'}`, {
+          hint: `\`kcops connect offsets ${name}\` shows the offsets in place; check the partitions and offsets you sent.`,
+        });
+      }
+      step?.update(phase);
+      await this.wait(pollMs);
+    }
+    step?.fail();
+    throw new UserError('CCLOUD_OFFSETS_TIMEOUT', `The offsets request for ${name} was not applied within ${Math.round(timeoutMs / 1000)} s.`, {
+      hint: `It may still be applied; check with \`kcops connect offsets ${name}\` before sending another request.`,
+    });
+  }
+
+  /** What is sent on create/update: the name Cloud requires, and never a mask in place of a secret. */
+  private outgoing(name: string, config: Record<string, string>): Record<string, string> {
+    const masked = Object.entries(config).filter(([, v]) => isMaskedValue(v)).map(([k]) => k);
+    if (masked.length > 0) {
+      throw new UserError('CCLOUD_MASKED_VALUE', `Refusing to send masked values for ${masked.join(', ')} of ${name}: Confluent Cloud never returns secrets, so they cannot be restored from what it stored.`, {
+        hint: 'Apply the configuration from Git instead (its secret references are resolved at apply time).',
+      });
+    }
+    return { ...config, name };
+  }
+
+  /**
+   * One logical request. 429 waits the Retry-After the server asks for (bounded attempts and a ceiling on the wait);
+   * idempotent calls also retry 5xx and network failures with backoff.
+   */
+  private async call<T = unknown>(
+    method: Method,
+    path: string,
+    body?: unknown,
+    o: { allow404?: boolean; retryServerErrors?: boolean; onError?: (res: HttpResponse) => UserError | undefined } = {},
+  ): Promise<T | undefined> {
+    const limit = this.opts.rateLimit ?? DEFAULT_RATE_LIMIT;
+    const server = this.opts.serverRetry ?? DEFAULT_SERVER_RETRY;
+    const retryServer = o.retryServerErrors ?? method !== 'POST';
+    let limited = 0;
+    let failures = 0;
+    for (;;) {
+      let res: HttpResponse;
+      try {
+        this.requestCount++;
+        res = await httpJson(this.base + path, {
+          method,
+          body,
+          auth: { username: this.opts.apiKey, password: this.opts.apiSecret },
+          timeoutMs: this.opts.timeoutMs ?? 30_000,
+        });
+      } catch (e) {
+        if (retryServer && ++failures < server.attempts) {
+          await this.wait(backoffDelay(server, failures - 1));
+          continue;
+        }
+        throw unreachable(this.opts.apiEndpoint, e);
+      }
+      if (res.status >= 200 && res.status < 300) return res.body as T;
+      if (res.status === 404 && o.allow404) return undefined;
+      if (res.status === 429 && ++limited < limit.attempts) {
+        const seconds = Number.parseInt(res.headers.get('retry-after') ?? '', 10);
+        if (!Number.isFinite(seconds) || seconds <= limit.maxRetryAfterSeconds) {
+          const ms = Number.isFinite(seconds) ? seconds * 1000 : backoffDelay(server, limited - 1);
+          this.rateLimitWaits.push(ms);
+          this.opts.reporter?.debug(`Confluent Cloud rate limit on ${method} ${path}: waiting ${ms} ms (retry ${limited} of ${limit.attempts - 1})`);
+          await this.wait(ms);
+          continue;
+        }
+      }
+      if (res.status >= 500 && retryServer && ++failures < server.attempts) {
+        await this.wait(backoffDelay(server, failures - 1));
+        continue;
+      }
+      throw o.onError?.(res) ?? fromCloudStatus(this.context(method, path), res.status, res.body);
+    }
+  }
+
+  private context(method: string, path: string): CloudErrorContext {
+    return {
+      method,
+      path,
+      environmentId: this.opts.environmentId,
+      kafkaClusterId: this.opts.kafkaClusterId,
+      apiEndpoint: this.opts.apiEndpoint,
+      apiKeyId: this.opts.apiKey,
+      credentialRef: this.opts.credentialRef,
+    };
+  }
+}
+
+interface RawStatus {
+  name?: string;
+  type?: string;
+  connector?: { state?: string; worker_id?: string; trace?: string };
+  tasks?: { id: number; state?: string; worker_id?: string; msg?: string; trace?: string }[];
+  error_summary?: string | null;
+}
+interface RawExpansion {
+  id?: { id?: string; id_type?: string };
+  info?: { name?: string; config?: Record<string, unknown>; type?: string };
+  status?: RawStatus;
+}
+interface RawValidation {
+  error_count?: number;
+  configs?: {
+    definition?: { name: string; type?: string; required?: boolean; default_value?: string; importance?: string; documentation?: string; display_name?: string; group?: string };
+    value?: { name: string; errors?: string[] };
+  }[];
+}
+
+function parseStatus(name: string, s: RawStatus | undefined, type: string | undefined): ConnectorStatus {
+  const trace = s?.connector?.trace || s?.error_summary || undefined;
+  return {
+    name,
+    state: s?.connector ? toObservedState(s.connector.state) : 'PROVISIONING',
+    workerId: s?.connector?.worker_id,
+    trace,
+    type: toType(s?.type ?? type),
+    tasks: (s?.tasks ?? [])
+      .map((t) => ({ id: t.id, state: toObservedState(t.state), workerId: t.worker_id, trace: t.trace || t.msg || undefined }))
+      .sort((a, b) => a.id - b.id),
+  };
+}
+
+function toType(t: string | undefined): ConnectorType {
+  const l = t?.toLowerCase();
+  return l === 'source' || l === 'sink' ? l : 'unknown';
+}
+
+function stringMap(o: Record<string, unknown> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(o ?? {})) out[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  return out;
+}
+
+function stopUnsupported(name: string): UserError {
+  return new UserError('CCLOUD_UNSUPPORTED', `Confluent Cloud connectors cannot be STOPPED (${name}); they can be paused.`, {
+    hint: 'Use state: PAUSED for this environment; offsets can be altered on Cloud without stopping the connector.',
+    exitCode: 2,
+  });
+}
+
+function alreadyExists(name: string): (res: HttpResponse) => UserError | undefined {
+  return (res) =>
+    (res.status === 400 || res.status === 409) && isAlreadyExists(res.body)
+      ? new UserError('CONNECTOR_EXISTS', `Connector ${name} already exists.`, { hint: 'Someone created it since the plan was made; run `kcops plan` again.' })
+      : undefined;
+}
+
+const enc = encodeURIComponent;
