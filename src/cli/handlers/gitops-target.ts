@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UserError, usageError } from '../../errors.js';
 import { SelfManagedCluster } from '../../connect/self-managed/client.js';
 import type { ConnectCluster } from '../../connect/cluster.js';
@@ -16,11 +16,16 @@ export interface GitopsTarget {
 }
 
 export function gitopsTarget(ctx: CliContext): GitopsTarget {
-  const file = ctx.globals.config ? join(ctx.cwd, ctx.globals.config) : findProjectFile(ctx.cwd);
+  const file = ctx.globals.config ? resolve(ctx.cwd, ctx.globals.config) : findProjectFile(ctx.cwd);
   if (!file) {
-    throw usageError('PROJECT_NOT_FOUND', `No kcops.yaml here or above ${ctx.cwd}.`, 'Run inside a configuration repository (`kcops init` makes one) or pass --config.');
+    throw usageError(
+      'PROJECT_NOT_FOUND',
+      `No kcops.yaml here or above ${ctx.cwd}.`,
+      'Run inside a configuration repository (`kcops init` makes one) or pass --config.',
+    );
   }
-  if (!ctx.globals.env) throw usageError('ENV_REQUIRED', 'Say which environment with --env.', 'e.g. `kcops plan --env dev`.');
+  if (!ctx.globals.env)
+    throw usageError('ENV_REQUIRED', 'Say which environment with --env.', 'e.g. `kcops plan --env dev`.');
   const t: OpsTarget = resolveTarget({ cwd: ctx.cwd, processEnv: ctx.env, env: ctx.globals.env, config: file });
   const project = loadProject(file).project;
   const prefixes = Object.values(project?.teams ?? {}).flatMap((team) => team.prefixes);
@@ -39,15 +44,19 @@ export function auditFile(ctx: CliContext, root: string): string {
 }
 
 export function projectRootOrCwd(ctx: CliContext): string {
-  const file = ctx.globals.config ? join(ctx.cwd, ctx.globals.config) : findProjectFile(ctx.cwd);
+  const file = ctx.globals.config ? resolve(ctx.cwd, ctx.globals.config) : findProjectFile(ctx.cwd);
   return file ? join(file, '..') : ctx.cwd;
 }
 
 function clusterOf(t: OpsTarget): ConnectCluster {
   if (t.clusterType !== 'self-managed') {
-    throw new UserError('BACKEND_UNAVAILABLE', `Environment '${t.env}' is on Confluent Cloud, whose backend is not in this build yet.`, {
-      hint: 'Plan and apply run against self-managed environments for now.',
-    });
+    throw new UserError(
+      'BACKEND_UNAVAILABLE',
+      `Environment '${t.env}' is on Confluent Cloud, whose backend is not in this build yet.`,
+      {
+        hint: 'Plan and apply run against self-managed environments for now.',
+      },
+    );
   }
   return new SelfManagedCluster({ urls: t.connect.urls, auth: t.connect.auth, credentialRef: t.connect.credentialRef });
 }

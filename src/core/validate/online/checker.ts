@@ -17,20 +17,82 @@ interface OnlineRule {
 
 /** The online rules, declared like the offline ones so docs and SARIF can list them. */
 export const ONLINE = {
-  unreachable: { id: 'plugin/cluster-unreachable', category: 'plugin', severity: 'error', summary: "The environment's cluster cannot be reached; online checks were skipped" },
-  notInstalled: { id: 'plugin/not-installed', category: 'plugin', severity: 'error', summary: 'The connector plugin is not installed on the cluster' },
-  remote: { id: 'remote-validate/error', category: 'remote-validate', severity: 'error', summary: "The cluster's own config validation (PUT /connector-plugins/{class}/config/validate) reports an error" },
-  topicMissing: { id: 'topic/missing', category: 'topic', severity: 'error', summary: 'A topic the sink reads does not exist' },
-  dlqMissing: { id: 'topic/dlq-missing', category: 'topic', severity: 'info', summary: 'The DLQ topic does not exist yet; Connect creates it (the principal needs CREATE)' },
-  acl: { id: 'permission/missing-acl', category: 'permission', severity: 'error', summary: "The connector's principal lacks an ACL it needs" },
-  unresolved: { id: 'secret/unresolvable', category: 'secret', severity: 'error', summary: 'A secret reference does not resolve on the worker' },
-  unsupported: { id: 'plugin/online-unsupported', category: 'plugin', severity: 'info', summary: 'Online checks are not available for this cluster type yet' },
+  unreachable: {
+    id: 'plugin/cluster-unreachable',
+    category: 'plugin',
+    severity: 'error',
+    summary: "The environment's cluster cannot be reached; online checks were skipped",
+  },
+  notInstalled: {
+    id: 'plugin/not-installed',
+    category: 'plugin',
+    severity: 'error',
+    summary: 'The connector plugin is not installed on the cluster',
+  },
+  remote: {
+    id: 'remote-validate/error',
+    category: 'remote-validate',
+    severity: 'error',
+    summary: "The cluster's own config validation (PUT /connector-plugins/{class}/config/validate) reports an error",
+  },
+  topicMissing: {
+    id: 'topic/missing',
+    category: 'topic',
+    severity: 'error',
+    summary: 'A topic the sink reads does not exist',
+  },
+  topicPending: {
+    id: 'topic/pending',
+    category: 'topic',
+    severity: 'info',
+    summary: 'A topic the sink reads does not exist yet, but a source connector of the same environment produces it',
+  },
+  dlqMissing: {
+    id: 'topic/dlq-missing',
+    category: 'topic',
+    severity: 'info',
+    summary: 'The DLQ topic does not exist yet; Connect creates it (the principal needs CREATE)',
+  },
+  acl: {
+    id: 'permission/missing-acl',
+    category: 'permission',
+    severity: 'error',
+    summary: "The connector's principal lacks an ACL it needs",
+  },
+  unresolved: {
+    id: 'secret/unresolvable',
+    category: 'secret',
+    severity: 'error',
+    summary: 'A secret reference does not resolve on the worker',
+  },
+  unsupported: {
+    id: 'plugin/online-unsupported',
+    category: 'plugin',
+    severity: 'info',
+    summary: 'Online checks are not available for this cluster type yet',
+  },
 } as const satisfies Record<string, OnlineRule>;
 
 export const onlineRuleList: OnlineRule[] = Object.values(ONLINE);
 
-function finding(rule: OnlineRule, file: string, message: string, at?: { line: number; column: number }, hint?: string, severity?: Severity): Finding {
-  return { rule: rule.id, category: rule.category, severity: severity ?? rule.severity, message, file, line: at?.line ?? 1, column: at?.column ?? 1, ...(hint ? { hint } : {}) };
+function finding(
+  rule: OnlineRule,
+  file: string,
+  message: string,
+  at?: { line: number; column: number },
+  hint?: string,
+  severity?: Severity,
+): Finding {
+  return {
+    rule: rule.id,
+    category: rule.category,
+    severity: severity ?? rule.severity,
+    message,
+    file,
+    line: at?.line ?? 1,
+    column: at?.column ?? 1,
+    ...(hint ? { hint } : {}),
+  };
 }
 
 export interface CheckerOptions {
@@ -50,15 +112,40 @@ export function selfManagedOnlineChecker(opts: CheckerOptions): OnlineChecker {
     try {
       cluster = opts.clusterFor ? opts.clusterFor(envName, def, project) : buildSelfManaged(def, project, opts.env);
     } catch (e) {
-      return [finding(ONLINE.unreachable, file, `Environment ${envName}: ${(e as Error).message}`, undefined, 'Fix the cluster credentials in kcops.yaml, or run with --offline.')];
+      return [
+        finding(
+          ONLINE.unreachable,
+          file,
+          `Environment ${envName}: ${(e as Error).message}`,
+          undefined,
+          'Fix the cluster credentials in kcops.yaml, or run with --offline.',
+        ),
+      ];
     }
-    if (!cluster) return [finding(ONLINE.unsupported, file, `Environment ${envName} is ${def.cluster.type}; its online checks come with the Confluent Cloud backend.`)];
-    opts.reporter?.info(`validate: checking ${connectors.length} connector(s) of ${envName} against ${cluster.describe()}`);
+    if (!cluster)
+      return [
+        finding(
+          ONLINE.unsupported,
+          file,
+          `Environment ${envName} is ${def.cluster.type}; its online checks come with the Confluent Cloud backend.`,
+        ),
+      ];
+    opts.reporter?.info(
+      `validate: checking ${connectors.length} connector(s) of ${envName} against ${cluster.describe()}`,
+    );
     try {
       return await checkEnvironment(envName, connectors, cluster, project);
     } catch (e) {
       if (e instanceof ClusterUnreachable) {
-        return [finding(ONLINE.unreachable, file, `Environment ${envName}: ${e.message}. Online checks were skipped; the offline findings stand.`, undefined, 'Is the cluster up and the URL right? `kcops validate --offline` skips these checks.')];
+        return [
+          finding(
+            ONLINE.unreachable,
+            file,
+            `Environment ${envName}: ${e.message}. Online checks were skipped; the offline findings stand.`,
+            undefined,
+            'Is the cluster up and the URL right? `kcops validate --offline` skips these checks.',
+          ),
+        ];
       }
       throw e;
     } finally {
@@ -70,34 +157,59 @@ export function selfManagedOnlineChecker(opts: CheckerOptions): OnlineChecker {
 function buildSelfManaged(def: Environment, project: Project, env: NodeJS.ProcessEnv): ValidationCluster | undefined {
   if (def.cluster.type !== 'self-managed') return undefined;
   const c = def.cluster.connect;
-  const auth = c.auth ? { username: c.auth.username, password: resolveLocally(c.auth.password, project.secretProviders, env) } : undefined;
+  const auth = c.auth
+    ? { username: c.auth.username, password: resolveLocally(c.auth.password, project.secretProviders, env) }
+    : undefined;
   const k = def.kafka;
   const kafka =
     k && 'bootstrapServers' in k && k.sasl
-      ? { bootstrap: k.bootstrapServers[0] ?? '', username: k.sasl.username, password: resolveLocally(k.sasl.password, project.secretProviders, env) }
+      ? {
+          bootstrap: k.bootstrapServers[0] ?? '',
+          username: k.sasl.username,
+          password: resolveLocally(k.sasl.password, project.secretProviders, env),
+        }
       : undefined;
   return new SelfManagedValidationCluster(c.urls, auth, kafka);
 }
 
 /** Connect's own validation first, then topics, ACLs and references. One plugin list and one topic list per environment. */
-export async function checkEnvironment(envName: string, connectors: ConnectorContext[], cluster: ValidationCluster, project: Project): Promise<Finding[]> {
+export async function checkEnvironment(
+  envName: string,
+  connectors: ConnectorContext[],
+  cluster: ValidationCluster,
+  project: Project,
+): Promise<Finding[]> {
   const out: Finding[] = [];
   const plugins = await cluster.plugins();
   const topics = cluster.topics ? await cluster.topics() : undefined;
+  const produced = producedTopicPatterns(connectors);
   for (const c of connectors) {
     if (!c.cls || c.file.shape !== 'rest' || !c.file.name) continue; // offline rules already explain why
     const file = c.file.path;
     const clsAt = c.get('connector.class')?.valueAt;
-    const installed = plugins.find((p) => p.class === c.cls || p.class.endsWith(`.${c.cls}`) || p.class.endsWith(`.${c.cls}Connector`));
+    const installed = plugins.find(
+      (p) => p.class === c.cls || p.class.endsWith(`.${c.cls}`) || p.class.endsWith(`.${c.cls}Connector`),
+    );
     if (!installed) {
-      out.push(finding(ONLINE.notInstalled, file, `${c.cls} is not installed on ${cluster.describe()} (environment ${envName}).`, clsAt, `Installed: ${plugins.map((p) => `${p.class} ${p.version}`).join(', ') || 'none'}.`));
+      out.push(
+        finding(
+          ONLINE.notInstalled,
+          file,
+          `${c.cls} is not installed on ${cluster.describe()} (environment ${envName}).`,
+          clsAt,
+          `Installed: ${plugins.map((p) => `${p.class} ${p.version}`).join(', ') || 'none'}.`,
+        ),
+      );
       continue;
     }
     const config: Record<string, string> = { name: c.file.name.value };
     for (const e of c.file.config.values()) if (e.value !== undefined) config[e.key] = e.value;
     const remote = await cluster.validateConfig(installed.class, config);
     for (const err of remote.errors) {
-      for (const m of err.messages) out.push(finding(ONLINE.remote, file, `${envName}: ${err.key}: ${m}`, c.get(err.key)?.keyAt ?? c.file.configAt));
+      for (const m of err.messages)
+        out.push(
+          finding(ONLINE.remote, file, `${envName}: ${err.key}: ${m}`, c.get(err.key)?.keyAt ?? c.file.configAt),
+        );
     }
     // A reference the worker could resolve comes back changed; one it could not comes back as written.
     for (const e of c.file.config.values()) {
@@ -106,23 +218,68 @@ export async function checkEnvironment(envName: string, connectors: ConnectorCon
         if (provider && provider.resolvedBy !== 'worker') continue;
         const back = remote.resolved.get(e.key);
         if (back !== undefined && back !== null && back.includes(ref.text)) {
-          out.push(finding(ONLINE.unresolved, file, `${envName}: '${e.key}' references ${ref.provider}:${ref.path ?? ''}:${ref.key}, which the workers cannot resolve.`, e.valueAt, 'Check that the file/key or variable exists on every worker and that the worker declares the provider.'));
+          out.push(
+            finding(
+              ONLINE.unresolved,
+              file,
+              `${envName}: '${e.key}' references ${ref.provider}:${ref.path ?? ''}:${ref.key}, which the workers cannot resolve.`,
+              e.valueAt,
+              'Check that the file/key or variable exists on every worker and that the worker declares the provider.',
+            ),
+          );
         }
       }
     }
     if (topics && c.kind === 'sink') {
       for (const t of listOf(c.value('topics'))) {
-        if (!topics.has(t)) out.push(finding(ONLINE.topicMissing, file, `${envName}: topic '${t}' does not exist.`, c.get('topics')?.valueAt, 'Create it first (topics are not created by sinks), or fix the name.'));
+        if (topics.has(t)) continue;
+        // Deploying a pipeline at once (source + its sinks) is normal: the source creates the topic on its first record.
+        const producer = produced.find((p) => (p.prefixed ? t.startsWith(p.name) : t === p.name));
+        if (producer)
+          out.push(
+            finding(
+              ONLINE.topicPending,
+              file,
+              `${envName}: topic '${t}' does not exist yet; ${producer.by} in this environment produces it.`,
+              c.get('topics')?.valueAt,
+            ),
+          );
+        else
+          out.push(
+            finding(
+              ONLINE.topicMissing,
+              file,
+              `${envName}: topic '${t}' does not exist.`,
+              c.get('topics')?.valueAt,
+              'Create it first (topics are not created by sinks), or fix the name.',
+            ),
+          );
       }
       const dlq = c.value('errors.deadletterqueue.topic.name')?.trim();
-      if (dlq && !topics.has(dlq) && !c.managed) out.push(finding(ONLINE.dlqMissing, file, `${envName}: DLQ topic '${dlq}' does not exist yet; Connect creates it on the first failed record.`, c.get('errors.deadletterqueue.topic.name')?.valueAt));
+      if (dlq && !topics.has(dlq) && !c.managed)
+        out.push(
+          finding(
+            ONLINE.dlqMissing,
+            file,
+            `${envName}: DLQ topic '${dlq}' does not exist yet; Connect creates it on the first failed record.`,
+            c.get('errors.deadletterqueue.topic.name')?.valueAt,
+          ),
+        );
     }
     const principal = principalOf(c, project);
     if (principal && cluster.aclsFor) {
       const acls = await cluster.aclsFor(principal);
       for (const need of neededAcls(c)) {
         if (!allowed(acls, need)) {
-          out.push(finding(ONLINE.acl, file, `${envName}: ${principal} lacks ${need.op} on ${need.type.toLowerCase()} '${need.name}'${need.prefixed ? ' (prefix)' : ''}.`, c.file.name.at, `Grant it, e.g. kafka-acls --add --allow-principal ${principal} --operation ${need.op} --${need.type === 'GROUP' ? 'group' : 'topic'} ${need.name}${need.prefixed ? ' --resource-pattern-type prefixed' : ''}.`));
+          out.push(
+            finding(
+              ONLINE.acl,
+              file,
+              `${envName}: ${principal} lacks ${need.op} on ${need.type.toLowerCase()} '${need.name}'${need.prefixed ? ' (prefix)' : ''}.`,
+              c.file.name.at,
+              `Grant it, e.g. kafka-acls --add --allow-principal ${principal} --operation ${need.op} --${need.type === 'GROUP' ? 'group' : 'topic'} ${need.name}${need.prefixed ? ' --resource-pattern-type prefixed' : ''}.`,
+            ),
+          );
         }
       }
     }
@@ -131,7 +288,10 @@ export async function checkEnvironment(envName: string, connectors: ConnectorCon
 }
 
 function listOf(v: string | undefined): string[] {
-  return (v ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  return (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 /** The principal a connector runs as: the first service account of the team whose prefix its name has. */
@@ -153,10 +313,28 @@ interface Need {
   op: string;
 }
 
+/** Topics the environment's source connectors will write (names or prefixes), to tell a pending topic from a typo. */
+export function producedTopicPatterns(
+  connectors: ConnectorContext[],
+): { name: string; prefixed: boolean; by: string }[] {
+  return connectors
+    .filter((c) => c.kind === 'source')
+    .flatMap((c) =>
+      neededAcls(c)
+        .filter((n) => n.type === 'TOPIC' && n.op === 'WRITE')
+        .map((n) => ({ name: n.name, prefixed: n.prefixed, by: c.file.name?.value ?? c.file.path })),
+    );
+}
+
 export function neededAcls(c: ConnectorContext): Need[] {
   const name = c.file.name?.value ?? '';
   if (c.kind === 'sink') {
-    const needs: Need[] = listOf(c.value('topics')).map((t) => ({ type: 'TOPIC', name: t, prefixed: false, op: 'READ' }));
+    const needs: Need[] = listOf(c.value('topics')).map((t) => ({
+      type: 'TOPIC',
+      name: t,
+      prefixed: false,
+      op: 'READ',
+    }));
     needs.push({ type: 'GROUP', name: `connect-${name}`, prefixed: false, op: 'READ' });
     const dlq = c.value('errors.deadletterqueue.topic.name')?.trim();
     if (dlq) needs.push({ type: 'TOPIC', name: dlq, prefixed: false, op: 'WRITE' });
@@ -165,7 +343,8 @@ export function neededAcls(c: ConnectorContext): Need[] {
   if (c.kind === 'source') {
     const prefix = c.value('topic.prefix')?.trim();
     const topic = c.value('topic')?.trim();
-    if (prefix) return ['WRITE', 'CREATE'].map((op) => ({ type: 'TOPIC', name: prefix, prefixed: true, op }));
+    // Debezium names its topics <topic.prefix>.<schema>.<table>, so the prefix that must be covered ends with a dot.
+    if (prefix) return ['WRITE', 'CREATE'].map((op) => ({ type: 'TOPIC', name: `${prefix}.`, prefixed: true, op }));
     if (topic) return [{ type: 'TOPIC', name: topic, prefixed: false, op: 'WRITE' }];
   }
   return [];
@@ -178,6 +357,8 @@ function allowed(acls: AclEntry[], need: Need): boolean {
       a.allow &&
       a.resourceType === need.type &&
       (a.operation === need.op || a.operation === 'ALL') &&
-      (a.name === '*' || (a.pattern === 'LITERAL' && !need.prefixed && a.name === need.name) || (a.pattern === 'PREFIXED' && need.name.startsWith(a.name))),
+      (a.name === '*' ||
+        (a.pattern === 'LITERAL' && !need.prefixed && a.name === need.name) ||
+        (a.pattern === 'PREFIXED' && need.name.startsWith(a.name))),
   );
 }
