@@ -15,7 +15,9 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
+          // Everything that needs a real stack: CI runs these against the one stack global-setup starts. The
+          // online / engine-it / ops-it projects above run the same files against an already running `dev up`.
+          include: ['test/integration/**/*.test.ts', 'test/online/**/*.test.ts', 'test/engine-it/**/*.test.ts', 'test/ops-it/**/*.test.ts'],
           environment: 'node',
           // One real stack for the whole suite: files run one after another in one fork.
           fileParallelism: false,

@@ -17,7 +17,8 @@ const credsFile = process.env.KCOPS_TEST_CREDENTIALS_FILE;
 const enabled = urls.length > 0 && credsFile !== undefined;
 
 const prefix = `payments-kcit-${randomBytes(3).toString('hex')}-`;
-const jaas = '${file:/tmp/kd1/secrets/kafka-sa-payments.properties:sasl.jaas.config}';
+// The dev stack gives its workers each team's JAAS line as an environment variable (env config provider).
+const jaas = '${env:KCOPS_SASL_JAAS_SA_PAYMENTS}';
 const sink = (file: string) => ({
   'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector',
   'tasks.max': '1',
