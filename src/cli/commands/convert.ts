@@ -1,0 +1,20 @@
+import type { CommandSpec } from '../command-spec.js';
+
+export const convertCommands: CommandSpec[] = [
+  {
+    path: ['convert'],
+    summary: 'translate a connector file between Confluent Cloud (managed) and self-managed Kafka Connect',
+    description:
+      "Uses the key mappings of Confluent's managed connector templates: Debezium PostgreSQL/MySQL ↔ PostgresCdcSourceV2/MySqlCdcSourceV2, S3 sink (Confluent or Camel aws2-s3) ↔ S3_SINK, JDBC ↔ PostgresSource/PostgresSink/MySqlSource/MySqlSink, DynamoDB ↔ DynamoDbSink/DynamoDbCdcSource. Every key that cannot be carried across is reported as a warning; secret references are kept as they are.",
+    args: [{ name: 'file', description: 'connector file (JSON or YAML, {name, config} or a flat config map)', required: true }],
+    options: [
+      { flags: '--to <side>', description: 'what to convert to', choices: ['managed', 'self-managed'] },
+      { flags: '--write <path>', description: 'write the converted connector file there instead of printing it' },
+    ],
+    examples: [
+      { command: 'kcops convert connectors/dev/payments-orders-cdc.json --to managed', description: 'Debezium PostgreSQL → PostgresCdcSourceV2, printed with warnings on stderr' },
+      { command: 'kcops convert connectors/prod/orders-s3.json --to self-managed --write connectors/dev/orders-s3.json', description: 'S3_SINK → io.confluent.connect.s3.S3SinkConnector, written to a file' },
+    ],
+    handler: async () => (await import('../handlers/convert.js')).convert,
+  },
+];
