@@ -35,7 +35,7 @@ export function colourState(st: Style, s: string): string {
 
 async function withCluster<T>(ctx: CliContext, run: (c: ConnectCluster, t: OpsTarget) => Promise<T>): Promise<T> {
   const t = opsTarget(ctx);
-  const c = clusterFor(t);
+  const c = clusterFor(t, ctx.reporter);
   try {
     return await run(c, t);
   } finally {

@@ -1,10 +1,12 @@
 import { join, resolve } from 'node:path';
-import { UserError, usageError } from '../../errors.js';
+import { usageError } from '../../errors.js';
 import { SelfManagedCluster } from '../../connect/self-managed/client.js';
 import type { ConnectCluster } from '../../connect/cluster.js';
 import { findProjectFile, loadProject } from '../../core/project/load-project.js';
 import { resolveTarget, type OpsTarget } from '../../core/observe/target.js';
 import type { CliContext } from '../context.js';
+import type { Reporter } from '../../core/reporter.js';
+import { cloudCluster } from './cloud-cluster.js';
 
 /** What plan/apply/drift/rollback need: the repository, the environment, its cluster and the audit log. */
 export interface GitopsTarget {
@@ -32,7 +34,7 @@ export function gitopsTarget(ctx: CliContext): GitopsTarget {
   return {
     env: t.env,
     root: t.projectRoot ?? ctx.cwd,
-    cluster: clusterOf(t),
+    cluster: clusterOf(t, ctx.reporter),
     ownedPrefixes: prefixes.length ? prefixes : undefined,
     auditFile: auditFile(ctx, t.projectRoot ?? ctx.cwd),
   };
@@ -48,15 +50,7 @@ export function projectRootOrCwd(ctx: CliContext): string {
   return file ? join(file, '..') : ctx.cwd;
 }
 
-function clusterOf(t: OpsTarget): ConnectCluster {
-  if (t.clusterType !== 'self-managed') {
-    throw new UserError(
-      'BACKEND_UNAVAILABLE',
-      `Environment '${t.env}' is on Confluent Cloud, whose backend is not in this build yet.`,
-      {
-        hint: 'Plan and apply run against self-managed environments for now.',
-      },
-    );
-  }
+function clusterOf(t: OpsTarget, reporter: Reporter): ConnectCluster {
+  if (t.clusterType === 'confluent-cloud') return cloudCluster(t, reporter);
   return new SelfManagedCluster({ urls: t.connect.urls, auth: t.connect.auth, credentialRef: t.connect.credentialRef });
 }

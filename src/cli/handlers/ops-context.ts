@@ -8,6 +8,8 @@ import { SelfManagedCluster } from '../../connect/self-managed/client.js';
 import { resolveTarget, type OpsTarget } from '../../core/observe/target.js';
 import type { AuditSink, OpsAuditRecord } from '../../core/operate/audit.js';
 import { resolveSettings } from '../../dev/settings.js';
+import { silentReporter, type Reporter } from '../../core/reporter.js';
+import { cloudCluster } from './cloud-cluster.js';
 import type { CliContext } from '../context.js';
 
 /** The environment and its cluster for a day-2 command. */
@@ -20,12 +22,8 @@ export function opsTarget(ctx: CliContext): OpsTarget {
   });
 }
 
-export function clusterFor(t: OpsTarget): ConnectCluster {
-  if (t.clusterType === 'confluent-cloud') {
-    throw new UserError('BACKEND_UNAVAILABLE', `Environment '${t.env}' is on Confluent Cloud, whose backend is not in this build yet.`, {
-      hint: 'Use the confluent CLI for this environment meanwhile (`confluent connect cluster ...`).',
-    });
-  }
+export function clusterFor(t: OpsTarget, reporter?: Reporter): ConnectCluster {
+  if (t.clusterType === 'confluent-cloud') return cloudCluster(t, reporter ?? silentReporter);
   return new SelfManagedCluster({
     urls: t.connect.urls,
     ...(t.connect.auth ? { auth: t.connect.auth } : {}),

@@ -40,6 +40,11 @@ export interface ConfluentCloudOptions {
   /** Bounded polling of an offsets request until APPLIED or FAILED. */
   offsetsPoll?: { timeoutMs: number; pollMs: number };
   reporter?: Reporter;
+  /**
+   * Resolves secret references in a value just before it is sent (managed connectors have no worker to resolve
+   * them); resolved values go only into the request body over TLS, never into plans, audit records or logs.
+   */
+  resolveValue?: (value: string) => string;
   /** Injected by tests to avoid real waiting. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -255,7 +260,10 @@ export class ConfluentCloudCluster implements ConnectCluster {
         hint: 'Apply the configuration from Git instead (its secret references are resolved at apply time).',
       });
     }
-    return { ...config, name };
+    const resolve = this.opts.resolveValue;
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(config)) out[k] = resolve ? resolve(v) : v;
+    return { ...out, name };
   }
 
   /**

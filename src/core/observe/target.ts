@@ -7,6 +7,7 @@ import { credentialsSchema } from '../../dev/credentials.js';
 import { layout, resolveSettings } from '../../dev/settings.js';
 import { readState } from '../../dev/state.js';
 import { findProjectFile, loadProject } from '../project/load-project.js';
+import { findSecretRefs, SECRET_REF } from '../secrets/reference.js';
 import { resolveLocally } from '../secrets/resolve.js';
 
 /**
@@ -62,6 +63,20 @@ export interface OpsTarget {
   observability: Observability;
   /** Root of the configuration repository, when there is one. */
   projectRoot?: string;
+  /** Confluent Cloud environments: where the cluster is and the Cloud API key (resolved from its references). */
+  cloud?: CloudTarget;
+}
+
+export interface CloudTarget {
+  environmentId: string;
+  kafkaClusterId: string;
+  apiEndpoint: string;
+  apiKey?: string;
+  apiSecret?: string;
+  /** The reference the secret came from, for error hints. */
+  credentialRef?: string;
+  /** Resolves `${provider:path:key}` references in a connector value: on Cloud there is no worker to do it. */
+  resolveValue: (value: string) => string;
 }
 
 export interface TargetInput {
@@ -104,13 +119,22 @@ export function resolveTarget(i: TargetInput): OpsTarget {
     }
     const obs = readObservability(loaded.root, env);
     if (e.cluster.type !== 'self-managed') {
+      const cc = e.cluster;
+      const resolve = (ref: string) => resolveLocally(ref, p.secretProviders, i.processEnv);
       return {
         env,
         isDev: false,
         clusterType: 'confluent-cloud',
-        connect: { urls: [e.cluster.apiEndpoint] },
+        connect: { urls: [cc.apiEndpoint] },
         observability: obs,
         projectRoot: loaded.root,
+        cloud: {
+          environmentId: cc.environmentId,
+          kafkaClusterId: cc.kafkaClusterId,
+          apiEndpoint: cc.apiEndpoint,
+          ...(cc.credentials ? { apiKey: resolve(cc.credentials.apiKey), apiSecret: resolve(cc.credentials.apiSecret), credentialRef: cc.credentials.apiSecret } : {}),
+          resolveValue: (v) => (findSecretRefs(v).length > 0 ? v.replace(SECRET_REF, (ref) => resolve(ref)) : v),
+        },
       };
     }
     const c = e.cluster.connect;

@@ -1,0 +1,136 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { run } from '../../../src/cli/main.js';
+import { startCheckedCloud } from '../../fakes/confluent-cloud/checked.js';
+import type { Violation } from '../../fakes/confluent-cloud/openapi-contract.js';
+import type { FakeConfluentCloud } from '../../fakes/confluent-cloud/server.js';
+
+/** A `prod` environment of type confluent-cloud, driven through the CLI (plan / apply / drift / connect) against the stand-in. */
+let cloud: FakeConfluentCloud;
+let violations: Violation[];
+let dir: string;
+
+const ENV = {
+  NO_COLOR: '1',
+  CCLOUD_API_KEY: 'CLOUDKEY1234',
+  CCLOUD_API_SECRET: 'cloud-secret-value',
+  KAFKA_API_KEY: 'KAFKAKEY1',
+  KAFKA_API_SECRET: 'kafka-secret-1',
+  AWS_SECRET: 'aws-secret-1',
+};
+
+async function cli(...argv: string[]) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += d));
+  stderr.on('data', (d) => (err += d));
+  const code = await run({ argv, stdout, stderr, cwd: dir, env: { ...ENV, KCOPS_AUDIT_FILE: join(dir, 'audit.jsonl') } });
+  return { code, out, err };
+}
+
+function writeConnector(topics: string) {
+  const config = {
+    'connector.class': 'S3_SINK',
+    'kafka.auth.mode': 'KAFKA_API_KEY',
+    'kafka.api.key': '${kcops-env:KAFKA_API_KEY}',
+    'kafka.api.secret': '${kcops-env:KAFKA_API_SECRET}',
+    'aws.access.key.id': 'AKIAFAKE',
+    'aws.secret.access.key': '${kcops-env:AWS_SECRET}',
+    topics,
+    's3.bucket.name': 'lake',
+    'input.data.format': 'JSON',
+    'output.data.format': 'JSON',
+    'time.interval': 'HOURLY',
+    'errors.deadletterqueue.topic.name': 'dlq-payments-orders-s3',
+    'tasks.max': '1',
+  };
+  writeFileSync(join(dir, 'connectors/prod/payments-orders-s3.json'), JSON.stringify({ name: 'payments-orders-s3', config }, null, 2));
+}
+
+beforeEach(async () => {
+  ({ cloud, violations } = await startCheckedCloud({ provisioningReads: 0 }));
+  dir = mkdtempSync(join(tmpdir(), 'kcops-ccloud-'));
+  mkdirSync(join(dir, 'connectors/prod'), { recursive: true });
+  writeFileSync(
+    join(dir, 'kcops.yaml'),
+    [
+      'project: shop',
+      'secretProviders:',
+      '  kcops-env: { type: env, resolvedBy: kcops }',
+      'teams:',
+      '  payments: { prefixes: [payments-], serviceAccounts: [sa-payments] }',
+      'environments:',
+      '  prod:',
+      '    cluster:',
+      '      type: confluent-cloud',
+      `      environmentId: ${cloud.environmentId}`,
+      `      kafkaClusterId: ${cloud.clusterId}`,
+      `      apiEndpoint: '${cloud.url}'`,
+      "      credentials: { apiKey: '${kcops-env:CCLOUD_API_KEY}', apiSecret: '${kcops-env:CCLOUD_API_SECRET}' }",
+      '',
+    ].join('\n'),
+  );
+  writeConnector('orders');
+});
+afterEach(async () => cloud.stop());
+
+describe('a confluent-cloud environment through plan / apply / drift / connect', () => {
+  it('plans, applies through a 429 storm with secrets resolved only in the request, and shows no drift from masks', async () => {
+    const plan = await cli('plan', '--env', 'prod', '-o', 'json');
+    expect(plan.code, plan.err).toBe(0);
+    expect(JSON.parse(plan.out).changes).toMatchObject([{ connector: 'payments-orders-s3', action: 'create' }]);
+
+    cloud.rateLimitStorm(2, 1);
+    const apply = await cli('apply', '--env', 'prod', '--auto-approve', '--settle', '0s', '--wait-timeout', '10s', '-o', 'json');
+    expect(apply.code, apply.err).toBe(0);
+    const stored = cloud.connectors.get('payments-orders-s3')!.config;
+    expect(stored).toMatchObject({ 'kafka.api.secret': 'kafka-secret-1', 'aws.secret.access.key': 'aws-secret-1' });
+    for (const text of [plan.out, plan.err, apply.out, apply.err]) {
+      expect(text).not.toContain('kafka-secret-1');
+      expect(text).not.toContain('aws-secret-1');
+      expect(text).not.toContain('cloud-secret-value');
+    }
+    expect(cloud.exchanges.filter((x) => x.status === 429)).toHaveLength(2);
+
+    // Cloud returns the secrets masked and adds its own keys: that is no drift.
+    const drift = await cli('drift', '--env', 'prod', '--detailed-exitcode');
+    expect(drift.code, drift.out + drift.err).toBe(0);
+
+    writeConnector('orders,returns');
+    const plan2 = await cli('plan', '--env', 'prod', '-o', 'json');
+    const change = JSON.parse(plan2.out).changes[0] as { action: string; fields: { key: string }[] };
+    expect(change.action).toBe('update');
+    expect(change.fields.map((f) => f.key)).toEqual(['topics']);
+    expect(violations).toEqual([]);
+  });
+
+  it('runs the day-2 connect commands against Cloud', async () => {
+    await cli('apply', '--env', 'prod', '--auto-approve', '--settle', '0s', '--wait-timeout', '10s');
+    const list = await cli('connect', 'list', '--env', 'prod', '-o', 'json');
+    expect(list.code, list.err).toBe(0);
+    expect(list.out).toContain('payments-orders-s3');
+    expect((await cli('connect', 'pause', 'payments-orders-s3', '--env', 'prod')).code).toBe(0);
+    expect(cloud.connectors.get('payments-orders-s3')?.state).toBe('PAUSED');
+    expect(violations).toEqual([]);
+  });
+
+  it('says what to do when the Cloud API key is wrong or missing', async () => {
+    const stderr = new PassThrough();
+    let err = '';
+    stderr.on('data', (d) => (err += d));
+    const code = await run({ argv: ['plan', '--env', 'prod'], stdout: new PassThrough(), stderr, cwd: dir, env: { ...ENV, CCLOUD_API_SECRET: 'wrong' } });
+    expect(code).toBe(1);
+    expect(err).toContain('CLOUDKEY1234');
+    expect(err).toContain('${kcops-env:CCLOUD_API_SECRET}');
+    expect(err).not.toContain('wrong');
+    writeFileSync(join(dir, 'kcops.yaml'), readFileSync(join(dir, 'kcops.yaml'), 'utf8').replace(/ *credentials:.*\n/, ''));
+    const missing = await cli('plan', '--env', 'prod');
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('declares no Cloud API key');
+  });
+});
