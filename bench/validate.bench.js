@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Offline validation of 1,000 generated connector files, wall time including process start (target <= 1.5 s).
-// Usage: npm run build && node bench/validate.mjs
+// Usage: npm run build && node bench/validate.bench.js
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
