@@ -14,7 +14,6 @@ const home = process.env.KCOPS_DEV_HOME ?? join(homedir(), '.kcops', 'dev');
 const creds = JSON.parse(readFileSync(join(home, 'credentials.json'), 'utf8'));
 const state = JSON.parse(readFileSync(join(home, 'state.json'), 'utf8'));
 const target = { host: '127.0.0.1', port: state.ports.connect[0] };
-const auth = 'Basic ' + Buffer.from(`${creds.connect.username}:${creds.connect.password}`).toString('base64');
 
 // A counting proxy in front of worker-1: every request kcops makes goes through it.
 const counts = { requests: 0, conflicts: 0 };
