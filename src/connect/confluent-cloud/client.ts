@@ -144,8 +144,10 @@ export class ConfluentCloudCluster implements ConnectCluster {
   }
 
   async validateConfig(pluginClass: string, config: Record<string, string>): Promise<ConfigValidation> {
+    const resolve = this.opts.resolveValue ?? ((v: string) => v);
+    const resolved = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, resolve(v)]));
     const res = await this.call<RawValidation>('PUT', `/connector-plugins/${enc(pluginClass)}/config/validate`, {
-      ...config,
+      ...resolved,
       'connector.class': pluginClass,
     });
     const errors = (res?.configs ?? [])

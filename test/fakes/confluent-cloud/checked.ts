@@ -1,8 +1,11 @@
 import { OpenApiContract, type Violation } from './openapi-contract.js';
 import { FakeConfluentCloud, type FakeCloudOptions } from './server.js';
 
-/** The Connect v1 contract: Confluent's document first, the hand-written supplement (restart) after it. */
-export const CONNECT_SPECS = ['connect-v1.openapi.yaml', 'connect-v1.supplement.openapi.yaml'];
+/**
+ * The contracts the stand-in serves: Connect v1 (Confluent's document first, the hand-written supplement for restart
+ * after it) and Kafka REST v3 (topics and ACLs on the cluster's REST endpoint).
+ */
+export const CONNECT_SPECS = ['connect-v1.openapi.yaml', 'connect-v1.supplement.openapi.yaml', 'kafkarest-v3.openapi.yaml'];
 
 let shared: OpenApiContract | undefined;
 /** Compiled once per test file: loading and compiling the documents is the slow part. */

@@ -155,7 +155,7 @@ export class OpenApiContract {
 
   private checkResponse(op: Operation, x: Exchange, add: (p: string) => void): void {
     const responses = (op.op.responses as Json | undefined) ?? {};
-    const r = (responses[String(x.status)] ?? responses.default) as Json | undefined;
+    const r = (responses[String(x.status)] ?? responses[`${Math.floor(x.status / 100)}XX`] ?? responses.default) as Json | undefined;
     if (!r) {
       add(`status ${x.status} is not declared (declared: ${Object.keys(responses).join(', ')})`);
       return;

@@ -24,6 +24,19 @@ export interface FakeCloudOptions {
   /** Status reads an offsets request stays PENDING for. */
   offsetRequestReads?: number;
   plugins?: { class: string; type: 'sink' | 'source' }[];
+  /** Kafka cluster API key for Kafka REST v3 (a Cloud key is refused there, as on Cloud). */
+  kafkaApiKey?: string;
+  kafkaApiSecret?: string;
+}
+
+export interface FakeAcl {
+  resource_type: 'TOPIC' | 'GROUP' | 'CLUSTER' | 'TRANSACTIONAL_ID';
+  resource_name: string;
+  pattern_type: 'LITERAL' | 'PREFIXED';
+  principal: string;
+  host: string;
+  operation: string;
+  permission: 'ALLOW' | 'DENY';
 }
 
 interface StoredConnector {
@@ -72,6 +85,11 @@ export class FakeConfluentCloud {
   /** Every exchange, for contract checks and assertions (secrets as sent: tests only). */
   readonly exchanges: Exchange[] = [];
   readonly connectors = new Map<string, StoredConnector>();
+  /** Kafka REST v3 state. */
+  readonly topics = new Set<string>();
+  readonly acls: FakeAcl[] = [];
+  readonly kafkaApiKey: string;
+  readonly kafkaApiSecret: string;
 
   private server: Server | undefined;
   private baseUrl = '';
@@ -87,6 +105,8 @@ export class FakeConfluentCloud {
     this.apiKey = opts.apiKey ?? 'CLOUDKEY1234';
     this.apiSecret = opts.apiSecret ?? 'cloud-secret-value';
     this.region = opts.region ?? 'us-west-2';
+    this.kafkaApiKey = opts.kafkaApiKey ?? 'KAFKAREST1';
+    this.kafkaApiSecret = opts.kafkaApiSecret ?? 'kafka-rest-secret';
   }
 
   get url(): string {
@@ -179,6 +199,7 @@ export class FakeConfluentCloud {
       this.rateLimited--;
       return answer(429, undefined, { 'Retry-After': String(this.retryAfterSeconds) });
     }
+    if (url.pathname.startsWith('/kafka/v3/')) return this.kafkaRest(method, url, authorization, answer);
     const expected = 'Basic ' + Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64');
     if (authorization !== expected) return err(401, 'Unauthorized');
     const failure = this.failures.findIndex((f) => !f.match || f.match.test(`${method} ${url.pathname}`));
@@ -281,6 +302,37 @@ export class FakeConfluentCloud {
       default:
         return err(404, 'Not Found');
     }
+  }
+
+  /** Kafka REST v3: topics and ACLs of the one cluster, with the Kafka cluster API key. */
+  private kafkaRest(method: string, url: URL, authorization: string | undefined, answer: (status: number, payload?: unknown) => void): void {
+    const restErr = (status: number, message: string) => answer(status, { error_code: status, message });
+    const expected = 'Basic ' + Buffer.from(`${this.kafkaApiKey}:${this.kafkaApiSecret}`).toString('base64');
+    if (authorization !== expected) return restErr(401, 'Unauthorized');
+    const m = /^\/kafka\/v3\/clusters\/([^/]+)\/(topics|acls)$/.exec(url.pathname);
+    if (!m || method !== 'GET') return restErr(404, 'HTTP 404 Not Found');
+    if (m[1] !== this.clusterId) return restErr(404, `Cluster ${m[1]} cannot be found.`);
+    const self = `${this.baseUrl}${url.pathname}`;
+    if (m[2] === 'topics') {
+      const data = [...this.topics].sort().map((t) => ({
+        kind: 'KafkaTopic',
+        metadata: { self: `${self}/${t}`, resource_name: `crn:///kafka=${this.clusterId}/topic=${t}` },
+        cluster_id: this.clusterId,
+        topic_name: t,
+        is_internal: false,
+        replication_factor: 3,
+        partitions_count: 6,
+        partitions: { related: `${self}/${t}/partitions` },
+        configs: { related: `${self}/${t}/configs` },
+        partition_reassignments: { related: `${self}/${t}/partitions/-/reassignments` },
+      }));
+      return answer(200, { kind: 'KafkaTopicList', metadata: { self, next: null }, data });
+    }
+    const q = url.searchParams;
+    const data = this.acls
+      .filter((a) => (['principal', 'resource_type', 'resource_name', 'pattern_type', 'operation', 'permission'] as const).every((k) => !q.get(k) || q.get(k) === a[k]))
+      .map((a) => ({ kind: 'KafkaAcl', metadata: { self }, cluster_id: this.clusterId, ...a }));
+    answer(200, { kind: 'KafkaAclList', metadata: { self: `${self}${url.search}` }, data });
   }
 
   private create(body: unknown, answer: (status: number, payload?: unknown) => void): void {

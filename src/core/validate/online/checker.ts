@@ -5,6 +5,7 @@ import { resolveLocally } from '../../secrets/resolve.js';
 import type { Category, Finding, Severity } from '../finding.js';
 import type { ConnectorContext } from '../rule.js';
 import type { OnlineChecker } from '../run.js';
+import { buildConfluentCloud } from './confluent-cloud.js';
 import { ClusterUnreachable, type AclEntry, type ValidationCluster } from './cluster.js';
 import { SelfManagedValidationCluster } from './self-managed.js';
 
@@ -110,7 +111,9 @@ export function selfManagedOnlineChecker(opts: CheckerOptions): OnlineChecker {
     const file = connectors[0]?.file.path ?? loaded.file;
     let cluster: ValidationCluster | undefined;
     try {
-      cluster = opts.clusterFor ? opts.clusterFor(envName, def, project) : buildSelfManaged(def, project, opts.env);
+      cluster = opts.clusterFor
+        ? opts.clusterFor(envName, def, project)
+        : (buildSelfManaged(def, project, opts.env) ?? buildConfluentCloud(def, project, opts.env));
     } catch (e) {
       return [
         finding(
@@ -127,7 +130,7 @@ export function selfManagedOnlineChecker(opts: CheckerOptions): OnlineChecker {
         finding(
           ONLINE.unsupported,
           file,
-          `Environment ${envName} is ${def.cluster.type}; its online checks come with the Confluent Cloud backend.`,
+          `Environment ${envName} is ${def.cluster.type} without cluster.credentials: kcops cannot ask it, so online checks were skipped.`,
         ),
       ];
     opts.reporter?.info(

@@ -1,0 +1,96 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { run } from '../../../src/cli/main.js';
+import { startCheckedCloud } from '../../fakes/confluent-cloud/checked.js';
+import type { Violation } from '../../fakes/confluent-cloud/openapi-contract.js';
+import type { FakeConfluentCloud } from '../../fakes/confluent-cloud/server.js';
+
+/** `kcops validate` online against a confluent-cloud environment: Connect v1 validate + Kafka REST v3 topics and ACLs. */
+let cloud: FakeConfluentCloud;
+let violations: Violation[];
+let dir: string;
+
+const ENV = { NO_COLOR: '1', CCLOUD_API_KEY: 'CLOUDKEY1234', CCLOUD_API_SECRET: 'cloud-secret-value', KREST_KEY: 'KAFKAREST1', KREST_SECRET: 'kafka-rest-secret', KAFKA_SECRET: 'k-secret' };
+
+async function validate() {
+  const stdout = new PassThrough();
+  let out = '';
+  stdout.on('data', (d) => (out += d));
+  const code = await run({ argv: ['validate', '--env', 'prod', '-o', 'json'], stdout, stderr: new PassThrough(), cwd: dir, env: ENV });
+  const findings = (JSON.parse(out) as { findings: { rule: string; message: string }[] }).findings;
+  return { code, findings: findings.filter((f) => f.rule.includes('online') || /topic|acl|remote/.test(f.rule)) };
+}
+
+beforeEach(async () => {
+  ({ cloud, violations } = await startCheckedCloud({ provisioningReads: 0 }));
+  dir = mkdtempSync(join(tmpdir(), 'kcops-ccloud-validate-'));
+  mkdirSync(join(dir, 'connectors/prod'), { recursive: true });
+  writeFileSync(
+    join(dir, 'kcops.yaml'),
+    [
+      'project: shop',
+      'secretProviders:',
+      '  kcops-env: { type: env, resolvedBy: kcops }',
+      'teams:',
+      '  payments: { prefixes: [payments-], serviceAccounts: [sa-payments] }',
+      'environments:',
+      '  prod:',
+      '    cluster:',
+      '      type: confluent-cloud',
+      `      environmentId: ${cloud.environmentId}`,
+      `      kafkaClusterId: ${cloud.clusterId}`,
+      `      apiEndpoint: '${cloud.url}'`,
+      "      credentials: { apiKey: '${kcops-env:CCLOUD_API_KEY}', apiSecret: '${kcops-env:CCLOUD_API_SECRET}' }",
+      '    kafka:',
+      `      restEndpoint: '${cloud.url}'`,
+      "      credentials: { apiKey: '${kcops-env:KREST_KEY}', apiSecret: '${kcops-env:KREST_SECRET}' }",
+      '',
+    ].join('\n'),
+  );
+  const config = {
+    'connector.class': 'S3_SINK',
+    'kafka.auth.mode': 'KAFKA_API_KEY',
+    'kafka.api.key': 'KAFKAKEY1',
+    'kafka.api.secret': '${kcops-env:KAFKA_SECRET}',
+    topics: 'orders',
+    's3.bucket.name': 'lake',
+    'input.data.format': 'JSON',
+    'output.data.format': 'JSON',
+    'time.interval': 'HOURLY',
+    'tasks.max': '1',
+  };
+  writeFileSync(join(dir, 'connectors/prod/payments-orders-s3.json'), JSON.stringify({ name: 'payments-orders-s3', config }, null, 2));
+});
+afterEach(async () => cloud.stop());
+
+describe('kcops validate against a confluent-cloud environment', () => {
+  it('reports a missing topic and missing ACLs from Kafka REST v3, and stops reporting them once they exist', async () => {
+    const before = await validate();
+    const messages = before.findings.map((f) => f.message).join('\n');
+    expect(messages).toContain("topic 'orders' does not exist");
+    expect(messages).toContain("User:sa-payments lacks READ on topic 'orders'");
+
+    cloud.topics.add('orders');
+    const acl = { principal: 'User:sa-payments', host: '*', permission: 'ALLOW' as const, pattern_type: 'LITERAL' as const };
+    cloud.acls.push({ ...acl, resource_type: 'TOPIC', resource_name: 'orders', operation: 'READ' }, { ...acl, resource_type: 'GROUP', resource_name: 'connect-payments-orders-s3', operation: 'READ' });
+    const after = await validate();
+    expect(after.findings.map((f) => f.message)).toEqual([]);
+    // Config validation went to Cloud with the secret resolved by kcops.
+    const v = cloud.exchanges.find((x) => x.url.includes('/config/validate'));
+    expect((v?.requestBody as Record<string, string>)['kafka.api.secret']).toBe('k-secret');
+    expect(violations).toEqual([]);
+  });
+
+  it('turns a wrong Cloud key into one online-unreachable finding, keeping the offline ones', async () => {
+    const stdout = new PassThrough();
+    let out = '';
+    stdout.on('data', (d) => (out += d));
+    await run({ argv: ['validate', '--env', 'prod', '-o', 'json'], stdout, stderr: new PassThrough(), cwd: dir, env: { ...ENV, CCLOUD_API_SECRET: 'nope' } });
+    const f = (JSON.parse(out) as { findings: { rule: string; message: string }[] }).findings.filter((x) => x.rule.includes('unreachable'));
+    expect(f).toHaveLength(1);
+    expect(f[0]?.message).toContain('CLOUDKEY1234');
+  });
+});
