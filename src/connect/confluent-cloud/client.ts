@@ -180,6 +180,16 @@ export class ConfluentCloudCluster implements ConnectCluster {
     return cfg === undefined ? undefined : cloudStoredConfig(stringMap(cfg));
   }
 
+  /**
+   * The connector's CRN as the logs API wants it (`…/connector=<name>`), from the `connector.crn` key Cloud adds to
+   * its config. Undefined when the connector does not exist or Cloud gave no CRN.
+   */
+  async connectorCrn(name: string): Promise<string | undefined> {
+    const cfg = await this.call<Record<string, unknown>>('GET', `/connectors/${enc(name)}/config`, undefined, { allow404: true });
+    const crn = cfg?.['connector.crn'];
+    return typeof crn === 'string' && crn.startsWith('crn://') ? crn.replace(/\/connector=[^/]*$/, `/connector=${name}`) : undefined;
+  }
+
   async connectorTopics(): Promise<string[] | undefined> {
     return undefined; // Cloud exposes no topic tracking.
   }

@@ -1,11 +1,15 @@
 import { UserError } from '../../errors.js';
 import { FileLogSource } from './file-log-source.js';
 import type { LogSource } from './log-source.js';
-import type { OpsTarget } from './target.js';
+import type { CloudTarget, OpsTarget } from './target.js';
+import { ConfluentCloudCluster } from '../../connect/confluent-cloud/client.js';
+import { CloudLogsClient, logsEndpoints } from '../../connect/confluent-cloud/logs.js';
+import { ConfluentCloudLogSource } from './cloud-log-source.js';
 
 /** The log source configured for an environment. */
 export function logSourceFor(t: OpsTarget): LogSource {
   const l = t.observability.logs;
+  if (!l && t.clusterType === 'confluent-cloud' && t.cloud?.apiKey && t.cloud.apiSecret) return cloudLogSource(t.cloud);
   if (!l) {
     throw new UserError('LOGS_NOT_CONFIGURED', `No log source is configured for environment '${t.env}'.`, {
       hint: 'Declare observability.logs (files, cloudwatch or elasticsearch) for it; see docs/episodes/03-operate-connectors.md.',
@@ -17,4 +21,11 @@ export function logSourceFor(t: OpsTarget): LogSource {
   throw new UserError('LOGS_SOURCE_UNAVAILABLE', `The ${l.type} log source is not in this build yet.`, {
     hint: 'Use a files source (worker log files reachable from here) meanwhile.',
   });
+}
+
+/** Confluent Cloud environments read their connector logs from Cloud's logs API unless observability.logs says otherwise. */
+function cloudLogSource(c: CloudTarget): LogSource {
+  const key = { apiKey: c.apiKey!, apiSecret: c.apiSecret! };
+  const cluster = new ConfluentCloudCluster({ apiEndpoint: c.apiEndpoint, environmentId: c.environmentId, kafkaClusterId: c.kafkaClusterId, ...key });
+  return new ConfluentCloudLogSource(cluster, new CloudLogsClient({ ...logsEndpoints(c.apiEndpoint), ...key }));
 }

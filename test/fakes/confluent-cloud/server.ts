@@ -29,6 +29,14 @@ export interface FakeCloudOptions {
   kafkaApiSecret?: string;
 }
 
+export interface FakeLogRecord {
+  timestamp: string;
+  level: 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE';
+  message: string;
+  task_id?: string;
+  exception?: { stacktrace: string };
+}
+
 export interface FakeAcl {
   resource_type: 'TOPIC' | 'GROUP' | 'CLUSTER' | 'TRANSACTIONAL_ID';
   resource_name: string;
@@ -90,6 +98,12 @@ export class FakeConfluentCloud {
   readonly acls: FakeAcl[] = [];
   readonly kafkaApiKey: string;
   readonly kafkaApiSecret: string;
+  /** Logs search API state: entries per connector name, issued data-plane tokens, searches per CRN (epoch ms). */
+  readonly logs = new Map<string, FakeLogRecord[]>();
+  private readonly tokens = new Set<string>();
+  private readonly searches = new Map<string, number[]>();
+  /** Searches per connector per minute before 429 (the real service says 5). */
+  logsPerMinute = 5;
 
   private server: Server | undefined;
   private baseUrl = '';
@@ -200,6 +214,7 @@ export class FakeConfluentCloud {
       return answer(429, undefined, { 'Retry-After': String(this.retryAfterSeconds) });
     }
     if (url.pathname.startsWith('/kafka/v3/')) return this.kafkaRest(method, url, authorization, answer);
+    if (url.pathname === '/api/access_tokens' || url.pathname === '/logs/v1/search') return this.logging(method, url, body, authorization, answer);
     const expected = 'Basic ' + Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64');
     if (authorization !== expected) return err(401, 'Unauthorized');
     const failure = this.failures.findIndex((f) => !f.match || f.match.test(`${method} ${url.pathname}`));
@@ -302,6 +317,45 @@ export class FakeConfluentCloud {
       default:
         return err(404, 'Not Found');
     }
+  }
+
+  addLog(connector: string, ...records: FakeLogRecord[]): void {
+    this.logs.set(connector, [...(this.logs.get(connector) ?? []), ...records]);
+  }
+
+  /** Token exchange (Cloud key → data-plane token) and the logs search API (bearer token only). */
+  private logging(method: string, url: URL, body: unknown, authorization: string | undefined, answer: (status: number, payload?: unknown, headers?: Record<string, string>) => void): void {
+    if (method !== 'POST') return answer(404, { error: 'Not Found' });
+    if (url.pathname === '/api/access_tokens') {
+      const expected = 'Basic ' + Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64');
+      if (authorization !== expected) return answer(401, { token: '', error: 'Unauthorized' });
+      const token = `dp-${this.tokens.size + 1}`;
+      this.tokens.add(token);
+      return answer(200, { token, error: '' });
+    }
+    // The search API refuses basic auth: "Credentials are required to access this resource".
+    if (!authorization?.startsWith('Bearer ') || !this.tokens.has(authorization.slice(7))) return answer(401);
+    const b = (body ?? {}) as { crn?: string; search?: { level?: string[]; search_text?: string }; start_time?: string; end_time?: string };
+    const crn = b.crn ?? '';
+    const now = Date.now();
+    const recent = (this.searches.get(crn) ?? []).filter((t) => now - t < 60_000);
+    if (recent.length >= this.logsPerMinute) return answer(429, undefined, { 'Retry-After': String(Math.ceil((60_000 - (now - recent[0]!)) / 1000)) });
+    recent.push(now);
+    this.searches.set(crn, recent);
+    const name = /\/connector=([^/]+)$/.exec(crn)?.[1] ?? '';
+    const from = Date.parse(b.start_time ?? '');
+    const to = Date.parse(b.end_time ?? '');
+    const text = b.search?.search_text;
+    const all = (this.logs.get(name) ?? [])
+      .filter((r) => !b.search?.level || b.search.level.includes(r.level))
+      .filter((r) => (Number.isNaN(from) || Date.parse(r.timestamp) >= from) && (Number.isNaN(to) || Date.parse(r.timestamp) <= to))
+      .filter((r) => !text || new RegExp(text).test(r.message))
+      .sort((x, y) => Date.parse(y.timestamp) - Date.parse(x.timestamp));
+    const size = Math.min(Number(url.searchParams.get('page_size') ?? 100), 200);
+    const offset = Number(url.searchParams.get('page_token') ?? 0);
+    const data = all.slice(offset, offset + size).map((r) => ({ ...r, id: this.connectors.get(name)?.id ?? '' }));
+    const metadata = offset + size < all.length ? { next: `${this.baseUrl}/logs/v1/search?page_token=${offset + size}` } : {};
+    answer(200, { api_version: 'v1', kind: 'LoggingSearchResponse', data, metadata });
   }
 
   /** Kafka REST v3: topics and ACLs of the one cluster, with the Kafka cluster API key. */

@@ -116,6 +116,10 @@ describe('a confluent-cloud environment through plan / apply / drift / connect',
     expect(list.out).toContain('payments-orders-s3');
     expect((await cli('connect', 'pause', 'payments-orders-s3', '--env', 'prod')).code).toBe(0);
     expect(cloud.connectors.get('payments-orders-s3')?.state).toBe('PAUSED');
+    cloud.addLog('payments-orders-s3', { timestamp: new Date(Date.now() - 60_000).toISOString(), level: 'ERROR', message: 'Access Denied writing to lake', task_id: 'task-0' });
+    const logs = await cli('connect', 'logs', 'payments-orders-s3', '--env', 'prod', '-o', 'json');
+    expect(logs.code, logs.err).toBe(0);
+    expect(JSON.parse(logs.out)).toMatchObject({ source: expect.stringContaining('Confluent Cloud logs API'), entries: [{ level: 'ERROR', message: 'Access Denied writing to lake' }] });
     expect(violations).toEqual([]);
   });
 

@@ -1,0 +1,113 @@
+import type { ConfluentCloudCluster } from '../../connect/confluent-cloud/client.js';
+import type { CloudLogRecord, CloudLogsClient } from '../../connect/confluent-cloud/logs.js';
+import { UserError } from '../../errors.js';
+import { categorize, LEVELS, type Level, type LogEntry } from './log-entry.js';
+import type { LogSource } from './log-source.js';
+import { matches, type LogQuery } from './log-query.js';
+
+const LOOK_BACK_MS = 72 * 3_600_000;
+const DEFAULT_SINCE_MS = 24 * 3_600_000;
+/** 5 searches a minute per connector: one poll every 15 s leaves room for paging. */
+const FOLLOW_POLL_MS = 15_000;
+const API_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
+
+/** Connector logs of a Confluent Cloud environment through its logs search API, behind the same `connect logs`. */
+export class ConfluentCloudLogSource implements LogSource {
+  readonly description: string;
+  readonly lookBack = '72 h (Confluent Cloud keeps connector logs that long)';
+  private readonly crns = new Map<string, string>();
+
+  constructor(
+    private readonly cluster: ConfluentCloudCluster,
+    private readonly logs: CloudLogsClient,
+    private readonly o: { now?: () => number; sleep?: (ms: number, signal: AbortSignal) => Promise<void> } = {},
+  ) {
+    this.description = `the Confluent Cloud logs API (${cluster.id})`;
+  }
+
+  async read(q: LogQuery, limit: number): Promise<LogEntry[]> {
+    const now = (this.o.now ?? Date.now)();
+    const since = Math.max(q.since ?? now - DEFAULT_SINCE_MS, now - LOOK_BACK_MS);
+    return (await this.search(q, since, q.until ?? now, limit)).slice(-limit);
+  }
+
+  async follow(q: LogQuery, onEntry: (e: LogEntry) => void, signal: AbortSignal): Promise<void> {
+    const now = this.o.now ?? Date.now;
+    let from = now();
+    const seen = new Set<string>();
+    while (!signal.aborted) {
+      await (this.o.sleep ?? abortableSleep)(FOLLOW_POLL_MS, signal);
+      if (signal.aborted) return;
+      const to = now();
+      for (const e of await this.search(q, from - 1000, to, 1000)) {
+        const key = `${e.timestamp}|${e.source}|${e.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        onEntry(e);
+      }
+      from = to;
+    }
+  }
+
+  /** Oldest first. */
+  private async search(q: LogQuery, since: number, until: number, max: number): Promise<LogEntry[]> {
+    const crn = await this.crnOf(q.connector);
+    const min = q.level ? LEVELS.indexOf(q.level) : LEVELS.indexOf('INFO');
+    const levels = API_LEVELS.filter((l) => LEVELS.indexOf(l as Level) >= min);
+    const records = await this.logs.search(
+      { crn, levels, ...(q.grep ? { searchText: q.grep.source } : {}), startTime: apiTime(since), endTime: apiTime(until) },
+      max,
+    );
+    return records
+      .map((r) => toEntry(q.connector, r))
+      .filter((e) => matches(e, { ...q, since, until }))
+      .sort((a, b) => (a.time ?? 0) - (b.time ?? 0));
+  }
+
+  private async crnOf(name: string): Promise<string> {
+    let crn = this.crns.get(name);
+    if (!crn) {
+      crn = await this.cluster.connectorCrn(name);
+      if (!crn) {
+        throw new UserError('CCLOUD_LOGS_NO_CONNECTOR', `Connector ${name} does not exist in ${this.cluster.id} (or Cloud gave no CRN for it).`, {
+          hint: 'Check the name with `kcops connect list`.',
+        });
+      }
+      this.crns.set(name, crn);
+    }
+    return crn;
+  }
+}
+
+function toEntry(connector: string, r: CloudLogRecord): LogEntry {
+  const task = /^task-(\d+)$/.exec(r.task_id ?? '')?.[1];
+  const level = (LEVELS as readonly string[]).includes(r.level) ? (r.level as Level) : 'INFO';
+  const more = r.exception?.stacktrace ? r.exception.stacktrace.split('\n') : [];
+  const time = Date.parse(r.timestamp);
+  return {
+    time: Number.isNaN(time) ? undefined : time,
+    timestamp: r.timestamp,
+    level,
+    context: task === undefined ? { connector, scope: 'worker' } : { connector, scope: 'task', task: Number(task) },
+    message: r.message,
+    more,
+    categories: categorize({ level, message: r.message, more }),
+    source: r.task_id ?? 'connector',
+    line: `[${r.timestamp}] ${level} ${r.message}`,
+  };
+}
+
+/** The API takes whole seconds: YYYY-MM-DDTHH:MM:SSZ. */
+function apiTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+}
