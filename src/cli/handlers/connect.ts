@@ -18,6 +18,9 @@ import { CATEGORIES, entryText, type Category, type LogEntry } from '../../core/
 import { parseGrep, parseLevel, parseTimeArg, type LogQuery } from '../../core/observe/log-query.js';
 import { logSourceFor } from '../../core/observe/log-sources.js';
 import { connectorMetrics, rateBetween, sparkline, type ConnectorMetrics } from '../../core/observe/connector-metrics.js';
+import { cloudConnectorMetrics } from '../../core/observe/cloud-metrics.js';
+import { ConfluentCloudCluster } from '../../connect/confluent-cloud/client.js';
+import { CloudMetricsClient, metricsEndpoint } from '../../connect/confluent-cloud/metrics.js';
 import { scrapeAll } from '../../core/observe/scrape.js';
 import { sinkLag, type GroupLag } from '../../core/observe/lag.js';
 import type { OpsTarget } from '../../core/observe/target.js';
@@ -456,6 +459,7 @@ interface MetricsView {
 }
 
 async function collectMetrics(c: ConnectCluster, t: OpsTarget, name: string, withLag: boolean): Promise<MetricsView> {
+  if (c instanceof ConfluentCloudCluster && t.cloud) return collectCloudMetrics(c, t.cloud, name, withLag);
   const urls = t.observability.metrics?.prometheusUrls ?? [];
   const [status, scraped] = await Promise.all([c.status(name), scrapeAll(urls)]);
   if (!status) throw new UserError('CONNECTOR_NOT_FOUND', `There is no connector '${name}' on this cluster.`, { hint: 'List what exists with `kcops connect list`.' });
@@ -476,6 +480,17 @@ async function collectMetrics(c: ConnectCluster, t: OpsTarget, name: string, wit
   }
   if (withLag && status.type === 'source') sourceOffsets = await c.getOffsets(name).catch(() => null);
   return { connector: name, at: new Date().toISOString(), state: status.state, status, metrics, lag, sourceOffsets, unreachable: scraped.failed, notes };
+}
+
+/** Managed connectors: the Metrics API instead of the workers' JMX exporters. */
+async function collectCloudMetrics(c: ConfluentCloudCluster, cloud: NonNullable<OpsTarget['cloud']>, name: string, withLag: boolean): Promise<MetricsView> {
+  const status = await c.status(name);
+  if (!status) throw new UserError('CONNECTOR_NOT_FOUND', `There is no connector '${name}' on this cluster.`, { hint: 'List what exists with `kcops connect list`.' });
+  const client = new CloudMetricsClient({ endpoint: metricsEndpoint(cloud.apiEndpoint), apiKey: cloud.apiKey ?? '', apiSecret: cloud.apiSecret ?? '' });
+  const { metrics, notes } = await cloudConnectorMetrics(c, client, name, status.type);
+  metrics.status = status.state;
+  const sourceOffsets = withLag && status.type === 'source' ? await c.getOffsets(name).catch(() => null) : null;
+  return { connector: name, at: new Date().toISOString(), state: status.state, status, metrics, lag: null, sourceOffsets, unreachable: [], notes };
 }
 
 const fmt = (n: number | null | undefined, digits = 0) => (n === null || n === undefined ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits }));

@@ -190,6 +190,12 @@ export class ConfluentCloudCluster implements ConnectCluster {
     return typeof crn === 'string' && crn.startsWith('crn://') ? crn.replace(/\/connector=[^/]*$/, `/connector=${name}`) : undefined;
   }
 
+  /** Cloud's `lcc-…` id of a connector (what the Metrics API filters on); undefined when it does not exist. */
+  async connectorId(name: string): Promise<string | undefined> {
+    const body = await this.call<Record<string, RawExpansion>>('GET', '/connectors?expand=id');
+    return body?.[name]?.id?.id;
+  }
+
   async connectorTopics(): Promise<string[] | undefined> {
     return undefined; // Cloud exposes no topic tracking.
   }

@@ -215,6 +215,7 @@ export class FakeConfluentCloud {
     }
     if (url.pathname.startsWith('/kafka/v3/')) return this.kafkaRest(method, url, authorization, answer);
     if (url.pathname === '/api/access_tokens' || url.pathname === '/logs/v1/search') return this.logging(method, url, body, authorization, answer);
+    if (url.pathname.startsWith('/v2/metrics/')) return this.metricsQuery(method, url, body, authorization, answer);
     const expected = 'Basic ' + Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64');
     if (authorization !== expected) return err(401, 'Unauthorized');
     const failure = this.failures.findIndex((f) => !f.match || f.match.test(`${method} ${url.pathname}`));
@@ -317,6 +318,27 @@ export class FakeConfluentCloud {
       default:
         return err(404, 'Not Found');
     }
+  }
+
+  /** Metric totals per `lcc-` id and metric name, as the Metrics API would sum them. */
+  readonly metrics = new Map<string, number>();
+
+  setMetric(connector: string, metric: string, value: number): void {
+    this.metrics.set(`${this.mustGet(connector).id}|${metric}`, value);
+  }
+
+  /** Metrics API v2 query on the `cloud` dataset: one SUM aggregation filtered on resource.connector.id. */
+  private metricsQuery(method: string, url: URL, body: unknown, authorization: string | undefined, answer: (status: number, payload?: unknown) => void): void {
+    const expected = 'Basic ' + Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64');
+    if (authorization !== expected) return answer(401, { errors: [{ status: '401', detail: 'Unauthorized' }] });
+    if (method !== 'POST' || url.pathname !== '/v2/metrics/cloud/query') return answer(404, { errors: [{ status: '404', detail: 'Not Found' }] });
+    const b = (body ?? {}) as { aggregations?: { metric: string }[]; filter?: { field?: string; value?: string }; intervals?: string[] };
+    if (b.filter?.field !== 'resource.connector.id') {
+      return answer(403, { errors: [{ status: '403', detail: 'The cloud dataset requires a resource filter (e.g. resource.connector.id).' }] });
+    }
+    const value = this.metrics.get(`${b.filter.value}|${b.aggregations?.[0]?.metric}`);
+    const start = (b.intervals?.[0] ?? '').split('/')[0] ?? '';
+    answer(200, { data: value === undefined ? [] : [{ timestamp: start, value }] });
   }
 
   addLog(connector: string, ...records: FakeLogRecord[]): void {

@@ -120,6 +120,15 @@ describe('a confluent-cloud environment through plan / apply / drift / connect',
     const logs = await cli('connect', 'logs', 'payments-orders-s3', '--env', 'prod', '-o', 'json');
     expect(logs.code, logs.err).toBe(0);
     expect(JSON.parse(logs.out)).toMatchObject({ source: expect.stringContaining('Confluent Cloud logs API'), entries: [{ level: 'ERROR', message: 'Access Denied writing to lake' }] });
+    cloud.setMetric('payments-orders-s3', 'io.confluent.kafka.connect/received_records', 7200);
+    cloud.setMetric('payments-orders-s3', 'io.confluent.kafka.connect/dead_letter_queue_records', 3);
+    const metrics = await cli('connect', 'metrics', 'payments-orders-s3', '--env', 'prod', '-o', 'json');
+    expect(metrics.code, metrics.err).toBe(0);
+    expect(JSON.parse(metrics.out)).toMatchObject({
+      state: 'PAUSED',
+      metrics: { type: 'sink', totals: { sink: { read: 7200, put: 7200, putRate: 2 }, errors: { dlqProduceRequests: 3 } } },
+      notes: [expect.stringContaining('Metrics API')],
+    });
     expect(violations).toEqual([]);
   });
 
