@@ -206,5 +206,93 @@ export const connectCommands: CommandSpec[] = [
   },
 ];
 
+const loadCluster = () => import('../handlers/connect-cluster.js');
+const ccFlags: OptionSpec[] = [
+  { flags: '--environment <id>', description: 'as in the Confluent CLI: a kcops environment name, or the Confluent Cloud environment id (env-...) one declares; same as --env' },
+  { flags: '--cluster <id>', description: 'as in the Confluent CLI: a kcops environment name, or the Kafka cluster id (lkc-...) one declares; same as --env' },
+];
+const ids = { name: 'name', description: 'connector names (the Confluent CLI says ids; kcops uses names)', required: true, variadic: true };
+const CC_NOTE =
+  'Mirrors `confluent connect cluster` (docs/reference/confluent-cli-mapping.md). ' + ENV_NOTE;
+
+/** `confluent connect cluster ...` verbs (REQ-DEPLOY-001), on the same core operations and audit log. */
+export const connectClusterCommands: CommandSpec[] = [
+  {
+    path: ['connect', 'cluster', 'create'],
+    summary: 'create a connector from a JSON file (`confluent connect cluster create --config-file`)',
+    description:
+      'The file is {"name": N, "config": {...}} with optional "offsets": [...] (then the connector is created STOPPED, its\n' +
+      'offsets are set and it is resumed), or a flat map of keys including "name". Fails when the connector exists.\n' +
+      CC_NOTE,
+    options: [{ flags: '--config-file <file>', description: 'REQUIRED: JSON connector configuration file' }, ...ccFlags],
+    examples: [
+      { command: 'kcops connect cluster create --config-file config.json', description: 'create in the local dev stack' },
+      { command: 'kcops connect cluster create --config-file config.json --cluster lkc-123456', description: 'in the environment whose Kafka cluster is lkc-123456' },
+    ],
+    handler: async () => (await loadCluster()).create,
+  },
+  {
+    path: ['connect', 'cluster', 'update'],
+    summary: "replace a connector's configuration from a file and/or override keys (`--config k=v,...`)",
+    description:
+      '--config-file replaces the whole configuration; --config "k1=v1,k2=v2" overrides keys of the file, or of the stored\n' +
+      'configuration when no file is given (refused if the cluster only shows masked values for kept secrets).\n' +
+      CC_NOTE,
+    args: [{ name: 'name', description: 'connector name', required: true }],
+    options: [
+      { flags: '--config-file <file>', description: 'JSON connector configuration file' },
+      { flags: '--config <k=v,...>', description: 'comma-separated configuration overrides ("key=value")' },
+      ...ccFlags,
+    ],
+    examples: [
+      { command: 'kcops connect cluster update payments-orders-sink --config-file config.json', description: 'new configuration from a file' },
+      { command: 'kcops connect cluster update payments-orders-sink --config "tasks.max=2"', description: 'change one key' },
+    ],
+    handler: async () => (await loadCluster()).update,
+  },
+  {
+    path: ['connect', 'cluster', 'delete'],
+    summary: 'delete one or more connectors (needs --force: there is no prompt)',
+    args: [ids],
+    options: [{ flags: '--force', description: 'skip the confirmation (required: kcops does not prompt here)', default: false }, ...ccFlags],
+    examples: [{ command: 'kcops connect cluster delete payments-scratch-1 payments-scratch-2 --force', description: 'remove two connectors' }],
+    handler: async () => (await loadCluster()).remove,
+  },
+  {
+    path: ['connect', 'cluster', 'describe'],
+    summary: 'connector details, task states and configuration (secrets masked)',
+    args: [{ name: 'name', description: 'connector name', required: true }],
+    options: ccFlags,
+    examples: [{ command: 'kcops connect cluster describe payments-orders-sink -o json', description: '{connector, tasks, configs}' }],
+    handler: async () => (await loadCluster()).describe,
+  },
+  {
+    path: ['connect', 'cluster', 'list'],
+    summary: 'connectors with status, type and trace (one REST call)',
+    options: ccFlags,
+    examples: [
+      { command: 'kcops connect cluster list', description: 'the local dev stack' },
+      { command: 'kcops connect cluster list --environment prod -o json', description: 'machine-readable' },
+    ],
+    handler: async () => (await loadCluster()).list,
+  },
+  {
+    path: ['connect', 'cluster', 'pause'],
+    summary: 'pause one or more connectors',
+    args: [ids],
+    options: ccFlags,
+    examples: [{ command: 'kcops connect cluster pause payments-a payments-b', description: 'pause two connectors' }],
+    handler: async () => (await loadCluster()).pause,
+  },
+  {
+    path: ['connect', 'cluster', 'resume'],
+    summary: 'resume one or more connectors',
+    args: [ids],
+    options: ccFlags,
+    examples: [{ command: 'kcops connect cluster resume payments-a payments-b', description: 'resume two connectors' }],
+    handler: async () => (await loadCluster()).resume,
+  },
+];
+
 /** Day-2 operations (issue 5): the connect group and doctor, registered together. */
 export { doctorCommands } from './doctor.js';

@@ -1,5 +1,5 @@
 import type { CommandSpec, GroupSpec } from '../command-spec.js';
-import { connectCommands, connectGroups, doctorCommands } from './connect.js';
+import { connectClusterCommands, connectCommands, connectGroups, doctorCommands } from './connect.js';
 import { convertCommands } from './convert.js';
 import { devCommands, devGroup } from './dev.js';
 import { auditGroup, gitopsCommands } from './gitops.js';
@@ -8,4 +8,4 @@ import { validateCommands } from './validate.js';
 
 /** Every command kcops has. Each file under commands/ declares its own; handlers are imported lazily. */
 export const groups: GroupSpec[] = [devGroup, auditGroup, ...connectGroups];
-export const commands: CommandSpec[] = [...devCommands, ...validateCommands, ...scaffoldCommands, ...connectCommands, ...doctorCommands, ...gitopsCommands, ...convertCommands];
+export const commands: CommandSpec[] = [...devCommands, ...validateCommands, ...scaffoldCommands, ...connectCommands, ...connectClusterCommands, ...doctorCommands, ...gitopsCommands, ...convertCommands];

@@ -1,0 +1,267 @@
+import { readFileSync } from 'node:fs';
+import { ExitCode, UserError, usageError } from '../../errors.js';
+import type { ConnectCluster, ConnectorStatus } from '../../connect/cluster.js';
+import { audited, type AuditSink } from '../../core/operate/audit.js';
+import { describeConnector, overallState, settle } from '../../core/operate/connectors.js';
+import { createFromSpec, parseConnectorFile, parseOverrides, requireAll, updateConnector, type ConnectorSpec } from '../../core/operate/confluent-verbs.js';
+import { findProjectFile, loadProject } from '../../core/project/load-project.js';
+import type { OpsTarget } from '../../core/observe/target.js';
+import type { CommandHandler } from '../command-spec.js';
+import type { CliContext } from '../context.js';
+import { table } from '../render/output.js';
+import { colourState } from './connect.js';
+import { auditSinkFor, clusterFor, opsTarget, warnDrift } from './ops-context.js';
+
+/**
+ * `kcops connect cluster ...`: the verbs of `confluent connect cluster ...` on the kcops environment model.
+ * `--environment` / `--cluster` select the kcops environment (by name, or by the Confluent Cloud environment / Kafka
+ * cluster id an environment of kcops.yaml declares); `--env` does the same.
+ */
+export function envFromConfluentFlags(ctx: CliContext, o: Record<string, unknown>): string | undefined {
+  const wanted = [
+    ...(typeof o.environment === 'string' ? [{ flag: '--environment', value: o.environment }] : []),
+    ...(typeof o.cluster === 'string' ? [{ flag: '--cluster', value: o.cluster }] : []),
+  ];
+  if (wanted.length === 0) return ctx.globals.env;
+  const file = ctx.globals.config ?? findProjectFile(ctx.cwd);
+  const envs = file ? (loadProject(file).project?.environments ?? {}) : {};
+  let chosen = ctx.globals.env;
+  let chosenBy = '--env';
+  for (const w of wanted) {
+    const byName = Object.prototype.hasOwnProperty.call(envs, w.value) || (w.value === 'dev' && !file) ? w.value : undefined;
+    const byId = Object.entries(envs)
+      .filter(([, e]) => {
+        const c = e.cluster as { type: string; environmentId?: string; kafkaClusterId?: string };
+        return w.flag === '--environment' ? c.environmentId === w.value : c.kafkaClusterId === w.value;
+      })
+      .map(([n]) => n);
+    const env = byName ?? (byId.length === 1 ? byId[0] : undefined);
+    if (env === undefined) {
+      throw usageError(
+        'ENV_UNKNOWN',
+        byId.length > 1
+          ? `${w.flag} ${w.value} matches the environments ${byId.join(', ')}; say which with --env.`
+          : `${w.flag} ${w.value} is neither an environment of kcops.yaml nor the ${w.flag === '--environment' ? 'Confluent Cloud environment id' : 'Kafka cluster id'} of one.`,
+        `Environments: ${Object.keys(envs).join(', ') || '(none: outside a repository only dev exists)'}.`,
+      );
+    }
+    if (chosen !== undefined && chosen !== env) {
+      throw usageError('USAGE', `${chosenBy} selects '${chosen}' but ${w.flag} ${w.value} selects '${env}'.`, 'Give one of them.');
+    }
+    chosen = env;
+    chosenBy = `${w.flag} ${w.value}`;
+  }
+  return chosen;
+}
+
+async function withEnvCluster<T>(ctx: CliContext, o: Record<string, unknown>, run: (c: ConnectCluster, t: OpsTarget) => Promise<T>): Promise<T> {
+  const env = envFromConfluentFlags(ctx, o);
+  const t = opsTarget(env === undefined ? ctx : { ...ctx, globals: { ...ctx.globals, env } });
+  const c = clusterFor(t, ctx.reporter);
+  try {
+    return await run(c, t);
+  } finally {
+    await c.close();
+  }
+}
+
+function names(args: (string | string[] | undefined)[]): string[] {
+  const a = args[0];
+  const list = (Array.isArray(a) ? a : typeof a === 'string' ? [a] : []).filter((n) => n.length > 0);
+  if (list.length === 0) throw usageError('USAGE', 'Give at least one connector name.');
+  return [...new Set(list)];
+}
+
+function readSpec(file: unknown): ConnectorSpec {
+  if (typeof file !== 'string') throw usageError('USAGE', '--config-file is required.', 'A JSON file: {"name": "...", "config": {...}}.');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw usageError('USAGE', `Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}.`);
+  }
+  return parseConnectorFile(text, file);
+}
+
+const base = (c: ConnectCluster, t: OpsTarget, action: string, connector: string) => ({
+  action,
+  connector,
+  env: t.env,
+  cluster: c.id,
+  credentialKeyId: c.credentialKeyId,
+  details: { via: 'connect cluster' },
+});
+
+/** Confluent prints a connector's trace in list and describe; here the first failed one, first line. */
+function traceOf(s: ConnectorStatus): string {
+  const t = s.trace ?? s.tasks.find((x) => x.trace)?.trace ?? '';
+  return t.split('\n')[0] ?? '';
+}
+
+export const create: CommandHandler = (ctx, _args, o) =>
+  withEnvCluster(ctx, o, async (c, t) => {
+    const spec = readSpec(o.configFile);
+    const r = await audited(
+      auditSinkFor(ctx, t),
+      { ...base(c, t, 'ops:create', spec.name), details: { via: 'connect cluster', offsets: spec.offsets?.length ?? 0 } },
+      () => createFromSpec(c, spec),
+      (x) => ({ state: overallState(x.status) }),
+    );
+    warnDrift(ctx, t, `The new connector ${spec.name}`);
+    const state = overallState(r.status);
+    return {
+      data: { id: r.name, name: r.name, status: state, type: r.status.type, offsetsApplied: r.offsetsApplied },
+      human: (st) => `${state === 'FAILED' ? st.red('✖') : st.green('✔')} Created connector "${r.name}" (${colourState(st, state)})${r.offsetsApplied ? `, started from ${r.offsetsApplied} offset(s)` : ''}.`,
+      exitCode: state === 'FAILED' ? ExitCode.Error : ExitCode.Ok,
+    };
+  });
+
+/**
+ * `--config` is also kcops' global flag (the path of kcops.yaml), which commander fills first. Confluent's
+ * `--config "k=v,..."` is recognised by its '=': then it is the overrides, not a path.
+ */
+function splitConfigFlag(ctx: CliContext, o: Record<string, unknown>): { ctx: CliContext; overrides: string | string[] | undefined } {
+  if (o.config !== undefined) return { ctx, overrides: o.config as string | string[] };
+  const g = ctx.globals.config;
+  if (g === undefined || !g.includes('=')) return { ctx, overrides: undefined };
+  const { config: _path, ...globals } = ctx.globals;
+  return { ctx: { ...ctx, globals }, overrides: g };
+}
+
+export const update: CommandHandler = (outer, args, o) => {
+  const { ctx, overrides: rawOverrides } = splitConfigFlag(outer, o);
+  return withEnvCluster(ctx, o, async (c, t) => {
+    const [name] = names(args);
+    const spec = o.configFile === undefined ? undefined : readSpec(o.configFile);
+    const overrides = rawOverrides === undefined ? undefined : parseOverrides(rawOverrides);
+    if (!spec && !overrides) throw usageError('USAGE', 'Give --config-file and/or --config.', `e.g. kcops connect cluster update ${name!} --config "tasks.max=2"`);
+    const r = await audited(
+      auditSinkFor(ctx, t),
+      base(c, t, 'ops:update', name!),
+      () => updateConnector(c, name!, { ...(spec ? { spec } : {}), ...(overrides ? { overrides } : {}) }),
+      (x) => ({ changed: x.changed }),
+    );
+    if (r.changed.length > 0) warnDrift(ctx, t, `The new configuration of ${name!}`);
+    return {
+      data: { id: r.name, name: r.name, changed: r.changed, status: overallState(r.status) },
+      human: (st) =>
+        r.changed.length === 0
+          ? `Connector "${r.name}" already had this configuration.`
+          : `${st.green('✔')} Updated connector "${r.name}": ${r.changed.join(', ')} (${colourState(st, overallState(r.status))}).`,
+    };
+  });
+};
+
+/** Runs a verb on several connectors; every name is checked first, each change is audited on its own. */
+async function each(
+  ctx: CliContext,
+  c: ConnectCluster,
+  t: OpsTarget,
+  list: string[],
+  action: string,
+  run: (name: string) => Promise<void>,
+): Promise<{ done: string[]; failed: { name: string; error: string }[] }> {
+  await requireAll(c, list);
+  const sink: AuditSink = auditSinkFor(ctx, t);
+  const done: string[] = [];
+  const failed: { name: string; error: string }[] = [];
+  for (const n of list) {
+    try {
+      await audited(sink, base(c, t, action, n), () => run(n));
+      done.push(n);
+    } catch (e) {
+      if (!(e instanceof UserError) && !(e instanceof Error)) throw e;
+      failed.push({ name: n, error: e.message });
+    }
+  }
+  return { done, failed };
+}
+
+export const remove: CommandHandler = (ctx, args, o) =>
+  withEnvCluster(ctx, o, async (c, t) => {
+    const list = names(args);
+    if (!o.force) {
+      throw new UserError('APPROVAL_REQUIRED', `Deleting ${list.join(', ')} needs --force (the Confluent CLI would ask; kcops never waits for input here).`, {
+        exitCode: ExitCode.Usage,
+        hint: t.isDev
+          ? `kcops connect cluster delete ${list.join(' ')} --force`
+          : `In '${t.env}' connectors are managed from Git: delete their files and apply the plan. For an emergency, add --force.`,
+      });
+    }
+    const r = await each(ctx, c, t, list, 'ops:delete', (n) => c.delete(n));
+    if (r.done.length) warnDrift(ctx, t, `The deletion of ${r.done.join(', ')}`);
+    return {
+      data: { deleted: r.done, failed: r.failed },
+      human: (st) =>
+        [
+          ...(r.done.length ? [`${st.green('✔')} Deleted ${r.done.length === 1 ? 'connector' : 'connectors'} ${r.done.map((n) => `"${n}"`).join(', ')}.`] : []),
+          ...r.failed.map((f) => `${st.red('✖')} ${f.name}: ${f.error}`),
+        ].join('\n'),
+      exitCode: r.failed.length ? ExitCode.Error : ExitCode.Ok,
+    };
+  });
+
+function lifecycle(verb: 'pause' | 'resume'): CommandHandler {
+  const target = verb === 'pause' ? 'PAUSED' : 'RUNNING';
+  return (ctx, args, o) =>
+    withEnvCluster(ctx, o, async (c, t) => {
+      const list = names(args);
+      const r = await each(ctx, c, t, list, `ops:${verb}`, (n) => c[verb](n));
+      const states: { name: string; status: string }[] = [];
+      for (const n of r.done) states.push({ name: n, status: overallState(await settle(c, n, { settleMs: 10_000, pollMs: 300 })) });
+      if (r.done.length) warnDrift(ctx, t, `${r.done.join(', ')} ${target}`);
+      const past = verb === 'pause' ? 'Paused' : 'Resumed';
+      return {
+        data: { [verb === 'pause' ? 'paused' : 'resumed']: r.done, connectors: states, failed: r.failed },
+        human: (st) =>
+          [
+            ...(r.done.length ? [`${past} ${r.done.length === 1 ? 'connector' : 'connectors'} ${r.done.map((n) => `"${n}"`).join(', ')}.`] : []),
+            ...states.filter((s) => s.status !== target).map((s) => st.yellow(`  ${s.name} is ${s.status} (asked for ${target}; it may still be moving)`)),
+            ...r.failed.map((f) => `${st.red('✖')} ${f.name}: ${f.error}`),
+          ].join('\n'),
+        exitCode: r.failed.length || states.some((s) => s.status === 'FAILED') ? ExitCode.Error : ExitCode.Ok,
+      };
+    });
+}
+export const pause = lifecycle('pause');
+export const resume = lifecycle('resume');
+
+export const describe: CommandHandler = (ctx, args, o) =>
+  withEnvCluster(ctx, o, async (c) => {
+    const [name] = names(args);
+    const d = await describeConnector(c, name!);
+    const configs = Object.entries(d.config)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([config, value]) => ({ config, value }));
+    const connector = { id: d.name, name: d.name, status: d.overall, type: d.type, trace: (d.trace ?? d.tasks.find((x) => x.trace)?.trace ?? '').split('\n')[0] ?? '' };
+    const tasks = d.tasks.map((x) => ({ task_id: x.id, state: x.state }));
+    return {
+      data: { connector, tasks, configs },
+      human: (st) =>
+        [
+          st.bold('Connector Details'),
+          table(['', ''], [['ID', connector.id], ['Name', connector.name], ['Status', colourState(st, connector.status)], ['Type', connector.type], ['Trace', connector.trace || '']]),
+          '',
+          st.bold('Task Level Details'),
+          table(['TASK ID', 'STATE'], tasks.map((x) => [String(x.task_id), colourState(st, x.state)])),
+          '',
+          st.bold('Configuration Details') + st.dim(' (literal secrets masked)'),
+          table(['CONFIG', 'VALUE'], configs.map((x) => [x.config, x.value])),
+        ].join('\n'),
+    };
+  });
+
+export const list: CommandHandler = (ctx, _args, o) =>
+  withEnvCluster(ctx, o, async (c, t) => {
+    const snap = await c.collect();
+    const rows = snap.connectors
+      .map((x) => ({ id: x.name, name: x.name, status: overallState(x.status), type: x.status.type, trace: traceOf(x.status) }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    return {
+      data: { env: t.env, connectors: rows },
+      human: (st) =>
+        rows.length === 0
+          ? `No connectors in '${t.env}'.`
+          : table(['ID', 'NAME', 'STATUS', 'TYPE', 'TRACE'], rows.map((r) => [r.id, r.name, colourState(st, r.status), r.type, r.trace])),
+    };
+  });
