@@ -17,4 +17,23 @@ export const convertCommands: CommandSpec[] = [
     ],
     handler: async () => (await import('../handlers/convert.js')).convert,
   },
+  {
+    path: ['promote'],
+    summary: 'copy a connector file to another environment, converting it when their cluster types differ',
+    description:
+      'Reads connectors/<from>/<name>.json and writes connectors/<to>/<name>.json for review in Git (nothing is deployed).\n' +
+      'When one environment is self-managed and the other Confluent Cloud, the config goes through `kcops convert`, and every\n' +
+      'key that could not be carried is reported as a warning.',
+    args: [{ name: 'name', description: 'connector name', required: true }],
+    options: [
+      { flags: '--from <env>', description: 'environment to copy from' },
+      { flags: '--to <env>', description: 'environment to copy to' },
+      { flags: '--force', description: 'overwrite the target file when it exists', default: false },
+    ],
+    examples: [
+      { command: 'kcops promote payments-orders-cdc --from dev --to prod', description: 'dev (self-managed) → prod (Confluent Cloud): PostgresCdcSourceV2' },
+      { command: 'kcops promote payments-orders-cdc --from dev --to staging --force', description: 'same cluster type: a plain copy, overwriting' },
+    ],
+    handler: async () => (await import('../handlers/convert.js')).promote,
+  },
 ];

@@ -1,6 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { convertConnectorFile } from '../../core/convert/file.js';
+import { promoteConnector } from '../../core/convert/promote.js';
+import { findProjectFile, loadProject } from '../../core/project/load-project.js';
+import { UserError } from '../../errors.js';
 import { usageError } from '../../errors.js';
 import type { CommandHandler } from '../command-spec.js';
 
@@ -22,5 +25,25 @@ export const convert: CommandHandler = async (ctx, args, o) => {
       write
         ? `${st.green('wrote')} ${write} (${r.from} → ${r.to}, ${r.warnings.length} warning${r.warnings.length === 1 ? '' : 's'})`
         : text.trimEnd(),
+  };
+};
+
+export const promote: CommandHandler = async (ctx, args, o) => {
+  const from = o.from as string | undefined;
+  const to = o.to as string | undefined;
+  if (!from || !to) throw usageError('USAGE', '`kcops promote` needs --from <env> and --to <env>.', 'e.g. kcops promote payments-orders-cdc --from dev --to prod');
+  const file = ctx.globals.config ? (isAbsolute(ctx.globals.config) ? ctx.globals.config : join(ctx.cwd, ctx.globals.config)) : findProjectFile(ctx.cwd);
+  if (!file) throw usageError('PROJECT_NOT_FOUND', `No kcops.yaml here or above ${ctx.cwd}.`, 'Run inside a configuration repository.');
+  const loaded = loadProject(file);
+  if (!loaded.project) throw new UserError('PROJECT_INVALID', `${file} is not valid.`, { hint: 'Run `kcops validate` to see why.', exitCode: 2 });
+  const r = promoteConnector(loaded.root, loaded.project, args[0] as string, from, to, o.force === true);
+  if (ctx.globals.output === 'human') for (const w of r.warnings) ctx.reporter.warn(`${w.key}: ${w.message}`);
+  return {
+    data: r,
+    human: (st) =>
+      [
+        `${st.green('wrote')} ${r.target} from ${r.source}${r.converted ? ` (converted ${r.converted.from} → ${r.converted.to}, ${r.warnings.length} warning${r.warnings.length === 1 ? '' : 's'})` : ''}`,
+        `Next: kcops validate --env ${to} && kcops plan --env ${to}`,
+      ].join('\n'),
   };
 };
