@@ -162,6 +162,9 @@ export class FakeConfluentCloud {
     c.provisioningLeft = 0;
   }
 
+  /** Connectors created from now on end provisioning FAILED with this trace (e.g. a bad credential); undefined: RUNNING. */
+  failNewConnectors: string | undefined;
+
   /** Seeds committed offsets (what the connector would have processed). */
   setOffsets(name: string, offsets: StoredConnector['offsets']): void {
     this.mustGet(name).offsets = offsets;
@@ -495,7 +498,10 @@ export class FakeConfluentCloud {
   private status(c: StoredConnector) {
     if (c.state === 'PROVISIONING') {
       if (c.provisioningLeft > 0) c.provisioningLeft--;
-      else c.state = 'RUNNING';
+      else if (this.failNewConnectors !== undefined) {
+        c.state = 'FAILED';
+        c.trace = this.failNewConnectors;
+      } else c.state = 'RUNNING';
     }
     const n = this.taskCount(c);
     const taskState = c.state === 'PROVISIONING' ? undefined : c.state === 'PAUSED' ? 'PAUSED' : c.state === 'FAILED' ? 'FAILED' : 'RUNNING';

@@ -109,6 +109,27 @@ describe('a confluent-cloud environment through plan / apply / drift / connect',
     expect(violations).toEqual([]);
   });
 
+  it('rolls back a create that ends FAILED on Cloud (exit 4), and refuses to restore a masked secret on an update rollback', async () => {
+    cloud.failNewConnectors = 'There were some errors with your configuration:\nkafka.api.secret: Provided Kafka ApiKey is invalid';
+    const r = await cli('apply', '--env', 'prod', '--auto-approve', '--settle', '0s', '--wait-timeout', '10s', '-o', 'json');
+    expect(r.code, r.err).toBe(4);
+    expect(cloud.connectors.has('payments-orders-s3')).toBe(false);
+    expect(r.out).toContain('Provided Kafka ApiKey is invalid');
+
+    cloud.failNewConnectors = undefined;
+    expect((await cli('apply', '--env', 'prod', '--auto-approve', '--settle', '0s', '--wait-timeout', '10s')).code).toBe(0);
+    // An update that fails cannot be undone with what Cloud returned (its secrets are masked): said, never written.
+    writeConnector('orders,returns');
+    cloud.failNext(500, 'error_code', 'Oops, something went wrong', /^PUT /);
+    cloud.failNext(500, 'error_code', 'Oops, something went wrong', /^PUT /);
+    cloud.failNext(500, 'error_code', 'Oops, something went wrong', /^PUT /);
+    const u = await cli('apply', '--env', 'prod', '--auto-approve', '--settle', '0s', '--wait-timeout', '10s', '-o', 'json');
+    expect(u.code).not.toBe(0);
+    expect(JSON.parse(u.out).outcomes[0]).toMatchObject({ result: 'rollback-failed', rollback: { result: 'failed', error: expect.stringContaining('Refusing to send masked values') } });
+    expect(cloud.connectors.get('payments-orders-s3')?.config['kafka.api.secret']).toBe('kafka-secret-1');
+    expect(violations).toEqual([]);
+  });
+
   it('runs the day-2 connect commands against Cloud', async () => {
     await cli('apply', '--env', 'prod', '--auto-approve', '--settle', '0s', '--wait-timeout', '10s');
     const list = await cli('connect', 'list', '--env', 'prod', '-o', 'json');
