@@ -22,7 +22,8 @@ import { cloudConnectorMetrics } from '../../core/observe/cloud-metrics.js';
 import { ConfluentCloudCluster } from '../../connect/confluent-cloud/client.js';
 import { CloudMetricsClient, metricsEndpoint } from '../../connect/confluent-cloud/metrics.js';
 import { scrapeAll } from '../../core/observe/scrape.js';
-import { sinkLag, type GroupLag } from '../../core/observe/lag.js';
+// lag.js loads the Kafka client (~0.5-1 s): imported only when lag is asked for, so status/list start fast.
+import type { GroupLag } from '../../core/observe/lag.js';
 import type { OpsTarget } from '../../core/observe/target.js';
 import type { CommandHandler } from '../command-spec.js';
 import type { CliContext, Style } from '../context.js';
@@ -472,6 +473,7 @@ async function collectMetrics(c: ConnectCluster, t: OpsTarget, name: string, wit
   if (withLag && status.type === 'sink') {
     if (t.kafka) {
       try {
+        const { sinkLag } = await import('../../core/observe/lag.js');
         lag = await sinkLag(t.kafka, name);
       } catch (e) {
         notes.push(`lag unavailable: ${(e as Error).message}`);
