@@ -1,4 +1,5 @@
 import { UserError } from '../../errors.js';
+import { CloudWatchLogSource } from './cloudwatch-log-source.js';
 import { FileLogSource } from './file-log-source.js';
 import type { LogSource } from './log-source.js';
 import type { CloudTarget, OpsTarget } from './target.js';
@@ -17,6 +18,14 @@ export function logSourceFor(t: OpsTarget): LogSource {
   }
   if (l.type === 'files') {
     return new FileLogSource({ files: l.files, ...(l.utcOffsetMinutes !== undefined ? { utcOffsetMinutes: l.utcOffsetMinutes } : {}) });
+  }
+  if (l.type === 'cloudwatch') {
+    return new CloudWatchLogSource({
+      region: l.region,
+      logGroup: l.logGroup,
+      ...(l.logStreamPrefix ? { logStreamPrefix: l.logStreamPrefix } : {}),
+      ...(l.endpoint ? { endpoint: l.endpoint } : {}),
+    });
   }
   throw new UserError('LOGS_SOURCE_UNAVAILABLE', `The ${l.type} log source is not in this build yet.`, {
     hint: 'Use a files source (worker log files reachable from here) meanwhile.',
