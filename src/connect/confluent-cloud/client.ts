@@ -196,6 +196,21 @@ export class ConfluentCloudCluster implements ConnectCluster {
     return body?.[name]?.id?.id;
   }
 
+  /** Whether an IAM service account (sa-…) exists in the organisation of the Cloud API key (IAM v2). */
+  async serviceAccountExists(id: string): Promise<boolean> {
+    const url = `${this.opts.apiEndpoint.replace(/\/+$/, '')}/iam/v2/service-accounts/${encodeURIComponent(id)}`;
+    let res: HttpResponse;
+    try {
+      this.requestCount++;
+      res = await httpJson(url, { auth: { username: this.opts.apiKey, password: this.opts.apiSecret }, timeoutMs: this.opts.timeoutMs ?? 30_000 });
+    } catch (e) {
+      throw unreachable(this.opts.apiEndpoint, e);
+    }
+    if (res.status === 200) return true;
+    if (res.status === 404) return false;
+    throw fromCloudStatus(this.context('GET', `/iam/v2/service-accounts/${id}`), res.status, res.body);
+  }
+
   async connectorTopics(): Promise<string[] | undefined> {
     return undefined; // Cloud exposes no topic tracking.
   }

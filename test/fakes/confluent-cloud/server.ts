@@ -219,6 +219,7 @@ export class FakeConfluentCloud {
     if (url.pathname.startsWith('/kafka/v3/')) return this.kafkaRest(method, url, authorization, answer);
     if (url.pathname === '/api/access_tokens' || url.pathname === '/logs/v1/search') return this.logging(method, url, body, authorization, answer);
     if (url.pathname.startsWith('/v2/metrics/')) return this.metricsQuery(method, url, body, authorization, answer);
+    if (url.pathname.startsWith('/iam/v2/')) return this.iam(method, url, authorization, answer);
     const expected = 'Basic ' + Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64');
     if (authorization !== expected) return err(401, 'Unauthorized');
     const failure = this.failures.findIndex((f) => !f.match || f.match.test(`${method} ${url.pathname}`));
@@ -321,6 +322,28 @@ export class FakeConfluentCloud {
       default:
         return err(404, 'Not Found');
     }
+  }
+
+  /** IAM v2 service accounts by id (sa-…): display name. */
+  readonly serviceAccounts = new Map<string, string>();
+
+  /** IAM v2: GET /iam/v2/service-accounts/{id} with the Cloud key. */
+  private iam(method: string, url: URL, authorization: string | undefined, answer: (status: number, payload?: unknown) => void): void {
+    const failure = (status: number, title: string) => answer(status, { errors: [{ id: `req-${this.exchanges.length}`, status: String(status), title }] });
+    const expected = 'Basic ' + Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64');
+    if (authorization !== expected) return failure(401, 'Unauthorized');
+    const id = /^\/iam\/v2\/service-accounts\/([^/]+)$/.exec(url.pathname)?.[1];
+    if (method !== 'GET' || !id) return failure(404, 'Not Found');
+    const name = this.serviceAccounts.get(decodeURIComponent(id));
+    if (name === undefined) return failure(404, 'Not Found');
+    answer(200, {
+      api_version: 'iam/v2',
+      kind: 'ServiceAccount',
+      id,
+      metadata: { self: `${this.baseUrl}/iam/v2/service-accounts/${id}`, resource_name: `crn://confluent.cloud/service-account=${id}`, created_at: '2026-01-01T00:00:00Z' },
+      display_name: name,
+      description: '',
+    });
   }
 
   /** Metric totals per `lcc-` id and metric name, as the Metrics API would sum them. */

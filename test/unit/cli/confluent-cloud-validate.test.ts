@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -21,7 +21,7 @@ async function validate() {
   stdout.on('data', (d) => (out += d));
   const code = await run({ argv: ['validate', '--env', 'prod', '-o', 'json'], stdout, stderr: new PassThrough(), cwd: dir, env: ENV });
   const findings = (JSON.parse(out) as { findings: { rule: string; message: string }[] }).findings;
-  return { code, findings: findings.filter((f) => f.rule.includes('online') || /topic|acl|remote/.test(f.rule)) };
+  return { code, findings: findings.filter((f) => f.rule.includes('online') || /topic|acl|remote|service-account/.test(f.rule)) };
 }
 
 beforeEach(async () => {
@@ -81,6 +81,21 @@ describe('kcops validate against a confluent-cloud environment', () => {
     // Config validation went to Cloud with the secret resolved by kcops.
     const v = cloud.exchanges.find((x) => x.url.includes('/config/validate'));
     expect((v?.requestBody as Record<string, string>)['kafka.api.secret']).toBe('k-secret');
+    expect(violations).toEqual([]);
+  });
+
+  it('checks that the service account of a SERVICE_ACCOUNT connector exists (IAM v2)', async () => {
+    const file = join(dir, 'connectors/prod/payments-orders-s3.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { config: Record<string, string> };
+    delete doc.config['kafka.api.key'];
+    delete doc.config['kafka.api.secret'];
+    doc.config['kafka.auth.mode'] = 'SERVICE_ACCOUNT';
+    doc.config['kafka.service.account.id'] = 'sa-payments';
+    writeFileSync(file, JSON.stringify(doc, null, 2));
+    const missing = await validate();
+    expect(missing.findings.find((f) => f.rule === 'permission/service-account-missing')?.message).toContain("service account 'sa-payments' does not exist");
+    cloud.serviceAccounts.set('sa-payments', 'payments team');
+    expect((await validate()).findings.map((f) => f.rule)).not.toContain('permission/service-account-missing');
     expect(violations).toEqual([]);
   });
 

@@ -58,6 +58,7 @@ describe('examples/kafka-connect-configs: the prod (Confluent Cloud) environment
     const acl = { principal: 'User:sa-payments', host: '*', permission: 'ALLOW' as const, operation: 'ALL' };
     cloud.acls.push({ ...acl, resource_type: 'TOPIC', resource_name: 'payments', pattern_type: 'PREFIXED' }, { ...acl, resource_type: 'GROUP', resource_name: 'connect-', pattern_type: 'PREFIXED' });
     cloud.topics.add('payments.public.orders');
+    cloud.serviceAccounts.set('sa-payments', 'payments team');
     const v = await cli('validate', '--env', 'prod', '-o', 'json');
     const errors = (JSON.parse(v.out) as { findings: { severity: string; message: string }[] }).findings.filter((f) => f.severity === 'error');
     expect(errors).toEqual([]);

@@ -66,6 +66,12 @@ export const ONLINE = {
     severity: 'error',
     summary: 'A secret reference does not resolve on the worker',
   },
+  serviceAccount: {
+    id: 'permission/service-account-missing',
+    category: 'permission',
+    severity: 'error',
+    summary: "A managed connector's kafka.service.account.id names no Confluent Cloud service account (IAM v2)",
+  },
   unsupported: {
     id: 'plugin/online-unsupported',
     category: 'plugin',
@@ -186,6 +192,7 @@ export async function checkEnvironment(
   const plugins = await cluster.plugins();
   const topics = cluster.topics ? await cluster.topics() : undefined;
   const produced = producedTopicPatterns(connectors);
+  const serviceAccounts = new Map<string, boolean>();
   for (const c of connectors) {
     if (!c.cls || c.file.shape !== 'rest' || !c.file.name) continue; // offline rules already explain why
     const file = c.file.path;
@@ -266,6 +273,21 @@ export async function checkEnvironment(
             file,
             `${envName}: DLQ topic '${dlq}' does not exist yet; Connect creates it on the first failed record.`,
             c.get('errors.deadletterqueue.topic.name')?.valueAt,
+          ),
+        );
+    }
+    const sa = c.value('kafka.service.account.id')?.trim();
+    if (sa && c.value('kafka.auth.mode') === 'SERVICE_ACCOUNT' && cluster.serviceAccountExists) {
+      let exists = serviceAccounts.get(sa);
+      if (exists === undefined) serviceAccounts.set(sa, (exists = await cluster.serviceAccountExists(sa)));
+      if (!exists)
+        out.push(
+          finding(
+            ONLINE.serviceAccount,
+            file,
+            `${envName}: service account '${sa}' does not exist in Confluent Cloud.`,
+            c.get('kafka.service.account.id')?.valueAt,
+            'Create it (`confluent iam service-account create`) or fix the id: service accounts look like sa-abc123.',
           ),
         );
     }

@@ -32,6 +32,8 @@ export interface ValidationCluster {
   /** Undefined when kcops.yaml gives no Kafka access for the environment. */
   topics?(): Promise<Set<string>>;
   aclsFor?(principal: string): Promise<AclEntry[]>;
+  /** Confluent Cloud: whether an IAM service account (sa-…) exists; undefined for clusters without IAM. */
+  serviceAccountExists?(id: string): Promise<boolean>;
   close(): Promise<void>;
 }
 

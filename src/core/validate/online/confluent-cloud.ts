@@ -36,6 +36,10 @@ export class CloudValidationCluster implements ValidationCluster {
     return `Confluent Cloud ${this.cloud.id}`;
   }
 
+  serviceAccountExists(id: string): Promise<boolean> {
+    return this.guard(() => this.cloud.serviceAccountExists(id));
+  }
+
   plugins(): Promise<PluginInfo[]> {
     return this.guard(() => this.cloud.plugins());
   }
