@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import { parse } from 'yaml';
+import { SHARED_DIR } from '../../shared-dir.js';
 
 /**
  * Checks HTTP exchanges against Confluent's published OpenAPI documents (../shared/specs/confluent-cloud/), so a test
@@ -11,7 +12,7 @@ import { parse } from 'yaml';
  * is an ajv keyword, `example`/`x-*` are ignored in non-strict mode).
  */
 
-export const SPEC_DIR = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'specs', 'confluent-cloud');
+export const SPEC_DIR = join(SHARED_DIR, 'specs', 'confluent-cloud');
 
 // ajv-formats is CommonJS with a default export; under NodeNext the callable sits on `.default`.
 const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? addFormatsModule) as FormatsPlugin;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toManaged, toSelfManaged } from '../../../../src/core/convert/convert.js';
+import { SHARED_DIR } from '../../../shared-dir.js';
 
 const withoutKafkaAuth = (c: Record<string, string>) =>
   Object.fromEntries(Object.entries(c).filter(([k]) => !/^kafka\.(auth\.mode|api\.key|api\.secret|service\.account\.id)$/.test(k)));
@@ -158,7 +159,7 @@ describe('kcops convert: managed → self-managed → managed', () => {
 
 describe('kcops convert: self-managed → managed', () => {
   it("matches Confluent's own migration of a real S3 sink where the templates say so", () => {
-    const pair = JSON.parse(readFileSync(join(import.meta.dirname, '../../../../../shared/specs/managed-connectors/sm_fm_pair_s3_sink.json'), 'utf8')) as {
+    const pair = JSON.parse(readFileSync(join(SHARED_DIR, 'specs/managed-connectors/sm_fm_pair_s3_sink.json'), 'utf8')) as {
       sm_config: Record<string, string>;
       config: Record<string, string>;
     };

@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validate, type ValidateResult } from '../../../../src/core/validate/run.js';
+import { SHARED_DIR } from '../../../shared-dir.js';
 
 /**
  * The real-world corpus (../shared/corpus/real-world-configs/, SOURCES.md) through `validate --offline`.
@@ -17,7 +18,7 @@ import { validate, type ValidateResult } from '../../../../src/core/validate/run
  *   NON_STRING → syntax/non-string-value        WS → syntax/whitespace
  * `expected` lists what each row flags; `extra` what kcops adds on purpose (with the reason beside it).
  */
-const CORPUS = join(import.meta.dirname, '../../../../../shared/corpus/real-world-configs');
+const CORPUS = join(SHARED_DIR, 'corpus/real-world-configs');
 
 const EOS = 'exactly-once/source-not-required'; // strict default policy requires exactly-once on sources that support it
 const REQ = 'required/key'; // keys the plugin's catalog requires that the extract does not set
