@@ -211,6 +211,51 @@ export class ConfluentCloudCluster implements ConnectCluster {
     throw fromCloudStatus(this.context('GET', `/iam/v2/service-accounts/${id}`), res.status, res.body);
   }
 
+  /**
+   * The roles `principal` holds that cover connector `name` of this cluster: ResourceOwner / ConnectManager (and the
+   * other connector roles) on `…/cloud-cluster=<lkc>/connector=<name or prefix*>`, or an admin role on the cluster,
+   * environment or organisation. Role bindings are listed (mds v2) under the organisation CRN, which the environment
+   * resource (org v2) names.
+   */
+  async connectorRoles(principal: string, name: string): Promise<string[]> {
+    const org = await this.organizationCrn();
+    const env = `${org}/environment=${this.opts.environmentId}`;
+    const cluster = `${env}/cloud-cluster=${this.opts.kafkaClusterId}`;
+    const roles: string[] = [];
+    let path: string | undefined = `/iam/v2/role-bindings?principal=${encodeURIComponent(principal)}&crn_pattern=${encodeURIComponent(org)}`;
+    for (let page = 0; path && page < 20; page++) {
+      const body: { data?: { role_name: string; crn_pattern: string }[]; metadata?: { next?: string | null } } = await this.rootGet(path);
+      for (const b of body.data ?? []) if (covers(b.role_name, b.crn_pattern, { org, env, cluster, name })) roles.push(b.role_name);
+      path = body.metadata?.next ? new URL(body.metadata.next).pathname + new URL(body.metadata.next).search : undefined;
+    }
+    return [...new Set(roles)];
+  }
+
+  private orgCrn: string | undefined;
+  private async organizationCrn(): Promise<string> {
+    if (!this.orgCrn) {
+      const env: { metadata?: { resource_name?: string } } = await this.rootGet(`/org/v2/environments/${encodeURIComponent(this.opts.environmentId)}`);
+      const crn = env.metadata?.resource_name ?? '';
+      const org = /^(crn:\/\/confluent\.cloud\/organization=[^/]+)/.exec(crn)?.[1];
+      if (!org) throw new UserError('CCLOUD_NO_ORGANIZATION', `Confluent Cloud did not name the organisation of ${this.opts.environmentId}.`, { hint: 'Check cluster.environmentId in kcops.yaml.' });
+      this.orgCrn = org;
+    }
+    return this.orgCrn;
+  }
+
+  /** GET on the API endpoint outside the Connect base path (IAM, org), with the same key and error mapping. */
+  private async rootGet<T>(path: string): Promise<T> {
+    let res: HttpResponse;
+    try {
+      this.requestCount++;
+      res = await httpJson(`${this.opts.apiEndpoint.replace(/\/+$/, '')}${path}`, { auth: { username: this.opts.apiKey, password: this.opts.apiSecret }, timeoutMs: this.opts.timeoutMs ?? 30_000 });
+    } catch (e) {
+      throw unreachable(this.opts.apiEndpoint, e);
+    }
+    if (res.status !== 200) throw fromCloudStatus(this.context('GET', path.split('?')[0]!), res.status, res.body);
+    return res.body as T;
+  }
+
   async connectorTopics(): Promise<string[] | undefined> {
     return undefined; // Cloud exposes no topic tracking.
   }
@@ -407,6 +452,17 @@ function stringMap(o: Record<string, unknown> | undefined): Record<string, strin
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(o ?? {})) out[k] = typeof v === 'string' ? v : JSON.stringify(v);
   return out;
+}
+
+const CONNECTOR_ROLES = new Set(['ResourceOwner', 'ConnectManager', 'DeveloperManage', 'DeveloperWrite', 'DeveloperRead', 'Operator']);
+const ADMIN_ROLES: Record<string, 'org' | 'env' | 'cluster'> = { OrganizationAdmin: 'org', EnvironmentAdmin: 'env', CloudClusterAdmin: 'cluster' };
+
+function covers(role: string, pattern: string, scope: { org: string; env: string; cluster: string; name: string }): boolean {
+  const admin = ADMIN_ROLES[role];
+  if (admin) return pattern === scope[admin];
+  if (!CONNECTOR_ROLES.has(role) || !pattern.startsWith(`${scope.cluster}/connector=`)) return false;
+  const p = pattern.slice(`${scope.cluster}/connector=`.length);
+  return p.endsWith('*') ? scope.name.startsWith(p.slice(0, -1)) : p === scope.name;
 }
 
 function stopUnsupported(name: string): UserError {

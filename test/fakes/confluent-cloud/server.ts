@@ -219,7 +219,9 @@ export class FakeConfluentCloud {
     if (url.pathname.startsWith('/kafka/v3/')) return this.kafkaRest(method, url, authorization, answer);
     if (url.pathname === '/api/access_tokens' || url.pathname === '/logs/v1/search') return this.logging(method, url, body, authorization, answer);
     if (url.pathname.startsWith('/v2/metrics/')) return this.metricsQuery(method, url, body, authorization, answer);
+    if (url.pathname === '/iam/v2/role-bindings') return this.roleBindingList(method, url, authorization, answer);
     if (url.pathname.startsWith('/iam/v2/')) return this.iam(method, url, authorization, answer);
+    if (url.pathname.startsWith('/org/v2/environments/')) return this.orgEnvironment(method, url, authorization, answer);
     const expected = 'Basic ' + Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64');
     if (authorization !== expected) return err(401, 'Unauthorized');
     const failure = this.failures.findIndex((f) => !f.match || f.match.test(`${method} ${url.pathname}`));
@@ -322,6 +324,48 @@ export class FakeConfluentCloud {
       default:
         return err(404, 'Not Found');
     }
+  }
+
+  readonly organizationId = '0000-fake';
+  /** Role bindings (mds v2): principal `User:sa-…`, role name, CRN pattern. */
+  readonly roleBindings: { principal: string; role_name: string; crn_pattern: string }[] = [];
+
+  /** The CRN of this stand-in's Kafka cluster, the scope connector role bindings hang under. */
+  get clusterCrn(): string {
+    return `crn://confluent.cloud/organization=${this.organizationId}/environment=${this.environmentId}/cloud-cluster=${this.clusterId}`;
+  }
+
+  private cloudAuthorized(authorization: string | undefined): boolean {
+    return authorization === 'Basic ' + Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64');
+  }
+
+  /** org v2: GET /org/v2/environments/{id}; its resource_name carries the organisation id. */
+  private orgEnvironment(method: string, url: URL, authorization: string | undefined, answer: (status: number, payload?: unknown) => void): void {
+    const failure = (status: number, title: string) => answer(status, { errors: [{ status: String(status), title }] });
+    if (!this.cloudAuthorized(authorization)) return failure(401, 'Unauthorized');
+    const id = decodeURIComponent(url.pathname.split('/').pop() ?? '');
+    if (method !== 'GET' || id !== this.environmentId) return failure(404, 'Not Found');
+    answer(200, {
+      api_version: 'org/v2',
+      kind: 'Environment',
+      id,
+      metadata: { self: `${this.baseUrl}/org/v2/environments/${id}`, resource_name: `crn://confluent.cloud/organization=${this.organizationId}/environment=${id}` },
+      display_name: 'prod',
+    });
+  }
+
+  /** mds v2 list: exact principal/role_name filters, `crn_pattern` (required) a partial (substring) search. */
+  private roleBindingList(method: string, url: URL, authorization: string | undefined, answer: (status: number, payload?: unknown) => void): void {
+    const failure = (status: number, title: string) => answer(status, { errors: [{ status: String(status), title }] });
+    if (!this.cloudAuthorized(authorization)) return failure(401, 'Unauthorized');
+    const q = url.searchParams;
+    const pattern = q.get('crn_pattern');
+    if (method !== 'GET') return failure(404, 'Not Found');
+    if (!pattern) return failure(400, 'crn_pattern is required');
+    const data = this.roleBindings
+      .filter((b) => (!q.get('principal') || q.get('principal') === b.principal) && (!q.get('role_name') || q.get('role_name') === b.role_name) && b.crn_pattern.includes(pattern))
+      .map((b, i) => ({ api_version: 'iam/v2', kind: 'RoleBinding', id: `rb-${i}`, metadata: { self: `${this.baseUrl}/iam/v2/role-bindings/rb-${i}` }, ...b }));
+    answer(200, { api_version: 'iam/v2', kind: 'RoleBindingList', metadata: { first: `${this.baseUrl}/iam/v2/role-bindings` }, data });
   }
 
   /** IAM v2 service accounts by id (sa-…): display name. */

@@ -21,7 +21,7 @@ async function validate() {
   stdout.on('data', (d) => (out += d));
   const code = await run({ argv: ['validate', '--env', 'prod', '-o', 'json'], stdout, stderr: new PassThrough(), cwd: dir, env: ENV });
   const findings = (JSON.parse(out) as { findings: { rule: string; message: string }[] }).findings;
-  return { code, findings: findings.filter((f) => f.rule.includes('online') || /topic|acl|remote|service-account/.test(f.rule)) };
+  return { code, findings: findings.filter((f) => f.rule.includes('online') || /topic|acl|remote|service-account|role-binding/.test(f.rule)) };
 }
 
 beforeEach(async () => {
@@ -76,6 +76,7 @@ describe('kcops validate against a confluent-cloud environment', () => {
     cloud.topics.add('orders');
     const acl = { principal: 'User:sa-payments', host: '*', permission: 'ALLOW' as const, pattern_type: 'LITERAL' as const };
     cloud.acls.push({ ...acl, resource_type: 'TOPIC', resource_name: 'orders', operation: 'READ' }, { ...acl, resource_type: 'GROUP', resource_name: 'connect-payments-orders-s3', operation: 'READ' });
+    cloud.roleBindings.push({ principal: 'User:sa-payments', role_name: 'ResourceOwner', crn_pattern: `${cloud.clusterCrn}/connector=payments-*` });
     const after = await validate();
     expect(after.findings.map((f) => f.message)).toEqual([]);
     // Config validation went to Cloud with the secret resolved by kcops.
@@ -96,6 +97,24 @@ describe('kcops validate against a confluent-cloud environment', () => {
     expect(missing.findings.find((f) => f.rule === 'permission/service-account-missing')?.message).toContain("service account 'sa-payments' does not exist");
     cloud.serviceAccounts.set('sa-payments', 'payments team');
     expect((await validate()).findings.map((f) => f.rule)).not.toContain('permission/service-account-missing');
+    expect(violations).toEqual([]);
+  });
+
+  it('warns when the team service account has no role binding covering the connector (mds v2 + org v2)', async () => {
+    const rb = () => validate().then((r) => r.findings.filter((f) => f.rule === 'permission/connector-role-binding').map((f) => f.message));
+    expect(await rb()).toEqual(["prod: User:sa-payments has no role binding covering connector 'payments-orders-s3'."]);
+    // Bindings elsewhere do not count: another prefix, another principal, a role that grants nothing on connectors.
+    cloud.roleBindings.push(
+      { principal: 'User:sa-payments', role_name: 'ResourceOwner', crn_pattern: `${cloud.clusterCrn}/connector=billing-*` },
+      { principal: 'User:sa-other', role_name: 'ResourceOwner', crn_pattern: `${cloud.clusterCrn}/connector=payments-*` },
+      { principal: 'User:sa-payments', role_name: 'MetricsViewer', crn_pattern: `${cloud.clusterCrn}` },
+    );
+    expect(await rb()).toHaveLength(1);
+    cloud.roleBindings.push({ principal: 'User:sa-payments', role_name: 'ResourceOwner', crn_pattern: `${cloud.clusterCrn}/connector=payments-*` });
+    expect(await rb()).toEqual([]);
+    cloud.roleBindings.splice(0);
+    cloud.roleBindings.push({ principal: 'User:sa-payments', role_name: 'CloudClusterAdmin', crn_pattern: cloud.clusterCrn });
+    expect(await rb()).toEqual([]);
     expect(violations).toEqual([]);
   });
 

@@ -72,6 +72,12 @@ export const ONLINE = {
     severity: 'error',
     summary: "A managed connector's kafka.service.account.id names no Confluent Cloud service account (IAM v2)",
   },
+  roleBinding: {
+    id: 'permission/connector-role-binding',
+    category: 'permission',
+    severity: 'warning',
+    summary: "The team's service account holds no ResourceOwner or ConnectManager role binding covering the managed connector",
+  },
   unsupported: {
     id: 'plugin/online-unsupported',
     category: 'plugin',
@@ -292,6 +298,19 @@ export async function checkEnvironment(
         );
     }
     const principal = principalOf(c, project);
+    if (principal && cluster.connectorRoles) {
+      const roles = await cluster.connectorRoles(principal, c.file.name.value);
+      if (roles.length === 0)
+        out.push(
+          finding(
+            ONLINE.roleBinding,
+            file,
+            `${envName}: ${principal} has no role binding covering connector '${c.file.name.value}'.`,
+            c.file.name.at,
+            `Bind ResourceOwner (deploy) or ConnectManager (operate) on connector=<team prefix>*, e.g. confluent iam rbac role-binding create --principal ${principal} --role ResourceOwner --environment <env> --cloud-cluster <lkc> --resource Connector:<prefix> --prefix.`,
+          ),
+        );
+    }
     if (principal && cluster.aclsFor) {
       const acls = await cluster.aclsFor(principal);
       for (const need of neededAcls(c)) {

@@ -34,6 +34,8 @@ export interface ValidationCluster {
   aclsFor?(principal: string): Promise<AclEntry[]>;
   /** Confluent Cloud: whether an IAM service account (sa-…) exists; undefined for clusters without IAM. */
   serviceAccountExists?(id: string): Promise<boolean>;
+  /** Confluent Cloud: the roles a principal holds that cover a connector (role bindings); undefined without RBAC. */
+  connectorRoles?(principal: string, connector: string): Promise<string[]>;
   close(): Promise<void>;
 }
 

@@ -36,6 +36,10 @@ export class CloudValidationCluster implements ValidationCluster {
     return `Confluent Cloud ${this.cloud.id}`;
   }
 
+  connectorRoles(principal: string, connector: string): Promise<string[]> {
+    return this.guard(() => this.cloud.connectorRoles(principal, connector));
+  }
+
   serviceAccountExists(id: string): Promise<boolean> {
     return this.guard(() => this.cloud.serviceAccountExists(id));
   }
