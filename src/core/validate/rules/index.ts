@@ -5,6 +5,7 @@ import { converterRules } from './converters.js';
 import { deprecatedRules } from './deprecated.js';
 import { dlqRules } from './dlq.js';
 import { exactlyOnceRules } from './exactly-once.js';
+import { managedAuthRules } from './managed-auth.js';
 import { ownershipRepoRules, ownershipRules } from './ownership.js';
 import { projectRules } from './project.js';
 import { requiredRules } from './required.js';
@@ -20,6 +21,7 @@ export const connectorRules: ConnectorRule[] = [
   ...catalogRules,
   ...deprecatedRules,
   ...secretRules,
+  ...managedAuthRules,
   ...dlqRules,
   ...exactlyOnceRules,
   ...converterRules,
