@@ -6,6 +6,7 @@ import { httpJson } from '../../connect/http.js';
 import { doctorFailed, runDoctor, type Probes } from '../../core/operate/doctor.js';
 import type { CommandHandler } from '../command-spec.js';
 import { table } from '../render/output.js';
+import { cloudDoctor } from './cloud-doctor.js';
 import { clusterFor, opsTarget } from './ops-context.js';
 
 export function realProbes(timeoutMs: number): Probes {
@@ -47,6 +48,7 @@ export function realProbes(timeoutMs: number): Probes {
 
 export const doctor: CommandHandler = async (ctx, _args, o) => {
   const t = opsTarget(ctx);
+  if (t.clusterType === 'confluent-cloud') return cloudDoctor(ctx, t);
   const cluster = t.clusterType === 'self-managed' ? clusterFor(t) : undefined;
   try {
     const checks = await runDoctor(

@@ -113,6 +113,11 @@ export class CloudLogsClient {
     this.recent.set(crn, times);
   }
 
+  /** A data-plane token (cached a few minutes): proves the key can read logs. */
+  checkToken(): Promise<string> {
+    return this.dataPlaneToken();
+  }
+
   private async dataPlaneToken(): Promise<string> {
     if (this.token && this.now() - this.token.at < TOKEN_TTL_MS) return this.token.value;
     const res = await this.send(this.opts.tokenUrl, { authorization: basicAuthHeader({ username: this.opts.apiKey, password: this.opts.apiSecret }) }, {});

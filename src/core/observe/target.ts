@@ -77,6 +77,8 @@ export interface CloudTarget {
   credentialRef?: string;
   /** Resolves `${provider:path:key}` references in a connector value: on Cloud there is no worker to do it. */
   resolveValue: (value: string) => string;
+  /** The cluster's Kafka REST endpoint and Kafka cluster key, when kcops.yaml gives them (`kafka.restEndpoint`). */
+  kafkaRest?: { restEndpoint: string; apiKey: string; apiSecret: string; credentialRef: string };
 }
 
 export interface TargetInput {
@@ -134,6 +136,16 @@ export function resolveTarget(i: TargetInput): OpsTarget {
           apiEndpoint: cc.apiEndpoint,
           ...(cc.credentials ? { apiKey: resolve(cc.credentials.apiKey), apiSecret: resolve(cc.credentials.apiSecret), credentialRef: cc.credentials.apiSecret } : {}),
           resolveValue: (v) => (findSecretRefs(v).length > 0 ? v.replace(SECRET_REF, (ref) => resolve(ref)) : v),
+          ...(e.kafka && 'restEndpoint' in e.kafka && e.kafka.credentials
+            ? {
+                kafkaRest: {
+                  restEndpoint: e.kafka.restEndpoint,
+                  apiKey: resolve(e.kafka.credentials.apiKey),
+                  apiSecret: resolve(e.kafka.credentials.apiSecret),
+                  credentialRef: e.kafka.credentials.apiSecret,
+                },
+              }
+            : {}),
         },
       };
     }

@@ -77,4 +77,27 @@ describe('examples/kafka-connect-configs: the prod (Confluent Cloud) environment
     expect(drift.code, drift.out).toBe(0);
     expect(violations.filter((x) => !knownDeviation(x))).toEqual([]);
   });
+
+  it('doctor checks the API key, every connector, Kafka REST and logs access, and names a failed connector', async () => {
+    await cli('apply', '--env', 'prod', '--auto-approve', '--settle', '0s', '--wait-timeout', '10s');
+    const ok = await cli('doctor', '--env', 'prod', '-o', 'json');
+    expect(ok.code, ok.out + ok.err).toBe(0);
+    const checks = (JSON.parse(ok.out) as { checks: { id: string; status: string; target: string }[] }).checks;
+    expect(checks.map((c) => `${c.id} ${c.status}`)).toEqual([
+      'ccloud.api pass',
+      'connector.state pass',
+      'connector.state pass',
+      'connector.state pass',
+      'ccloud.kafka-rest pass',
+      'ccloud.logs pass',
+    ]);
+    cloud.setState('payments-orders-s3-sink', 'FAILED', 'org.apache.kafka.connect.errors.ConnectException: Access Denied');
+    const bad = await cli('doctor', '--env', 'prod');
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain('Access Denied');
+    expect(bad.out).toContain('kcops connect logs payments-orders-s3-sink');
+    const wrong = await run({ argv: ['doctor', '--env', 'prod', '-o', 'json'], stdout: new PassThrough(), stderr: new PassThrough(), cwd: dir, env: { ...ENV, CCLOUD_API_SECRET: 'nope' } });
+    expect(wrong).toBe(1);
+    expect(violations.filter((x) => !knownDeviation(x))).toEqual([]);
+  });
 });
