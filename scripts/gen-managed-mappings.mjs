@@ -5,7 +5,7 @@
  * keys (`config_defs`) and how each becomes a worker key (`connector_configs`): pass-through, fixed value, value
  * built from user keys (`${key}`), switch on a user key, or a named dynamic mapper.
  *
- * Usage: node scripts/gen-managed-mappings.mjs [--specs ../shared/specs/managed-connectors]
+ * Usage: node scripts/gen-managed-mappings.mjs [--specs ../shared/specs/managed-connectors]   (or KCOPS_SHARED_DIR=...)
  * A template lists its abstract parents after itself; the first rule for a worker key wins (the child overrides).
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const i = process.argv.indexOf('--specs');
-const specs = i > 0 ? process.argv[i + 1] : join(root, '..', 'shared', 'specs', 'managed-connectors');
+const shared = process.env.KCOPS_SHARED_DIR ?? join(root, '..', 'shared');
+const specs = i > 0 ? process.argv[i + 1] : join(shared, 'specs', 'managed-connectors');
 
 const transforms = JSON.parse(readFileSync(join(specs, 'fm_transforms_list.json'), 'utf8'));
 const plugins = {};
