@@ -8,16 +8,35 @@ export default defineConfig({
       { test: { name: 'online', include: ['test/online/**/*.test.ts'], environment: 'node', testTimeout: 60_000 } },
       // Deployment engine against a running dev stack (KCOPS_TEST_CONNECT_URLS, KCOPS_TEST_CREDENTIALS_FILE); skipped without them.
       {
-        test: { name: 'engine-it', include: ['test/engine-it/**/*.test.ts'], environment: 'node', fileParallelism: false, testTimeout: 180_000 },
+        test: {
+          name: 'engine-it',
+          include: ['test/engine-it/**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 180_000,
+        },
       },
       // Day-2 commands against a running dev stack (KCOPS_TEST_CONNECT_URLS, _CREDENTIALS_FILE, _LOGS_DIR, _METRICS_URLS); skipped without them.
-      { test: { name: 'ops-it', include: ['test/ops-it/**/*.test.ts'], environment: 'node', fileParallelism: false, testTimeout: 180_000 } },
+      {
+        test: {
+          name: 'ops-it',
+          include: ['test/ops-it/**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 180_000,
+        },
+      },
       {
         test: {
           name: 'integration',
           // Everything that needs a real stack: CI runs these against the one stack global-setup starts. The
           // online / engine-it / ops-it projects above run the same files against an already running `dev up`.
-          include: ['test/integration/**/*.test.ts', 'test/online/**/*.test.ts', 'test/engine-it/**/*.test.ts', 'test/ops-it/**/*.test.ts'],
+          include: [
+            'test/integration/**/*.test.ts',
+            'test/online/**/*.test.ts',
+            'test/engine-it/**/*.test.ts',
+            'test/ops-it/**/*.test.ts',
+          ],
           environment: 'node',
           // One real stack for the whole suite: files run one after another in one fork.
           fileParallelism: false,

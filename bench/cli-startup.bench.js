@@ -44,7 +44,9 @@ measure(['--help']);
 measure(['dev', 'up', '--help']);
 if (existsSync(join(home, 'credentials.json'))) {
   const list = spawnSync(process.execPath, [bin, 'connect', 'list', '-o', 'json'], { cwd, encoding: 'utf8' });
-  const name = process.env.KCOPS_BENCH_CONNECTOR ?? JSON.parse(list.stdout || '{"connectors":[]}').connectors.find((c) => c.name.startsWith('payments-'))?.name;
+  const name =
+    process.env.KCOPS_BENCH_CONNECTOR ??
+    JSON.parse(list.stdout || '{"connectors":[]}').connectors.find((c) => c.name.startsWith('payments-'))?.name;
   if (name) measure(['connect', 'status', name]);
   else console.log('connect status: no connector on the dev stack, skipped');
 } else {

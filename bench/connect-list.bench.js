@@ -38,7 +38,16 @@ function rest(method, path, body) {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
     const req = request(
-      { ...target, method, path, headers: { authorization: authHeader, 'content-type': 'application/json', ...(data ? { 'content-length': Buffer.byteLength(data) } : {}) } },
+      {
+        ...target,
+        method,
+        path,
+        headers: {
+          authorization: authHeader,
+          'content-type': 'application/json',
+          ...(data ? { 'content-length': Buffer.byteLength(data) } : {}),
+        },
+      },
       (res) => {
         let text = '';
         res.on('data', (d) => (text += d));
@@ -52,9 +61,11 @@ function rest(method, path, body) {
 
 async function pool(items, width, fn) {
   let i = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (i < items.length) await fn(items[i++]);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (i < items.length) await fn(items[i++]);
+    }),
+  );
 }
 
 const repo = mkdtempSync(join(tmpdir(), 'kcops-bench-repo-'));
@@ -74,7 +85,8 @@ environments:
 );
 const env = { ...process.env, KCOPS_CONNECT_PASSWORD: creds.connect.password, NO_COLOR: '1' };
 // Async on purpose: the counting proxy lives in this process and must keep serving while kcops runs.
-const kcops = async (...args) => (await promisify(execFile)(process.execPath, [bin, ...args], { cwd: repo, env, maxBuffer: 64 * 1024 * 1024 })).stdout;
+const kcops = async (...args) =>
+  (await promisify(execFile)(process.execPath, [bin, ...args], { cwd: repo, env, maxBuffer: 64 * 1024 * 1024 })).stdout;
 
 const prefix = `payments-bench-${Date.now().toString(36)}-`;
 const names = Array.from({ length: N }, (_, i) => `${prefix}${i}`);
@@ -85,13 +97,23 @@ try {
   await pool(names, 16, async (name) => {
     const r = await rest('POST', '/connectors', {
       name,
-      config: { 'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector', topics: 'payments.bench', file: '/dev/null', 'consumer.override.sasl.jaas.config': jaas },
+      config: {
+        'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector',
+        topics: 'payments.bench',
+        file: '/dev/null',
+        'consumer.override.sasl.jaas.config': jaas,
+      },
       initial_state: 'STOPPED',
     });
     if (r.status !== 201) throw new Error(`create ${name}: ${r.status} ${r.text}`);
   });
-  console.log(`setup: ${N} STOPPED connectors created in ${((Date.now() - t0) / 1000).toFixed(1)} s (plus ${existing} already there)`);
-  for (const cmd of [['connect', 'list'], ['connect', 'cluster', 'list']]) {
+  console.log(
+    `setup: ${N} STOPPED connectors created in ${((Date.now() - t0) / 1000).toFixed(1)} s (plus ${existing} already there)`,
+  );
+  for (const cmd of [
+    ['connect', 'list'],
+    ['connect', 'cluster', 'list'],
+  ]) {
     const times = [];
     let requests = 0;
     let listed = 0;
@@ -112,7 +134,9 @@ try {
   counts.requests = 0;
   const t = process.hrtime.bigint();
   await kcops('connect', 'list', '--env', 'dev');
-  console.log(`kcops connect list (human table)   ${(Number(process.hrtime.bigint() - t) / 1e6).toFixed(0)} ms, ${counts.requests} HTTP request(s)`);
+  console.log(
+    `kcops connect list (human table)   ${(Number(process.hrtime.bigint() - t) / 1e6).toFixed(0)} ms, ${counts.requests} HTTP request(s)`,
+  );
 } finally {
   const t1 = Date.now();
   await pool(names, 16, (name) => rest('DELETE', `/connectors/${encodeURIComponent(name)}`));

@@ -23,7 +23,16 @@ function rest(method, path, body) {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
     const req = request(
-      { ...target, method, path, headers: { authorization: authHeader, 'content-type': 'application/json', ...(data ? { 'content-length': Buffer.byteLength(data) } : {}) } },
+      {
+        ...target,
+        method,
+        path,
+        headers: {
+          authorization: authHeader,
+          'content-type': 'application/json',
+          ...(data ? { 'content-length': Buffer.byteLength(data) } : {}),
+        },
+      },
       (res) => {
         let text = '';
         res.on('data', (d) => (text += d));

@@ -49,11 +49,17 @@ environments:
 );
 const dir = join(repo, 'connectors', 'dev');
 mkdirSync(dir, { recursive: true });
-const env = { ...process.env, KCOPS_CONNECT_PASSWORD: creds.connect.password, KCOPS_AUDIT_FILE: join(repo, 'audit.jsonl') };
+const env = {
+  ...process.env,
+  KCOPS_CONNECT_PASSWORD: creds.connect.password,
+  KCOPS_AUDIT_FILE: join(repo, 'audit.jsonl'),
+};
 // Async on purpose: the counting proxy lives in this process and must keep serving while kcops runs.
-const kcops = async (...args) => (await promisify(execFile)(process.execPath, [bin, ...args], { cwd: repo, env, maxBuffer: 64 * 1024 * 1024 })).stdout;
+const kcops = async (...args) =>
+  (await promisify(execFile)(process.execPath, [bin, ...args], { cwd: repo, env, maxBuffer: 64 * 1024 * 1024 })).stdout;
 const jaas = '${env:KCOPS_SASL_JAAS_SA_PAYMENTS}';
-const write = (name, config, st) => writeFileSync(join(dir, `${name}.json`), JSON.stringify({ name, config, ...(st ? { state: st } : {}) }));
+const write = (name, config, st) =>
+  writeFileSync(join(dir, `${name}.json`), JSON.stringify({ name, config, ...(st ? { state: st } : {}) }));
 
 async function timed(fn) {
   counts.requests = 0;
@@ -67,26 +73,68 @@ try {
   let have = 0;
   for (const n of [50, 200, 500]) {
     for (; have < n; have++) {
-      write(`${prefix}s${have}`, { 'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector', topics: 'payments.bench', file: '/dev/null', 'consumer.override.sasl.jaas.config': jaas }, 'STOPPED');
+      write(
+        `${prefix}s${have}`,
+        {
+          'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector',
+          topics: 'payments.bench',
+          file: '/dev/null',
+          'consumer.override.sasl.jaas.config': jaas,
+        },
+        'STOPPED',
+      );
     }
     await kcops('apply', '--env', 'dev', '--auto-approve', '--concurrency', '16', '--settle', '0s', '-o', 'json');
     const r = await timed(() => kcops('plan', '--env', 'dev', '-o', 'json'));
-    console.log(`plan, ${String(n).padStart(3)} connectors: ${String(r.ms).padStart(5)} ms, ${r.requests} HTTP request(s)`);
+    console.log(
+      `plan, ${String(n).padStart(3)} connectors: ${String(r.ms).padStart(5)} ms, ${r.requests} HTTP request(s)`,
+    );
   }
   rmSync(dir, { recursive: true });
   mkdirSync(dir);
   const names = [];
-  await kcops('apply', '--env', 'dev', '--auto-approve', '--prune', '--approve-delete', ...Array.from({ length: have }, (_, i) => `${prefix}s${i}`), '--concurrency', '16', '-o', 'json');
+  await kcops(
+    'apply',
+    '--env',
+    'dev',
+    '--auto-approve',
+    '--prune',
+    '--approve-delete',
+    ...Array.from({ length: have }, (_, i) => `${prefix}s${i}`),
+    '--concurrency',
+    '16',
+    '-o',
+    'json',
+  );
   for (let i = 0; i < 50; i++) {
     const name = `${prefix}r${i}`;
     names.push(name);
-    write(name, { 'connector.class': 'org.apache.kafka.connect.file.FileStreamSourceConnector', file: '/etc/hostname', topic: 'payments.bench', 'producer.override.sasl.jaas.config': jaas });
+    write(name, {
+      'connector.class': 'org.apache.kafka.connect.file.FileStreamSourceConnector',
+      file: '/etc/hostname',
+      topic: 'payments.bench',
+      'producer.override.sasl.jaas.config': jaas,
+    });
   }
   const r = await timed(() => kcops('apply', '--env', 'dev', '--auto-approve', '--concurrency', '8', '-o', 'json'));
-  console.log(`apply, 50 new connectors until all RUNNING on 2 workers: ${(r.ms / 1000).toFixed(1)} s (target <= 60 s), ${r.requests} requests, ${r.conflicts} answered 409 (target 0)`);
+  console.log(
+    `apply, 50 new connectors until all RUNNING on 2 workers: ${(r.ms / 1000).toFixed(1)} s (target <= 60 s), ${r.requests} requests, ${r.conflicts} answered 409 (target 0)`,
+  );
   rmSync(dir, { recursive: true });
   mkdirSync(dir);
-  await kcops('apply', '--env', 'dev', '--auto-approve', '--prune', '--approve-delete', ...names, '--concurrency', '16', '-o', 'json');
+  await kcops(
+    'apply',
+    '--env',
+    'dev',
+    '--auto-approve',
+    '--prune',
+    '--approve-delete',
+    ...names,
+    '--concurrency',
+    '16',
+    '-o',
+    'json',
+  );
 } finally {
   proxy.close();
   rmSync(repo, { recursive: true, force: true });

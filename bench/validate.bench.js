@@ -8,20 +8,46 @@ import { join } from 'node:path';
 
 const N = 1000;
 const dir = mkdtempSync(join(tmpdir(), 'kcops-bench-'));
-writeFileSync(join(dir, 'kcops.yaml'), "project: bench\nsecretProviders:\n  file: { type: file, resolvedBy: worker }\nteams:\n  payments: { prefixes: [payments-] }\nenvironments:\n  prod:\n    cluster: { type: self-managed, connect: { urls: ['http://127.0.0.1:1'] } }\n");
+writeFileSync(
+  join(dir, 'kcops.yaml'),
+  "project: bench\nsecretProviders:\n  file: { type: file, resolvedBy: worker }\nteams:\n  payments: { prefixes: [payments-] }\nenvironments:\n  prod:\n    cluster: { type: self-managed, connect: { urls: ['http://127.0.0.1:1'] } }\n",
+);
 mkdirSync(join(dir, 'connectors/prod'), { recursive: true });
 for (let i = 0; i < N; i++) {
   const name = `payments-orders-${i}`;
   const config =
     i % 2 === 0
-      ? { 'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector', 'tasks.max': '1', topics: `orders-${i}`, file: `/tmp/${i}.txt`, 'errors.tolerance': 'all', 'errors.deadletterqueue.topic.name': `dlq-${name}` }
-      : { 'connector.class': 'io.debezium.connector.postgresql.PostgresConnector', 'tasks.max': '1', 'database.hostname': 'db', 'database.user': 'cdc', 'database.password': i % 10 === 1 ? 'plaintext' : '${file:/s/pg.properties:password}', 'database.dbname': 'app', 'topic.prefix': `app${i}`, 'plugin.name': 'pgoutput', 'exactly.once.support': 'required' };
+      ? {
+          'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector',
+          'tasks.max': '1',
+          topics: `orders-${i}`,
+          file: `/tmp/${i}.txt`,
+          'errors.tolerance': 'all',
+          'errors.deadletterqueue.topic.name': `dlq-${name}`,
+        }
+      : {
+          'connector.class': 'io.debezium.connector.postgresql.PostgresConnector',
+          'tasks.max': '1',
+          'database.hostname': 'db',
+          'database.user': 'cdc',
+          'database.password': i % 10 === 1 ? 'plaintext' : '${file:/s/pg.properties:password}',
+          'database.dbname': 'app',
+          'topic.prefix': `app${i}`,
+          'plugin.name': 'pgoutput',
+          'exactly.once.support': 'required',
+        };
   writeFileSync(join(dir, 'connectors/prod', `${name}.json`), JSON.stringify({ name, config }, null, 2));
 }
 const bin = new URL('../bin/kcops.js', import.meta.url).pathname;
 const t0 = process.hrtime.bigint();
-const r = spawnSync(process.execPath, [bin, 'validate', '--offline', '-o', 'json'], { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+const r = spawnSync(process.execPath, [bin, 'validate', '--offline', '-o', 'json'], {
+  cwd: dir,
+  encoding: 'utf8',
+  maxBuffer: 64 * 1024 * 1024,
+});
 const ms = Number(process.hrtime.bigint() - t0) / 1e6;
 rmSync(dir, { recursive: true, force: true });
 const summary = JSON.parse(r.stdout).summary;
-process.stdout.write(`validated ${N} connector files in ${(ms / 1000).toFixed(2)} s (${Math.round((N / ms) * 1000)} files/s, incl. process start); ${summary.errors} errors, ${summary.warnings} warnings; target <= 1.5 s: ${ms <= 1500 ? 'met' : 'MISSED'}\n`);
+process.stdout.write(
+  `validated ${N} connector files in ${(ms / 1000).toFixed(2)} s (${Math.round((N / ms) * 1000)} files/s, incl. process start); ${summary.errors} errors, ${summary.warnings} warnings; target <= 1.5 s: ${ms <= 1500 ? 'met' : 'MISSED'}\n`,
+);

@@ -44,7 +44,11 @@ step('kcops dev up');
 const stack = kcops(['dev', 'up'], { json: true });
 const creds = JSON.parse(readFileSync(stack.credentialsFile, 'utf8'));
 // kcops resolves `${kcops-env:...}` references in kcops.yaml from its own environment.
-const env = { ...process.env, KCOPS_CONNECT_PASSWORD: creds.connect.password, KCOPS_KAFKA_ADMIN_PASSWORD: creds.kafka.admin.password };
+const env = {
+  ...process.env,
+  KCOPS_CONNECT_PASSWORD: creds.connect.password,
+  KCOPS_KAFKA_ADMIN_PASSWORD: creds.kafka.admin.password,
+};
 const pgUrl = (db) => {
   const u = new URL(stack.postgres.url);
   u.password = creds.postgres.cdc.password;
@@ -55,7 +59,9 @@ const pgUrl = (db) => {
 step('the source table public.orders in database kcops');
 const src = new pg.Client({ connectionString: pgUrl('kcops') });
 await src.connect();
-await src.query('CREATE TABLE IF NOT EXISTS orders (id serial PRIMARY KEY, item text NOT NULL, amount numeric(10,2) NOT NULL)');
+await src.query(
+  'CREATE TABLE IF NOT EXISTS orders (id serial PRIMARY KEY, item text NOT NULL, amount numeric(10,2) NOT NULL)',
+);
 
 step('kcops validate --env dev (offline and against the cluster)');
 kcops(['validate', '--config', config, '--env', 'dev'], { env });
@@ -69,7 +75,8 @@ kcops(['apply', '--config', config, '--env', 'dev', '--auto-approve'], { env });
 step('insert three orders into PostgreSQL');
 const run = Date.now().toString(36);
 const items = ['coffee', 'tea', 'cake'].map((i) => `${i}-${run}`);
-for (const [i, item] of items.entries()) await src.query('INSERT INTO orders (item, amount) VALUES ($1, $2)', [item, i + 1.5]);
+for (const [i, item] of items.entries())
+  await src.query('INSERT INTO orders (item, amount) VALUES ($1, $2)', [item, i + 1.5]);
 await src.end();
 
 step('rows arrive in kcops_sink.orders_replica (Debezium JDBC sink)');
@@ -86,7 +93,9 @@ step(`objects arrive in s3://${stack.s3.bucket}/payments/orders/ (S3 sink)`);
 const keys = await until('objects in the bucket', async () => {
   const xml = await (await fetch(`${stack.s3.endpoint}/${stack.s3.bucket}?list-type=2&prefix=payments/orders/`)).text();
   const all = [...xml.matchAll(/<Key>([^<]+)<\/Key>/g)].map((m) => m[1]);
-  const bodies = await Promise.all(all.map(async (k) => [k, await (await fetch(`${stack.s3.endpoint}/${stack.s3.bucket}/${k}`)).text()]));
+  const bodies = await Promise.all(
+    all.map(async (k) => [k, await (await fetch(`${stack.s3.endpoint}/${stack.s3.bucket}/${k}`)).text()]),
+  );
   const ours = bodies.filter(([, b]) => items.some((i) => b.includes(i)));
   return ours.length >= items.length ? ours.map(([k]) => k) : undefined;
 });

@@ -19,7 +19,9 @@ const specs = i > 0 ? process.argv[i + 1] : join(shared, 'specs', 'managed-conne
 
 const transforms = JSON.parse(readFileSync(join(specs, 'fm_transforms_list.json'), 'utf8'));
 const plugins = {};
-for (const f of readdirSync(specs).filter((n) => n.endsWith('_resolved_templates.json')).sort()) {
+for (const f of readdirSync(specs)
+  .filter((n) => n.endsWith('_resolved_templates.json'))
+  .sort()) {
   const { templates } = JSON.parse(readFileSync(join(specs, f), 'utf8'));
   const main = templates[0];
   const keys = {};
@@ -39,7 +41,11 @@ for (const f of readdirSync(specs).filter((n) => n.endsWith('_resolved_templates
       seen.add(c.name);
       if (c.switch) {
         const [[on, cases]] = Object.entries(c.switch);
-        rules.push({ to: c.name, switch: on, cases: Object.fromEntries(Object.entries(cases).map(([k, v]) => [k, String(v)])) });
+        rules.push({
+          to: c.name,
+          switch: on,
+          cases: Object.fromEntries(Object.entries(cases).map(([k, v]) => [k, String(v)])),
+        });
       } else if (c['dynamic.mapper']) rules.push({ to: c.name, dynamic: c['dynamic.mapper'].name });
       else if (c.value !== undefined) rules.push({ to: c.name, value: String(c.value) });
       else rules.push({ to: c.name });
@@ -47,8 +53,24 @@ for (const f of readdirSync(specs).filter((n) => n.endsWith('_resolved_templates
   }
   // SMT classes Confluent Cloud allows for this plugin (fm_transforms_list.json).
   const allowedTransforms = transforms[main.template_id] ?? [];
-  plugins[main.template_id] = { workerClass: main['connector.class'], type: main.connector_type?.toLowerCase(), keys, rules, allowedTransforms };
+  plugins[main.template_id] = {
+    workerClass: main['connector.class'],
+    type: main.connector_type?.toLowerCase(),
+    keys,
+    rules,
+    allowedTransforms,
+  };
 }
 const out = join(root, 'src/core/convert/managed-mappings.json');
-writeFileSync(out, JSON.stringify({ source: 'confluentinc/connect-migration-utility@03c8323f templates/fm (via ../shared/specs/managed-connectors)', plugins }, null, 1) + '\n');
+writeFileSync(
+  out,
+  JSON.stringify(
+    {
+      source: 'confluentinc/connect-migration-utility@03c8323f templates/fm (via ../shared/specs/managed-connectors)',
+      plugins,
+    },
+    null,
+    1,
+  ) + '\n',
+);
 console.log(`wrote ${out}: ${Object.keys(plugins).join(', ')}`);

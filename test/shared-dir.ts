@@ -9,7 +9,9 @@ function findSharedDir(): string {
   const candidates = [process.env.KCOPS_SHARED_DIR, join(import.meta.dirname, '..', '..', 'shared'), '/work/shared'];
   const found = candidates.find((d): d is string => !!d && existsSync(join(d, 'specs')));
   if (!found) {
-    throw new Error(`The shared specs and corpus were not found (tried ${candidates.filter(Boolean).join(', ')}); set KCOPS_SHARED_DIR.`);
+    throw new Error(
+      `The shared specs and corpus were not found (tried ${candidates.filter(Boolean).join(', ')}); set KCOPS_SHARED_DIR.`,
+    );
   }
   return found;
 }

@@ -3,7 +3,14 @@ import { readFileSync } from 'node:fs';
 import { ExitCode, UserError, usageError } from '../errors.js';
 import type { CommandSpec } from './command-spec.js';
 import { commands, groups } from './commands/index.js';
-import { EXTRA_OUTPUT_FORMATS, OUTPUT_FORMATS, type CliContext, type ExtraOutputFormat, type GlobalOptions, type OutputFormat } from './context.js';
+import {
+  EXTRA_OUTPUT_FORMATS,
+  OUTPUT_FORMATS,
+  type CliContext,
+  type ExtraOutputFormat,
+  type GlobalOptions,
+  type OutputFormat,
+} from './context.js';
 import { errorView, loadYaml, renderError, renderResult, type YamlStringify } from './render/output.js';
 import { StderrReporter } from './render/progress.js';
 import { colorWanted, makeStyle } from './render/style.js';
@@ -51,8 +58,15 @@ export async function run(opts: RunOptions): Promise<number> {
       env,
     };
     return (async () => {
-      if ((EXTRA_OUTPUT_FORMATS as readonly string[]).includes(ctxGlobals.output) && !spec.extraOutputs?.includes(ctxGlobals.output as ExtraOutputFormat)) {
-        throw usageError('USAGE', `\`kcops ${spec.path.join(' ')}\` cannot write -o ${ctxGlobals.output}.`, 'Use -o human, json or yaml.');
+      if (
+        (EXTRA_OUTPUT_FORMATS as readonly string[]).includes(ctxGlobals.output) &&
+        !spec.extraOutputs?.includes(ctxGlobals.output as ExtraOutputFormat)
+      ) {
+        throw usageError(
+          'USAGE',
+          `\`kcops ${spec.path.join(' ')}\` cannot write -o ${ctxGlobals.output}.`,
+          'Use -o human, json or yaml.',
+        );
       }
       try {
         const handler = await spec.handler();

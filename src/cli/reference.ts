@@ -32,7 +32,8 @@ export function renderCliReference(groups: GroupSpec[], commands: CommandSpec[])
     for (const e of c.examples) out.push(`# ${e.description}`, e.command);
     out.push('```', '');
   };
-  const inGroup = (c: CommandSpec, g: GroupSpec): boolean => c.path.slice(0, g.path.length).join(' ') === g.path.join(' ');
+  const inGroup = (c: CommandSpec, g: GroupSpec): boolean =>
+    c.path.slice(0, g.path.length).join(' ') === g.path.join(' ');
   // Commands outside every group (validate, init, new, ...) first, then each group.
   const loose = commands.filter((c) => !groups.some((g) => inGroup(c, g)));
   if (loose.length) {

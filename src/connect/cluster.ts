@@ -14,13 +14,7 @@ export type TargetState = (typeof TARGET_STATES)[number];
  * state string this version of kcops does not know (reported, never guessed).
  */
 export type ObservedState =
-  | TargetState
-  | 'FAILED'
-  | 'UNASSIGNED'
-  | 'RESTARTING'
-  | 'PROVISIONING'
-  | 'DEGRADED'
-  | 'UNKNOWN';
+  TargetState | 'FAILED' | 'UNASSIGNED' | 'RESTARTING' | 'PROVISIONING' | 'DEGRADED' | 'UNKNOWN';
 
 export type ConnectorType = 'source' | 'sink' | 'unknown';
 

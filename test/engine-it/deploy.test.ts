@@ -28,15 +28,33 @@ const sink = (file: string) => ({
 });
 
 describe.skipIf(!enabled)('deployment engine on the dev stack', () => {
-  const creds = enabled ? (JSON.parse(readFileSync(credsFile!, 'utf8')) as { connect: { username: string; password: string } }) : undefined;
+  const creds = enabled
+    ? (JSON.parse(readFileSync(credsFile!, 'utf8')) as { connect: { username: string; password: string } })
+    : undefined;
   const cluster = new SelfManagedCluster({ urls, auth: creds?.connect });
-  const options: ApplyOptions = { concurrency: 4, rollback: true, approvedDeletes: new Set(), wait: { timeoutMs: 90_000, settleMs: 4_000, pollMs: 500 } };
-  const d = (suffix: string, config: Record<string, string>, state: DesiredConnector['state'] = 'RUNNING'): DesiredConnector => ({ name: prefix + suffix, config, state, file: `${suffix}.json` });
+  const options: ApplyOptions = {
+    concurrency: 4,
+    rollback: true,
+    approvedDeletes: new Set(),
+    wait: { timeoutMs: 90_000, settleMs: 4_000, pollMs: 500 },
+  };
+  const d = (
+    suffix: string,
+    config: Record<string, string>,
+    state: DesiredConnector['state'] = 'RUNNING',
+  ): DesiredConnector => ({ name: prefix + suffix, config, state, file: `${suffix}.json` });
 
   async function deploy(desired: DesiredConnector[], o: Partial<ApplyOptions> = {}, prune = false) {
     const actual = await cluster.collect();
     const plan = computePlan(desired, actual, cluster.traits, { env: 'dev', prune, ownedPrefixes: [prefix] });
-    const result = await executePlan({ plan, desired, actual, cluster, reporter: silentReporter, options: { ...options, ...o } });
+    const result = await executePlan({
+      plan,
+      desired,
+      actual,
+      cluster,
+      reporter: silentReporter,
+      options: { ...options, ...o },
+    });
     return { plan, result };
   }
   const mine = async () => (await cluster.collect()).connectors.filter((c) => c.name.startsWith(prefix));
@@ -55,7 +73,11 @@ describe.skipIf(!enabled)('deployment engine on the dev stack', () => {
       [prefix + 'b', 'PAUSED'],
     ]);
     // Connect adds `name` and stores the reference unresolved: a second plan is empty.
-    const again = computePlan([a, b], await cluster.collect(), cluster.traits, { env: 'dev', prune: false, ownedPrefixes: [prefix] });
+    const again = computePlan([a, b], await cluster.collect(), cluster.traits, {
+      env: 'dev',
+      prune: false,
+      ownedPrefixes: [prefix],
+    });
     expect(again.changes.map((c) => c.action)).toEqual(['none', 'none']);
 
     const a2 = d('a', { ...sink('/tmp/kcit-a2.txt') });
@@ -68,8 +90,16 @@ describe.skipIf(!enabled)('deployment engine on the dev stack', () => {
 
     // A hand edit through REST is drift: the next plan proposes to undo it.
     await cluster.updateConfig(prefix + 'a', { ...sink('/tmp/kcit-a2.txt'), 'tasks.max': '2' });
-    const drift = computePlan([a2, d('b', sink('/tmp/kcit-b.txt'), 'STOPPED')], await cluster.collect(), cluster.traits, { env: 'dev', prune: false, ownedPrefixes: [prefix] });
-    expect(drift.changes[0]).toMatchObject({ action: 'update', fields: [{ key: 'tasks.max', before: '2', after: null }] });
+    const drift = computePlan(
+      [a2, d('b', sink('/tmp/kcit-b.txt'), 'STOPPED')],
+      await cluster.collect(),
+      cluster.traits,
+      { env: 'dev', prune: false, ownedPrefixes: [prefix] },
+    );
+    expect(drift.changes[0]).toMatchObject({
+      action: 'update',
+      fields: [{ key: 'tasks.max', before: '2', after: null }],
+    });
   });
 
   it('prunes an in-scope connector only with approval', async () => {

@@ -14,7 +14,10 @@ import type { AddressInfo } from 'node:net';
  *    `InvalidParameterException` so a client relying on more is noticed.
  */
 export class FakeCloudWatchLogs {
-  readonly groups = new Map<string, { stream: string; timestamp: number; message: string; ingestionTime: number; eventId: string }[]>();
+  readonly groups = new Map<
+    string,
+    { stream: string; timestamp: number; message: string; ingestionTime: number; eventId: string }[]
+  >();
   readonly calls: { target: string; body: Record<string, unknown> }[] = [];
   private server: Server | undefined;
   private seq = 0;
@@ -32,7 +35,11 @@ export class FakeCloudWatchLogs {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const reply = (status: number, body: unknown, type?: string) => {
-          res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', ...(type ? { 'x-amzn-errortype': type } : {}), 'x-amzn-requestid': 'fake-' + this.seq });
+          res.writeHead(status, {
+            'content-type': 'application/x-amz-json-1.1',
+            ...(type ? { 'x-amzn-errortype': type } : {}),
+            'x-amzn-requestid': 'fake-' + this.seq,
+          });
           res.end(JSON.stringify(body));
         };
         const target = String(req.headers['x-amz-target'] ?? '');
@@ -44,33 +51,75 @@ export class FakeCloudWatchLogs {
         }
         this.calls.push({ target, body });
         if (req.method !== 'POST' || !String(req.headers['content-type']).startsWith('application/x-amz-json-1.1')) {
-          return reply(400, { __type: 'SerializationException', message: 'expected POST application/x-amz-json-1.1' }, 'SerializationException');
+          return reply(
+            400,
+            { __type: 'SerializationException', message: 'expected POST application/x-amz-json-1.1' },
+            'SerializationException',
+          );
         }
-        if (!/^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/[a-z0-9-]+\/logs\/aws4_request/.test(String(req.headers.authorization ?? ''))) {
-          return reply(400, { __type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' }, 'UnrecognizedClientException');
+        if (
+          !/^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/[a-z0-9-]+\/logs\/aws4_request/.test(
+            String(req.headers.authorization ?? ''),
+          )
+        ) {
+          return reply(
+            400,
+            {
+              __type: 'UnrecognizedClientException',
+              message: 'The security token included in the request is invalid.',
+            },
+            'UnrecognizedClientException',
+          );
         }
-        if (target !== 'Logs_20140328.FilterLogEvents') return reply(400, { __type: 'UnknownOperationException', message: target }, 'UnknownOperationException');
+        if (target !== 'Logs_20140328.FilterLogEvents')
+          return reply(400, { __type: 'UnknownOperationException', message: target }, 'UnknownOperationException');
         const events = this.groups.get(String(body.logGroupName));
-        if (!events) return reply(400, { __type: 'ResourceNotFoundException', message: 'The specified log group does not exist.' }, 'ResourceNotFoundException');
+        if (!events)
+          return reply(
+            400,
+            { __type: 'ResourceNotFoundException', message: 'The specified log group does not exist.' },
+            'ResourceNotFoundException',
+          );
         let term: string | undefined;
         if (body.filterPattern !== undefined && body.filterPattern !== '') {
           const m = /^"([^"]*)"$/.exec(String(body.filterPattern));
-          if (!m) return reply(400, { __type: 'InvalidParameterException', message: 'filterPattern not supported by the stand-in' }, 'InvalidParameterException');
+          if (!m)
+            return reply(
+              400,
+              { __type: 'InvalidParameterException', message: 'filterPattern not supported by the stand-in' },
+              'InvalidParameterException',
+            );
           term = m[1];
         }
         const start = typeof body.startTime === 'number' ? body.startTime : -Infinity;
         const end = typeof body.endTime === 'number' ? body.endTime : Infinity;
         const prefix = typeof body.logStreamNamePrefix === 'string' ? body.logStreamNamePrefix : '';
         const all = events
-          .filter((e) => e.timestamp >= start && e.timestamp < end && e.stream.startsWith(prefix) && (term === undefined || e.message.includes(term)))
+          .filter(
+            (e) =>
+              e.timestamp >= start &&
+              e.timestamp < end &&
+              e.stream.startsWith(prefix) &&
+              (term === undefined || e.message.includes(term)),
+          )
           .sort((a, b) => a.timestamp - b.timestamp || a.eventId.localeCompare(b.eventId));
-        const from = typeof body.nextToken === 'string' ? Number(Buffer.from(body.nextToken, 'base64').toString('utf8')) : 0;
+        const from =
+          typeof body.nextToken === 'string' ? Number(Buffer.from(body.nextToken, 'base64').toString('utf8')) : 0;
         const size = Math.min(this.pageSize, typeof body.limit === 'number' ? body.limit : 10_000);
         const page = all.slice(from, from + size);
         const more = from + size < all.length;
         reply(200, {
-          events: page.map((e) => ({ logStreamName: e.stream, timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime, eventId: e.eventId })),
-          searchedLogStreams: [...new Set(all.map((e) => e.stream))].map((s) => ({ logStreamName: s, searchedCompletely: true })),
+          events: page.map((e) => ({
+            logStreamName: e.stream,
+            timestamp: e.timestamp,
+            message: e.message,
+            ingestionTime: e.ingestionTime,
+            eventId: e.eventId,
+          })),
+          searchedLogStreams: [...new Set(all.map((e) => e.stream))].map((s) => ({
+            logStreamName: s,
+            searchedCompletely: true,
+          })),
           ...(more ? { nextToken: Buffer.from(String(from + size)).toString('base64') } : {}),
         });
       });

@@ -91,13 +91,22 @@ export class FakeConnect {
     return { name, connector: { state, worker_id: 'fake:8083' }, tasks, type };
   }
 
-  handle(method: string, rawPath: string, body: unknown, authorization?: string): { status: number; body?: unknown } | 'timeout' {
+  handle(
+    method: string,
+    rawPath: string,
+    body: unknown,
+    authorization?: string,
+  ): { status: number; body?: unknown } | 'timeout' {
     this.requests.push({ method, path: rawPath });
     if (this.opts.auth) {
-      const expected = 'Basic ' + Buffer.from(`${this.opts.auth.username}:${this.opts.auth.password}`).toString('base64');
-      if (authorization !== expected) return { status: 401, body: { error_code: 401, message: 'User cannot access the resource.' } };
+      const expected =
+        'Basic ' + Buffer.from(`${this.opts.auth.username}:${this.opts.auth.password}`).toString('base64');
+      if (authorization !== expected)
+        return { status: 401, body: { error_code: 401, message: 'User cannot access the resource.' } };
     }
-    const fault = this.faults.find((f) => f.times > 0 && (!f.method || f.method === method) && (!f.path || f.path.test(rawPath)));
+    const fault = this.faults.find(
+      (f) => f.times > 0 && (!f.method || f.method === method) && (!f.path || f.path.test(rawPath)),
+    );
     if (fault) {
       fault.times--;
       return fault.respond;
@@ -107,7 +116,11 @@ export class FakeConnect {
     const notFound = (n: string) => ({ status: 404, body: { error_code: 404, message: `Connector ${n} not found` } });
 
     if (parts[0] === 'connector-plugins') {
-      if (method === 'GET') return { status: 200, body: [{ class: 'org.apache.kafka.connect.file.FileStreamSinkConnector', type: 'sink', version: 'fake' }] };
+      if (method === 'GET')
+        return {
+          status: 200,
+          body: [{ class: 'org.apache.kafka.connect.file.FileStreamSinkConnector', type: 'sink', version: 'fake' }],
+        };
       return { status: 200, body: { name: parts[1], error_count: 0, configs: [] } };
     }
     if (parts[0] !== 'connectors') return { status: 404, body: { error_code: 404, message: 'HTTP 404 Not Found' } };
@@ -127,7 +140,8 @@ export class FakeConnect {
     if (parts.length === 1 && method === 'POST') {
       const b = body as { name?: string; config?: Record<string, string>; initial_state?: string };
       if (!b?.name || !b.config) return { status: 400, body: { error_code: 400, message: 'name and config required' } };
-      if (this.connectors.has(b.name)) return { status: 409, body: { error_code: 409, message: `Connector ${b.name} already exists` } };
+      if (this.connectors.has(b.name))
+        return { status: 409, body: { error_code: 409, message: `Connector ${b.name} already exists` } };
       const target = (b.initial_state ?? 'RUNNING') as FakeConnector['target'];
       this.connectors.set(b.name, { config: { ...b.config, name: b.name }, target, since: Date.now(), offsets: [] });
       return { status: 201, body: { name: b.name, config: b.config, tasks: [] } };
@@ -138,8 +152,17 @@ export class FakeConnect {
     const sub = parts.slice(2).join('/');
     if (sub === 'config' && method === 'PUT') {
       const cfg = body as Record<string, string>;
-      if (cfg.name !== undefined && cfg.name !== name) return { status: 400, body: { error_code: 400, message: 'Connector name configuration must match connector name in request URL' } };
-      this.connectors.set(name, { config: { ...cfg, name }, target: c?.target ?? 'RUNNING', since: Date.now(), offsets: c?.offsets ?? [] });
+      if (cfg.name !== undefined && cfg.name !== name)
+        return {
+          status: 400,
+          body: { error_code: 400, message: 'Connector name configuration must match connector name in request URL' },
+        };
+      this.connectors.set(name, {
+        config: { ...cfg, name },
+        target: c?.target ?? 'RUNNING',
+        since: Date.now(),
+        offsets: c?.offsets ?? [],
+      });
       return { status: c ? 200 : 201, body: { name, config: cfg } };
     }
     if (!c) return notFound(name);
@@ -170,7 +193,14 @@ export class FakeConnect {
         return { status: 200, body: { offsets: c.offsets } };
       case 'PATCH offsets':
       case 'DELETE offsets': {
-        if (c.target !== 'STOPPED') return { status: 400, body: { error_code: 400, message: 'Connectors must be in the STOPPED state before their offsets can be modified' } };
+        if (c.target !== 'STOPPED')
+          return {
+            status: 400,
+            body: {
+              error_code: 400,
+              message: 'Connectors must be in the STOPPED state before their offsets can be modified',
+            },
+          };
         c.offsets = method === 'DELETE' ? [] : ((body as { offsets: FakeConnector['offsets'] }).offsets ?? []);
         return { status: 200, body: { message: 'done' } };
       }
@@ -201,7 +231,12 @@ export class FakeConnect {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
-    const out = this.handle(req.method ?? 'GET', req.url ?? '/', text ? JSON.parse(text) : undefined, req.headers.authorization);
+    const out = this.handle(
+      req.method ?? 'GET',
+      req.url ?? '/',
+      text ? JSON.parse(text) : undefined,
+      req.headers.authorization,
+    );
     if (out === 'timeout') return; // never answered: the client's timeout fires
     res.writeHead(out.status, { 'content-type': 'application/json' });
     res.end(out.body === undefined ? '' : JSON.stringify(out.body));

@@ -27,7 +27,10 @@ describe.skipIf(!url || !credsFile)('validate online against the dev stack', () 
     const creds = JSON.parse(readFileSync(credsFile!, 'utf8')) as Creds;
     dir = mkdtempSync(join(tmpdir(), 'kcops-online-'));
     // kcops resolves its own credentials through a file reference; the file is private to this test.
-    writeFileSync(join(dir, 'kcops-secrets.properties'), `connect=${creds.connect.password}\nkafka=${creds.kafka.admin.password}\n`);
+    writeFileSync(
+      join(dir, 'kcops-secrets.properties'),
+      `connect=${creds.connect.password}\nkafka=${creds.kafka.admin.password}\n`,
+    );
     chmodSync(join(dir, 'kcops-secrets.properties'), 0o600);
     const sa = creds.kafka.serviceAccounts['sa-payments']?.username ?? 'sa-payments';
     writeFileSync(
@@ -49,7 +52,17 @@ environments:
     );
     mkdirSync(join(dir, 'connectors/dev'), { recursive: true });
     const sink = (name: string, config: Record<string, string>) =>
-      writeFileSync(join(dir, 'connectors/dev', `${name}.json`), JSON.stringify({ name, config: { 'connector.class': FILE_SINK, 'tasks.max': '1', file: '/tmp/kcops-online.txt', ...config } }, null, 2));
+      writeFileSync(
+        join(dir, 'connectors/dev', `${name}.json`),
+        JSON.stringify(
+          {
+            name,
+            config: { 'connector.class': FILE_SINK, 'tasks.max': '1', file: '/tmp/kcops-online.txt', ...config },
+          },
+          null,
+          2,
+        ),
+      );
     sink('payments-missing-plugin', { 'connector.class': 'com.example.NopeSinkConnector', topics: 'payments.orders' });
     sink('payments-remote-error', { topics: 'payments.orders', 'topics.regex': 'payments\\..*' });
     sink('payments-missing-topic', { topics: 'payments.kcops-does-not-exist' });

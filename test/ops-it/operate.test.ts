@@ -29,12 +29,22 @@ const SA = (dir: string) => `\${file:${dir}/secrets/kafka-sa-payments.properties
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.skipIf(!enabled)('day-2 operations on the dev stack', () => {
-  const creds = enabled ? (JSON.parse(readFileSync(credsFile!, 'utf8')) as { connect: { username: string; password: string }; kafka: { admin: { username: string; password: string } } }) : undefined;
+  const creds = enabled
+    ? (JSON.parse(readFileSync(credsFile!, 'utf8')) as {
+        connect: { username: string; password: string };
+        kafka: { admin: { username: string; password: string } };
+      })
+    : undefined;
   const home = enabled ? join(credsFile!, '..') : '';
   const work = mkdtempSync(join(tmpdir(), 'kcops-opsit-'));
   const cluster = enabled ? new SelfManagedCluster({ urls, auth: creds!.connect }) : undefined;
   const created: string[] = [];
-  const env: NodeJS.ProcessEnv = { ...process.env, OPSIT_CONNECT_PW: creds?.connect.password ?? '', OPSIT_KAFKA_PW: creds?.kafka.admin.password ?? '', KCOPS_AUDIT_FILE: join(work, 'audit.jsonl') };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    OPSIT_CONNECT_PW: creds?.connect.password ?? '',
+    OPSIT_KAFKA_PW: creds?.kafka.admin.password ?? '',
+    KCOPS_AUDIT_FILE: join(work, 'audit.jsonl'),
+  };
 
   function writeRepo(connectUrls: string[], pwVar = 'OPSIT_CONNECT_PW') {
     const yaml = [
@@ -95,12 +105,20 @@ describe.skipIf(!enabled)('day-2 operations on the dev stack', () => {
     const file = join(work, 'orders.txt');
     writeFileSync(file, 'a\nb\nc\n');
     const name = N('src');
-    const source = new FileLogSource({ files: [join(logsDir!, 'worker-1.log'), join(logsDir!, 'worker-2.log')], pollMs: 200 });
+    const source = new FileLogSource({
+      files: [join(logsDir!, 'worker-1.log'), join(logsDir!, 'worker-2.log')],
+      pollMs: 200,
+    });
     const ac = new AbortController();
     let firstSeen = 0;
     const following = source.follow({ connector: name }, () => (firstSeen ||= Date.now()), ac.signal);
     const t0 = Date.now();
-    await create(name, { 'connector.class': 'org.apache.kafka.connect.file.FileStreamSourceConnector', file, topic: `payments.opsit-${id}`, 'producer.override.sasl.jaas.config': SA(home) });
+    await create(name, {
+      'connector.class': 'org.apache.kafka.connect.file.FileStreamSourceConnector',
+      file,
+      topic: `payments.opsit-${id}`,
+      'producer.override.sasl.jaas.config': SA(home),
+    });
     await until('a log line', async () => firstSeen > 0, 10_000);
     ac.abort();
     await following;
@@ -120,7 +138,12 @@ describe.skipIf(!enabled)('day-2 operations on the dev stack', () => {
 
   it('restart --failed-only restarts only the failed task, not the connector', async () => {
     const name = N('badsink');
-    await create(name, { 'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector', file: '/nonexistent-dir/out.txt', topics: `payments.opsit-${id}`, 'consumer.override.sasl.jaas.config': SA(home) });
+    await create(name, {
+      'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector',
+      file: '/nonexistent-dir/out.txt',
+      topics: `payments.opsit-${id}`,
+      'consumer.override.sasl.jaas.config': SA(home),
+    });
     await until('a FAILED task', async () => (await cluster!.status(name))?.tasks[0]?.state === 'FAILED');
     const r = await kcops('connect', 'restart', name, '--include-tasks', '--failed-only', '-o', 'json');
     expect(r.code).toBe(1); // still failing: the file cannot be created
@@ -132,14 +155,30 @@ describe.skipIf(!enabled)('day-2 operations on the dev stack', () => {
     const file = join(work, 'replay.txt');
     writeFileSync(file, '1\n2\n3\n4\n5\n');
     const name = N('replay');
-    await create(name, { 'connector.class': 'org.apache.kafka.connect.file.FileStreamSourceConnector', file, topic: `payments.opsit-${id}`, 'producer.override.sasl.jaas.config': SA(home) });
-    await until('offsets', async () => ((await cluster!.getOffsets(name))[0]?.offset as { position?: number } | null)?.position === 10);
+    await create(name, {
+      'connector.class': 'org.apache.kafka.connect.file.FileStreamSourceConnector',
+      file,
+      topic: `payments.opsit-${id}`,
+      'producer.override.sasl.jaas.config': SA(home),
+    });
+    await until(
+      'offsets',
+      async () => ((await cluster!.getOffsets(name))[0]?.offset as { position?: number } | null)?.position === 10,
+    );
     const refused = await kcops('connect', 'offsets', 'alter', name, '--offsets-file', file);
     expect(refused.code).not.toBe(0);
     expect((await kcops('connect', 'stop', name)).code).toBe(0);
     const got = await kcops('connect', 'offsets', 'get', name, '-o', 'json');
     const offsetsFile = join(work, 'offsets.json');
-    writeFileSync(offsetsFile, JSON.stringify({ offsets: got.json.offsets.map((o: { partition: unknown }) => ({ partition: o.partition, offset: { position: 6 } })) }));
+    writeFileSync(
+      offsetsFile,
+      JSON.stringify({
+        offsets: got.json.offsets.map((o: { partition: unknown }) => ({
+          partition: o.partition,
+          offset: { position: 6 },
+        })),
+      }),
+    );
     const alter = await kcops('connect', 'offsets', 'alter', name, '--offsets-file', offsetsFile);
     expect(alter.code, alter.err).toBe(0);
     expect((await cluster!.getOffsets(name))[0]?.offset).toEqual({ position: 6 });
@@ -154,7 +193,12 @@ describe.skipIf(!enabled)('day-2 operations on the dev stack', () => {
   it("one connector's logs hold no line of another's (even with a shared name prefix)", async () => {
     const a = N('src');
     const b = N('src2');
-    await create(b, { 'connector.class': 'org.apache.kafka.connect.file.FileStreamSourceConnector', file: join(work, 'orders.txt'), topic: `payments.opsit-${id}`, 'producer.override.sasl.jaas.config': SA(home) });
+    await create(b, {
+      'connector.class': 'org.apache.kafka.connect.file.FileStreamSourceConnector',
+      file: join(work, 'orders.txt'),
+      topic: `payments.opsit-${id}`,
+      'producer.override.sasl.jaas.config': SA(home),
+    });
     await until('b running', async () => (await cluster!.status(b))?.tasks[0]?.state === 'RUNNING');
     const r = await kcops('connect', 'logs', a, '-n', '1000', '-o', 'json');
     expect(r.json.entries.length).toBeGreaterThan(0);
@@ -167,9 +211,19 @@ describe.skipIf(!enabled)('day-2 operations on the dev stack', () => {
     const topic = `payments.opsit-${id}-flow`;
     const input = join(work, 'flow.txt');
     writeFileSync(input, Array.from({ length: 20 }, (_, i) => `r${i}`).join('\n') + '\n');
-    await create(N('flow-src'), { 'connector.class': 'org.apache.kafka.connect.file.FileStreamSourceConnector', file: input, topic, 'producer.override.sasl.jaas.config': SA(home) });
+    await create(N('flow-src'), {
+      'connector.class': 'org.apache.kafka.connect.file.FileStreamSourceConnector',
+      file: input,
+      topic,
+      'producer.override.sasl.jaas.config': SA(home),
+    });
     const sink = N('flow-sink');
-    await create(sink, { 'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector', file: join(work, 'flow-out.txt'), topics: topic, 'consumer.override.sasl.jaas.config': SA(home) });
+    await create(sink, {
+      'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector',
+      file: join(work, 'flow-out.txt'),
+      topics: topic,
+      'consumer.override.sasl.jaas.config': SA(home),
+    });
     const m = await until(
       'sink caught up',
       async () => {
@@ -190,11 +244,17 @@ describe.skipIf(!enabled)('day-2 operations on the dev stack', () => {
     env.OPSIT_WRONG_PW = 'wrong-password-0123456789';
     const bad = await kcops('doctor', '--no-connectors', '-o', 'json');
     expect(bad.code).toBe(1);
-    expect(bad.json.checks.find((c: { id: string }) => c.id === 'connect.auth')).toMatchObject({ status: 'fail', hint: expect.stringMatching(/Wrong user or password/) });
+    expect(bad.json.checks.find((c: { id: string }) => c.id === 'connect.auth')).toMatchObject({
+      status: 'fail',
+      hint: expect.stringMatching(/Wrong user or password/),
+    });
     writeRepo(['http://127.0.0.1:1']);
     const closed = await kcops('doctor', '--no-connectors', '-o', 'json');
     expect(closed.code).toBe(1);
-    expect(closed.json.checks.find((c: { id: string }) => c.id === 'connect.tcp')).toMatchObject({ status: 'fail', hint: expect.stringMatching(/Nothing listens/) });
+    expect(closed.json.checks.find((c: { id: string }) => c.id === 'connect.tcp')).toMatchObject({
+      status: 'fail',
+      hint: expect.stringMatching(/Nothing listens/),
+    });
     writeRepo(urls);
   });
 });

@@ -1,8 +1,15 @@
 import type { CommandSpec, GroupSpec, OptionSpec } from '../command-spec.js';
 
 export const connectGroups: GroupSpec[] = [
-  { path: ['connect'], summary: 'day-2 operations on the connectors of an environment (status, lifecycle, offsets, plugins, logs, metrics)' },
-  { path: ['connect', 'offsets'], summary: "read and change a connector's offsets (KIP-875; the connector must be STOPPED to change them)" },
+  {
+    path: ['connect'],
+    summary:
+      'day-2 operations on the connectors of an environment (status, lifecycle, offsets, plugins, logs, metrics)',
+  },
+  {
+    path: ['connect', 'offsets'],
+    summary: "read and change a connector's offsets (KIP-875; the connector must be STOPPED to change them)",
+  },
   { path: ['connect', 'plugins'], summary: 'connector plugins installed on the cluster' },
   {
     path: ['connect', 'cluster'],
@@ -12,7 +19,11 @@ export const connectGroups: GroupSpec[] = [
 
 const load = () => import('../handlers/connect.js');
 const name = { name: 'name', description: 'connector name', required: true };
-const approve: OptionSpec = { flags: '--approve', description: 'confirm a destructive change (required)', default: false };
+const approve: OptionSpec = {
+  flags: '--approve',
+  description: 'confirm a destructive change (required)',
+  default: false,
+};
 
 const ENV_NOTE =
   'The environment comes from --env (kcops.yaml); outside a repository, the local stack of `kcops dev up`.\n' +
@@ -22,16 +33,23 @@ export const connectCommands: CommandSpec[] = [
   {
     path: ['connect', 'list'],
     summary: 'connectors with state, task counts, type and class (one REST call)',
-    description: 'Lists the connectors of the environment from a single `?expand=status&expand=info` request.\n' + ENV_NOTE,
+    description:
+      'Lists the connectors of the environment from a single `?expand=status&expand=info` request.\n' + ENV_NOTE,
     options: [
       { flags: '--name <text>', description: 'only names containing this text' },
       { flags: '--regex <re>', description: 'only names matching this regular expression' },
-      { flags: '--state <state>', description: 'only connectors (or with tasks) in this state, e.g. FAILED, RUNNING, PAUSED, STOPPED' },
+      {
+        flags: '--state <state>',
+        description: 'only connectors (or with tasks) in this state, e.g. FAILED, RUNNING, PAUSED, STOPPED',
+      },
     ],
     examples: [
       { command: 'kcops connect list', description: 'every connector of the local dev stack' },
       { command: 'kcops connect list --env prod --state FAILED', description: 'what is broken in prod' },
-      { command: 'kcops connect list --regex "^payments-" -o json', description: "one team's connectors, machine-readable" },
+      {
+        command: 'kcops connect list --regex "^payments-" -o json',
+        description: "one team's connectors, machine-readable",
+      },
     ],
     handler: async () => (await load()).list,
   },
@@ -51,7 +69,10 @@ export const connectCommands: CommandSpec[] = [
     args: [name],
     examples: [
       { command: 'kcops connect status payments-orders-cdc', description: 'connector and task states' },
-      { command: 'kcops connect status payments-orders-cdc -o json', description: 'for scripts (exit code 1 when FAILED)' },
+      {
+        command: 'kcops connect status payments-orders-cdc -o json',
+        description: 'for scripts (exit code 1 when FAILED)',
+      },
     ],
     handler: async () => (await load()).status,
   },
@@ -59,28 +80,34 @@ export const connectCommands: CommandSpec[] = [
     path: ['connect', 'pause'],
     summary: 'pause a connector and its tasks (they keep their assignment)',
     args: [name],
-    examples: [{ command: 'kcops connect pause payments-orders-sink', description: 'pause while a database is maintained' }],
+    examples: [
+      { command: 'kcops connect pause payments-orders-sink', description: 'pause while a database is maintained' },
+    ],
     handler: async () => (await load()).pause,
   },
   {
     path: ['connect', 'resume'],
     summary: 'resume a paused or stopped connector',
     args: [name],
-    examples: [{ command: 'kcops connect resume payments-orders-sink', description: 'run again after a pause or stop' }],
+    examples: [
+      { command: 'kcops connect resume payments-orders-sink', description: 'run again after a pause or stop' },
+    ],
     handler: async () => (await load()).resume,
   },
   {
     path: ['connect', 'stop'],
     summary: 'stop a connector: its tasks are shut down and freed (needed before changing offsets)',
     args: [name],
-    examples: [{ command: 'kcops connect stop payments-orders-cdc', description: 'stop before `connect offsets alter`' }],
+    examples: [
+      { command: 'kcops connect stop payments-orders-cdc', description: 'stop before `connect offsets alter`' },
+    ],
     handler: async () => (await load()).stop,
   },
   {
     path: ['connect', 'restart'],
     summary: 'restart a connector (and its tasks), only the failed parts, or every failed connector',
     description:
-      'Restarts through Connect\'s restart API and waits (at most 15 s) until nothing is RESTARTING, then shows the states.\n' +
+      "Restarts through Connect's restart API and waits (at most 15 s) until nothing is RESTARTING, then shows the states.\n" +
       '--failed-only restarts only FAILED instances; --include-tasks extends the restart to the tasks; --all-failed restarts\n' +
       'the failed connectors and tasks of the whole environment. Exit 1 when something is still FAILED afterwards.\n' +
       ENV_NOTE,
@@ -91,9 +118,18 @@ export const connectCommands: CommandSpec[] = [
       { flags: '--all-failed', description: 'every connector that failed or has a failed task', default: false },
     ],
     examples: [
-      { command: 'kcops connect restart payments-orders-cdc --include-tasks --failed-only', description: 'restart only the failed tasks' },
-      { command: 'kcops connect restart payments-orders-cdc --include-tasks', description: 'restart the connector and all its tasks' },
-      { command: 'kcops connect restart --all-failed --env prod', description: 'after an outage: everything that failed' },
+      {
+        command: 'kcops connect restart payments-orders-cdc --include-tasks --failed-only',
+        description: 'restart only the failed tasks',
+      },
+      {
+        command: 'kcops connect restart payments-orders-cdc --include-tasks',
+        description: 'restart the connector and all its tasks',
+      },
+      {
+        command: 'kcops connect restart --all-failed --env prod',
+        description: 'after an outage: everything that failed',
+      },
     ],
     handler: async () => (await load()).restart,
   },
@@ -102,7 +138,12 @@ export const connectCommands: CommandSpec[] = [
     summary: 'delete a connector (needs --approve; in GitOps environments delete its file instead)',
     args: [name],
     options: [approve],
-    examples: [{ command: 'kcops connect delete payments-scratch --approve', description: 'remove a connector from the dev stack' }],
+    examples: [
+      {
+        command: 'kcops connect delete payments-scratch --approve',
+        description: 'remove a connector from the dev stack',
+      },
+    ],
     handler: async () => (await load()).remove,
   },
   {
@@ -111,7 +152,10 @@ export const connectCommands: CommandSpec[] = [
     args: [name],
     examples: [
       { command: 'kcops connect offsets get payments-orders-cdc', description: 'a table of partitions and offsets' },
-      { command: 'kcops connect offsets get payments-orders-cdc -o json > offsets.json', description: 'a file to edit for `offsets alter`' },
+      {
+        command: 'kcops connect offsets get payments-orders-cdc -o json > offsets.json',
+        description: 'a file to edit for `offsets alter`',
+      },
     ],
     handler: async () => (await load()).offsetsGet,
   },
@@ -119,9 +163,17 @@ export const connectCommands: CommandSpec[] = [
     path: ['connect', 'offsets', 'alter'],
     summary: 'set offsets from a file (the connector must be STOPPED)',
     args: [name],
-    options: [{ flags: '--offsets-file <file>', description: 'JSON {"offsets":[{"partition":{..},"offset":{..}}]} (as `offsets get -o json` prints)' }],
+    options: [
+      {
+        flags: '--offsets-file <file>',
+        description: 'JSON {"offsets":[{"partition":{..},"offset":{..}}]} (as `offsets get -o json` prints)',
+      },
+    ],
     examples: [
-      { command: 'kcops connect offsets alter payments-orders-file --offsets-file offsets.json', description: 'replay from the offsets in the file' },
+      {
+        command: 'kcops connect offsets alter payments-orders-file --offsets-file offsets.json',
+        description: 'replay from the offsets in the file',
+      },
     ],
     handler: async () => (await load()).offsetsAlter,
   },
@@ -130,7 +182,12 @@ export const connectCommands: CommandSpec[] = [
     summary: 'forget all offsets, so the connector starts from scratch (STOPPED; needs --approve)',
     args: [name],
     options: [approve],
-    examples: [{ command: 'kcops connect offsets reset payments-orders-file --approve', description: 're-read everything on the next start' }],
+    examples: [
+      {
+        command: 'kcops connect offsets reset payments-orders-file --approve',
+        description: 're-read everything on the next start',
+      },
+    ],
     handler: async () => (await load()).offsetsReset,
   },
   {
@@ -138,7 +195,10 @@ export const connectCommands: CommandSpec[] = [
     summary: 'installed plugins: class, type and version',
     options: [
       { flags: '--all', description: 'also converters, transforms, predicates and config providers', default: false },
-      { flags: '--type <type>', description: 'only this type (source, sink, converter, transformation, predicate, ...)' },
+      {
+        flags: '--type <type>',
+        description: 'only this type (source, sink, converter, transformation, predicate, ...)',
+      },
     ],
     examples: [
       { command: 'kcops connect plugins list', description: 'source and sink connectors installed on the workers' },
@@ -149,11 +209,23 @@ export const connectCommands: CommandSpec[] = [
   {
     path: ['connect', 'plugins', 'describe'],
     summary: "a plugin's configuration definitions (name, type, default, importance, documentation)",
-    args: [{ name: 'class', description: 'plugin class, full or simple name (e.g. FileStreamSinkConnector)', required: true }],
+    args: [
+      {
+        name: 'class',
+        description: 'plugin class, full or simple name (e.g. FileStreamSinkConnector)',
+        required: true,
+      },
+    ],
     options: [{ flags: '--required', description: 'only keys without a default that must be set', default: false }],
     examples: [
-      { command: 'kcops connect plugins describe io.debezium.connector.postgresql.PostgresConnector', description: 'what a Debezium source accepts' },
-      { command: 'kcops connect plugins describe FileStreamSinkConnector --required', description: 'the keys you must set' },
+      {
+        command: 'kcops connect plugins describe io.debezium.connector.postgresql.PostgresConnector',
+        description: 'what a Debezium source accepts',
+      },
+      {
+        command: 'kcops connect plugins describe FileStreamSinkConnector --required',
+        description: 'the keys you must set',
+      },
     ],
     handler: async () => (await load()).pluginsDescribe,
   },
@@ -161,7 +233,7 @@ export const connectCommands: CommandSpec[] = [
     path: ['connect', 'logs'],
     summary: "one connector's log lines (by its [name|task-N] context), stack traces kept, categories marked",
     description:
-      'Reads the environment\'s log source (worker files; CloudWatch Logs or Elasticsearch when configured) and keeps only the\n' +
+      "Reads the environment's log source (worker files; CloudWatch Logs or Elasticsearch when configured) and keeps only the\n" +
       "lines logged in this connector's context. Each entry is marked with the categories of REQ-MON-001: lifecycle\n" +
       '(start-up/shutdown), error, rebalance, throughput. Look-back depends on the source (files: what log rotation kept).',
     args: [name],
@@ -169,18 +241,31 @@ export const connectCommands: CommandSpec[] = [
       { flags: '--since <when>', description: 'from this long ago (10m, 2h, 1d) or this time (ISO-8601)' },
       { flags: '--until <when>', description: 'up to this long ago or this time' },
       { flags: '--level <level>', description: 'minimum level: ERROR, WARN, INFO, DEBUG' },
-      { flags: '--grep <re>', description: 'only entries matching this regular expression (case-insensitive; stack traces included)' },
+      {
+        flags: '--grep <re>',
+        description: 'only entries matching this regular expression (case-insensitive; stack traces included)',
+      },
       { flags: '--task <n>', description: 'only this task', integer: true },
       { flags: '--category <c>', description: 'only lifecycle | error | rebalance | throughput (comma-separated)' },
-      { flags: '--worker-events', description: 'add untagged worker lines (rebalances, assignments) naming the connector', default: false },
+      {
+        flags: '--worker-events',
+        description: 'add untagged worker lines (rebalances, assignments) naming the connector',
+        default: false,
+      },
       { flags: '-n, --lines <n>', description: 'at most this many entries (the newest)', default: 200, integer: true },
       { flags: '-f, --follow', description: 'keep printing new entries until Ctrl-C', default: false },
     ],
     examples: [
       { command: 'kcops connect logs payments-orders-cdc --since 10m', description: 'the last ten minutes' },
-      { command: 'kcops connect logs payments-orders-cdc --level ERROR --task 0', description: "task 0's errors with their stack traces" },
+      {
+        command: 'kcops connect logs payments-orders-cdc --level ERROR --task 0',
+        description: "task 0's errors with their stack traces",
+      },
       { command: 'kcops connect logs payments-orders-cdc -f', description: 'follow new lines' },
-      { command: 'kcops connect logs payments-orders-cdc --grep "snapshot" -o json', description: 'one JSON object per entry (with -f: JSON lines)' },
+      {
+        command: 'kcops connect logs payments-orders-cdc --grep "snapshot" -o json',
+        description: 'one JSON object per entry (with -f: JSON lines)',
+      },
     ],
     handler: async () => (await load()).logs,
   },
@@ -208,12 +293,24 @@ export const connectCommands: CommandSpec[] = [
 
 const loadCluster = () => import('../handlers/connect-cluster.js');
 const ccFlags: OptionSpec[] = [
-  { flags: '--environment <id>', description: 'as in the Confluent CLI: a kcops environment name, or the Confluent Cloud environment id (env-...) one declares; same as --env' },
-  { flags: '--cluster <id>', description: 'as in the Confluent CLI: a kcops environment name, or the Kafka cluster id (lkc-...) one declares; same as --env' },
+  {
+    flags: '--environment <id>',
+    description:
+      'as in the Confluent CLI: a kcops environment name, or the Confluent Cloud environment id (env-...) one declares; same as --env',
+  },
+  {
+    flags: '--cluster <id>',
+    description:
+      'as in the Confluent CLI: a kcops environment name, or the Kafka cluster id (lkc-...) one declares; same as --env',
+  },
 ];
-const ids = { name: 'name', description: 'connector names (the Confluent CLI says ids; kcops uses names)', required: true, variadic: true };
-const CC_NOTE =
-  'Mirrors `confluent connect cluster` (docs/reference/confluent-cli-mapping.md). ' + ENV_NOTE;
+const ids = {
+  name: 'name',
+  description: 'connector names (the Confluent CLI says ids; kcops uses names)',
+  required: true,
+  variadic: true,
+};
+const CC_NOTE = 'Mirrors `confluent connect cluster` (docs/reference/confluent-cli-mapping.md). ' + ENV_NOTE;
 
 /** `confluent connect cluster ...` verbs (REQ-DEPLOY-001), on the same core operations and audit log. */
 export const connectClusterCommands: CommandSpec[] = [
@@ -224,10 +321,19 @@ export const connectClusterCommands: CommandSpec[] = [
       'The file is {"name": N, "config": {...}} with optional "offsets": [...] (then the connector is created STOPPED, its\n' +
       'offsets are set and it is resumed), or a flat map of keys including "name". Fails when the connector exists.\n' +
       CC_NOTE,
-    options: [{ flags: '--config-file <file>', description: 'REQUIRED: JSON connector configuration file' }, ...ccFlags],
+    options: [
+      { flags: '--config-file <file>', description: 'REQUIRED: JSON connector configuration file' },
+      ...ccFlags,
+    ],
     examples: [
-      { command: 'kcops connect cluster create --config-file config.json', description: 'create in the local dev stack' },
-      { command: 'kcops connect cluster create --config-file config.json --cluster lkc-123456', description: 'in the environment whose Kafka cluster is lkc-123456' },
+      {
+        command: 'kcops connect cluster create --config-file config.json',
+        description: 'create in the local dev stack',
+      },
+      {
+        command: 'kcops connect cluster create --config-file config.json --cluster lkc-123456',
+        description: 'in the environment whose Kafka cluster is lkc-123456',
+      },
     ],
     handler: async () => (await loadCluster()).create,
   },
@@ -245,8 +351,14 @@ export const connectClusterCommands: CommandSpec[] = [
       ...ccFlags,
     ],
     examples: [
-      { command: 'kcops connect cluster update payments-orders-sink --config-file config.json', description: 'new configuration from a file' },
-      { command: 'kcops connect cluster update payments-orders-sink --config "tasks.max=2"', description: 'change one key' },
+      {
+        command: 'kcops connect cluster update payments-orders-sink --config-file config.json',
+        description: 'new configuration from a file',
+      },
+      {
+        command: 'kcops connect cluster update payments-orders-sink --config "tasks.max=2"',
+        description: 'change one key',
+      },
     ],
     handler: async () => (await loadCluster()).update,
   },
@@ -254,8 +366,16 @@ export const connectClusterCommands: CommandSpec[] = [
     path: ['connect', 'cluster', 'delete'],
     summary: 'delete one or more connectors (needs --force: there is no prompt)',
     args: [ids],
-    options: [{ flags: '--force', description: 'skip the confirmation (required: kcops does not prompt here)', default: false }, ...ccFlags],
-    examples: [{ command: 'kcops connect cluster delete payments-scratch-1 payments-scratch-2 --force', description: 'remove two connectors' }],
+    options: [
+      { flags: '--force', description: 'skip the confirmation (required: kcops does not prompt here)', default: false },
+      ...ccFlags,
+    ],
+    examples: [
+      {
+        command: 'kcops connect cluster delete payments-scratch-1 payments-scratch-2 --force',
+        description: 'remove two connectors',
+      },
+    ],
     handler: async () => (await loadCluster()).remove,
   },
   {
@@ -263,7 +383,12 @@ export const connectClusterCommands: CommandSpec[] = [
     summary: 'connector details, task states and configuration (secrets masked)',
     args: [{ name: 'name', description: 'connector name', required: true }],
     options: ccFlags,
-    examples: [{ command: 'kcops connect cluster describe payments-orders-sink -o json', description: '{connector, tasks, configs}' }],
+    examples: [
+      {
+        command: 'kcops connect cluster describe payments-orders-sink -o json',
+        description: '{connector, tasks, configs}',
+      },
+    ],
     handler: async () => (await loadCluster()).describe,
   },
   {

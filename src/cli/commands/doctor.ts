@@ -7,7 +7,7 @@ export const doctorCommands: CommandSpec[] = [
     description:
       'From this machine: DNS and TCP of the Connect REST URLs and Kafka bootstrap servers, the Connect credentials (401 vs\n' +
       "403), a SASL handshake with the environment's Kafka credentials, clock skew against the workers, worker and plugin\n" +
-      "versions against what the repository expects, and the database / S3 endpoints the connectors reference. From the\n" +
+      'versions against what the repository expects, and the database / S3 endpoints the connectors reference. From the\n' +
       "workers' side: each connector's config is validated by the cluster, where connectors test their own connections.\n" +
       'Exit 0 when everything passed, 1 when something failed.',
     options: [

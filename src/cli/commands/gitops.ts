@@ -2,16 +2,38 @@ import type { CommandSpec, GroupSpec, OptionSpec } from '../command-spec.js';
 
 const load = () => import('../handlers/gitops.js');
 
-export const auditGroup: GroupSpec = { path: ['audit'], summary: 'the hash-chained audit log of every connector change' };
+export const auditGroup: GroupSpec = {
+  path: ['audit'],
+  summary: 'the hash-chained audit log of every connector change',
+};
 
-const detailedExitcode: OptionSpec = { flags: '--detailed-exitcode', description: 'exit 3 when there are changes, 0 when none, 1 on error', default: false };
+const detailedExitcode: OptionSpec = {
+  flags: '--detailed-exitcode',
+  description: 'exit 3 when there are changes, 0 when none, 1 on error',
+  default: false,
+};
 const deployOptions: OptionSpec[] = [
-  { flags: '--auto-approve', description: 'apply without asking (needed without a terminal, e.g. in CI)', default: false },
+  {
+    flags: '--auto-approve',
+    description: 'apply without asking (needed without a terminal, e.g. in CI)',
+    default: false,
+  },
   { flags: '--prune', description: 'delete in-scope connectors that Git no longer declares', default: false },
-  { flags: '--approve-delete <name...>', description: 'approve the deletion of these connectors (every deleted one must be named)' },
+  {
+    flags: '--approve-delete <name...>',
+    description: 'approve the deletion of these connectors (every deleted one must be named)',
+  },
   { flags: '--concurrency <n>', description: 'connectors changed at once', default: 8, integer: true },
-  { flags: '--wait-timeout <duration>', description: 'how long each connector may take to be healthy (90s, 2m)', default: '120s' },
-  { flags: '--settle <duration>', description: 'how long connector and tasks must stay healthy to count as healthy', default: '5s' },
+  {
+    flags: '--wait-timeout <duration>',
+    description: 'how long each connector may take to be healthy (90s, 2m)',
+    default: '120s',
+  },
+  {
+    flags: '--settle <duration>',
+    description: 'how long connector and tasks must stay healthy to count as healthy',
+    default: '5s',
+  },
   { flags: '--no-rollback', description: 'on failure, leave the cluster as it is instead of undoing this apply' },
 ];
 
@@ -26,13 +48,19 @@ export const gitopsCommands: CommandSpec[] = [
       'Connectors outside the ownership scope (teams.*.prefixes) are listed as unmanaged and never touched.\n' +
       'Exit code: 0 (with --detailed-exitcode: 0 no changes, 3 changes), 1 error, 2 usage.',
     options: [
-      { flags: '--out <file>', description: 'write the plan (formatVersion 1, fingerprinted) for `kcops apply <file>`' },
+      {
+        flags: '--out <file>',
+        description: 'write the plan (formatVersion 1, fingerprinted) for `kcops apply <file>`',
+      },
       { flags: '--prune', description: 'also propose deleting in-scope connectors missing from Git', default: false },
       detailedExitcode,
     ],
     examples: [
       { command: 'kcops plan --env dev', description: 'show what would change' },
-      { command: 'kcops plan --env prod --out plan.json --detailed-exitcode', description: 'save the plan for review; exit 3 if it changes anything' },
+      {
+        command: 'kcops plan --env prod --out plan.json --detailed-exitcode',
+        description: 'save the plan for review; exit 3 if it changes anything',
+      },
       { command: 'kcops plan --env prod -o json', description: 'the plan as JSON (the same shape as the plan file)' },
     ],
     handler: async () => (await load()).plan,
@@ -51,8 +79,14 @@ export const gitopsCommands: CommandSpec[] = [
     options: deployOptions,
     examples: [
       { command: 'kcops apply --env dev', description: 'plan, confirm on the terminal, apply' },
-      { command: 'kcops apply --env prod plan.json --auto-approve', description: 'CI: apply the reviewed plan, refused if stale' },
-      { command: 'kcops apply --env prod --prune --approve-delete payments-old-sink --auto-approve', description: 'also delete one connector removed from Git' },
+      {
+        command: 'kcops apply --env prod plan.json --auto-approve',
+        description: 'CI: apply the reviewed plan, refused if stale',
+      },
+      {
+        command: 'kcops apply --env prod --prune --approve-delete payments-old-sink --auto-approve',
+        description: 'also delete one connector removed from Git',
+      },
       { command: 'kcops apply --env dev --auto-approve -o json', description: 'typed per-connector outcomes as JSON' },
     ],
     handler: async () => (await load()).apply,
@@ -64,15 +98,22 @@ export const gitopsCommands: CommandSpec[] = [
     options: [detailedExitcode],
     examples: [
       { command: 'kcops drift --env prod', description: 'what differs and how' },
-      { command: 'kcops drift --env prod --detailed-exitcode -o json', description: 'scheduled CI job: exit 3 when something drifted' },
+      {
+        command: 'kcops drift --env prod --detailed-exitcode -o json',
+        description: 'scheduled CI job: exit 3 when something drifted',
+      },
     ],
     handler: async () => (await load()).drift,
   },
   {
     path: ['rollback'],
     summary: 'deploy the connector files as they were at a Git revision',
-    description: 'Plans connectors/<env>/ at <git-ref> against the cluster, shows the plan, then applies it like `kcops apply`.',
-    options: [{ flags: '--to <git-ref>', description: 'commit, tag or branch to go back to (see `kcops history`)' }, ...deployOptions],
+    description:
+      'Plans connectors/<env>/ at <git-ref> against the cluster, shows the plan, then applies it like `kcops apply`.',
+    options: [
+      { flags: '--to <git-ref>', description: 'commit, tag or branch to go back to (see `kcops history`)' },
+      ...deployOptions,
+    ],
     examples: [
       { command: 'kcops rollback --env prod --to HEAD~1', description: 'go back one commit (asks first)' },
       { command: 'kcops rollback --env prod --to v1.4.0 --auto-approve -o json', description: 'CI: back to a tag' },
@@ -91,7 +132,12 @@ export const gitopsCommands: CommandSpec[] = [
   {
     path: ['audit', 'verify'],
     summary: 'check the audit log hash chain: altered, removed or truncated records',
-    args: [{ name: 'file', description: 'audit log (default: .kcops/audit/audit.jsonl of the repository, or KCOPS_AUDIT_FILE)' }],
+    args: [
+      {
+        name: 'file',
+        description: 'audit log (default: .kcops/audit/audit.jsonl of the repository, or KCOPS_AUDIT_FILE)',
+      },
+    ],
     examples: [
       { command: 'kcops audit verify', description: 'exit 0 when intact, 1 when tampered with' },
       { command: 'kcops audit verify /mnt/audit/audit.jsonl -o json', description: 'a copied log, machine-readable' },

@@ -8,4 +8,13 @@ import { validateCommands } from './validate.js';
 
 /** Every command kcops has. Each file under commands/ declares its own; handlers are imported lazily. */
 export const groups: GroupSpec[] = [devGroup, auditGroup, ...connectGroups];
-export const commands: CommandSpec[] = [...devCommands, ...validateCommands, ...scaffoldCommands, ...connectCommands, ...connectClusterCommands, ...doctorCommands, ...gitopsCommands, ...convertCommands];
+export const commands: CommandSpec[] = [
+  ...devCommands,
+  ...validateCommands,
+  ...scaffoldCommands,
+  ...connectCommands,
+  ...connectClusterCommands,
+  ...doctorCommands,
+  ...gitopsCommands,
+  ...convertCommands,
+];

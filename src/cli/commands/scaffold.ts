@@ -7,19 +7,33 @@ export const scaffoldCommands: CommandSpec[] = [
     path: ['init'],
     summary: 'write a connector configuration repository (kcops.yaml, connectors/<env>/, schemas, scripts)',
     args: [{ name: 'dir', description: 'where (default: the current directory)' }],
-    examples: [{ command: 'kcops init kafka-connect-configs', description: 'a new repository with dev, staging and prod' }],
+    examples: [
+      { command: 'kcops init kafka-connect-configs', description: 'a new repository with dev, staging and prod' },
+    ],
     handler: async () => (await load()).init,
   },
   {
     path: ['new'],
-    summary: 'write a connector file from a template, in the flavour of the environment (self-managed or Confluent Cloud)',
-    args: [{ name: 'template', description: 'postgres-cdc, s3-sink, dynamodb-source, dynamodb-sink, jdbc-source or jdbc-sink (docs/reference/templates.md)', required: true }],
-    options: [
-      { flags: '--name <name>', description: 'connector name (also the file name)' },
+    summary:
+      'write a connector file from a template, in the flavour of the environment (self-managed or Confluent Cloud)',
+    args: [
+      {
+        name: 'template',
+        description:
+          'postgres-cdc, s3-sink, dynamodb-source, dynamodb-sink, jdbc-source or jdbc-sink (docs/reference/templates.md)',
+        required: true,
+      },
     ],
+    options: [{ flags: '--name <name>', description: 'connector name (also the file name)' }],
     examples: [
-      { command: 'kcops new postgres-cdc --env dev --name payments-orders-cdc', description: 'connectors/dev/payments-orders-cdc.json' },
-      { command: 'kcops new s3-sink --env prod --name payments-orders-s3', description: 'the managed S3_SINK flavour, prod being a Confluent Cloud environment' },
+      {
+        command: 'kcops new postgres-cdc --env dev --name payments-orders-cdc',
+        description: 'connectors/dev/payments-orders-cdc.json',
+      },
+      {
+        command: 'kcops new s3-sink --env prod --name payments-orders-s3',
+        description: 'the managed S3_SINK flavour, prod being a Confluent Cloud environment',
+      },
     ],
     handler: async () => (await load()).newConnector,
   },

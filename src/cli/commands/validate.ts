@@ -6,7 +6,7 @@ export const validateCommands: CommandSpec[] = [
     summary: 'check connector configs and kcops.yaml before they reach a cluster',
     description:
       'Checks syntax, shape, kcops.yaml, per-class keys (bundled catalog), secrets, DLQ, exactly-once, converters,\n' +
-      'ownership and Avro schemas; then, unless --offline, asks the environment\'s cluster: plugin installed, its own\n' +
+      "ownership and Avro schemas; then, unless --offline, asks the environment's cluster: plugin installed, its own\n" +
       'config validation, topics, ACLs and secret references. Inside a repository it validates every environment (or --env);\n' +
       'outside one, the files given, under the strict default policy of a production environment.\n' +
       'Exit code: 0 without errors, 1 with errors, 2 usage.',
@@ -15,8 +15,14 @@ export const validateCommands: CommandSpec[] = [
     extraOutputs: ['sarif', 'junit'],
     examples: [
       { command: 'kcops validate', description: 'every environment of the repository, online' },
-      { command: 'kcops validate --env prod --offline', description: 'only connectors/prod/, without contacting the cluster' },
-      { command: 'kcops validate connectors/dev/payments-orders-sink.json -o json', description: 'one file, machine-readable' },
+      {
+        command: 'kcops validate --env prod --offline',
+        description: 'only connectors/prod/, without contacting the cluster',
+      },
+      {
+        command: 'kcops validate connectors/dev/payments-orders-sink.json -o json',
+        description: 'one file, machine-readable',
+      },
       { command: 'kcops validate --offline -o sarif > kcops.sarif', description: 'for GitHub code scanning' },
       { command: 'kcops validate --offline -o junit > kcops-junit.xml', description: 'for CI test reports' },
     ],

@@ -7,10 +7,14 @@ import { UserError } from '../../errors.js';
 export function cloudCluster(t: OpsTarget, reporter: Reporter): ConfluentCloudCluster {
   const c = t.cloud;
   if (!c?.apiKey || !c.apiSecret) {
-    throw new UserError('CCLOUD_NO_CREDENTIALS', `Environment '${t.env}' is on Confluent Cloud but declares no Cloud API key.`, {
-      hint: "Add cluster.credentials { apiKey: '${kcops-env:CCLOUD_API_KEY}', apiSecret: '${kcops-env:CCLOUD_API_SECRET}' } to the environment in kcops.yaml (a Cloud API key, not a Kafka cluster key).",
-      exitCode: 2,
-    });
+    throw new UserError(
+      'CCLOUD_NO_CREDENTIALS',
+      `Environment '${t.env}' is on Confluent Cloud but declares no Cloud API key.`,
+      {
+        hint: "Add cluster.credentials { apiKey: '${kcops-env:CCLOUD_API_KEY}', apiSecret: '${kcops-env:CCLOUD_API_SECRET}' } to the environment in kcops.yaml (a Cloud API key, not a Kafka cluster key).",
+        exitCode: 2,
+      },
+    );
   }
   return new ConfluentCloudCluster({
     apiEndpoint: c.apiEndpoint,

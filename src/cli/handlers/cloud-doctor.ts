@@ -21,11 +21,21 @@ export async function cloudDoctor(ctx: CliContext, t: OpsTarget): Promise<Comman
   return {
     data: { env: t.env, ok: !failed, checks },
     human: (st) => {
-      const mark = { pass: st.green('PASS'), fail: st.red(st.bold('FAIL')), warn: st.yellow('WARN'), skip: st.dim('SKIP') };
-      const hints = checks.filter((x) => x.hint && x.status !== 'pass').map((x) => `${st.cyan('Hint')} ${x.id} ${x.target}: ${x.hint}`);
+      const mark = {
+        pass: st.green('PASS'),
+        fail: st.red(st.bold('FAIL')),
+        warn: st.yellow('WARN'),
+        skip: st.dim('SKIP'),
+      };
+      const hints = checks
+        .filter((x) => x.hint && x.status !== 'pass')
+        .map((x) => `${st.cyan('Hint')} ${x.id} ${x.target}: ${x.hint}`);
       const n = checks.filter((x) => x.status === 'fail').length;
       return [
-        table(['', 'CHECK', 'TARGET', 'DETAIL'], checks.map((x) => [mark[x.status], x.id, x.target, x.detail])),
+        table(
+          ['', 'CHECK', 'TARGET', 'DETAIL'],
+          checks.map((x) => [mark[x.status], x.id, x.target, x.detail]),
+        ),
         ...(hints.length ? ['', ...hints] : []),
         '',
         failed ? st.red(`${n} check(s) failed in '${t.env}'.`) : st.green(`All checks passed in '${t.env}'.`),

@@ -3,7 +3,14 @@ import { ExitCode, UserError, usageError } from '../../errors.js';
 import type { ConnectCluster, ConnectorStatus } from '../../connect/cluster.js';
 import { audited, type AuditSink } from '../../core/operate/audit.js';
 import { describeConnector, overallState, settle } from '../../core/operate/connectors.js';
-import { createFromSpec, parseConnectorFile, parseOverrides, requireAll, updateConnector, type ConnectorSpec } from '../../core/operate/confluent-verbs.js';
+import {
+  createFromSpec,
+  parseConnectorFile,
+  parseOverrides,
+  requireAll,
+  updateConnector,
+  type ConnectorSpec,
+} from '../../core/operate/confluent-verbs.js';
 import { findProjectFile, loadProject } from '../../core/project/load-project.js';
 import type { OpsTarget } from '../../core/observe/target.js';
 import type { CommandHandler } from '../command-spec.js';
@@ -28,7 +35,8 @@ export function envFromConfluentFlags(ctx: CliContext, o: Record<string, unknown
   let chosen = ctx.globals.env;
   let chosenBy = '--env';
   for (const w of wanted) {
-    const byName = Object.prototype.hasOwnProperty.call(envs, w.value) || (w.value === 'dev' && !file) ? w.value : undefined;
+    const byName =
+      Object.prototype.hasOwnProperty.call(envs, w.value) || (w.value === 'dev' && !file) ? w.value : undefined;
     const byId = Object.entries(envs)
       .filter(([, e]) => {
         const c = e.cluster as { type: string; environmentId?: string; kafkaClusterId?: string };
@@ -46,7 +54,11 @@ export function envFromConfluentFlags(ctx: CliContext, o: Record<string, unknown
       );
     }
     if (chosen !== undefined && chosen !== env) {
-      throw usageError('USAGE', `${chosenBy} selects '${chosen}' but ${w.flag} ${w.value} selects '${env}'.`, 'Give one of them.');
+      throw usageError(
+        'USAGE',
+        `${chosenBy} selects '${chosen}' but ${w.flag} ${w.value} selects '${env}'.`,
+        'Give one of them.',
+      );
     }
     chosen = env;
     chosenBy = `${w.flag} ${w.value}`;
@@ -54,7 +66,11 @@ export function envFromConfluentFlags(ctx: CliContext, o: Record<string, unknown
   return chosen;
 }
 
-async function withEnvCluster<T>(ctx: CliContext, o: Record<string, unknown>, run: (c: ConnectCluster, t: OpsTarget) => Promise<T>): Promise<T> {
+async function withEnvCluster<T>(
+  ctx: CliContext,
+  o: Record<string, unknown>,
+  run: (c: ConnectCluster, t: OpsTarget) => Promise<T>,
+): Promise<T> {
   const env = envFromConfluentFlags(ctx, o);
   const t = opsTarget(env === undefined ? ctx : { ...ctx, globals: { ...ctx.globals, env } });
   const c = clusterFor(t, ctx.reporter);
@@ -73,7 +89,8 @@ function names(args: (string | string[] | undefined)[]): string[] {
 }
 
 function readSpec(file: unknown): ConnectorSpec {
-  if (typeof file !== 'string') throw usageError('USAGE', '--config-file is required.', 'A JSON file: {"name": "...", "config": {...}}.');
+  if (typeof file !== 'string')
+    throw usageError('USAGE', '--config-file is required.', 'A JSON file: {"name": "...", "config": {...}}.');
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -103,7 +120,10 @@ export const create: CommandHandler = (ctx, _args, o) =>
     const spec = readSpec(o.configFile);
     const r = await audited(
       auditSinkFor(ctx, t),
-      { ...base(c, t, 'ops:create', spec.name), details: { via: 'connect cluster', offsets: spec.offsets?.length ?? 0 } },
+      {
+        ...base(c, t, 'ops:create', spec.name),
+        details: { via: 'connect cluster', offsets: spec.offsets?.length ?? 0 },
+      },
       () => createFromSpec(c, spec),
       (x) => ({ state: overallState(x.status) }),
     );
@@ -111,7 +131,8 @@ export const create: CommandHandler = (ctx, _args, o) =>
     const state = overallState(r.status);
     return {
       data: { id: r.name, name: r.name, status: state, type: r.status.type, offsetsApplied: r.offsetsApplied },
-      human: (st) => `${state === 'FAILED' ? st.red('✖') : st.green('✔')} Created connector "${r.name}" (${colourState(st, state)})${r.offsetsApplied ? `, started from ${r.offsetsApplied} offset(s)` : ''}.`,
+      human: (st) =>
+        `${state === 'FAILED' ? st.red('✖') : st.green('✔')} Created connector "${r.name}" (${colourState(st, state)})${r.offsetsApplied ? `, started from ${r.offsetsApplied} offset(s)` : ''}.`,
       exitCode: state === 'FAILED' ? ExitCode.Error : ExitCode.Ok,
     };
   });
@@ -120,7 +141,10 @@ export const create: CommandHandler = (ctx, _args, o) =>
  * `--config` is also kcops' global flag (the path of kcops.yaml), which commander fills first. Confluent's
  * `--config "k=v,..."` is recognised by its '=': then it is the overrides, not a path.
  */
-function splitConfigFlag(ctx: CliContext, o: Record<string, unknown>): { ctx: CliContext; overrides: string | string[] | undefined } {
+function splitConfigFlag(
+  ctx: CliContext,
+  o: Record<string, unknown>,
+): { ctx: CliContext; overrides: string | string[] | undefined } {
   if (o.config !== undefined) return { ctx, overrides: o.config as string | string[] };
   const g = ctx.globals.config;
   if (g === undefined || !g.includes('=')) return { ctx, overrides: undefined };
@@ -134,7 +158,12 @@ export const update: CommandHandler = (outer, args, o) => {
     const [name] = names(args);
     const spec = o.configFile === undefined ? undefined : readSpec(o.configFile);
     const overrides = rawOverrides === undefined ? undefined : parseOverrides(rawOverrides);
-    if (!spec && !overrides) throw usageError('USAGE', 'Give --config-file and/or --config.', `e.g. kcops connect cluster update ${name!} --config "tasks.max=2"`);
+    if (!spec && !overrides)
+      throw usageError(
+        'USAGE',
+        'Give --config-file and/or --config.',
+        `e.g. kcops connect cluster update ${name!} --config "tasks.max=2"`,
+      );
     const r = await audited(
       auditSinkFor(ctx, t),
       base(c, t, 'ops:update', name!),
@@ -181,12 +210,16 @@ export const remove: CommandHandler = (ctx, args, o) =>
   withEnvCluster(ctx, o, async (c, t) => {
     const list = names(args);
     if (!o.force) {
-      throw new UserError('APPROVAL_REQUIRED', `Deleting ${list.join(', ')} needs --force (the Confluent CLI would ask; kcops never waits for input here).`, {
-        exitCode: ExitCode.Usage,
-        hint: t.isDev
-          ? `kcops connect cluster delete ${list.join(' ')} --force`
-          : `In '${t.env}' connectors are managed from Git: delete their files and apply the plan. For an emergency, add --force.`,
-      });
+      throw new UserError(
+        'APPROVAL_REQUIRED',
+        `Deleting ${list.join(', ')} needs --force (the Confluent CLI would ask; kcops never waits for input here).`,
+        {
+          exitCode: ExitCode.Usage,
+          hint: t.isDev
+            ? `kcops connect cluster delete ${list.join(' ')} --force`
+            : `In '${t.env}' connectors are managed from Git: delete their files and apply the plan. For an emergency, add --force.`,
+        },
+      );
     }
     const r = await each(ctx, c, t, list, 'ops:delete', (n) => c.delete(n));
     if (r.done.length) warnDrift(ctx, t, `The deletion of ${r.done.join(', ')}`);
@@ -194,7 +227,11 @@ export const remove: CommandHandler = (ctx, args, o) =>
       data: { deleted: r.done, failed: r.failed },
       human: (st) =>
         [
-          ...(r.done.length ? [`${st.green('✔')} Deleted ${r.done.length === 1 ? 'connector' : 'connectors'} ${r.done.map((n) => `"${n}"`).join(', ')}.`] : []),
+          ...(r.done.length
+            ? [
+                `${st.green('✔')} Deleted ${r.done.length === 1 ? 'connector' : 'connectors'} ${r.done.map((n) => `"${n}"`).join(', ')}.`,
+              ]
+            : []),
           ...r.failed.map((f) => `${st.red('✖')} ${f.name}: ${f.error}`),
         ].join('\n'),
       exitCode: r.failed.length ? ExitCode.Error : ExitCode.Ok,
@@ -208,15 +245,22 @@ function lifecycle(verb: 'pause' | 'resume'): CommandHandler {
       const list = names(args);
       const r = await each(ctx, c, t, list, `ops:${verb}`, (n) => c[verb](n));
       const states: { name: string; status: string }[] = [];
-      for (const n of r.done) states.push({ name: n, status: overallState(await settle(c, n, { settleMs: 10_000, pollMs: 300 })) });
+      for (const n of r.done)
+        states.push({ name: n, status: overallState(await settle(c, n, { settleMs: 10_000, pollMs: 300 })) });
       if (r.done.length) warnDrift(ctx, t, `${r.done.join(', ')} ${target}`);
       const past = verb === 'pause' ? 'Paused' : 'Resumed';
       return {
         data: { [verb === 'pause' ? 'paused' : 'resumed']: r.done, connectors: states, failed: r.failed },
         human: (st) =>
           [
-            ...(r.done.length ? [`${past} ${r.done.length === 1 ? 'connector' : 'connectors'} ${r.done.map((n) => `"${n}"`).join(', ')}.`] : []),
-            ...states.filter((s) => s.status !== target).map((s) => st.yellow(`  ${s.name} is ${s.status} (asked for ${target}; it may still be moving)`)),
+            ...(r.done.length
+              ? [
+                  `${past} ${r.done.length === 1 ? 'connector' : 'connectors'} ${r.done.map((n) => `"${n}"`).join(', ')}.`,
+                ]
+              : []),
+            ...states
+              .filter((s) => s.status !== target)
+              .map((s) => st.yellow(`  ${s.name} is ${s.status} (asked for ${target}; it may still be moving)`)),
             ...r.failed.map((f) => `${st.red('✖')} ${f.name}: ${f.error}`),
           ].join('\n'),
         exitCode: r.failed.length || states.some((s) => s.status === 'FAILED') ? ExitCode.Error : ExitCode.Ok,
@@ -233,20 +277,41 @@ export const describe: CommandHandler = (ctx, args, o) =>
     const configs = Object.entries(d.config)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([config, value]) => ({ config, value }));
-    const connector = { id: d.name, name: d.name, status: d.overall, type: d.type, trace: (d.trace ?? d.tasks.find((x) => x.trace)?.trace ?? '').split('\n')[0] ?? '' };
+    const connector = {
+      id: d.name,
+      name: d.name,
+      status: d.overall,
+      type: d.type,
+      trace: (d.trace ?? d.tasks.find((x) => x.trace)?.trace ?? '').split('\n')[0] ?? '',
+    };
     const tasks = d.tasks.map((x) => ({ task_id: x.id, state: x.state }));
     return {
       data: { connector, tasks, configs },
       human: (st) =>
         [
           st.bold('Connector Details'),
-          table(['', ''], [['ID', connector.id], ['Name', connector.name], ['Status', colourState(st, connector.status)], ['Type', connector.type], ['Trace', connector.trace || '']]),
+          table(
+            ['', ''],
+            [
+              ['ID', connector.id],
+              ['Name', connector.name],
+              ['Status', colourState(st, connector.status)],
+              ['Type', connector.type],
+              ['Trace', connector.trace || ''],
+            ],
+          ),
           '',
           st.bold('Task Level Details'),
-          table(['TASK ID', 'STATE'], tasks.map((x) => [String(x.task_id), colourState(st, x.state)])),
+          table(
+            ['TASK ID', 'STATE'],
+            tasks.map((x) => [String(x.task_id), colourState(st, x.state)]),
+          ),
           '',
           st.bold('Configuration Details') + st.dim(' (literal secrets masked)'),
-          table(['CONFIG', 'VALUE'], configs.map((x) => [x.config, x.value])),
+          table(
+            ['CONFIG', 'VALUE'],
+            configs.map((x) => [x.config, x.value]),
+          ),
         ].join('\n'),
     };
   });
@@ -255,13 +320,22 @@ export const list: CommandHandler = (ctx, _args, o) =>
   withEnvCluster(ctx, o, async (c, t) => {
     const snap = await c.collect();
     const rows = snap.connectors
-      .map((x) => ({ id: x.name, name: x.name, status: overallState(x.status), type: x.status.type, trace: traceOf(x.status) }))
+      .map((x) => ({
+        id: x.name,
+        name: x.name,
+        status: overallState(x.status),
+        type: x.status.type,
+        trace: traceOf(x.status),
+      }))
       .sort((a, b) => a.name.localeCompare(b.name));
     return {
       data: { env: t.env, connectors: rows },
       human: (st) =>
         rows.length === 0
           ? `No connectors in '${t.env}'.`
-          : table(['ID', 'NAME', 'STATUS', 'TYPE', 'TRACE'], rows.map((r) => [r.id, r.name, colourState(st, r.status), r.type, r.trace])),
+          : table(
+              ['ID', 'NAME', 'STATUS', 'TYPE', 'TRACE'],
+              rows.map((r) => [r.id, r.name, colourState(st, r.status), r.type, r.trace]),
+            ),
     };
   });

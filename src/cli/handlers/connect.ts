@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { UserError, usageError, ExitCode } from '../../errors.js';
-import { toObservedState, type ConnectCluster, type ConnectorStatus, type ObservedState } from '../../connect/cluster.js';
+import {
+  toObservedState,
+  type ConnectCluster,
+  type ConnectorStatus,
+  type ObservedState,
+} from '../../connect/cluster.js';
 import { audited } from '../../core/operate/audit.js';
 import {
   describeConnector,
@@ -17,7 +22,12 @@ import {
 import { CATEGORIES, entryText, type Category, type LogEntry } from '../../core/observe/log-entry.js';
 import { parseGrep, parseLevel, parseTimeArg, type LogQuery } from '../../core/observe/log-query.js';
 import { logSourceFor } from '../../core/observe/log-sources.js';
-import { connectorMetrics, rateBetween, sparkline, type ConnectorMetrics } from '../../core/observe/connector-metrics.js';
+import {
+  connectorMetrics,
+  rateBetween,
+  sparkline,
+  type ConnectorMetrics,
+} from '../../core/observe/connector-metrics.js';
 import { cloudConnectorMetrics } from '../../core/observe/cloud-metrics.js';
 import { ConfluentCloudCluster } from '../../connect/confluent-cloud/client.js';
 import { CloudMetricsClient, metricsEndpoint } from '../../connect/confluent-cloud/metrics.js';
@@ -86,7 +96,12 @@ export const list: CommandHandler = (ctx, _args, o) =>
 
 function parseState(s: string): ObservedState {
   const v = toObservedState(s.toUpperCase());
-  if (v === 'UNKNOWN') throw usageError('USAGE', `--state '${s}' is not a connector state.`, 'Use RUNNING, PAUSED, STOPPED, FAILED, UNASSIGNED or RESTARTING.');
+  if (v === 'UNKNOWN')
+    throw usageError(
+      'USAGE',
+      `--state '${s}' is not a connector state.`,
+      'Use RUNNING, PAUSED, STOPPED, FAILED, UNASSIGNED or RESTARTING.',
+    );
   return v;
 }
 
@@ -101,7 +116,10 @@ function statusLines(st: Style, s: ConnectorStatus, withTraces: boolean): string
     ),
   ];
   if (withTraces) {
-    for (const x of [{ label: 'connector', trace: s.trace }, ...s.tasks.map((t) => ({ label: `task ${t.id}`, trace: t.trace }))]) {
+    for (const x of [
+      { label: 'connector', trace: s.trace },
+      ...s.tasks.map((t) => ({ label: `task ${t.id}`, trace: t.trace })),
+    ]) {
       if (x.trace) lines.push('', st.red(`Trace of the ${x.label}:`), firstLines(x.trace, 12));
     }
   }
@@ -121,7 +139,12 @@ export const status: CommandHandler = (ctx, args) =>
     return {
       data: { ...s, overall },
       human: (st) =>
-        [`${st.bold(name)} (${s.type}): ${colourState(st, overall)}`, '', ...statusLines(st, s, true), ...nextStep(st, name, s)].join('\n'),
+        [
+          `${st.bold(name)} (${s.type}): ${colourState(st, overall)}`,
+          '',
+          ...statusLines(st, s, true),
+          ...nextStep(st, name, s),
+        ].join('\n'),
       exitCode: overall === 'FAILED' ? ExitCode.Error : ExitCode.Ok,
     };
   });
@@ -130,7 +153,9 @@ function nextStep(st: Style, name: string, s: ConnectorStatus): string[] {
   if (overallState(s) !== 'FAILED') return [];
   return [
     '',
-    st.dim(`Next: \`kcops connect logs ${name} --level ERROR\`, then \`kcops connect restart ${name} --include-tasks --failed-only\` (runbook: docs/runbooks/failed-task.md)`),
+    st.dim(
+      `Next: \`kcops connect logs ${name} --level ERROR\`, then \`kcops connect restart ${name} --include-tasks --failed-only\` (runbook: docs/runbooks/failed-task.md)`,
+    ),
   ];
 }
 
@@ -154,9 +179,15 @@ export const describe: CommandHandler = (ctx, args) =>
           ),
           '',
           st.bold('Config') + st.dim(' (literal secrets masked; references shown)'),
-          table(['KEY', 'VALUE'], cfg.map(([k, v]) => [k, v])),
+          table(
+            ['KEY', 'VALUE'],
+            cfg.map(([k, v]) => [k, v]),
+          ),
         ];
-        for (const x of [{ label: 'connector', trace: d.trace }, ...d.tasks.map((t) => ({ label: `task ${t.id}`, trace: t.trace }))])
+        for (const x of [
+          { label: 'connector', trace: d.trace },
+          ...d.tasks.map((t) => ({ label: `task ${t.id}`, trace: t.trace })),
+        ])
           if (x.trace) out.push('', st.red(`Trace of the ${x.label}:`), firstLines(x.trace, 15));
         return out.join('\n');
       },
@@ -184,7 +215,12 @@ function lifecycle(action: Lifecycle): CommandHandler {
       warnDrift(ctx, t, `${name} ${TARGET[action]}`);
       const ok = after.state === TARGET[action];
       return {
-        data: { connector: name, action, state: after.state, tasks: after.tasks.map((x) => ({ id: x.id, state: x.state })) },
+        data: {
+          connector: name,
+          action,
+          state: after.state,
+          tasks: after.tasks.map((x) => ({ id: x.id, state: x.state })),
+        },
         human: (st) =>
           `${ok ? st.green('✔') : st.yellow('…')} ${name}: ${colourState(st, after.state)}${ok ? '' : ` (asked for ${TARGET[action]}; it may still be moving)`}`,
         exitCode: after.state === 'FAILED' ? ExitCode.Error : ExitCode.Ok,
@@ -200,10 +236,17 @@ export const restart: CommandHandler = (ctx, args, o) =>
     const sink = auditSinkFor(ctx, t);
     let outcomes: RestartOutcome[];
     if (o.allFailed) {
-      if (typeof args[0] === 'string') throw usageError('USAGE', 'Give either a connector name or --all-failed, not both.');
+      if (typeof args[0] === 'string')
+        throw usageError('USAGE', 'Give either a connector name or --all-failed, not both.');
       outcomes = await audited(
         sink,
-        { action: 'ops:restart-all-failed', connector: '*', env: t.env, cluster: c.id, credentialKeyId: c.credentialKeyId },
+        {
+          action: 'ops:restart-all-failed',
+          connector: '*',
+          env: t.env,
+          cluster: c.id,
+          credentialKeyId: c.credentialKeyId,
+        },
         () => restartAllFailed(c),
         (r) => ({ connectors: r.map((x) => x.connector) }),
       );
@@ -213,7 +256,14 @@ export const restart: CommandHandler = (ctx, args, o) =>
       outcomes = [
         await audited(
           sink,
-          { action: 'ops:restart', connector: name, env: t.env, cluster: c.id, credentialKeyId: c.credentialKeyId, details: req },
+          {
+            action: 'ops:restart',
+            connector: name,
+            env: t.env,
+            cluster: c.id,
+            credentialKeyId: c.credentialKeyId,
+            details: req,
+          },
           () => restartConnector(c, name, req),
           (r) => ({ restarted: r.restarted, state: overallState(r.after) }),
         ),
@@ -248,7 +298,8 @@ export const restart: CommandHandler = (ctx, args, o) =>
 function describeRestarted(x: RestartOutcome): string {
   const parts = [];
   if (x.restarted.connector) parts.push('the connector');
-  if (x.restarted.tasks.length) parts.push(`task${x.restarted.tasks.length > 1 ? 's' : ''} ${x.restarted.tasks.join(', ')}`);
+  if (x.restarted.tasks.length)
+    parts.push(`task${x.restarted.tasks.length > 1 ? 's' : ''} ${x.restarted.tasks.join(', ')}`);
   return parts.join(' and ') || 'nothing (nothing was failed)';
 }
 
@@ -264,7 +315,11 @@ export const remove: CommandHandler = (ctx, args, o) =>
       });
     }
     await requireStatus(c, name);
-    await audited(auditSinkFor(ctx, t), { action: 'ops:delete', connector: name, env: t.env, cluster: c.id, credentialKeyId: c.credentialKeyId }, () => c.delete(name));
+    await audited(
+      auditSinkFor(ctx, t),
+      { action: 'ops:delete', connector: name, env: t.env, cluster: c.id, credentialKeyId: c.credentialKeyId },
+      () => c.delete(name),
+    );
     warnDrift(ctx, t, `The deletion of ${name}`);
     return { data: { connector: name, deleted: true }, human: (st) => `${st.green('✔')} deleted ${name}` };
   });
@@ -281,7 +336,10 @@ export const offsetsGet: CommandHandler = (ctx, args) =>
           ? `${name} has no committed offsets yet.`
           : table(
               ['PARTITION', 'OFFSET'],
-              offsets.map((x) => [JSON.stringify(x.partition), x.offset === null ? st.dim('(none)') : JSON.stringify(x.offset)]),
+              offsets.map((x) => [
+                JSON.stringify(x.partition),
+                x.offset === null ? st.dim('(none)') : JSON.stringify(x.offset),
+              ]),
             ),
     };
   });
@@ -289,7 +347,12 @@ export const offsetsGet: CommandHandler = (ctx, args) =>
 export const offsetsAlter: CommandHandler = (ctx, args, o) =>
   withCluster(ctx, async (c, t) => {
     const name = nameArg(args);
-    if (typeof o.offsetsFile !== 'string') throw usageError('USAGE', '--offsets-file is required.', `Start from \`kcops connect offsets get ${name} -o json > offsets.json\`.`);
+    if (typeof o.offsetsFile !== 'string')
+      throw usageError(
+        'USAGE',
+        '--offsets-file is required.',
+        `Start from \`kcops connect offsets get ${name} -o json > offsets.json\`.`,
+      );
     let text: string;
     try {
       text = readFileSync(o.offsetsFile, 'utf8');
@@ -300,23 +363,38 @@ export const offsetsAlter: CommandHandler = (ctx, args, o) =>
     await requireStopped(c, name, 'altered');
     await audited(
       auditSinkFor(ctx, t),
-      { action: 'ops:offsets:alter', connector: name, env: t.env, cluster: c.id, credentialKeyId: c.credentialKeyId, details: { offsets } },
+      {
+        action: 'ops:offsets:alter',
+        connector: name,
+        env: t.env,
+        cluster: c.id,
+        credentialKeyId: c.credentialKeyId,
+        details: { offsets },
+      },
       () => c.alterOffsets(name, offsets),
     );
     const now = await c.getOffsets(name);
     return {
       data: { connector: name, altered: offsets.length, offsets: now },
-      human: (st) => `${st.green('✔')} ${name}: ${offsets.length} offset(s) altered. Start it again with \`kcops connect resume ${name}\`.`,
+      human: (st) =>
+        `${st.green('✔')} ${name}: ${offsets.length} offset(s) altered. Start it again with \`kcops connect resume ${name}\`.`,
     };
   });
 
 export const offsetsReset: CommandHandler = (ctx, args, o) =>
   withCluster(ctx, async (c, t) => {
     const name = nameArg(args);
-    if (!o.approve) throw new UserError('APPROVAL_REQUIRED', `Resetting the offsets of ${name} needs --approve: it will re-read from the beginning.`, { exitCode: ExitCode.Usage });
+    if (!o.approve)
+      throw new UserError(
+        'APPROVAL_REQUIRED',
+        `Resetting the offsets of ${name} needs --approve: it will re-read from the beginning.`,
+        { exitCode: ExitCode.Usage },
+      );
     await requireStopped(c, name, 'reset');
-    await audited(auditSinkFor(ctx, t), { action: 'ops:offsets:reset', connector: name, env: t.env, cluster: c.id, credentialKeyId: c.credentialKeyId }, () =>
-      c.resetOffsets(name),
+    await audited(
+      auditSinkFor(ctx, t),
+      { action: 'ops:offsets:reset', connector: name, env: t.env, cluster: c.id, credentialKeyId: c.credentialKeyId },
+      () => c.resetOffsets(name),
     );
     return {
       data: { connector: name, reset: true },
@@ -335,7 +413,11 @@ export const pluginsList: CommandHandler = (ctx, _args, o) =>
       .sort((a, b) => a.type.localeCompare(b.type) || a.class.localeCompare(b.class));
     return {
       data: { plugins },
-      human: () => table(['CLASS', 'TYPE', 'VERSION'], plugins.map((p) => [p.class, p.type, p.version || '-'])),
+      human: () =>
+        table(
+          ['CLASS', 'TYPE', 'VERSION'],
+          plugins.map((p) => [p.class, p.type, p.version || '-']),
+        ),
     };
   });
 
@@ -347,7 +429,9 @@ export const pluginsDescribe: CommandHandler = (ctx, args, o) =>
       defs = await c.pluginConfig(cls);
     } catch (e) {
       if (e instanceof UserError && e.code === 'CONNECT_NOT_FOUND') {
-        throw new UserError('PLUGIN_NOT_FOUND', `No plugin '${cls}' is installed on this cluster.`, { hint: 'See what is: `kcops connect plugins list --all`.' });
+        throw new UserError('PLUGIN_NOT_FOUND', `No plugin '${cls}' is installed on this cluster.`, {
+          hint: 'See what is: `kcops connect plugins list --all`.',
+        });
       }
       throw e;
     }
@@ -379,7 +463,8 @@ function logQuery(name: string, o: Record<string, unknown>): LogQuery {
   if (typeof o.category === 'string') {
     const cats = o.category.split(',').map((x) => x.trim());
     for (const x of cats)
-      if (!(CATEGORIES as readonly string[]).includes(x)) throw usageError('USAGE', `--category '${x}' is not one of ${CATEGORIES.join(', ')}.`);
+      if (!(CATEGORIES as readonly string[]).includes(x))
+        throw usageError('USAGE', `--category '${x}' is not one of ${CATEGORIES.join(', ')}.`);
     q.categories = cats as Category[];
   }
   if (o.workerEvents) q.includeWorkerEvents = true;
@@ -405,7 +490,8 @@ function entryHuman(st: Style, e: LogEntry, multiSource: boolean): string {
   const tag = e.categories.length ? st.cyan(` {${e.categories.join(',')}}`) : '';
   const src = multiSource ? st.dim(`${e.source.padEnd(9)}| `) : '';
   const text = entryText(e);
-  const coloured = e.level === 'ERROR' || e.level === 'FATAL' ? st.red(text) : e.level === 'WARN' ? st.yellow(text) : text;
+  const coloured =
+    e.level === 'ERROR' || e.level === 'FATAL' ? st.red(text) : e.level === 'WARN' ? st.yellow(text) : text;
   const [head, ...rest] = coloured.split('\n');
   return [src + head + tag, ...rest.map((l) => src + l)].join('\n');
 }
@@ -424,7 +510,8 @@ export const logs: CommandHandler = async (ctx, args, o) => {
     process.once('SIGINT', stopOn);
     process.once('SIGTERM', stopOn);
     ctx.reporter.info(`Following ${name} in ${source.description} (Ctrl-C to stop)`);
-    const write = (e: LogEntry) => ctx.stdout.write((json ? JSON.stringify(entryJson(e)) : entryHuman(st, e, multi)) + '\n');
+    const write = (e: LogEntry) =>
+      ctx.stdout.write((json ? JSON.stringify(entryJson(e)) : entryHuman(st, e, multi)) + '\n');
     const initial = await source.read(q, Number(o.lines ?? 200));
     initial.forEach(write);
     await source.follow(q, write, ac.signal);
@@ -435,14 +522,18 @@ export const logs: CommandHandler = async (ctx, args, o) => {
   const entries = await source.read(q, Number(o.lines ?? 200));
   return {
     data: { connector: name, source: source.description, entries: entries.map(entryJson) },
-    human: (s) => (entries.length === 0 ? s.dim(`No entries of ${name} match in ${source.description}.`) : entries.map((e) => entryHuman(s, e, multi)).join('\n')),
+    human: (s) =>
+      entries.length === 0
+        ? s.dim(`No entries of ${name} match in ${source.description}.`)
+        : entries.map((e) => entryHuman(s, e, multi)).join('\n'),
   };
 };
 
 /** Follow mode writes as it goes, so it styles lines itself (same rules as the renderer). */
 function styleOf(ctx: CliContext): Style {
   const id = (s: string) => s;
-  if (!ctx.globals.color || ctx.globals.output !== 'human') return { bold: id, dim: id, red: id, green: id, yellow: id, cyan: id };
+  if (!ctx.globals.color || ctx.globals.output !== 'human')
+    return { bold: id, dim: id, red: id, green: id, yellow: id, cyan: id };
   const w = (a: number, b: number) => (s: string) => `\u001b[${a}m${s}\u001b[${b}m`;
   return { bold: w(1, 22), dim: w(2, 22), red: w(31, 39), green: w(32, 39), yellow: w(33, 39), cyan: w(36, 39) };
 }
@@ -463,11 +554,15 @@ async function collectMetrics(c: ConnectCluster, t: OpsTarget, name: string, wit
   if (c instanceof ConfluentCloudCluster && t.cloud) return collectCloudMetrics(c, t.cloud, name, withLag);
   const urls = t.observability.metrics?.prometheusUrls ?? [];
   const [status, scraped] = await Promise.all([c.status(name), scrapeAll(urls)]);
-  if (!status) throw new UserError('CONNECTOR_NOT_FOUND', `There is no connector '${name}' on this cluster.`, { hint: 'List what exists with `kcops connect list`.' });
+  if (!status)
+    throw new UserError('CONNECTOR_NOT_FOUND', `There is no connector '${name}' on this cluster.`, {
+      hint: 'List what exists with `kcops connect list`.',
+    });
   const metrics = connectorMetrics(name, scraped.scrapes);
   if (metrics.type === 'unknown' && status.type !== 'unknown') metrics.type = status.type;
   const notes: string[] = [];
-  if (urls.length === 0) notes.push('no metrics endpoints configured (observability.metrics.prometheusUrls): counters unavailable');
+  if (urls.length === 0)
+    notes.push('no metrics endpoints configured (observability.metrics.prometheusUrls): counters unavailable');
   let lag: GroupLag | null = null;
   let sourceOffsets: MetricsView['sourceOffsets'] = null;
   if (withLag && status.type === 'sink') {
@@ -481,43 +576,104 @@ async function collectMetrics(c: ConnectCluster, t: OpsTarget, name: string, wit
     } else notes.push('lag unavailable: no kafka access configured for this environment');
   }
   if (withLag && status.type === 'source') sourceOffsets = await c.getOffsets(name).catch(() => null);
-  return { connector: name, at: new Date().toISOString(), state: status.state, status, metrics, lag, sourceOffsets, unreachable: scraped.failed, notes };
+  return {
+    connector: name,
+    at: new Date().toISOString(),
+    state: status.state,
+    status,
+    metrics,
+    lag,
+    sourceOffsets,
+    unreachable: scraped.failed,
+    notes,
+  };
 }
 
 /** Managed connectors: the Metrics API instead of the workers' JMX exporters. */
-async function collectCloudMetrics(c: ConfluentCloudCluster, cloud: NonNullable<OpsTarget['cloud']>, name: string, withLag: boolean): Promise<MetricsView> {
+async function collectCloudMetrics(
+  c: ConfluentCloudCluster,
+  cloud: NonNullable<OpsTarget['cloud']>,
+  name: string,
+  withLag: boolean,
+): Promise<MetricsView> {
   const status = await c.status(name);
-  if (!status) throw new UserError('CONNECTOR_NOT_FOUND', `There is no connector '${name}' on this cluster.`, { hint: 'List what exists with `kcops connect list`.' });
-  const client = new CloudMetricsClient({ endpoint: metricsEndpoint(cloud.apiEndpoint), apiKey: cloud.apiKey ?? '', apiSecret: cloud.apiSecret ?? '' });
+  if (!status)
+    throw new UserError('CONNECTOR_NOT_FOUND', `There is no connector '${name}' on this cluster.`, {
+      hint: 'List what exists with `kcops connect list`.',
+    });
+  const client = new CloudMetricsClient({
+    endpoint: metricsEndpoint(cloud.apiEndpoint),
+    apiKey: cloud.apiKey ?? '',
+    apiSecret: cloud.apiSecret ?? '',
+  });
   const { metrics, notes } = await cloudConnectorMetrics(c, client, name, status.type);
   metrics.status = status.state;
   const sourceOffsets = withLag && status.type === 'source' ? await c.getOffsets(name).catch(() => null) : null;
-  return { connector: name, at: new Date().toISOString(), state: status.state, status, metrics, lag: null, sourceOffsets, unreachable: [], notes };
+  return {
+    connector: name,
+    at: new Date().toISOString(),
+    state: status.state,
+    status,
+    metrics,
+    lag: null,
+    sourceOffsets,
+    unreachable: [],
+    notes,
+  };
 }
 
-const fmt = (n: number | null | undefined, digits = 0) => (n === null || n === undefined ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits }));
+const fmt = (n: number | null | undefined, digits = 0) =>
+  n === null || n === undefined ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits });
 
 function metricsHuman(st: Style, v: MetricsView, history?: Map<string, number[]>): string {
   const m = v.metrics;
-  const out = [`${st.bold(v.connector)} (${m.type}) ${colourState(st, v.status ? overallState(v.status) : (v.state ?? '-'))}   ${st.dim(v.at)}`, ''];
+  const out = [
+    `${st.bold(v.connector)} (${m.type}) ${colourState(st, v.status ? overallState(v.status) : (v.state ?? '-'))}   ${st.dim(v.at)}`,
+    '',
+  ];
   const spark = (k: string) => (history?.get(k)?.length ? ' ' + st.cyan(sparkline(history.get(k)!)) : '');
   if (m.type === 'source' || m.totals.source) {
     out.push(
       table(
         ['TASK', 'STATUS', 'POLLED', 'WRITTEN', 'POLL/s', 'WRITE/s', 'ERRORS', 'WORKER'],
-        m.tasks.map((x) => [String(x.task), colourState(st, (x.status ?? '-').toUpperCase()), fmt(x.source?.polled), fmt(x.source?.written), fmt(x.source?.pollRate, 1), fmt(x.source?.writeRate, 1), fmt(x.errors.recordErrors), x.instance]),
+        m.tasks.map((x) => [
+          String(x.task),
+          colourState(st, (x.status ?? '-').toUpperCase()),
+          fmt(x.source?.polled),
+          fmt(x.source?.written),
+          fmt(x.source?.pollRate, 1),
+          fmt(x.source?.writeRate, 1),
+          fmt(x.errors.recordErrors),
+          x.instance,
+        ]),
       ),
     );
-    out.push('', `total: ${fmt(m.totals.source?.polled)} polled, ${fmt(m.totals.source?.written)} written, ${fmt(m.totals.source?.writeRate, 1)}/s${spark('rate')}`);
+    out.push(
+      '',
+      `total: ${fmt(m.totals.source?.polled)} polled, ${fmt(m.totals.source?.written)} written, ${fmt(m.totals.source?.writeRate, 1)}/s${spark('rate')}`,
+    );
   }
   if (m.type === 'sink' || m.totals.sink) {
     out.push(
       table(
         ['TASK', 'STATUS', 'READ', 'PUT', 'READ/s', 'PUT/s', 'LAG MAX', 'ERRORS', 'WORKER'],
-        m.tasks.map((x) => [String(x.task), colourState(st, (x.status ?? '-').toUpperCase()), fmt(x.sink?.read), fmt(x.sink?.put), fmt(x.sink?.readRate, 1), fmt(x.sink?.putRate, 1), fmt(x.sink?.lagMax), fmt(x.errors.recordErrors), x.instance]),
+        m.tasks.map((x) => [
+          String(x.task),
+          colourState(st, (x.status ?? '-').toUpperCase()),
+          fmt(x.sink?.read),
+          fmt(x.sink?.put),
+          fmt(x.sink?.readRate, 1),
+          fmt(x.sink?.putRate, 1),
+          fmt(x.sink?.lagMax),
+          fmt(x.errors.recordErrors),
+          x.instance,
+        ]),
       ),
     );
-    out.push('', `total: ${fmt(m.totals.sink?.read)} read, ${fmt(m.totals.sink?.put)} put, ${fmt(m.totals.sink?.putRate, 1)}/s${spark('rate')}`);
+    out.push(
+      '',
+      `total: ${fmt(m.totals.sink?.read)} read, ${fmt(m.totals.sink?.put)} put, ${fmt(m.totals.sink?.putRate, 1)}/s${spark('rate')}`,
+    );
   }
   const e = m.totals.errors;
   out.push(
@@ -526,10 +682,20 @@ function metricsHuman(st: Style, v: MetricsView, history?: Map<string, number[]>
   if (v.lag) {
     out.push('', `lag of ${v.lag.group}: ${st.bold(fmt(v.lag.total))}${spark('lag')}`);
     if (v.lag.partitions.length)
-      out.push(table(['TOPIC', 'PARTITION', 'COMMITTED', 'END', 'LAG'], v.lag.partitions.map((p) => [p.topic, String(p.partition), fmt(p.committed), fmt(p.end), fmt(p.lag)])));
+      out.push(
+        table(
+          ['TOPIC', 'PARTITION', 'COMMITTED', 'END', 'LAG'],
+          v.lag.partitions.map((p) => [p.topic, String(p.partition), fmt(p.committed), fmt(p.end), fmt(p.lag)]),
+        ),
+      );
   }
-  if (v.sourceOffsets) out.push('', `source offsets: ${v.sourceOffsets.map((x) => `${JSON.stringify(x.partition)} → ${JSON.stringify(x.offset)}`).join('; ') || '(none yet)'}`);
-  for (const u of v.unreachable) out.push(st.yellow(`! ${u.url} did not answer (${u.error}): tasks on that worker are missing`));
+  if (v.sourceOffsets)
+    out.push(
+      '',
+      `source offsets: ${v.sourceOffsets.map((x) => `${JSON.stringify(x.partition)} → ${JSON.stringify(x.offset)}`).join('; ') || '(none yet)'}`,
+    );
+  for (const u of v.unreachable)
+    out.push(st.yellow(`! ${u.url} did not answer (${u.error}): tasks on that worker are missing`));
   for (const n of v.notes) out.push(st.dim(n));
   return out.join('\n');
 }

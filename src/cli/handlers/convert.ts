@@ -10,7 +10,11 @@ import type { CommandHandler } from '../command-spec.js';
 export const convert: CommandHandler = async (ctx, args, o) => {
   const to = o.to as string | undefined;
   if (to !== 'managed' && to !== 'self-managed') {
-    throw usageError('USAGE', '`kcops convert` needs --to managed or --to self-managed.', 'e.g. kcops convert connectors/dev/payments-orders-cdc.json --to managed');
+    throw usageError(
+      'USAGE',
+      '`kcops convert` needs --to managed or --to self-managed.',
+      'e.g. kcops convert connectors/dev/payments-orders-cdc.json --to managed',
+    );
   }
   const abs = (p: string) => (isAbsolute(p) ? p : join(ctx.cwd, p));
   const r = convertConnectorFile(abs(args[0] as string), to);
@@ -18,7 +22,15 @@ export const convert: CommandHandler = async (ctx, args, o) => {
   const write = o.write as string | undefined;
   if (write) writeFileSync(abs(write), text);
   if (ctx.globals.output === 'human') for (const w of r.warnings) ctx.reporter.warn(`${w.key}: ${w.message}`);
-  const data = { file: args[0], from: r.from, to: r.to, plugin: r.plugin, written: write ?? null, connector: r.document, warnings: r.warnings };
+  const data = {
+    file: args[0],
+    from: r.from,
+    to: r.to,
+    plugin: r.plugin,
+    written: write ?? null,
+    connector: r.document,
+    warnings: r.warnings,
+  };
   return {
     data,
     human: (st) =>
@@ -31,11 +43,29 @@ export const convert: CommandHandler = async (ctx, args, o) => {
 export const promote: CommandHandler = async (ctx, args, o) => {
   const from = o.from as string | undefined;
   const to = o.to as string | undefined;
-  if (!from || !to) throw usageError('USAGE', '`kcops promote` needs --from <env> and --to <env>.', 'e.g. kcops promote payments-orders-cdc --from dev --to prod');
-  const file = ctx.globals.config ? (isAbsolute(ctx.globals.config) ? ctx.globals.config : join(ctx.cwd, ctx.globals.config)) : findProjectFile(ctx.cwd);
-  if (!file) throw usageError('PROJECT_NOT_FOUND', `No kcops.yaml here or above ${ctx.cwd}.`, 'Run inside a configuration repository.');
+  if (!from || !to)
+    throw usageError(
+      'USAGE',
+      '`kcops promote` needs --from <env> and --to <env>.',
+      'e.g. kcops promote payments-orders-cdc --from dev --to prod',
+    );
+  const file = ctx.globals.config
+    ? isAbsolute(ctx.globals.config)
+      ? ctx.globals.config
+      : join(ctx.cwd, ctx.globals.config)
+    : findProjectFile(ctx.cwd);
+  if (!file)
+    throw usageError(
+      'PROJECT_NOT_FOUND',
+      `No kcops.yaml here or above ${ctx.cwd}.`,
+      'Run inside a configuration repository.',
+    );
   const loaded = loadProject(file);
-  if (!loaded.project) throw new UserError('PROJECT_INVALID', `${file} is not valid.`, { hint: 'Run `kcops validate` to see why.', exitCode: 2 });
+  if (!loaded.project)
+    throw new UserError('PROJECT_INVALID', `${file} is not valid.`, {
+      hint: 'Run `kcops validate` to see why.',
+      exitCode: 2,
+    });
   const r = promoteConnector(loaded.root, loaded.project, args[0] as string, from, to, o.force === true);
   if (ctx.globals.output === 'human') for (const w of r.warnings) ctx.reporter.warn(`${w.key}: ${w.message}`);
   return {

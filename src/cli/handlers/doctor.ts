@@ -20,7 +20,13 @@ export function realProbes(timeoutMs: number): Probes {
         const s = connect({ host, port });
         const t = setTimeout(() => (s.destroy(), reject(new Error(`no answer within ${timeoutMs} ms`))), timeoutMs);
         s.once('connect', () => (clearTimeout(t), s.end(), resolve()));
-        s.once('error', (e: NodeJS.ErrnoException) => (clearTimeout(t), reject(new Error(e.code === 'ECONNREFUSED' ? 'connection refused' : e.message))));
+        s.once(
+          'error',
+          (e: NodeJS.ErrnoException) => (
+            clearTimeout(t),
+            reject(new Error(e.code === 'ECONNREFUSED' ? 'connection refused' : e.message))
+          ),
+        );
       }),
     async http(url, auth) {
       const r = await httpJson(url, { ...(auth ? { auth } : {}), timeoutMs });
@@ -65,9 +71,16 @@ export const doctor: CommandHandler = async (ctx, _args, o) => {
     return {
       data: { env: t.env, ok: !failed, checks },
       human: (st) => {
-        const mark = { pass: st.green('PASS'), fail: st.red(st.bold('FAIL')), warn: st.yellow('WARN'), skip: st.dim('SKIP') };
+        const mark = {
+          pass: st.green('PASS'),
+          fail: st.red(st.bold('FAIL')),
+          warn: st.yellow('WARN'),
+          skip: st.dim('SKIP'),
+        };
         const rows = checks.map((c) => [mark[c.status], c.id, c.target, c.detail]);
-        const hints = checks.filter((c) => c.hint && c.status !== 'pass').map((c) => `${st.cyan('Hint')} ${c.id} ${c.target}: ${c.hint}`);
+        const hints = checks
+          .filter((c) => c.hint && c.status !== 'pass')
+          .map((c) => `${st.cyan('Hint')} ${c.id} ${c.target}: ${c.hint}`);
         const n = checks.filter((c) => c.status === 'fail').length;
         return [
           table(['', 'CHECK', 'TARGET', 'DETAIL'], rows),

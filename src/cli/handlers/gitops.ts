@@ -17,7 +17,14 @@ import { auditFile, gitopsTarget, projectRootOrCwd } from './gitops-target.js';
 
 export const plan: CommandHandler = async (ctx, _args, o) => {
   const t = gitopsTarget(ctx);
-  const p = await preparePlan({ cluster: t.cluster, source: workingTree(t.root), env: t.env, prune: o.prune === true, ownedPrefixes: t.ownedPrefixes, reporter: ctx.reporter });
+  const p = await preparePlan({
+    cluster: t.cluster,
+    source: workingTree(t.root),
+    env: t.env,
+    prune: o.prune === true,
+    ownedPrefixes: t.ownedPrefixes,
+    reporter: ctx.reporter,
+  });
   if (typeof o.out === 'string') {
     writeFileSync(resolve(ctx.cwd, o.out), JSON.stringify(p.plan, null, 2) + '\n');
     ctx.reporter.info(`Plan written to ${o.out}; apply it with \`kcops apply --env ${t.env} ${o.out}\`.`);
@@ -32,9 +39,22 @@ export const plan: CommandHandler = async (ctx, _args, o) => {
 
 export const drift: CommandHandler = async (ctx, _args, o) => {
   const t = gitopsTarget(ctx);
-  const p = await preparePlan({ cluster: t.cluster, source: workingTree(t.root), env: t.env, prune: false, ownedPrefixes: t.ownedPrefixes, reporter: ctx.reporter });
+  const p = await preparePlan({
+    cluster: t.cluster,
+    source: workingTree(t.root),
+    env: t.env,
+    prune: false,
+    ownedPrefixes: t.ownedPrefixes,
+    reporter: ctx.reporter,
+  });
   const drifted = p.plan.changes.filter((c) => c.action !== 'none');
-  const data = { env: t.env, drift: drifted.length > 0 || p.plan.notInGit.length > 0, changed: drifted, notInGit: p.plan.notInGit, unmanaged: p.plan.unmanaged };
+  const data = {
+    env: t.env,
+    drift: drifted.length > 0 || p.plan.notInGit.length > 0,
+    changed: drifted,
+    notInGit: p.plan.notInGit,
+    unmanaged: p.plan.unmanaged,
+  };
   return {
     data,
     human: (st) =>
@@ -50,7 +70,15 @@ export const apply: CommandHandler = async (ctx, args, o) => {
   const planFile = typeof args[0] === 'string' ? args[0] : undefined;
   const saved = planFile ? parsePlan(readText(ctx, planFile), planFile) : undefined;
   const prune = o.prune === true || (saved?.changes.some((c) => c.action === 'delete') ?? false);
-  const p = await preparePlan({ cluster: t.cluster, source: workingTree(t.root), env: t.env, prune, ownedPrefixes: t.ownedPrefixes, reporter: ctx.reporter, ...(saved ? { saved } : {}) });
+  const p = await preparePlan({
+    cluster: t.cluster,
+    source: workingTree(t.root),
+    env: t.env,
+    prune,
+    ownedPrefixes: t.ownedPrefixes,
+    reporter: ctx.reporter,
+    ...(saved ? { saved } : {}),
+  });
   return deploy(ctx, t, p, o, 'apply', gitCommit(t.root, `connectors/${t.env}`));
 };
 
@@ -60,7 +88,14 @@ export const rollback: CommandHandler = async (ctx, _args, o) => {
   const source = gitRevision(t.root, ref);
   // Rolling back to a revision means Git's view at that commit: connectors that did not exist then are deleted
   // (only in scope, and only with --approve-delete like any other deletion).
-  const p = await preparePlan({ cluster: t.cluster, source, env: t.env, prune: o.prune === true, ownedPrefixes: t.ownedPrefixes, reporter: ctx.reporter });
+  const p = await preparePlan({
+    cluster: t.cluster,
+    source,
+    env: t.env,
+    prune: o.prune === true,
+    ownedPrefixes: t.ownedPrefixes,
+    reporter: ctx.reporter,
+  });
   return deploy(ctx, t, p, o, 'rollback', source.describe().replace(/^commit /, '') + ` (${ref})`);
 };
 
@@ -76,7 +111,11 @@ async function deploy(
     concurrency: typeof o.concurrency === 'number' ? o.concurrency : 8,
     rollback: o.rollback !== false,
     approvedDeletes: new Set(Array.isArray(o.approveDelete) ? (o.approveDelete as string[]) : []),
-    wait: { timeoutMs: parseDuration(String(o.waitTimeout ?? '120s'), '--wait-timeout'), settleMs: parseDuration(String(o.settle ?? '5s'), '--settle'), pollMs: 500 },
+    wait: {
+      timeoutMs: parseDuration(String(o.waitTimeout ?? '120s'), '--wait-timeout'),
+      settleMs: parseDuration(String(o.settle ?? '5s'), '--settle'),
+      pollMs: 500,
+    },
   };
   if (options.concurrency < 1) throw usageError('USAGE', '--concurrency must be at least 1.');
   if (hasChanges(p.plan)) {
@@ -100,7 +139,11 @@ async function confirm(ctx: CliContext, p: Prepared, autoApprove: boolean, kind:
   if (autoApprove) return;
   const interactive = process.stdin.isTTY === true && ctx.isTTY && ctx.globals.output === 'human';
   if (!interactive) {
-    throw usageError('APPROVAL_REQUIRED', `Refusing to ${kind} without confirmation: there is no terminal to ask on.`, 'Review `kcops plan` output, then pass --auto-approve (CI: after the manual-approval step).');
+    throw usageError(
+      'APPROVAL_REQUIRED',
+      `Refusing to ${kind} without confirmation: there is no terminal to ask on.`,
+      'Review `kcops plan` output, then pass --auto-approve (CI: after the manual-approval step).',
+    );
   }
   const st = makeStyle(ctx.globals.color);
   ctx.stderr.write(renderPlan(p.plan, st) + '\n\n');
@@ -117,12 +160,38 @@ export const history: CommandHandler = async (ctx) => {
   const file = auditFile(ctx, projectRootOrCwd(ctx));
   const env = ctx.globals.env;
   const { records } = readAudit(file);
-  const deployments = new Map<string, { deploymentId: string; time: string; actor: string; gitCommit: string | null; env: string; changes: { connector: string; action: string; result: string; detail?: string }[] }>();
+  const deployments = new Map<
+    string,
+    {
+      deploymentId: string;
+      time: string;
+      actor: string;
+      gitCommit: string | null;
+      env: string;
+      changes: { connector: string; action: string; result: string; detail?: string }[];
+    }
+  >();
   for (const r of records) {
     if (env && r.env !== env) continue;
     let d = deployments.get(r.deploymentId);
-    if (!d) deployments.set(r.deploymentId, (d = { deploymentId: r.deploymentId, time: r.time, actor: r.actor, gitCommit: r.gitCommit, env: r.env, changes: [] }));
-    d.changes.push({ connector: r.connector, action: r.action, result: r.result, ...(r.detail ? { detail: r.detail } : {}) });
+    if (!d)
+      deployments.set(
+        r.deploymentId,
+        (d = {
+          deploymentId: r.deploymentId,
+          time: r.time,
+          actor: r.actor,
+          gitCommit: r.gitCommit,
+          env: r.env,
+          changes: [],
+        }),
+      );
+    d.changes.push({
+      connector: r.connector,
+      action: r.action,
+      result: r.result,
+      ...(r.detail ? { detail: r.detail } : {}),
+    });
   }
   const list = [...deployments.values()].map((d) => ({ ...d, outcome: outcomeOf(d.changes) })).reverse();
   return {
@@ -134,7 +203,10 @@ export const history: CommandHandler = async (ctx) => {
             .map((d) =>
               [
                 `${st.bold(d.time)}  ${d.env}  ${d.outcome === 'applied' ? st.green(d.outcome) : st.red(d.outcome)}  ${d.actor}  ${st.dim(d.gitCommit ?? '(no commit)')}`,
-                ...d.changes.map((c) => `    ${c.connector} ${st.dim(c.action)} ${c.result}${c.detail ? st.dim(` — ${c.detail}`) : ''}`),
+                ...d.changes.map(
+                  (c) =>
+                    `    ${c.connector} ${st.dim(c.action)} ${c.result}${c.detail ? st.dim(` — ${c.detail}`) : ''}`,
+                ),
               ].join('\n'),
             )
             .join('\n'),
@@ -156,7 +228,10 @@ export const auditVerify: CommandHandler = async (ctx, args) => {
     human: (st) =>
       v.ok
         ? st.green(`Audit log intact: ${v.records} record(s) in ${file}, hash chain verified.`)
-        : [st.red(st.bold(`Audit log TAMPERED: ${v.problems.length} problem(s) in ${file}`)), ...v.problems.map((p) => `  record ${p.seq ?? `line ${p.line}`}: ${p.problem} — ${p.detail}`)].join('\n'),
+        : [
+            st.red(st.bold(`Audit log TAMPERED: ${v.problems.length} problem(s) in ${file}`)),
+            ...v.problems.map((p) => `  record ${p.seq ?? `line ${p.line}`}: ${p.problem} — ${p.detail}`),
+          ].join('\n'),
     exitCode: v.ok ? ExitCode.Ok : ExitCode.Error,
   };
 };
@@ -165,7 +240,11 @@ function readText(ctx: CliContext, path: string): string {
   try {
     return readFileSync(resolve(ctx.cwd, path), 'utf8');
   } catch (e) {
-    throw usageError('PLAN_UNREADABLE', `Cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? 'error'}.`, 'Pass the file written by `kcops plan --out`.');
+    throw usageError(
+      'PLAN_UNREADABLE',
+      `Cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? 'error'}.`,
+      'Pass the file written by `kcops plan --out`.',
+    );
   }
 }
 

@@ -35,7 +35,9 @@ export function clusterFor(t: OpsTarget, reporter?: Reporter): ConnectCluster {
 /** Outside dev, a change made by hand differs from Git until someone commits it. */
 export function warnDrift(ctx: CliContext, t: OpsTarget, what: string): void {
   if (!t.isDev) {
-    ctx.reporter.warn(`${what} in '${t.env}' is not in Git: \`kcops drift --env ${t.env}\` will show it until the repository says the same.`);
+    ctx.reporter.warn(
+      `${what} in '${t.env}' is not in Git: \`kcops drift --env ${t.env}\` will show it until the repository says the same.`,
+    );
   }
 }
 
@@ -73,6 +75,7 @@ export function auditSinkFor(ctx: CliContext, t: OpsTarget): AuditSink {
 
 export function nameArg(args: (string | string[] | undefined)[]): string {
   const n = args[0];
-  if (typeof n !== 'string' || n.length === 0) throw new UserError('USAGE', 'A connector name is required.', { exitCode: 2 });
+  if (typeof n !== 'string' || n.length === 0)
+    throw new UserError('USAGE', 'A connector name is required.', { exitCode: 2 });
   return n;
 }

@@ -7,14 +7,33 @@ export const init: CommandHandler = async (ctx, args) => {
   const r = initRepository(dir.startsWith('/') ? dir : `${ctx.cwd}/${dir}`);
   return {
     data: r,
-    human: (st) => [...r.created.map((f) => `${st.green('created')} ${f}`), ...r.skipped.map((f) => `${st.dim('exists ')} ${f}`), '', `Next: kcops new postgres-cdc --env dev --name payments-orders-cdc`].join('\n'),
+    human: (st) =>
+      [
+        ...r.created.map((f) => `${st.green('created')} ${f}`),
+        ...r.skipped.map((f) => `${st.dim('exists ')} ${f}`),
+        '',
+        `Next: kcops new postgres-cdc --env dev --name payments-orders-cdc`,
+      ].join('\n'),
   };
 };
 
 export const newConnector: CommandHandler = async (ctx, args, o) => {
   const env = ctx.globals.env;
   const name = o.name as string | undefined;
-  if (!env || !name) throw usageError('USAGE', '`kcops new` needs --env <env> and --name <name>.', 'e.g. kcops new postgres-cdc --env dev --name payments-orders-cdc');
+  if (!env || !name)
+    throw usageError(
+      'USAGE',
+      '`kcops new` needs --env <env> and --name <name>.',
+      'e.g. kcops new postgres-cdc --env dev --name payments-orders-cdc',
+    );
   const r = writeConnector(ctx.cwd, args[0] as string, env, name, ctx.globals.config);
-  return { data: r, human: (st) => [`${st.green('created')} ${r.file} (${r.flavour})`, ...(r.note ? [st.dim(r.note)] : []), `Check it: kcops validate ${r.file} --offline`].join('\n') };
+  return {
+    data: r,
+    human: (st) =>
+      [
+        `${st.green('created')} ${r.file} (${r.flavour})`,
+        ...(r.note ? [st.dim(r.note)] : []),
+        `Check it: kcops validate ${r.file} --offline`,
+      ].join('\n'),
+  };
 };

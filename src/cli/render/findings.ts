@@ -13,7 +13,8 @@ export function humanFindings(r: ValidateResult, st: Style, cwd: string): string
     out.push(st.bold(st.cyan(file)));
     const lines = readLines(resolve(cwd, file));
     for (const f of list) {
-      const sev = f.severity === 'error' ? st.red('error') : f.severity === 'warning' ? st.yellow('warning') : st.dim('info');
+      const sev =
+        f.severity === 'error' ? st.red('error') : f.severity === 'warning' ? st.yellow('warning') : st.dim('info');
       out.push(`  ${st.dim(`${f.line}:${f.column}`)}  ${sev}  ${f.message}  ${st.dim(f.rule)}`);
       if (lines) out.push(...codeFrame(lines, f, st));
       if (f.hint) out.push(`      ${st.cyan('hint:')} ${f.hint}`);
@@ -22,7 +23,9 @@ export function humanFindings(r: ValidateResult, st: Style, cwd: string): string
   }
   const s = r.summary;
   const verdict = s.errors > 0 ? st.red(st.bold('✗')) : st.green(st.bold('✓'));
-  out.push(`${verdict} ${s.files} file${s.files === 1 ? '' : 's'} checked: ${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}${s.infos ? `, ${s.infos} info` : ''}`);
+  out.push(
+    `${verdict} ${s.files} file${s.files === 1 ? '' : 's'} checked: ${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}${s.infos ? `, ${s.infos} info` : ''}`,
+  );
   return out.join('\n');
 }
 
@@ -87,7 +90,14 @@ export function sarif(r: ValidateResult, rules: { id: string; summary: string }[
           ruleIndex: used.indexOf(f.rule),
           level: f.severity === 'info' ? 'note' : f.severity,
           message: { text: f.hint ? `${f.message} ${f.hint}` : f.message },
-          locations: [{ physicalLocation: { artifactLocation: { uri: f.file }, region: { startLine: f.line, startColumn: f.column } } }],
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: f.file },
+                region: { startLine: f.line, startColumn: f.column },
+              },
+            },
+          ],
           properties: { category: f.category },
         })),
       },
@@ -98,15 +108,20 @@ export function sarif(r: ValidateResult, rules: { id: string; summary: string }[
 
 // ---------------------------------------------------------------- JUnit XML
 
-const xml = (s: string): string => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] ?? c);
+const xml = (s: string): string =>
+  s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] ?? c);
 
 /** One testcase per file; errors fail it, warnings are listed in system-out. */
 export function junit(r: ValidateResult): string {
   const cases = r.files.map((file) => {
     const mine = r.findings.filter((f) => f.file === file);
     const errors = mine.filter((f) => f.severity === 'error');
-    const line = (f: Finding): string => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.rule}: ${f.message}${f.hint ? ` (${f.hint})` : ''}`;
-    const failure = errors.length > 0 ? `\n      <failure message="${xml(`${errors.length} error(s)`)}" type="validation">${xml(errors.map(line).join('\n'))}</failure>` : '';
+    const line = (f: Finding): string =>
+      `${f.file}:${f.line}:${f.column} ${f.severity} ${f.rule}: ${f.message}${f.hint ? ` (${f.hint})` : ''}`;
+    const failure =
+      errors.length > 0
+        ? `\n      <failure message="${xml(`${errors.length} error(s)`)}" type="validation">${xml(errors.map(line).join('\n'))}</failure>`
+        : '';
     const others = mine.filter((f) => f.severity !== 'error');
     const sysout = others.length > 0 ? `\n      <system-out>${xml(others.map(line).join('\n'))}</system-out>` : '';
     return `    <testcase classname="kcops.validate" name="${xml(file)}">${failure}${sysout}\n    </testcase>`;

@@ -66,7 +66,8 @@ export function errorView(e: unknown, debug: boolean): ErrorView {
 
 export function renderError(view: ErrorView, format: OutputFormat, style: Style, toYaml?: YamlStringify): string {
   // sarif and junit are reports of findings; an error that prevents a report is written as JSON, still machine-readable.
-  if (format === 'json' || format === 'sarif' || format === 'junit') return JSON.stringify({ formatVersion: FORMAT_VERSION, error: view }, null, 2) + '\n';
+  if (format === 'json' || format === 'sarif' || format === 'junit')
+    return JSON.stringify({ formatVersion: FORMAT_VERSION, error: view }, null, 2) + '\n';
   if (format === 'yaml' && toYaml) return toYaml({ formatVersion: FORMAT_VERSION, error: view });
   if (format === 'yaml') return JSON.stringify({ formatVersion: FORMAT_VERSION, error: view }, null, 2) + '\n';
   const lines = [`${style.red(style.bold('Error'))} ${style.dim(`[${view.code}]`)} ${view.message}`];

@@ -2,19 +2,30 @@ import type { ApplyResult } from '../../core/apply/types.js';
 import type { Plan, PlanAction } from '../../core/plan/types.js';
 import type { Style } from '../context.js';
 
-const SYMBOL: Record<PlanAction, string> = { create: '+', update: '~', delete: '-', pause: '‖', resume: '▶', stop: '■', none: ' ' };
+const SYMBOL: Record<PlanAction, string> = {
+  create: '+',
+  update: '~',
+  delete: '-',
+  pause: '‖',
+  resume: '▶',
+  stop: '■',
+  none: ' ',
+};
 
 /** The plan for people: one block per changed connector, with its fields; unchanged connectors only counted. */
 export function renderPlan(plan: Plan, st: Style, heading = 'Plan'): string {
   const lines: string[] = [];
   const changed = plan.changes.filter((c) => c.action !== 'none');
-  const colour = (a: PlanAction) => (a === 'create' || a === 'resume' ? st.green : a === 'delete' || a === 'stop' ? st.red : st.yellow);
+  const colour = (a: PlanAction) =>
+    a === 'create' || a === 'resume' ? st.green : a === 'delete' || a === 'stop' ? st.red : st.yellow;
   for (const c of changed) {
     lines.push(colour(c.action)(`${SYMBOL[c.action]} ${c.connector}`) + st.dim(` (${c.action})`));
     for (const f of c.fields) {
       const before = f.before === null ? st.dim('(absent)') : f.before;
       const after = f.after === null ? st.dim('(absent)') : f.after;
-      lines.push(`    ${f.key}: ${c.action === 'create' ? after : c.action === 'delete' ? before : `${before} → ${after}`}`);
+      lines.push(
+        `    ${f.key}: ${c.action === 'create' ? after : c.action === 'delete' ? before : `${before} → ${after}`}`,
+      );
     }
   }
   const count = (a: PlanAction) => plan.changes.filter((c) => c.action === a).length;
@@ -23,21 +34,35 @@ export function renderPlan(plan: Plan, st: Style, heading = 'Plan'): string {
     .filter(([, n]) => n > 0)
     .map(([a, n]) => `${n} to ${a}`);
   lines.push('');
-  lines.push(st.bold(`${heading} for ${plan.env}: ${summary.length ? summary.join(', ') : 'no changes'}`) + st.dim(`, ${count('none')} unchanged`));
-  if (plan.notInGit.length) lines.push(st.yellow(`In scope but not in Git: ${plan.notInGit.join(', ')}`) + st.dim(' (deleted only with --prune and --approve-delete)'));
-  if (plan.unmanaged.length) lines.push(st.dim(`Unmanaged (outside the ownership scope, never touched): ${plan.unmanaged.join(', ')}`));
+  lines.push(
+    st.bold(`${heading} for ${plan.env}: ${summary.length ? summary.join(', ') : 'no changes'}`) +
+      st.dim(`, ${count('none')} unchanged`),
+  );
+  if (plan.notInGit.length)
+    lines.push(
+      st.yellow(`In scope but not in Git: ${plan.notInGit.join(', ')}`) +
+        st.dim(' (deleted only with --prune and --approve-delete)'),
+    );
+  if (plan.unmanaged.length)
+    lines.push(st.dim(`Unmanaged (outside the ownership scope, never touched): ${plan.unmanaged.join(', ')}`));
   return lines.join('\n');
 }
 
 export function renderApply(r: ApplyResult, st: Style): string {
   if (r.status === 'no-changes') return st.green('No changes: the cluster already matches Git.');
   const lines = r.outcomes.map((o) => {
-    const mark = o.result === 'applied' ? st.green('✔') : o.result === 'rolled-back' || o.result === 'not-started' ? st.yellow('↺') : st.red('✘');
+    const mark =
+      o.result === 'applied'
+        ? st.green('✔')
+        : o.result === 'rolled-back' || o.result === 'not-started'
+          ? st.yellow('↺')
+          : st.red('✘');
     let line = `${mark} ${o.connector} ${st.dim(o.action)} ${o.result}`;
     if (o.waitedMs !== undefined && o.result === 'applied') line += st.dim(` (${(o.waitedMs / 1000).toFixed(1)} s)`);
     if (o.error) line += `\n    ${st.red(o.error)}`;
     if (o.trace) line += `\n    ${st.dim(o.trace.split('\n').slice(0, 3).join('\n    '))}`;
-    if (o.rollback) line += `\n    rollback: ${o.rollback.action} ${o.rollback.result === 'done' ? st.green('done') : st.red('failed')}${o.rollback.error ? ` (${o.rollback.error})` : ''}`;
+    if (o.rollback)
+      line += `\n    rollback: ${o.rollback.action} ${o.rollback.result === 'done' ? st.green('done') : st.red('failed')}${o.rollback.error ? ` (${o.rollback.error})` : ''}`;
     return line;
   });
   const verdict =

@@ -106,7 +106,12 @@ export class ConfluentCloudCluster implements ConnectCluster {
   async create(name: string, config: Record<string, string>, initialState?: TargetState): Promise<void> {
     if (initialState === 'STOPPED') throw stopUnsupported(name);
     const cfg = this.outgoing(name, config);
-    await this.call('POST', '/connectors', { name, config: cfg }, { retryServerErrors: false, onError: alreadyExists(name) });
+    await this.call(
+      'POST',
+      '/connectors',
+      { name, config: cfg },
+      { retryServerErrors: false, onError: alreadyExists(name) },
+    );
     if (initialState === 'PAUSED') await this.pause(name);
     await this.waitProvisioned(name);
   }
@@ -129,12 +134,16 @@ export class ConfluentCloudCluster implements ConnectCluster {
   }
   async restart(name: string, o: RestartOptions = {}): Promise<void> {
     if (o.onlyFailed || o.includeTasks === false) {
-      this.opts.reporter?.debug(`Confluent Cloud restarts the connector and all its tasks (no includeTasks/onlyFailed): ${name}`);
+      this.opts.reporter?.debug(
+        `Confluent Cloud restarts the connector and all its tasks (no includeTasks/onlyFailed): ${name}`,
+      );
     }
     await this.call('POST', `/connectors/${enc(name)}/restart`);
   }
   async restartTask(name: string, taskId: number): Promise<void> {
-    this.opts.reporter?.warn(`Confluent Cloud cannot restart task ${taskId} alone: restarting connector ${name} and all its tasks.`);
+    this.opts.reporter?.warn(
+      `Confluent Cloud cannot restart task ${taskId} alone: restarting connector ${name} and all its tasks.`,
+    );
     await this.restart(name);
   }
 
@@ -176,7 +185,9 @@ export class ConfluentCloudCluster implements ConnectCluster {
   }
 
   async connectorConfig(name: string): Promise<Record<string, string> | undefined> {
-    const cfg = await this.call<Record<string, unknown>>('GET', `/connectors/${enc(name)}/config`, undefined, { allow404: true });
+    const cfg = await this.call<Record<string, unknown>>('GET', `/connectors/${enc(name)}/config`, undefined, {
+      allow404: true,
+    });
     return cfg === undefined ? undefined : cloudStoredConfig(stringMap(cfg));
   }
 
@@ -185,9 +196,13 @@ export class ConfluentCloudCluster implements ConnectCluster {
    * its config. Undefined when the connector does not exist or Cloud gave no CRN.
    */
   async connectorCrn(name: string): Promise<string | undefined> {
-    const cfg = await this.call<Record<string, unknown>>('GET', `/connectors/${enc(name)}/config`, undefined, { allow404: true });
+    const cfg = await this.call<Record<string, unknown>>('GET', `/connectors/${enc(name)}/config`, undefined, {
+      allow404: true,
+    });
     const crn = cfg?.['connector.crn'];
-    return typeof crn === 'string' && crn.startsWith('crn://') ? crn.replace(/\/connector=[^/]*$/, `/connector=${name}`) : undefined;
+    return typeof crn === 'string' && crn.startsWith('crn://')
+      ? crn.replace(/\/connector=[^/]*$/, `/connector=${name}`)
+      : undefined;
   }
 
   /** Cloud's `lcc-…` id of a connector (what the Metrics API filters on); undefined when it does not exist. */
@@ -202,7 +217,10 @@ export class ConfluentCloudCluster implements ConnectCluster {
     let res: HttpResponse;
     try {
       this.requestCount++;
-      res = await httpJson(url, { auth: { username: this.opts.apiKey, password: this.opts.apiSecret }, timeoutMs: this.opts.timeoutMs ?? 30_000 });
+      res = await httpJson(url, {
+        auth: { username: this.opts.apiKey, password: this.opts.apiSecret },
+        timeoutMs: this.opts.timeoutMs ?? 30_000,
+      });
     } catch (e) {
       throw unreachable(this.opts.apiEndpoint, e);
     }
@@ -222,11 +240,16 @@ export class ConfluentCloudCluster implements ConnectCluster {
     const env = `${org}/environment=${this.opts.environmentId}`;
     const cluster = `${env}/cloud-cluster=${this.opts.kafkaClusterId}`;
     const roles: string[] = [];
-    let path: string | undefined = `/iam/v2/role-bindings?principal=${encodeURIComponent(principal)}&crn_pattern=${encodeURIComponent(org)}`;
+    let path: string | undefined =
+      `/iam/v2/role-bindings?principal=${encodeURIComponent(principal)}&crn_pattern=${encodeURIComponent(org)}`;
     for (let page = 0; path && page < 20; page++) {
-      const body: { data?: { role_name: string; crn_pattern: string }[]; metadata?: { next?: string | null } } = await this.rootGet(path);
-      for (const b of body.data ?? []) if (covers(b.role_name, b.crn_pattern, { org, env, cluster, name })) roles.push(b.role_name);
-      path = body.metadata?.next ? new URL(body.metadata.next).pathname + new URL(body.metadata.next).search : undefined;
+      const body: { data?: { role_name: string; crn_pattern: string }[]; metadata?: { next?: string | null } } =
+        await this.rootGet(path);
+      for (const b of body.data ?? [])
+        if (covers(b.role_name, b.crn_pattern, { org, env, cluster, name })) roles.push(b.role_name);
+      path = body.metadata?.next
+        ? new URL(body.metadata.next).pathname + new URL(body.metadata.next).search
+        : undefined;
     }
     return [...new Set(roles)];
   }
@@ -234,10 +257,17 @@ export class ConfluentCloudCluster implements ConnectCluster {
   private orgCrn: string | undefined;
   private async organizationCrn(): Promise<string> {
     if (!this.orgCrn) {
-      const env: { metadata?: { resource_name?: string } } = await this.rootGet(`/org/v2/environments/${encodeURIComponent(this.opts.environmentId)}`);
+      const env: { metadata?: { resource_name?: string } } = await this.rootGet(
+        `/org/v2/environments/${encodeURIComponent(this.opts.environmentId)}`,
+      );
       const crn = env.metadata?.resource_name ?? '';
       const org = /^(crn:\/\/confluent\.cloud\/organization=[^/]+)/.exec(crn)?.[1];
-      if (!org) throw new UserError('CCLOUD_NO_ORGANIZATION', `Confluent Cloud did not name the organisation of ${this.opts.environmentId}.`, { hint: 'Check cluster.environmentId in kcops.yaml.' });
+      if (!org)
+        throw new UserError(
+          'CCLOUD_NO_ORGANIZATION',
+          `Confluent Cloud did not name the organisation of ${this.opts.environmentId}.`,
+          { hint: 'Check cluster.environmentId in kcops.yaml.' },
+        );
       this.orgCrn = org;
     }
     return this.orgCrn;
@@ -248,7 +278,10 @@ export class ConfluentCloudCluster implements ConnectCluster {
     let res: HttpResponse;
     try {
       this.requestCount++;
-      res = await httpJson(`${this.opts.apiEndpoint.replace(/\/+$/, '')}${path}`, { auth: { username: this.opts.apiKey, password: this.opts.apiSecret }, timeoutMs: this.opts.timeoutMs ?? 30_000 });
+      res = await httpJson(`${this.opts.apiEndpoint.replace(/\/+$/, '')}${path}`, {
+        auth: { username: this.opts.apiKey, password: this.opts.apiSecret },
+        timeoutMs: this.opts.timeoutMs ?? 30_000,
+      });
     } catch (e) {
       throw unreachable(this.opts.apiEndpoint, e);
     }
@@ -261,7 +294,9 @@ export class ConfluentCloudCluster implements ConnectCluster {
   }
 
   async pluginConfig(pluginClass: string): Promise<ConfigDefinition[]> {
-    const res = await this.call<RawValidation>('PUT', `/connector-plugins/${enc(pluginClass)}/config/validate`, { 'connector.class': pluginClass });
+    const res = await this.call<RawValidation>('PUT', `/connector-plugins/${enc(pluginClass)}/config/validate`, {
+      'connector.class': pluginClass,
+    });
     return (res?.configs ?? [])
       .filter((c) => c.definition)
       .map((c) => {
@@ -294,22 +329,34 @@ export class ConfluentCloudCluster implements ConnectCluster {
         step?.done(`${name} is ${s.state}`);
         return s;
       }
-      step?.update(`still PROVISIONING (${Math.round(((i + 1) * pollMs) / 1000)} s of at most ${Math.round(timeoutMs / 1000)} s)`);
+      step?.update(
+        `still PROVISIONING (${Math.round(((i + 1) * pollMs) / 1000)} s of at most ${Math.round(timeoutMs / 1000)} s)`,
+      );
       await this.wait(pollMs);
     }
     step?.fail(`${name} still PROVISIONING`);
-    throw new UserError('CCLOUD_PROVISIONING_TIMEOUT', `Connector ${name} was still PROVISIONING after ${Math.round(timeoutMs / 1000)} s.`, {
-      hint: `Cloud keeps provisioning in the background; check it with \`kcops connect status ${name}\` and run \`kcops apply\` again once it is RUNNING.`,
-    });
+    throw new UserError(
+      'CCLOUD_PROVISIONING_TIMEOUT',
+      `Connector ${name} was still PROVISIONING after ${Math.round(timeoutMs / 1000)} s.`,
+      {
+        hint: `Cloud keeps provisioning in the background; check it with \`kcops connect status ${name}\` and run \`kcops apply\` again once it is RUNNING.`,
+      },
+    );
   }
 
-  private async offsetsRequest(name: string, body: { type: 'PATCH' | 'DELETE'; offsets?: ConnectorOffset[] }): Promise<void> {
+  private async offsetsRequest(
+    name: string,
+    body: { type: 'PATCH' | 'DELETE'; offsets?: ConnectorOffset[] },
+  ): Promise<void> {
     await this.call('POST', `/connectors/${enc(name)}/offsets/request`, body, { retryServerErrors: false });
     const { timeoutMs, pollMs } = this.opts.offsetsPoll ?? DEFAULT_OFFSETS_POLL;
     const polls = Math.max(1, Math.ceil(timeoutMs / pollMs));
     const step = this.opts.reporter?.step(`${body.type === 'DELETE' ? 'Resetting' : 'Altering'} offsets of ${name}`);
     for (let i = 0; i < polls; i++) {
-      const s = await this.call<{ status?: { phase?: string; message?: string } }>('GET', `/connectors/${enc(name)}/offsets/request/status`);
+      const s = await this.call<{ status?: { phase?: string; message?: string } }>(
+        'GET',
+        `/connectors/${enc(name)}/offsets/request/status`,
+      );
       const phase = s?.status?.phase ?? 'PENDING';
       if (phase === 'APPLIED') {
         step?.done(`offsets of ${name} applied`);
@@ -317,26 +364,40 @@ export class ConfluentCloudCluster implements ConnectCluster {
       }
       if (phase === 'FAILED') {
         step?.fail();
-        throw new UserError('CCLOUD_OFFSETS_FAILED', `Confluent Cloud could not apply the offsets of ${name}: ${s?.status?.message ?? '(no message)'}`, {
-          hint: `\`kcops connect offsets ${name}\` shows the offsets in place; check the partitions and offsets you sent.`,
-        });
+        throw new UserError(
+          'CCLOUD_OFFSETS_FAILED',
+          `Confluent Cloud could not apply the offsets of ${name}: ${s?.status?.message ?? '(no message)'}`,
+          {
+            hint: `\`kcops connect offsets ${name}\` shows the offsets in place; check the partitions and offsets you sent.`,
+          },
+        );
       }
       step?.update(phase);
       await this.wait(pollMs);
     }
     step?.fail();
-    throw new UserError('CCLOUD_OFFSETS_TIMEOUT', `The offsets request for ${name} was not applied within ${Math.round(timeoutMs / 1000)} s.`, {
-      hint: `It may still be applied; check with \`kcops connect offsets ${name}\` before sending another request.`,
-    });
+    throw new UserError(
+      'CCLOUD_OFFSETS_TIMEOUT',
+      `The offsets request for ${name} was not applied within ${Math.round(timeoutMs / 1000)} s.`,
+      {
+        hint: `It may still be applied; check with \`kcops connect offsets ${name}\` before sending another request.`,
+      },
+    );
   }
 
   /** What is sent on create/update: the name Cloud requires, and never a mask in place of a secret. */
   private outgoing(name: string, config: Record<string, string>): Record<string, string> {
-    const masked = Object.entries(config).filter(([, v]) => isMaskedValue(v)).map(([k]) => k);
+    const masked = Object.entries(config)
+      .filter(([, v]) => isMaskedValue(v))
+      .map(([k]) => k);
     if (masked.length > 0) {
-      throw new UserError('CCLOUD_MASKED_VALUE', `Refusing to send masked values for ${masked.join(', ')} of ${name}: Confluent Cloud never returns secrets, so they cannot be restored from what it stored.`, {
-        hint: 'Apply the configuration from Git instead (its secret references are resolved at apply time).',
-      });
+      throw new UserError(
+        'CCLOUD_MASKED_VALUE',
+        `Refusing to send masked values for ${masked.join(', ')} of ${name}: Confluent Cloud never returns secrets, so they cannot be restored from what it stored.`,
+        {
+          hint: 'Apply the configuration from Git instead (its secret references are resolved at apply time).',
+        },
+      );
     }
     const resolve = this.opts.resolveValue;
     const out: Record<string, string> = {};
@@ -383,7 +444,9 @@ export class ConfluentCloudCluster implements ConnectCluster {
         if (!Number.isFinite(seconds) || seconds <= limit.maxRetryAfterSeconds) {
           const ms = Number.isFinite(seconds) ? seconds * 1000 : backoffDelay(server, limited - 1);
           this.rateLimitWaits.push(ms);
-          this.opts.reporter?.debug(`Confluent Cloud rate limit on ${method} ${path}: waiting ${ms} ms (retry ${limited} of ${limit.attempts - 1})`);
+          this.opts.reporter?.debug(
+            `Confluent Cloud rate limit on ${method} ${path}: waiting ${ms} ms (retry ${limited} of ${limit.attempts - 1})`,
+          );
           await this.wait(ms);
           continue;
         }
@@ -424,7 +487,16 @@ interface RawExpansion {
 interface RawValidation {
   error_count?: number;
   configs?: {
-    definition?: { name: string; type?: string; required?: boolean; default_value?: string; importance?: string; documentation?: string; display_name?: string; group?: string };
+    definition?: {
+      name: string;
+      type?: string;
+      required?: boolean;
+      default_value?: string;
+      importance?: string;
+      documentation?: string;
+      display_name?: string;
+      group?: string;
+    };
     value?: { name: string; errors?: string[] };
   }[];
 }
@@ -438,7 +510,12 @@ function parseStatus(name: string, s: RawStatus | undefined, type: string | unde
     trace,
     type: toType(s?.type ?? type),
     tasks: (s?.tasks ?? [])
-      .map((t) => ({ id: t.id, state: toObservedState(t.state), workerId: t.worker_id, trace: t.trace || t.msg || undefined }))
+      .map((t) => ({
+        id: t.id,
+        state: toObservedState(t.state),
+        workerId: t.worker_id,
+        trace: t.trace || t.msg || undefined,
+      }))
       .sort((a, b) => a.id - b.id),
   };
 }
@@ -454,10 +531,25 @@ function stringMap(o: Record<string, unknown> | undefined): Record<string, strin
   return out;
 }
 
-const CONNECTOR_ROLES = new Set(['ResourceOwner', 'ConnectManager', 'DeveloperManage', 'DeveloperWrite', 'DeveloperRead', 'Operator']);
-const ADMIN_ROLES: Record<string, 'org' | 'env' | 'cluster'> = { OrganizationAdmin: 'org', EnvironmentAdmin: 'env', CloudClusterAdmin: 'cluster' };
+const CONNECTOR_ROLES = new Set([
+  'ResourceOwner',
+  'ConnectManager',
+  'DeveloperManage',
+  'DeveloperWrite',
+  'DeveloperRead',
+  'Operator',
+]);
+const ADMIN_ROLES: Record<string, 'org' | 'env' | 'cluster'> = {
+  OrganizationAdmin: 'org',
+  EnvironmentAdmin: 'env',
+  CloudClusterAdmin: 'cluster',
+};
 
-function covers(role: string, pattern: string, scope: { org: string; env: string; cluster: string; name: string }): boolean {
+function covers(
+  role: string,
+  pattern: string,
+  scope: { org: string; env: string; cluster: string; name: string },
+): boolean {
   const admin = ADMIN_ROLES[role];
   if (admin) return pattern === scope[admin];
   if (!CONNECTOR_ROLES.has(role) || !pattern.startsWith(`${scope.cluster}/connector=`)) return false;
@@ -466,16 +558,22 @@ function covers(role: string, pattern: string, scope: { org: string; env: string
 }
 
 function stopUnsupported(name: string): UserError {
-  return new UserError('CCLOUD_UNSUPPORTED', `Confluent Cloud connectors cannot be STOPPED (${name}); they can be paused.`, {
-    hint: 'Use state: PAUSED for this environment; offsets can be altered on Cloud without stopping the connector.',
-    exitCode: 2,
-  });
+  return new UserError(
+    'CCLOUD_UNSUPPORTED',
+    `Confluent Cloud connectors cannot be STOPPED (${name}); they can be paused.`,
+    {
+      hint: 'Use state: PAUSED for this environment; offsets can be altered on Cloud without stopping the connector.',
+      exitCode: 2,
+    },
+  );
 }
 
 function alreadyExists(name: string): (res: HttpResponse) => UserError | undefined {
   return (res) =>
     (res.status === 400 || res.status === 409) && isAlreadyExists(res.body)
-      ? new UserError('CONNECTOR_EXISTS', `Connector ${name} already exists.`, { hint: 'Someone created it since the plan was made; run `kcops plan` again.' })
+      ? new UserError('CONNECTOR_EXISTS', `Connector ${name} already exists.`, {
+          hint: 'Someone created it since the plan was made; run `kcops plan` again.',
+        })
       : undefined;
 }
 

@@ -27,7 +27,11 @@ export function cloudMessage(body: unknown): string {
     if (typeof nested === 'string' && nested) return nested;
     if (typeof b.message === 'string') return b.message;
     if (Array.isArray(b.errors)) {
-      return b.errors.map((e) => (e && typeof e === 'object' ? String((e as { detail?: unknown }).detail ?? JSON.stringify(e)) : String(e))).join('; ');
+      return b.errors
+        .map((e) =>
+          e && typeof e === 'object' ? String((e as { detail?: unknown }).detail ?? JSON.stringify(e)) : String(e),
+        )
+        .join('; ');
     }
   }
   if (typeof body === 'string' && body.length > 0) return body.slice(0, 500);
@@ -45,18 +49,26 @@ export function fromCloudStatus(ctx: CloudErrorContext, status: number, body: un
   const connector = /^\/connectors\/([^/]+)/.exec(ctx.path)?.[1];
   switch (status) {
     case 401:
-      return new UserError('CCLOUD_UNAUTHORIZED', `Confluent Cloud (${ctx.apiEndpoint}) rejected API key ${ctx.apiKeyId} (401): ${msg}`, {
-        hint: `The Connect API needs a Cloud API key (not a Kafka cluster key). Check the key and the secret reference ${ctx.credentialRef ?? '(none)'} in cluster.credentials of kcops.yaml; \`confluent api-key list --resource cloud\` lists Cloud keys.`,
-      });
+      return new UserError(
+        'CCLOUD_UNAUTHORIZED',
+        `Confluent Cloud (${ctx.apiEndpoint}) rejected API key ${ctx.apiKeyId} (401): ${msg}`,
+        {
+          hint: `The Connect API needs a Cloud API key (not a Kafka cluster key). Check the key and the secret reference ${ctx.credentialRef ?? '(none)'} in cluster.credentials of kcops.yaml; \`confluent api-key list --resource cloud\` lists Cloud keys.`,
+        },
+      );
     case 403:
       return new UserError('CCLOUD_FORBIDDEN', `Confluent Cloud refused ${where} in ${scope} (403): ${msg}`, {
         hint: `The principal owning API key ${ctx.apiKeyId} needs ConnectManager (day-2) or ResourceOwner (create, update, delete) on connector=<prefix>* in ${ctx.kafkaClusterId}.`,
       });
     case 404:
       if (connector && !/resource not found|account not found/i.test(msg)) {
-        return new UserError('CCLOUD_NOT_FOUND', `Connector ${decodeURIComponent(connector)} does not exist in ${scope} (404): ${msg}`, {
-          hint: 'Check the name (`kcops connect list` shows what exists); Confluent Cloud addresses connectors by name, not by lcc- id.',
-        });
+        return new UserError(
+          'CCLOUD_NOT_FOUND',
+          `Connector ${decodeURIComponent(connector)} does not exist in ${scope} (404): ${msg}`,
+          {
+            hint: 'Check the name (`kcops connect list` shows what exists); Confluent Cloud addresses connectors by name, not by lcc- id.',
+          },
+        );
       }
       return new UserError('CCLOUD_NOT_FOUND', `Confluent Cloud does not know ${scope} (404 on ${where}): ${msg}`, {
         hint: 'Check cluster.environmentId and cluster.kafkaClusterId in kcops.yaml (`confluent environment list`, `confluent kafka cluster list`).',
@@ -65,12 +77,19 @@ export function fromCloudStatus(ctx: CloudErrorContext, status: number, body: un
     case 422:
       return new UserError('CCLOUD_REJECTED', `Confluent Cloud rejected ${where} (${status}): ${msg}`, {
         hint: 'Run `kcops validate --online` for this environment to see which keys the managed connector objects to.',
-        details: msg.split('\n').slice(1, 20).filter((l) => l.trim()),
+        details: msg
+          .split('\n')
+          .slice(1, 20)
+          .filter((l) => l.trim()),
       });
     case 429:
-      return new UserError('CCLOUD_RATE_LIMITED', `Confluent Cloud kept rate-limiting ${where} (429) beyond the retry budget.`, {
-        hint: 'Another tool may be using the same API key heavily; wait a minute and run the command again, or lower --concurrency.',
-      });
+      return new UserError(
+        'CCLOUD_RATE_LIMITED',
+        `Confluent Cloud kept rate-limiting ${where} (429) beyond the retry budget.`,
+        {
+          hint: 'Another tool may be using the same API key heavily; wait a minute and run the command again, or lower --concurrency.',
+        },
+      );
     default:
       return new UserError('CCLOUD_SERVER_ERROR', `Confluent Cloud answered ${status} to ${where}: ${msg}`, {
         hint: 'Check https://status.confluent.cloud; the request was retried within its budget. Run the command again later.',
@@ -80,9 +99,14 @@ export function fromCloudStatus(ctx: CloudErrorContext, status: number, body: un
 
 export function unreachable(apiEndpoint: string, cause: unknown): UserError {
   const timeout = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
-  const detail = cause instanceof Error ? ((cause.cause as Error | undefined)?.message ?? cause.message) : String(cause);
-  return new UserError('CCLOUD_UNREACHABLE', `Confluent Cloud at ${apiEndpoint} ${timeout ? 'did not answer in time' : 'could not be reached'}: ${detail}.`, {
-    hint: 'Check network access to the API endpoint (proxy, firewall) and cluster.apiEndpoint in kcops.yaml.',
-    cause,
-  });
+  const detail =
+    cause instanceof Error ? ((cause.cause as Error | undefined)?.message ?? cause.message) : String(cause);
+  return new UserError(
+    'CCLOUD_UNREACHABLE',
+    `Confluent Cloud at ${apiEndpoint} ${timeout ? 'did not answer in time' : 'could not be reached'}: ${detail}.`,
+    {
+      hint: 'Check network access to the API endpoint (proxy, firewall) and cluster.apiEndpoint in kcops.yaml.',
+      cause,
+    },
+  );
 }

@@ -45,7 +45,9 @@ export class CloudKafkaRest {
   }
 
   async acls(principal: string): Promise<KafkaRestAcl[]> {
-    const body = await this.get<{ data?: Record<string, string>[] }>(`/acls?principal=${encodeURIComponent(principal)}`);
+    const body = await this.get<{ data?: Record<string, string>[] }>(
+      `/acls?principal=${encodeURIComponent(principal)}`,
+    );
     return (body.data ?? []).map((a) => ({
       resourceType: a.resource_type ?? '',
       resourceName: a.resource_name ?? '',
@@ -63,7 +65,10 @@ export class CloudKafkaRest {
     for (let i = 1; ; i++) {
       let res: HttpResponse<T>;
       try {
-        res = await httpJson<T>(this.base + path, { auth: { username: this.opts.apiKey, password: this.opts.apiSecret }, timeoutMs: this.opts.timeoutMs ?? 15_000 });
+        res = await httpJson<T>(this.base + path, {
+          auth: { username: this.opts.apiKey, password: this.opts.apiSecret },
+          timeoutMs: this.opts.timeoutMs ?? 15_000,
+        });
       } catch (e) {
         throw unreachable(this.opts.restEndpoint, e);
       }
@@ -74,13 +79,21 @@ export class CloudKafkaRest {
         continue;
       }
       if (res.status === 401) {
-        throw new UserError('CCLOUD_KAFKA_REST_UNAUTHORIZED', `Kafka REST at ${this.opts.restEndpoint} rejected key ${this.opts.apiKey} (401).`, {
-          hint: `Kafka REST needs a Kafka cluster API key for ${this.opts.kafkaClusterId} (not a Cloud key); check kafka.credentials (${this.opts.credentialRef ?? 'no reference'}) in kcops.yaml.`,
-        });
+        throw new UserError(
+          'CCLOUD_KAFKA_REST_UNAUTHORIZED',
+          `Kafka REST at ${this.opts.restEndpoint} rejected key ${this.opts.apiKey} (401).`,
+          {
+            hint: `Kafka REST needs a Kafka cluster API key for ${this.opts.kafkaClusterId} (not a Cloud key); check kafka.credentials (${this.opts.credentialRef ?? 'no reference'}) in kcops.yaml.`,
+          },
+        );
       }
-      throw new UserError('CCLOUD_KAFKA_REST', `Kafka REST answered ${res.status} to GET ${path}: ${cloudMessage(res.body)}`, {
-        hint: 'Check kafka.restEndpoint and the cluster id in kcops.yaml; the key needs DESCRIBE on the cluster to list ACLs.',
-      });
+      throw new UserError(
+        'CCLOUD_KAFKA_REST',
+        `Kafka REST answered ${res.status} to GET ${path}: ${cloudMessage(res.body)}`,
+        {
+          hint: 'Check kafka.restEndpoint and the cluster id in kcops.yaml; the key needs DESCRIBE on the cluster to list ACLs.',
+        },
+      );
     }
   }
 }

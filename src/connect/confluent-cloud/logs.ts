@@ -58,7 +58,13 @@ export class CloudLogsClient {
 
   /** Newest first, at most `max` records, following pages while there are more. */
   async search(s: CloudLogSearch, max: number): Promise<CloudLogRecord[]> {
-    const body = { crn: s.crn, search: { level: s.levels, ...(s.searchText ? { search_text: s.searchText } : {}) }, sort: 'desc', start_time: s.startTime, end_time: s.endTime };
+    const body = {
+      crn: s.crn,
+      search: { level: s.levels, ...(s.searchText ? { search_text: s.searchText } : {}) },
+      sort: 'desc',
+      start_time: s.startTime,
+      end_time: s.endTime,
+    };
     const out: CloudLogRecord[] = [];
     let pageToken: string | undefined;
     do {
@@ -91,13 +97,21 @@ export class CloudLogsClient {
         }
       }
       if (res.status === 429) {
-        throw new UserError('CCLOUD_LOGS_RATE_LIMITED', 'The Confluent Cloud logs API allows 5 searches a minute per connector and kept refusing.', {
-          hint: 'Wait a minute, and narrow --since/--until so fewer pages are needed.',
-        });
+        throw new UserError(
+          'CCLOUD_LOGS_RATE_LIMITED',
+          'The Confluent Cloud logs API allows 5 searches a minute per connector and kept refusing.',
+          {
+            hint: 'Wait a minute, and narrow --since/--until so fewer pages are needed.',
+          },
+        );
       }
-      throw new UserError('CCLOUD_LOGS', `The Confluent Cloud logs API answered ${res.status}: ${cloudMessage(res.body)}`, {
-        hint: 'Connector logs need a Cloud API key of a principal allowed to view them (ConnectManager or ResourceOwner), and are kept 72 h.',
-      });
+      throw new UserError(
+        'CCLOUD_LOGS',
+        `The Confluent Cloud logs API answered ${res.status}: ${cloudMessage(res.body)}`,
+        {
+          hint: 'Connector logs need a Cloud API key of a principal allowed to view them (ConnectManager or ResourceOwner), and are kept 72 h.',
+        },
+      );
     }
   }
 
@@ -120,18 +134,30 @@ export class CloudLogsClient {
 
   private async dataPlaneToken(): Promise<string> {
     if (this.token && this.now() - this.token.at < TOKEN_TTL_MS) return this.token.value;
-    const res = await this.send(this.opts.tokenUrl, { authorization: basicAuthHeader({ username: this.opts.apiKey, password: this.opts.apiSecret }) }, {});
+    const res = await this.send(
+      this.opts.tokenUrl,
+      { authorization: basicAuthHeader({ username: this.opts.apiKey, password: this.opts.apiSecret }) },
+      {},
+    );
     const token = (res.body as { token?: string } | undefined)?.token;
     if (res.status !== 200 || !token) {
-      throw new UserError('CCLOUD_LOGS_TOKEN', `Confluent Cloud refused a logs token for API key ${this.opts.apiKey} (${res.status}): ${cloudMessage(res.body)}`, {
-        hint: 'Check the Cloud API key in cluster.credentials of kcops.yaml.',
-      });
+      throw new UserError(
+        'CCLOUD_LOGS_TOKEN',
+        `Confluent Cloud refused a logs token for API key ${this.opts.apiKey} (${res.status}): ${cloudMessage(res.body)}`,
+        {
+          hint: 'Check the Cloud API key in cluster.credentials of kcops.yaml.',
+        },
+      );
     }
     this.token = { value: token, at: this.now() };
     return token;
   }
 
-  private async send(url: string, headers: Record<string, string>, body: unknown): Promise<{ status: number; body: unknown; retryAfter: string | null }> {
+  private async send(
+    url: string,
+    headers: Record<string, string>,
+    body: unknown,
+  ): Promise<{ status: number; body: unknown; retryAfter: string | null }> {
     try {
       const res = await fetch(url, {
         method: 'POST',
@@ -157,7 +183,10 @@ export class CloudLogsClient {
 export function logsEndpoints(apiEndpoint: string): { tokenUrl: string; searchUrl: string } {
   const base = apiEndpoint.replace(/\/+$/, '');
   if (new URL(base).hostname === 'api.confluent.cloud') {
-    return { tokenUrl: 'https://confluent.cloud/api/access_tokens', searchUrl: 'https://api.logging.confluent.cloud/logs/v1/search' };
+    return {
+      tokenUrl: 'https://confluent.cloud/api/access_tokens',
+      searchUrl: 'https://api.logging.confluent.cloud/logs/v1/search',
+    };
   }
   return { tokenUrl: `${base}/api/access_tokens`, searchUrl: `${base}/logs/v1/search` };
 }

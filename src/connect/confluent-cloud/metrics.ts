@@ -51,9 +51,16 @@ export class CloudMetricsClient {
         await (this.opts.sleep ?? sleep)(retryAfter * 1000);
         continue;
       }
-      throw new UserError('CCLOUD_METRICS', `The Confluent Cloud Metrics API answered ${res.status}: ${cloudMessage(res.body)}`, {
-        hint: res.status === 401 || res.status === 403 ? 'It takes a Cloud API key whose principal may read the connector metrics (MetricsViewer or ConnectManager).' : 'Its global limit is 60 requests a minute: try again shortly.',
-      });
+      throw new UserError(
+        'CCLOUD_METRICS',
+        `The Confluent Cloud Metrics API answered ${res.status}: ${cloudMessage(res.body)}`,
+        {
+          hint:
+            res.status === 401 || res.status === 403
+              ? 'It takes a Cloud API key whose principal may read the connector metrics (MetricsViewer or ConnectManager).'
+              : 'Its global limit is 60 requests a minute: try again shortly.',
+        },
+      );
     }
   }
 }

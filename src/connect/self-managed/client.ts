@@ -109,7 +109,10 @@ export class SelfManagedCluster implements ConnectCluster {
   }
 
   async plugins(): Promise<PluginInfo[]> {
-    const list = await this.call<{ class: string; type: string; version?: string }[]>('GET', '/connector-plugins?connectorsOnly=false');
+    const list = await this.call<{ class: string; type: string; version?: string }[]>(
+      'GET',
+      '/connector-plugins?connectorsOnly=false',
+    );
     return (list ?? []).map((p) => ({ class: p.class, type: p.type, version: p.version ?? '' }));
   }
 
@@ -144,7 +147,9 @@ export class SelfManagedCluster implements ConnectCluster {
     return info;
   }
   async connectorConfig(name: string): Promise<Record<string, string> | undefined> {
-    const r = await this.call<Record<string, unknown>>('GET', `/connectors/${enc(name)}/config`, undefined, { allow404: true });
+    const r = await this.call<Record<string, unknown>>('GET', `/connectors/${enc(name)}/config`, undefined, {
+      allow404: true,
+    });
     return r === undefined ? undefined : stringMap(r);
   }
   async connectorTopics(name: string): Promise<string[] | undefined> {
@@ -201,9 +206,13 @@ export class SelfManagedCluster implements ConnectCluster {
       if (res.status >= 200 && res.status < 300) return res.body as T;
       if (res.status === 404 && o.allow404) return undefined;
       if (res.status === 409 && method === 'POST' && path === '/connectors' && isAlreadyExists(res.body)) {
-        throw new UserError('CONNECTOR_EXISTS', `Connector ${String((body as { name?: string }).name)} already exists.`, {
-          hint: 'Someone created it since the plan was made; run `kcops plan` again.',
-        });
+        throw new UserError(
+          'CONNECTOR_EXISTS',
+          `Connector ${String((body as { name?: string }).name)} already exists.`,
+          {
+            hint: 'Someone created it since the plan was made; run `kcops plan` again.',
+          },
+        );
       }
       if (res.status === 409 && ++conflicts < conflict.attempts) {
         await this.wait(backoffDelay(conflict, conflicts - 1));
@@ -226,7 +235,7 @@ export class SelfManagedCluster implements ConnectCluster {
     const urls = this.opts.urls;
     let last: TransportError | undefined;
     let timeouts = 0;
-    for (let i = 0; i < urls.length; ) {
+    for (let i = 0; i < urls.length;) {
       const index = (this.preferred + i) % urls.length;
       const base = urls[index]!.replace(/\/+$/, '');
       try {

@@ -14,7 +14,12 @@ export interface ErrorContext {
 }
 
 export function unreachable(urls: string[], last: TransportError): UserError {
-  const what = last.kind === 'timeout' ? 'did not answer in time' : last.kind === 'tls' ? 'failed the TLS handshake' : 'refused the connection';
+  const what =
+    last.kind === 'timeout'
+      ? 'did not answer in time'
+      : last.kind === 'tls'
+        ? 'failed the TLS handshake'
+        : 'refused the connection';
   const hint =
     last.kind === 'tls'
       ? 'Check the CA bundle (tls.ca) and, for mutual TLS, the client certificate and key configured for this environment.'
@@ -45,7 +50,7 @@ export function fromStatus(ctx: ErrorContext, status: number, body: unknown): Us
       });
     case 409:
       return new UserError('CONNECT_CONFLICT', `Kafka Connect kept answering 409 to ${where}: ${msg}`, {
-        hint: 'A rebalance or a concurrent change did not settle within the retry budget; run the command again, and check the workers\' logs if it persists.',
+        hint: "A rebalance or a concurrent change did not settle within the retry budget; run the command again, and check the workers' logs if it persists.",
       });
     case 400:
     case 422:

@@ -51,7 +51,10 @@ export function send(req: TransportRequest): Promise<TransportResponse> {
     headers['content-length'] = String(Buffer.byteLength(payload));
   }
   const isHttps = req.url.protocol === 'https:';
-  const tls = isHttps && req.tls ? { ca: req.tls.ca, cert: req.tls.cert, key: req.tls.key, rejectUnauthorized: !req.tls.insecureSkipVerify } : {};
+  const tls =
+    isHttps && req.tls
+      ? { ca: req.tls.ca, cert: req.tls.cert, key: req.tls.key, rejectUnauthorized: !req.tls.insecureSkipVerify }
+      : {};
   return new Promise((resolve, reject) => {
     const r = (isHttps ? httpsRequest : httpRequest)(req.url, { method: req.method, headers, ...tls }, (res) => {
       const chunks: Buffer[] = [];

@@ -6,7 +6,9 @@ import type { Plan } from '../plan/types.js';
  * supplies the names (e.g. a protected-environment input passed as `--approve-delete "$APPROVED"`).
  */
 export function assertDeletesApproved(plan: Plan, approved: ReadonlySet<string>): void {
-  const missing = plan.changes.filter((c) => c.action === 'delete' && !approved.has(c.connector)).map((c) => c.connector);
+  const missing = plan.changes
+    .filter((c) => c.action === 'delete' && !approved.has(c.connector))
+    .map((c) => c.connector);
   if (missing.length === 0) return;
   throw usageError(
     'DELETE_NOT_APPROVED',

@@ -93,7 +93,11 @@ export async function applyPrepared(
 }
 
 /** What the cluster holds for the connector after this apply, as far as kcops knows. */
-function finalConfig(o: ConnectorOutcome, before: Record<string, string> | undefined, desired: Record<string, string> | undefined) {
+function finalConfig(
+  o: ConnectorOutcome,
+  before: Record<string, string> | undefined,
+  desired: Record<string, string> | undefined,
+) {
   if (o.result === 'not-started' || o.result === 'rolled-back') return before;
   if (o.result === 'failed' && o.rollback?.result === 'done') return before;
   return o.action === 'delete' ? undefined : desired;
@@ -102,6 +106,9 @@ function finalConfig(o: ConnectorOutcome, before: Record<string, string> | undef
 function detailOf(o: ConnectorOutcome): string {
   const parts = [];
   if (o.error) parts.push(o.error);
-  if (o.rollback) parts.push(`rollback ${o.rollback.action}: ${o.rollback.result}${o.rollback.error ? ` (${o.rollback.error})` : ''}`);
+  if (o.rollback)
+    parts.push(
+      `rollback ${o.rollback.action}: ${o.rollback.result}${o.rollback.error ? ` (${o.rollback.error})` : ''}`,
+    );
   return parts.join('; ');
 }

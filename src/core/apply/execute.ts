@@ -76,9 +76,19 @@ async function applyOne(
       await cluster.delete(change.connector);
       target = 'ABSENT';
     } else {
-      if (!d) return { ...base, result: 'failed', error: 'no connector file declares it (internal: plan and files disagree)' };
+      if (!d)
+        return {
+          ...base,
+          result: 'failed',
+          error: 'no connector file declares it (internal: plan and files disagree)',
+        };
       target = d.state;
-      await mutate(cluster, change, d, input.actual.connectors.find((c) => c.name === d.name));
+      await mutate(
+        cluster,
+        change,
+        d,
+        input.actual.connectors.find((c) => c.name === d.name),
+      );
     }
   } catch (e) {
     return { ...base, result: 'failed', error: describeCause(e) };
@@ -88,7 +98,12 @@ async function applyOne(
   return { ...base, result: 'failed', error: w.detail, trace: w.trace, waitedMs: w.waitedMs };
 }
 
-async function mutate(cluster: ConnectCluster, change: ConnectorChange, d: DesiredConnector, a: ActualConnector | undefined): Promise<void> {
+async function mutate(
+  cluster: ConnectCluster,
+  change: ConnectorChange,
+  d: DesiredConnector,
+  a: ActualConnector | undefined,
+): Promise<void> {
   switch (change.action) {
     case 'create':
       if (cluster.traits.supportsInitialState || d.state === 'RUNNING') await cluster.create(d.name, d.config, d.state);

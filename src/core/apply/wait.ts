@@ -44,7 +44,14 @@ export async function waitForState(
       if (s === undefined && !last.startsWith('status unavailable')) return { ok: true, waitedMs: t - start };
     } else if (s) {
       const failed = s.state === 'FAILED' ? { what: 'connector', trace: s.trace } : firstFailedTask(s);
-      if (failed) return { ok: false, reason: 'failed', detail: `${failed.what} FAILED`, trace: failed.trace, waitedMs: t - start };
+      if (failed)
+        return {
+          ok: false,
+          reason: 'failed',
+          detail: `${failed.what} FAILED`,
+          trace: failed.trace,
+          waitedMs: t - start,
+        };
       last = describe(s);
       if (reached(s, target)) {
         healthySince ??= t;
@@ -52,7 +59,12 @@ export async function waitForState(
       } else healthySince = undefined;
     }
     if (t - start >= o.timeoutMs) {
-      return { ok: false, reason: 'timeout', detail: `not ${target} after ${Math.round((t - start) / 1000)} s (last seen: ${last})`, waitedMs: t - start };
+      return {
+        ok: false,
+        reason: 'timeout',
+        detail: `not ${target} after ${Math.round((t - start) / 1000)} s (last seen: ${last})`,
+        waitedMs: t - start,
+      };
     }
     await sleep(o.pollMs);
   }

@@ -59,22 +59,36 @@ export interface AuditVerification {
 
 export function verifyAudit(file: string): AuditVerification {
   const { records, badLines } = readAudit(file);
-  const problems: AuditProblem[] = badLines.map((line) => ({ seq: null, line, problem: 'unparsable', detail: 'line is not JSON' }));
+  const problems: AuditProblem[] = badLines.map((line) => ({
+    seq: null,
+    line,
+    problem: 'unparsable',
+    detail: 'line is not JSON',
+  }));
   let prevHash = GENESIS;
   let prevSeq = 0;
   for (const r of records) {
     const { hash, ...body } = r;
     if (r.seq !== prevSeq + 1 || r.prevHash !== prevHash) {
-      problems.push({ seq: r.seq, problem: 'removed-or-reordered', detail: `expected record ${prevSeq + 1} chained to ${prevHash.slice(0, 12)}…, found ${r.seq} chained to ${String(r.prevHash).slice(0, 12)}…` });
+      problems.push({
+        seq: r.seq,
+        problem: 'removed-or-reordered',
+        detail: `expected record ${prevSeq + 1} chained to ${prevHash.slice(0, 12)}…, found ${r.seq} chained to ${String(r.prevHash).slice(0, 12)}…`,
+      });
     }
-    if (recordHash(body) !== hash) problems.push({ seq: r.seq, problem: 'altered', detail: 'content does not match its hash' });
+    if (recordHash(body) !== hash)
+      problems.push({ seq: r.seq, problem: 'altered', detail: 'content does not match its hash' });
     prevHash = hash;
     prevSeq = r.seq;
   }
   if (existsSync(headFile(file))) {
     const head = JSON.parse(readFileSync(headFile(file), 'utf8')) as { seq: number; hash: string };
     if (head.seq !== prevSeq || head.hash !== prevHash) {
-      problems.push({ seq: head.seq, problem: 'truncated', detail: `the log ends at record ${prevSeq} but the last one written was ${head.seq}` });
+      problems.push({
+        seq: head.seq,
+        problem: 'truncated',
+        detail: `the log ends at record ${prevSeq} but the last one written was ${head.seq}`,
+      });
     }
   }
   return { file, records: records.length, ok: problems.length === 0, problems };

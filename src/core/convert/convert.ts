@@ -1,6 +1,14 @@
 import { UserError } from '../../errors.js';
 import { adaptLocal } from './local-adapters.js';
-import { isCloudOnly, MANAGED_PLUGINS, managedPluginFor, placeholders, SELF_MANAGED_CLASS, type MappingRule, type PluginMapping } from './rules.js';
+import {
+  isCloudOnly,
+  MANAGED_PLUGINS,
+  managedPluginFor,
+  placeholders,
+  SELF_MANAGED_CLASS,
+  type MappingRule,
+  type PluginMapping,
+} from './rules.js';
 
 /**
  * Portability (REQ-DEPLOY-003): a managed (Confluent Cloud) connector config ⇄ its self-managed equivalent, from the
@@ -80,10 +88,17 @@ export function toSelfManaged(fm: Record<string, string>): ConvertResult {
       consumed.add(k);
     }
   }
-  for (const k of missing) warnings.push({ key: k, message: 'The managed connector uses Confluent Cloud Schema Registry; set the URL (and credentials) of yours.' });
+  for (const k of missing)
+    warnings.push({
+      key: k,
+      message: 'The managed connector uses Confluent Cloud Schema Registry; set the URL (and credentials) of yours.',
+    });
   for (const k of Object.keys(fm)) if (!consumed.has(k)) warnings.push({ key: k, message: managedOnlyNote(k) });
   if (SELF_MANAGED_CLASS[plugin]) {
-    warnings.push({ key: 'connector.class', message: `${m.workerClass} runs only in Confluent Cloud; written as its open-source equivalent ${cls}.` });
+    warnings.push({
+      key: 'connector.class',
+      message: `${m.workerClass} runs only in Confluent Cloud; written as its open-source equivalent ${cls}.`,
+    });
   }
   return { config: sortKeys(out), warnings: sortWarnings(warnings), plugin, from: plugin, to: cls };
 }
@@ -105,7 +120,9 @@ export function toManaged(input: Record<string, string>): ConvertResult {
     if (v === undefined) continue;
     if (r.switch !== undefined) {
       if (!(r.switch in m.keys)) continue;
-      const keys = Object.entries(r.cases!).filter(([c, out]) => c !== 'DEFAULT' && out === v).map(([c]) => c);
+      const keys = Object.entries(r.cases!)
+        .filter(([c, out]) => c !== 'DEFAULT' && out === v)
+        .map(([c]) => c);
       if (keys.length === 0) {
         if (r.cases!.DEFAULT === v) consumed.add(r.to); // e.g. timestamp.extractor=RecordField: implied by timestamp.field
         const viaDefault = r.cases!.DEFAULT !== undefined && matchTemplate(r.cases!.DEFAULT, v);
@@ -123,7 +140,8 @@ export function toManaged(input: Record<string, string>): ConvertResult {
       const vars = placeholders(r.value);
       if (vars.length === 0) {
         consumed.add(r.to);
-        if (v !== r.value) warnings.push({ key: r.to, message: `Confluent Cloud fixes this to '${r.value}'; '${v}' is not kept.` });
+        if (v !== r.value)
+          warnings.push({ key: r.to, message: `Confluent Cloud fixes this to '${r.value}'; '${v}' is not kept.` });
         continue;
       }
       if (!vars.every((x) => x in m.keys)) continue;
@@ -131,7 +149,11 @@ export function toManaged(input: Record<string, string>): ConvertResult {
       if (got) {
         setFrom(fm, got, m);
         consumed.add(r.to);
-        if (got[SUFFIX]) warnings.push({ key: r.to, message: `'${got[SUFFIX]}' after the ${vars.join(', ')} parts is not carried to the managed connector.` });
+        if (got[SUFFIX])
+          warnings.push({
+            key: r.to,
+            message: `'${got[SUFFIX]}' after the ${vars.join(', ')} parts is not carried to the managed connector.`,
+          });
       }
     } else {
       fm[r.to] = v;
@@ -147,7 +169,10 @@ export function toManaged(input: Record<string, string>): ConvertResult {
   for (const k of Object.keys(sm)) if (!consumed.has(k)) warnings.push({ key: k, message: selfManagedOnlyNote(k) });
   for (const [k, v] of Object.entries(fm)) {
     if (/^transforms\.[^.]+\.type$/.test(k) && m.allowedTransforms.length > 0 && !m.allowedTransforms.includes(v)) {
-      warnings.push({ key: k, message: `Confluent Cloud does not allow the transform ${v} on ${plugin}; remove it or replace it with an allowed one.` });
+      warnings.push({
+        key: k,
+        message: `Confluent Cloud does not allow the transform ${v} on ${plugin}; remove it or replace it with an allowed one.`,
+      });
     }
   }
   // Values equal to the managed default say nothing: leave them out, as a person writing the file would.
@@ -157,10 +182,18 @@ export function toManaged(input: Record<string, string>): ConvertResult {
   }
   if (fm['kafka.auth.mode'] === undefined) {
     fm['kafka.auth.mode'] = 'SERVICE_ACCOUNT';
-    warnings.push({ key: 'kafka.auth.mode', message: 'Set to SERVICE_ACCOUNT: add kafka.service.account.id (sa-...) of the service account the connector runs as.' });
+    warnings.push({
+      key: 'kafka.auth.mode',
+      message:
+        'Set to SERVICE_ACCOUNT: add kafka.service.account.id (sa-...) of the service account the connector runs as.',
+    });
   }
   for (const [k, d] of Object.entries(m.keys)) {
-    if (d.required && d.default === undefined && fm[k] === undefined && k !== 'name') warnings.push({ key: k, message: `Required by ${plugin} and not derivable from the self-managed config: set it.` });
+    if (d.required && d.default === undefined && fm[k] === undefined && k !== 'name')
+      warnings.push({
+        key: k,
+        message: `Required by ${plugin} and not derivable from the self-managed config: set it.`,
+      });
   }
   const from = adapted?.adaptedFrom ?? input['connector.class'] ?? '';
   return { config: sortKeys(fm), warnings: sortWarnings(warnings), plugin, from, to: plugin };
@@ -176,7 +209,11 @@ function dynamicToSelfManaged(
 ): void {
   if (r.dynamic === 's3.region') {
     if (fm['s3.region'] !== undefined) out['s3.region'] = fm['s3.region'];
-    else warnings.push({ key: 's3.region', message: 'The managed connector defaults to the Kafka cluster region; set s3.region for the worker.' });
+    else
+      warnings.push({
+        key: 's3.region',
+        message: 'The managed connector defaults to the Kafka cluster region; set s3.region for the worker.',
+      });
     consumed.add('s3.region');
   } else if (r.dynamic === 'errors.deadletterqueue.topic.mapper') {
     const v = fm[r.to] ?? m.keys[r.to]?.default;
@@ -187,9 +224,19 @@ function dynamicToSelfManaged(
     const inc = fm['incrementing.column.name'] ?? fm['incrementing.column.mapping'];
     out.mode = ts && inc ? 'timestamp+incrementing' : ts ? 'timestamp' : inc ? 'incrementing' : 'bulk';
     for (const k of ['timestamp.column.name', 'incrementing.column.name']) if (fm[k] !== undefined) out[k] = fm[k]!;
-    for (const k of ['timestamp.column.name', 'incrementing.column.name', 'timestamp.columns.mapping', 'incrementing.column.mapping']) consumed.add(k);
+    for (const k of [
+      'timestamp.column.name',
+      'incrementing.column.name',
+      'timestamp.columns.mapping',
+      'incrementing.column.mapping',
+    ])
+      consumed.add(k);
     if (fm['timestamp.columns.mapping'] || fm['incrementing.column.mapping']) {
-      warnings.push({ key: 'timestamp.columns.mapping', message: 'Per-table column mappings are managed-only; the worker takes one timestamp/incrementing column for all tables.' });
+      warnings.push({
+        key: 'timestamp.columns.mapping',
+        message:
+          'Per-table column mappings are managed-only; the worker takes one timestamp/incrementing column for all tables.',
+      });
     }
   }
   // The converter subject-name and schema mappers derive Cloud Schema Registry settings: nothing for a worker.
@@ -217,7 +264,12 @@ function resolveDefault(m: PluginMapping, fm: Record<string, string>, k: string,
 }
 
 /** Fills `${key}` from managed keys; undefined when one is Cloud-internal or has no value. */
-function fill(template: string, m: PluginMapping, fm: Record<string, string>, consumed: Set<string>): string | undefined {
+function fill(
+  template: string,
+  m: PluginMapping,
+  fm: Record<string, string>,
+  consumed: Set<string>,
+): string | undefined {
   const vars = placeholders(template);
   if (vars.some((v) => !(v in m.keys))) return undefined;
   const values = vars.map((v) => resolveDefault(m, fm, v));
@@ -264,8 +316,10 @@ function managedOnlyNote(k: string): string {
   if (/^kafka\.(auth\.mode|api\.key|api\.secret|service\.account\.id)$/.test(k)) {
     return "Confluent Cloud's own Kafka access; a worker uses its producer/consumer (override) credentials instead.";
   }
-  if (/^secret\.manager/.test(k)) return 'Confluent Cloud secret-manager integration; use a worker ConfigProvider reference instead.';
-  if (/^(provider\.integration\.id|authentication\.method)$/.test(k)) return 'Confluent Cloud provider integration (IAM role); configure AWS credentials for the worker instead.';
+  if (/^secret\.manager/.test(k))
+    return 'Confluent Cloud secret-manager integration; use a worker ConfigProvider reference instead.';
+  if (/^(provider\.integration\.id|authentication\.method)$/.test(k))
+    return 'Confluent Cloud provider integration (IAM role); configure AWS credentials for the worker instead.';
   return 'No self-managed counterpart in the template mapping; not carried over.';
 }
 
@@ -273,19 +327,24 @@ function selfManagedOnlyNote(k: string): string {
   if (/^(producer|consumer|admin)\.override\.(sasl|security)\./.test(k) || /bootstrap\.servers$/.test(k)) {
     return 'Worker-side Kafka access; Confluent Cloud connects the connector itself (kafka.auth.mode).';
   }
-  if (/^(key|value|header)\.converter/.test(k)) return 'No managed data-format equivalent for this converter setting; check input/output.data.format.';
+  if (/^(key|value|header)\.converter/.test(k))
+    return 'No managed data-format equivalent for this converter setting; check input/output.data.format.';
   return 'No managed counterpart in the template mapping; not carried over.';
 }
 
 function unknownPlugin(cls: string, side: ConvertTarget): UserError {
   const known = Object.keys(MANAGED_PLUGINS).join(', ');
-  return new UserError('CONVERT_UNSUPPORTED', `kcops cannot convert a ${side} connector of class '${cls || '(none)'}'.`, {
-    hint:
-      side === 'managed'
-        ? `Managed plugins with a mapping: ${known}.`
-        : 'Supported: Debezium PostgreSQL/MySQL, Confluent S3 sink (and the Camel aws2-s3 sink), Confluent JDBC source/sink and Debezium JDBC sink on PostgreSQL/MySQL, DynamoDB sink and CDC source.',
-    exitCode: 2,
-  });
+  return new UserError(
+    'CONVERT_UNSUPPORTED',
+    `kcops cannot convert a ${side} connector of class '${cls || '(none)'}'.`,
+    {
+      hint:
+        side === 'managed'
+          ? `Managed plugins with a mapping: ${known}.`
+          : 'Supported: Debezium PostgreSQL/MySQL, Confluent S3 sink (and the Camel aws2-s3 sink), Confluent JDBC source/sink and Debezium JDBC sink on PostgreSQL/MySQL, DynamoDB sink and CDC source.',
+      exitCode: 2,
+    },
+  );
 }
 
 function sortKeys(c: Record<string, string>): Record<string, string> {

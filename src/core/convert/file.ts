@@ -19,14 +19,22 @@ export function convertConnectorFile(path: string, to: ConvertTarget): Converted
   const f = loadConnectorFile(path, bytes);
   if (f.problems.length > 0 || f.shape === 'not-connector') {
     const why = f.problems[0]?.detail ?? 'no connector config found';
-    throw usageError('CONVERT_FILE', `${path} is not a connector file kcops can read: ${why}.`, `Check it with \`kcops validate ${path} --offline\`.`);
+    throw usageError(
+      'CONVERT_FILE',
+      `${path} is not a connector file kcops can read: ${why}.`,
+      `Check it with \`kcops validate ${path} --offline\`.`,
+    );
   }
   const config: Record<string, string> = {};
   for (const [k, e] of f.config) if (e.value !== undefined) config[k] = e.value;
   const name = f.name?.value ?? config.name ?? fileStem(path);
   const managed = isManagedConfig(config);
   if ((to === 'managed') === managed) {
-    throw usageError('CONVERT_SAME_SIDE', `${path} is already a ${to} connector (${config['connector.class'] ?? 'no connector.class'}).`, `Did you mean --to ${managed ? 'self-managed' : 'managed'}?`);
+    throw usageError(
+      'CONVERT_SAME_SIDE',
+      `${path} is already a ${to} connector (${config['connector.class'] ?? 'no connector.class'}).`,
+      `Did you mean --to ${managed ? 'self-managed' : 'managed'}?`,
+    );
   }
   const { config: converted, ...rest } = convertConfig({ ...config, name }, to);
   const { name: _name, ...body } = converted;

@@ -43,7 +43,8 @@ function fromCamelS3(config: Record<string, string>): Adapted {
     if (k === 'camel.component.aws2-s3.accessKey') out['aws.access.key.id'] = v;
     else if (k === 'camel.component.aws2-s3.secretKey') out['aws.secret.access.key'] = v;
     else if (k === 'camel.component.aws2-s3.region') out['s3.region'] = v;
-    else if (k.startsWith('camel.')) warnings.push({ key: k, message: 'Camel-specific; the managed S3 sink has no counterpart.' });
+    else if (k.startsWith('camel.'))
+      warnings.push({ key: k, message: 'Camel-specific; the managed S3 sink has no counterpart.' });
     else out[k] = v;
   }
   warnings.push({
@@ -55,8 +56,10 @@ function fromCamelS3(config: Record<string, string>): Adapted {
 }
 
 function camelParamNote(k: string): string {
-  if (k === 'overrideEndpoint' || k === 'uriEndpointOverride') return 'a custom S3 endpoint: the managed S3 sink writes to AWS S3 only.';
-  if (k === 'keyName') return 'object naming: the managed S3 sink names objects from topics.dir, path.format and the partitioner.';
+  if (k === 'overrideEndpoint' || k === 'uriEndpointOverride')
+    return 'a custom S3 endpoint: the managed S3 sink writes to AWS S3 only.';
+  if (k === 'keyName')
+    return 'object naming: the managed S3 sink names objects from topics.dir, path.format and the partitioner.';
   if (k === 'autoCreateBucket') return 'the managed S3 sink never creates buckets: create it beforehand.';
   return 'Camel endpoint option without a managed counterpart.';
 }
@@ -98,8 +101,15 @@ function fromDebeziumJdbcSink(config: Record<string, string>): Adapted {
         out['fields.whitelist'] = v;
         break;
       default:
-        if (/^(connection\.pool\.|dialect\.|flush\.|truncate\.|collection\.|column\.naming|table\.naming|cloud\.events|connection\.restart)/.test(k)) {
-          warnings.push({ key: k, message: 'Debezium JDBC sink option without a counterpart in the managed JDBC sinks.' });
+        if (
+          /^(connection\.pool\.|dialect\.|flush\.|truncate\.|collection\.|column\.naming|table\.naming|cloud\.events|connection\.restart)/.test(
+            k,
+          )
+        ) {
+          warnings.push({
+            key: k,
+            message: 'Debezium JDBC sink option without a counterpart in the managed JDBC sinks.',
+          });
         } else out[k] = v;
     }
   }

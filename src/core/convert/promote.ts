@@ -20,23 +20,46 @@ export interface PromoteResult {
   document: { name: string; config: Record<string, string>; state?: string };
 }
 
-export function promoteConnector(root: string, project: Project, name: string, from: string, to: string, force = false): PromoteResult {
+export function promoteConnector(
+  root: string,
+  project: Project,
+  name: string,
+  from: string,
+  to: string,
+  force = false,
+): PromoteResult {
   const envs = Object.keys(project.environments);
   for (const e of [from, to]) {
-    if (!project.environments[e]) throw usageError('ENV_UNKNOWN', `There is no environment '${e}' in kcops.yaml.`, `Use one of ${envs.join(', ')}.`);
+    if (!project.environments[e])
+      throw usageError(
+        'ENV_UNKNOWN',
+        `There is no environment '${e}' in kcops.yaml.`,
+        `Use one of ${envs.join(', ')}.`,
+      );
   }
   if (from === to) throw usageError('USAGE', '--from and --to name the same environment.');
   const source = `connectors/${from}/${name}.json`;
   const target = `connectors/${to}/${name}.json`;
   if (!existsSync(join(root, source))) {
-    throw usageError('CONNECTOR_FILE_MISSING', `There is no ${source}.`, `List the connectors of ${from} with \`ls connectors/${from}\`.`);
+    throw usageError(
+      'CONNECTOR_FILE_MISSING',
+      `There is no ${source}.`,
+      `List the connectors of ${from} with \`ls connectors/${from}\`.`,
+    );
   }
   if (existsSync(join(root, target)) && !force) {
-    throw usageError('PROMOTE_EXISTS', `${target} exists already.`, 'Review the difference, then run again with --force to overwrite it.');
+    throw usageError(
+      'PROMOTE_EXISTS',
+      `${target} exists already.`,
+      'Review the difference, then run again with --force to overwrite it.',
+    );
   }
   const f = loadConnectorFile(source, readFileSync(join(root, source)));
   if (f.problems.length > 0 || f.shape !== 'rest') {
-    throw new UserError('CONNECTOR_FILES_INVALID', `${source} is not a connector REST body {"name","config"}.`, { hint: `Check it with \`kcops validate ${source} --offline\`.`, exitCode: 2 });
+    throw new UserError('CONNECTOR_FILES_INVALID', `${source} is not a connector REST body {"name","config"}.`, {
+      hint: `Check it with \`kcops validate ${source} --offline\`.`,
+      exitCode: 2,
+    });
   }
   const config: Record<string, string> = {};
   for (const [k, e] of f.config) if (e.value !== undefined) config[k] = e.value;

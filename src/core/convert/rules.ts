@@ -49,7 +49,8 @@ export const SELF_MANAGED_CLASS: Record<string, string> = {
  */
 const CLOUD_ONLY_KEY =
   /(bootstrap\.servers$|security\.protocol$|sasl\.|\.ssl\.|egress|^connector\.(endpoint|target\.region|thread\.name\.pattern)$|^custom\.metric\.tags$|credentials\.provider\.|basic\.auth\.|schema\.registry\.url$|^jdbc\.creds\.provider\.|^guardrail\.|^transforms|^connect\.meta\.data$|^database\.server\.id$|^confluent\.topic|\.confluent\.|^trim\.sensitive\.log$|^topic\.creation\.default\.|^errors\.(retry|log)\.|rule\.executors|latest\.cache\.ttl|^slot\.seek\.to\.known\.offset\.on\.start$|ignore\.modern\.dialects|^max\.write\.duration\.ms$|^connection\.disallow\.)/;
-const CLOUD_ONLY_VALUE = /(\{\{|\/mnt\/|io\.confluent\.cloud\.|io\.confluent\.provider\.integration\.|cctransforms|io\.confluent\.kafka\.security\.fips)/;
+const CLOUD_ONLY_VALUE =
+  /(\{\{|\/mnt\/|io\.confluent\.cloud\.|io\.confluent\.provider\.integration\.|cctransforms|io\.confluent\.kafka\.security\.fips)/;
 
 export function isCloudOnly(rule: MappingRule, value?: string): boolean {
   return CLOUD_ONLY_KEY.test(rule.to) || (value !== undefined && CLOUD_ONLY_VALUE.test(value));

@@ -55,7 +55,13 @@ export class ConfluentCloudLogSource implements LogSource {
     const min = q.level ? LEVELS.indexOf(q.level) : LEVELS.indexOf('INFO');
     const levels = API_LEVELS.filter((l) => LEVELS.indexOf(l as Level) >= min);
     const records = await this.logs.search(
-      { crn, levels, ...(q.grep ? { searchText: q.grep.source } : {}), startTime: apiTime(since), endTime: apiTime(until) },
+      {
+        crn,
+        levels,
+        ...(q.grep ? { searchText: q.grep.source } : {}),
+        startTime: apiTime(since),
+        endTime: apiTime(until),
+      },
       max,
     );
     return records
@@ -69,9 +75,13 @@ export class ConfluentCloudLogSource implements LogSource {
     if (!crn) {
       crn = await this.cluster.connectorCrn(name);
       if (!crn) {
-        throw new UserError('CCLOUD_LOGS_NO_CONNECTOR', `Connector ${name} does not exist in ${this.cluster.id} (or Cloud gave no CRN for it).`, {
-          hint: 'Check the name with `kcops connect list`.',
-        });
+        throw new UserError(
+          'CCLOUD_LOGS_NO_CONNECTOR',
+          `Connector ${name} does not exist in ${this.cluster.id} (or Cloud gave no CRN for it).`,
+          {
+            hint: 'Check the name with `kcops connect list`.',
+          },
+        );
       }
       this.crns.set(name, crn);
     }

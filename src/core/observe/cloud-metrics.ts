@@ -22,7 +22,18 @@ export async function cloudConnectorMetrics(
     status: null,
     type,
     tasks: [],
-    totals: { errors: { recordErrors: 0, recordFailures: 0, skipped: 0, retries: 0, logged: 0, dlqProduceRequests: 0, dlqProduceFailures: 0, lastErrorAt: null } },
+    totals: {
+      errors: {
+        recordErrors: 0,
+        recordFailures: 0,
+        skipped: 0,
+        retries: 0,
+        logged: 0,
+        dlqProduceRequests: 0,
+        dlqProduceFailures: 0,
+        lastErrorAt: null,
+      },
+    },
   };
   if (!id) return { metrics, notes: [`Confluent Cloud gave no id for ${name}: metrics unavailable`] };
   const start = new Date(Math.floor((now - WINDOW_MS) / 60_000) * 60_000);
@@ -32,8 +43,22 @@ export async function cloudConnectorMetrics(
     client.sum(CONNECTOR_METRICS.dlqRecords, id, start),
   ]);
   const perSecond = (n: number) => n / (WINDOW_MS / 1000);
-  if (type !== 'sink') metrics.totals.source = { polled: sent, written: sent, pollRate: perSecond(sent), writeRate: perSecond(sent) };
-  if (type !== 'source') metrics.totals.sink = { read: received, put: received, readRate: perSecond(received), putRate: perSecond(received), lagMax: null, partitions: null };
+  if (type !== 'sink')
+    metrics.totals.source = { polled: sent, written: sent, pollRate: perSecond(sent), writeRate: perSecond(sent) };
+  if (type !== 'source')
+    metrics.totals.sink = {
+      read: received,
+      put: received,
+      readRate: perSecond(received),
+      putRate: perSecond(received),
+      lagMax: null,
+      partitions: null,
+    };
   metrics.totals.errors.dlqProduceRequests = dlq;
-  return { metrics, notes: [`Confluent Cloud Metrics API (${id}): totals over the last hour, data about 5 minutes behind; no per-task counters`] };
+  return {
+    metrics,
+    notes: [
+      `Confluent Cloud Metrics API (${id}): totals over the last hour, data about 5 minutes behind; no per-task counters`,
+    ],
+  };
 }

@@ -42,7 +42,8 @@ interface FilterPage {
  */
 export class CloudWatchLogSource implements LogSource {
   readonly description: string;
-  readonly lookBack = 'the log group retention (CloudWatch keeps events 1 day to 10 years, or forever; default without --since: 1 h)';
+  readonly lookBack =
+    'the log group retention (CloudWatch keeps events 1 day to 10 years, or forever; default without --since: 1 h)';
   private client: Promise<{ send: (input: Record<string, unknown>) => Promise<FilterPage> }> | undefined;
 
   constructor(private readonly o: CloudWatchLogSourceOptions) {
@@ -58,11 +59,15 @@ export class CloudWatchLogSource implements LogSource {
         ...(this.o.credentials ? { credentials: this.o.credentials } : {}),
         maxAttempts: 3,
       });
-      return { send: (i: Record<string, unknown>) => c.send(new sdk.FilterLogEventsCommand(i as never)) as Promise<FilterPage> };
+      return {
+        send: (i: Record<string, unknown>) => c.send(new sdk.FilterLogEventsCommand(i as never)) as Promise<FilterPage>,
+      };
     })();
-    return this.client.then((c) => c.send(input)).catch((e: unknown) => {
-      throw explain(e, this.o.logGroup);
-    });
+    return this.client
+      .then((c) => c.send(input))
+      .catch((e: unknown) => {
+        throw explain(e, this.o.logGroup);
+      });
   }
 
   /** Every event of the window, all pages, oldest first within each stream. */
@@ -139,7 +144,10 @@ export class CloudWatchLogSource implements LogSource {
           if (e.time === undefined && ev.timestamp !== undefined) e.time = ev.timestamp;
           if (matches(e, q)) emit(e, list);
         },
-        { source: stream, ...(this.o.utcOffsetMinutes !== undefined ? { utcOffsetMinutes: this.o.utcOffsetMinutes } : {}) },
+        {
+          source: stream,
+          ...(this.o.utcOffsetMinutes !== undefined ? { utcOffsetMinutes: this.o.utcOffsetMinutes } : {}),
+        },
       );
       assemblers.set(stream, a);
     }
@@ -155,7 +163,11 @@ function explain(e: unknown, group: string): Error {
       hint: 'Check observability.logs.logGroup and region for this environment.',
     });
   }
-  if (name === 'AccessDeniedException' || name === 'UnrecognizedClientException' || name === 'InvalidSignatureException') {
+  if (
+    name === 'AccessDeniedException' ||
+    name === 'UnrecognizedClientException' ||
+    name === 'InvalidSignatureException'
+  ) {
     return new UserError('LOGS_ACCESS_DENIED', `CloudWatch Logs refused the request (${name}): ${message}`, {
       hint: 'The credentials need logs:FilterLogEvents on the log group (AWS_PROFILE / AWS_ACCESS_KEY_ID select them).',
     });

@@ -72,7 +72,8 @@ export function connectorMetrics(connector: string, scrapes: Scrape[]): Connecto
       if (x.labels.connector !== connector) continue;
       const name = canonicalName(x.name);
       if (x.labels.task === undefined) {
-        if ((name === 'connector_status' || name === 'connector_state') && x.value === 1) status = x.labels.status ?? null;
+        if ((name === 'connector_status' || name === 'connector_state') && x.value === 1)
+          status = x.labels.status ?? null;
         continue;
       }
       const id = Number(x.labels.task);

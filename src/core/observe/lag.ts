@@ -33,7 +33,13 @@ export function computeLag(
     .map((e) => {
       const k = c.get(`${e.topic}\u0000${e.partition}`);
       const committedOffset = k === undefined || k < 0 ? null : k;
-      return { topic: e.topic, partition: e.partition, committed: committedOffset, end: e.offset, lag: Math.max(0, e.offset - (committedOffset ?? 0)) };
+      return {
+        topic: e.topic,
+        partition: e.partition,
+        committed: committedOffset,
+        end: e.offset,
+        lag: Math.max(0, e.offset - (committedOffset ?? 0)),
+      };
     })
     .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
   return { group, partitions, total: partitions.reduce((s, p) => s + p.lag, 0) };
@@ -62,9 +68,14 @@ export async function sinkLag(k: KafkaAccess, connector: string, groupId = `conn
     const byTopic = new Map<string, number[]>();
     for (const c of committed) byTopic.set(c.topic, [...(byTopic.get(c.topic) ?? []), c.partition]);
     const listed = await admin.listOffsets({
-      topics: [...byTopic].map(([name, ps]) => ({ name, partitions: ps.map((p) => ({ partitionIndex: p, timestamp: -1n })) })),
+      topics: [...byTopic].map(([name, ps]) => ({
+        name,
+        partitions: ps.map((p) => ({ partitionIndex: p, timestamp: -1n })),
+      })),
     });
-    const ends = listed.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, offset: Number(p.offset) })));
+    const ends = listed.flatMap((t) =>
+      t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, offset: Number(p.offset) })),
+    );
     return computeLag(groupId, committed, ends);
   } finally {
     await admin.close().catch(() => undefined);

@@ -159,7 +159,8 @@ export function categorize(e: Pick<LogEntry, 'level' | 'message' | 'more'>): Cat
   const out: Category[] = [];
   const text = e.message;
   if (LIFECYCLE.test(text)) out.push('lifecycle');
-  if (e.level === 'ERROR' || e.level === 'FATAL' || e.more.some((l) => /^\s+at /.test(l) || /Exception|Error:/.test(l))) out.push('error');
+  if (e.level === 'ERROR' || e.level === 'FATAL' || e.more.some((l) => /^\s+at /.test(l) || /Exception|Error:/.test(l)))
+    out.push('error');
   if (REBALANCE.test(text)) out.push('rebalance');
   if (THROUGHPUT.test(text)) out.push('throughput');
   return out;

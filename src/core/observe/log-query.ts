@@ -22,7 +22,12 @@ export interface LogQuery {
 export function matches(e: LogEntry, q: LogQuery): boolean {
   if (e.context) {
     if (e.context.connector !== q.connector) return false;
-  } else if (!(q.includeWorkerEvents && q.task === undefined && mentions(e, q.connector) && e.categories.includes('rebalance'))) {
+  } else if (!(
+    q.includeWorkerEvents &&
+    q.task === undefined &&
+    mentions(e, q.connector) &&
+    e.categories.includes('rebalance')
+  )) {
     return false;
   }
   if (q.task !== undefined && e.context?.task !== q.task) return false;
@@ -50,7 +55,11 @@ export function parseTimeArg(value: string, now: number, flag: string): number {
   }
   const t = Date.parse(value);
   if (Number.isNaN(t)) {
-    throw usageError('LOGS_TIME', `${flag} '${value}' is neither a duration nor a time.`, 'Use e.g. 10m, 2h, 1d or 2026-01-31T08:00:00Z.');
+    throw usageError(
+      'LOGS_TIME',
+      `${flag} '${value}' is neither a duration nor a time.`,
+      'Use e.g. 10m, 2h, 1d or 2026-01-31T08:00:00Z.',
+    );
   }
   return t;
 }
@@ -67,7 +76,9 @@ export function parseGrep(value: string): RegExp {
   try {
     return new RegExp(value, 'i');
   } catch (e) {
-    throw new UserError('LOGS_GREP', `--grep '${value}' is not a regular expression: ${(e as Error).message}.`, { exitCode: 2 });
+    throw new UserError('LOGS_GREP', `--grep '${value}' is not a regular expression: ${(e as Error).message}.`, {
+      exitCode: 2,
+    });
   }
 }
 

@@ -17,7 +17,10 @@ export function logSourceFor(t: OpsTarget): LogSource {
     });
   }
   if (l.type === 'files') {
-    return new FileLogSource({ files: l.files, ...(l.utcOffsetMinutes !== undefined ? { utcOffsetMinutes: l.utcOffsetMinutes } : {}) });
+    return new FileLogSource({
+      files: l.files,
+      ...(l.utcOffsetMinutes !== undefined ? { utcOffsetMinutes: l.utcOffsetMinutes } : {}),
+    });
   }
   if (l.type === 'cloudwatch') {
     return new CloudWatchLogSource({
@@ -35,6 +38,11 @@ export function logSourceFor(t: OpsTarget): LogSource {
 /** Confluent Cloud environments read their connector logs from Cloud's logs API unless observability.logs says otherwise. */
 function cloudLogSource(c: CloudTarget): LogSource {
   const key = { apiKey: c.apiKey!, apiSecret: c.apiSecret! };
-  const cluster = new ConfluentCloudCluster({ apiEndpoint: c.apiEndpoint, environmentId: c.environmentId, kafkaClusterId: c.kafkaClusterId, ...key });
+  const cluster = new ConfluentCloudCluster({
+    apiEndpoint: c.apiEndpoint,
+    environmentId: c.environmentId,
+    kafkaClusterId: c.kafkaClusterId,
+    ...key,
+  });
   return new ConfluentCloudLogSource(cluster, new CloudLogsClient({ ...logsEndpoints(c.apiEndpoint), ...key }));
 }

@@ -6,7 +6,10 @@ import type { Scrape } from './connector-metrics.js';
  * Scrapes every worker's /metrics. A worker that does not answer is reported in `failed` rather than failing the
  * command (its tasks are simply missing); all of them failing is an error.
  */
-export async function scrapeAll(urls: string[], timeoutMs = 5000): Promise<{ scrapes: Scrape[]; failed: { url: string; error: string }[] }> {
+export async function scrapeAll(
+  urls: string[],
+  timeoutMs = 5000,
+): Promise<{ scrapes: Scrape[]; failed: { url: string; error: string }[] }> {
   const results = await Promise.all(
     urls.map(async (url) => {
       try {
@@ -14,16 +17,23 @@ export async function scrapeAll(urls: string[], timeoutMs = 5000): Promise<{ scr
         if (!res.ok) return { url, error: `HTTP ${res.status}` };
         return { url, scrape: { instance: new URL(url).host, samples: parsePrometheusText(await res.text()).samples } };
       } catch (e) {
-        return { url, error: e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e) };
+        return {
+          url,
+          error: e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e),
+        };
       }
     }),
   );
   const scrapes = results.flatMap((r) => (r.scrape ? [r.scrape] : []));
   const failed = results.flatMap((r) => (r.error !== undefined ? [{ url: r.url, error: r.error }] : []));
   if (scrapes.length === 0 && urls.length > 0) {
-    throw new UserError('METRICS_UNREACHABLE', `No metrics endpoint answered: ${failed.map((f) => `${f.url} (${f.error})`).join(', ')}.`, {
-      hint: "Check that the workers run with the Prometheus JMX exporter agent and that observability.metrics.prometheusUrls lists its /metrics URLs.",
-    });
+    throw new UserError(
+      'METRICS_UNREACHABLE',
+      `No metrics endpoint answered: ${failed.map((f) => `${f.url} (${f.error})`).join(', ')}.`,
+      {
+        hint: 'Check that the workers run with the Prometheus JMX exporter agent and that observability.metrics.prometheusUrls lists its /metrics URLs.',
+      },
+    );
   }
   return { scrapes, failed };
 }

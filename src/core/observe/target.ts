@@ -21,7 +21,10 @@ export const observabilitySchema = z.strictObject({
       z.strictObject({
         type: z.literal('files'),
         files: z.array(z.string()).min(1).describe('worker log files readable from this machine'),
-        utcOffsetMinutes: z.int().optional().describe('time zone of the workers (log4j %d is local time); default: this machine'),
+        utcOffsetMinutes: z
+          .int()
+          .optional()
+          .describe('time zone of the workers (log4j %d is local time); default: this machine'),
       }),
       z.strictObject({
         type: z.literal('cloudwatch'),
@@ -59,7 +62,12 @@ export interface OpsTarget {
   isDev: boolean;
   clusterType: 'self-managed' | 'confluent-cloud';
   connect: { urls: string[]; auth?: { username: string; password: string }; credentialRef?: string };
-  kafka?: { bootstrap: string; username: string; password: string; mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512' };
+  kafka?: {
+    bootstrap: string;
+    username: string;
+    password: string;
+    mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+  };
   observability: Observability;
   /** Root of the configuration repository, when there is one. */
   projectRoot?: string;
@@ -134,7 +142,13 @@ export function resolveTarget(i: TargetInput): OpsTarget {
           environmentId: cc.environmentId,
           kafkaClusterId: cc.kafkaClusterId,
           apiEndpoint: cc.apiEndpoint,
-          ...(cc.credentials ? { apiKey: resolve(cc.credentials.apiKey), apiSecret: resolve(cc.credentials.apiSecret), credentialRef: cc.credentials.apiSecret } : {}),
+          ...(cc.credentials
+            ? {
+                apiKey: resolve(cc.credentials.apiKey),
+                apiSecret: resolve(cc.credentials.apiSecret),
+                credentialRef: cc.credentials.apiSecret,
+              }
+            : {}),
           resolveValue: (v) => (findSecretRefs(v).length > 0 ? v.replace(SECRET_REF, (ref) => resolve(ref)) : v),
           ...(e.kafka && 'restEndpoint' in e.kafka && e.kafka.credentials
             ? {
@@ -159,7 +173,10 @@ export function resolveTarget(i: TargetInput): OpsTarget {
       projectRoot: loaded.root,
     };
     if (c.auth) {
-      target.connect.auth = { username: c.auth.username, password: resolveLocally(c.auth.password, p.secretProviders, i.processEnv) };
+      target.connect.auth = {
+        username: c.auth.username,
+        password: resolveLocally(c.auth.password, p.secretProviders, i.processEnv),
+      };
       target.connect.credentialRef = c.auth.password;
     }
     const k = e.kafka;
@@ -174,10 +191,14 @@ export function resolveTarget(i: TargetInput): OpsTarget {
     return target;
   }
   if (i.env !== undefined && i.env !== 'dev') {
-    throw new UserError('PROJECT_NOT_FOUND', `No kcops.yaml here or above ${i.cwd}, so there is no environment '${i.env}'.`, {
-      hint: 'Run the command inside a configuration repository (or pass --config), or use the local stack with --env dev.',
-      exitCode: 2,
-    });
+    throw new UserError(
+      'PROJECT_NOT_FOUND',
+      `No kcops.yaml here or above ${i.cwd}, so there is no environment '${i.env}'.`,
+      {
+        hint: 'Run the command inside a configuration repository (or pass --config), or use the local stack with --env dev.',
+        exitCode: 2,
+      },
+    );
   }
   return devTarget(i.processEnv);
 }

@@ -35,6 +35,10 @@ export async function audited<T>(
     throw e;
   }
   const extra = details?.(result);
-  await sink.append({ ...base, outcome: 'succeeded', ...(extra || base.details ? { details: { ...base.details, ...extra } } : {}) });
+  await sink.append({
+    ...base,
+    outcome: 'succeeded',
+    ...(extra || base.details ? { details: { ...base.details, ...extra } } : {}),
+  });
   return result;
 }

@@ -27,7 +27,12 @@ export async function runCloudDoctor(i: CloudDoctorInput): Promise<Check[]> {
   });
   try {
     await i.cluster.serverInfo();
-    checks.push({ id: 'ccloud.api', target, status: 'pass', detail: `Connect API answers for API key ${i.cluster.credentialKeyId}` });
+    checks.push({
+      id: 'ccloud.api',
+      target,
+      status: 'pass',
+      detail: `Connect API answers for API key ${i.cluster.credentialKeyId}`,
+    });
   } catch (e) {
     checks.push(failed('ccloud.api', target, e));
     return checks; // nothing else can be asked
@@ -41,18 +46,30 @@ export async function runCloudDoctor(i: CloudDoctorInput): Promise<Check[]> {
       target: c.name,
       status: bad ? 'fail' : s.state === 'PROVISIONING' ? 'warn' : 'pass',
       detail: `${s.state}${s.tasks.length ? `, tasks ${s.tasks.map((t) => t.state).join(' ')}` : ''}${bad && s.trace ? `: ${s.trace.split('\n')[0]}` : ''}`,
-      ...(bad ? { hint: `See \`kcops connect logs ${c.name}\`; \`kcops connect restart ${c.name}\` once the cause is fixed.` } : {}),
+      ...(bad
+        ? { hint: `See \`kcops connect logs ${c.name}\`; \`kcops connect restart ${c.name}\` once the cause is fixed.` }
+        : {}),
     });
   }
   if (i.kafkaRest) {
     try {
       const topics = await i.kafkaRest.topics();
-      checks.push({ id: 'ccloud.kafka-rest', target: i.kafkaRest.describe(), status: 'pass', detail: `${topics.size} topic(s) visible with the cluster key` });
+      checks.push({
+        id: 'ccloud.kafka-rest',
+        target: i.kafkaRest.describe(),
+        status: 'pass',
+        detail: `${topics.size} topic(s) visible with the cluster key`,
+      });
     } catch (e) {
       checks.push(failed('ccloud.kafka-rest', i.kafkaRest.describe(), e));
     }
   } else {
-    checks.push({ id: 'ccloud.kafka-rest', target, status: 'skip', detail: 'no kafka.restEndpoint in kcops.yaml: online topic and ACL checks are skipped' });
+    checks.push({
+      id: 'ccloud.kafka-rest',
+      target,
+      status: 'skip',
+      detail: 'no kafka.restEndpoint in kcops.yaml: online topic and ACL checks are skipped',
+    });
   }
   if (i.logs) {
     try {

@@ -41,7 +41,8 @@ export function parseConnectorFile(text: string, source: string): ConnectorSpec 
   }
   const top = typeof doc.name === 'string' ? doc.name : undefined;
   const inner = config.name;
-  if (top !== undefined && inner !== undefined && top !== inner) throw bad(source, `"name" is '${top}' but config.name is '${inner}'`);
+  if (top !== undefined && inner !== undefined && top !== inner)
+    throw bad(source, `"name" is '${top}' but config.name is '${inner}'`);
   const name = top ?? inner;
   if (!name) throw bad(source, 'has no connector name ("name" at the top or in the config)');
   if (!config['connector.class']) throw bad(source, "has no 'connector.class'");
@@ -58,7 +59,10 @@ export function parseOverrides(list: string | string[]): Record<string, string> 
     if (!item) continue;
     const eq = item.indexOf('=');
     if (eq <= 0) {
-      throw new UserError('USAGE', `--config '${item}' is not key=value.`, { exitCode: 2, hint: 'e.g. --config "tasks.max=2,topics=orders"' });
+      throw new UserError('USAGE', `--config '${item}' is not key=value.`, {
+        exitCode: 2,
+        hint: 'e.g. --config "tasks.max=2,topics=orders"',
+      });
     }
     out[item.slice(0, eq).trim()] = item.slice(eq + 1);
   }
@@ -75,7 +79,11 @@ export interface CreateOutcome {
  * `connect cluster create`: fails when the connector exists (as Confluent does). With offsets, the connector is
  * created STOPPED, its offsets are set (KIP-875), then it is resumed, so it never runs from the wrong position.
  */
-export async function createFromSpec(cluster: ConnectCluster, spec: ConnectorSpec, o: SettleOptions = {}): Promise<CreateOutcome> {
+export async function createFromSpec(
+  cluster: ConnectCluster,
+  spec: ConnectorSpec,
+  o: SettleOptions = {},
+): Promise<CreateOutcome> {
   if (await cluster.status(spec.name)) {
     throw new UserError('CONNECTOR_EXISTS', `Connector '${spec.name}' already exists.`, {
       hint: `Change it with \`kcops connect cluster update ${spec.name} --config-file <file>\`.`,
@@ -120,21 +128,29 @@ export async function updateConnector(
     throw new UserError('USAGE', 'Nothing to update: give --config-file and/or --config.', { exitCode: 2 });
   }
   if (u.spec && u.spec.name !== name) {
-    throw new UserError('USAGE', `The file configures '${u.spec.name}', not '${name}'.`, { exitCode: 2, hint: 'Renaming is a delete and a create.' });
+    throw new UserError('USAGE', `The file configures '${u.spec.name}', not '${name}'.`, {
+      exitCode: 2,
+      hint: 'Renaming is a delete and a create.',
+    });
   }
   const stored = await cluster.connectorConfig(name);
   if (!stored) throw notFound(name);
   const managed = new Set(cluster.traits.serverManagedKeys);
   const base: Record<string, string> = {};
-  for (const [k, v] of Object.entries(u.spec ? u.spec.config : stored)) if (!managed.has(k) || k === 'name') base[k] = v;
+  for (const [k, v] of Object.entries(u.spec ? u.spec.config : stored))
+    if (!managed.has(k) || k === 'name') base[k] = v;
   const next: Record<string, string> = { ...base, ...u.overrides, name };
   const masked = Object.entries(next)
     .filter(([, v]) => cluster.traits.isMasked(v))
     .map(([k]) => k);
   if (masked.length > 0) {
-    throw new UserError('CONFIG_MASKED', `The cluster only shows masked values for ${masked.join(', ')}; writing them back would replace the secrets with the mask.`, {
-      hint: 'Give the whole configuration with --config-file (secrets as references), or override those keys with --config.',
-    });
+    throw new UserError(
+      'CONFIG_MASKED',
+      `The cluster only shows masked values for ${masked.join(', ')}; writing them back would replace the secrets with the mask.`,
+      {
+        hint: 'Give the whole configuration with --config-file (secrets as references), or override those keys with --config.',
+      },
+    );
   }
   const keys = new Set([...Object.keys(stored), ...Object.keys(next)]);
   const changed = [...keys].filter((k) => !managed.has(k) && stored[k] !== next[k]).sort();
@@ -150,9 +166,13 @@ export async function requireAll(cluster: ConnectCluster, names: string[]): Prom
   for (const n of names) if (!(await cluster.status(n))) missing.push(n);
   if (missing.length === 1) throw notFound(missing[0]!);
   if (missing.length > 1) {
-    throw new UserError('CONNECTOR_NOT_FOUND', `There are no connectors ${missing.map((m) => `'${m}'`).join(', ')} on this cluster; nothing was changed.`, {
-      hint: 'List what exists with `kcops connect cluster list` (and check --env).',
-    });
+    throw new UserError(
+      'CONNECTOR_NOT_FOUND',
+      `There are no connectors ${missing.map((m) => `'${m}'`).join(', ')} on this cluster; nothing was changed.`,
+      {
+        hint: 'List what exists with `kcops connect cluster list` (and check --env).',
+      },
+    );
   }
 }
 

@@ -24,7 +24,11 @@ export async function listConnectors(cluster: ConnectCluster, f: ListFilter = {}
   return snap.connectors
     .filter((c) => (f.name ? c.name.includes(f.name) : true))
     .filter((c) => (f.regex ? f.regex.test(c.name) : true))
-    .filter((c) => (f.states && f.states.length > 0 ? f.states.includes(c.status.state) || c.status.tasks.some((t) => f.states!.includes(t.state)) : true))
+    .filter((c) =>
+      f.states && f.states.length > 0
+        ? f.states.includes(c.status.state) || c.status.tasks.some((t) => f.states!.includes(t.state))
+        : true,
+    )
     .map((c) => ({
       name: c.name,
       type: c.status.type,
@@ -85,9 +89,15 @@ export interface ConnectorDescription {
 }
 
 export async function describeConnector(cluster: ConnectCluster, name: string): Promise<ConnectorDescription> {
-  const [status, config, topics] = await Promise.all([cluster.status(name), cluster.connectorConfig(name), cluster.connectorTopics(name).catch(() => undefined)]);
+  const [status, config, topics] = await Promise.all([
+    cluster.status(name),
+    cluster.connectorConfig(name),
+    cluster.connectorTopics(name).catch(() => undefined),
+  ]);
   if (!status || !config) throw notFound(name);
-  const workers = [...new Set([status.workerId, ...status.tasks.map((t) => t.workerId)].filter((w): w is string => !!w))].sort();
+  const workers = [
+    ...new Set([status.workerId, ...status.tasks.map((t) => t.workerId)].filter((w): w is string => !!w)),
+  ].sort();
   return {
     name,
     type: status.type,
@@ -96,7 +106,12 @@ export async function describeConnector(cluster: ConnectCluster, name: string): 
     class: config['connector.class'] ?? '',
     workerId: status.workerId ?? null,
     config: maskConfig(config),
-    tasks: status.tasks.map((t) => ({ id: t.id, state: t.state, workerId: t.workerId ?? null, trace: t.trace ?? null })),
+    tasks: status.tasks.map((t) => ({
+      id: t.id,
+      state: t.state,
+      workerId: t.workerId ?? null,
+      trace: t.trace ?? null,
+    })),
     workers,
     topics: topics ?? null,
     trace: status.trace ?? null,
@@ -171,7 +186,8 @@ export async function restartAllFailed(
   const snap = await cluster.collect();
   const failed = snap.connectors.filter((c) => overallState(c.status) === 'FAILED').map((c) => c.name);
   const out: RestartOutcome[] = [];
-  for (const name of failed) out.push(await restartConnector(cluster, name, { onlyFailed: true, includeTasks: true }, o));
+  for (const name of failed)
+    out.push(await restartConnector(cluster, name, { onlyFailed: true, includeTasks: true }, o));
   return out;
 }
 
@@ -179,9 +195,13 @@ export async function restartAllFailed(
 export async function requireStopped(cluster: ConnectCluster, name: string, verb: string): Promise<void> {
   const s = await requireStatus(cluster, name);
   if (s.state !== 'STOPPED') {
-    throw new UserError('CONNECTOR_NOT_STOPPED', `Connector ${name} is ${s.state}; offsets can only be ${verb} while it is STOPPED.`, {
-      hint: `Run \`kcops connect stop ${name}\`, then this command, then \`kcops connect resume ${name}\`.`,
-    });
+    throw new UserError(
+      'CONNECTOR_NOT_STOPPED',
+      `Connector ${name} is ${s.state}; offsets can only be ${verb} while it is STOPPED.`,
+      {
+        hint: `Run \`kcops connect stop ${name}\`, then this command, then \`kcops connect resume ${name}\`.`,
+      },
+    );
   }
 }
 
@@ -202,8 +222,12 @@ export function parseOffsets(text: string, source: string): ConnectorOffset[] {
   if (!Array.isArray(list) || list.length === 0) throw bad('no offsets');
   return list.map((x: unknown, i) => {
     const o = x as { partition?: unknown; offset?: unknown };
-    if (!o || typeof o.partition !== 'object' || o.partition === null) throw bad(`offsets[${i}] has no partition object`);
+    if (!o || typeof o.partition !== 'object' || o.partition === null)
+      throw bad(`offsets[${i}] has no partition object`);
     if (o.offset !== null && typeof o.offset !== 'object') throw bad(`offsets[${i}].offset must be an object or null`);
-    return { partition: o.partition as Record<string, unknown>, offset: (o.offset ?? null) as Record<string, unknown> | null };
+    return {
+      partition: o.partition as Record<string, unknown>,
+      offset: (o.offset ?? null) as Record<string, unknown> | null,
+    };
   });
 }

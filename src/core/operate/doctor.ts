@@ -18,7 +18,10 @@ export interface Probes {
   resolve(host: string): Promise<string[]>;
   tcp(host: string, port: number): Promise<void>;
   /** GET with basic auth; the Date header lets doctor measure clock skew. */
-  http(url: string, auth?: { username: string; password: string }): Promise<{ status: number; date?: string; body?: unknown }>;
+  http(
+    url: string,
+    auth?: { username: string; password: string },
+  ): Promise<{ status: number; date?: string; body?: unknown }>;
   sasl(k: KafkaAccess): Promise<void>;
   now(): number;
 }
@@ -47,7 +50,12 @@ export async function runDoctor(i: DoctorInput, p: Probes): Promise<Check[]> {
       const rtt = p.now() - started;
       if (r.status === 200) {
         connectOk = true;
-        checks.push({ id: 'connect.auth', target: url, status: 'pass', detail: i.connect.auth ? `authenticated as ${i.connect.auth.username}` : 'no authentication required' });
+        checks.push({
+          id: 'connect.auth',
+          target: url,
+          status: 'pass',
+          detail: i.connect.auth ? `authenticated as ${i.connect.auth.username}` : 'no authentication required',
+        });
         const version = (r.body as { version?: string } | undefined)?.version;
         if (i.expect?.workerVersion && version) {
           checks.push(
@@ -61,7 +69,8 @@ export async function runDoctor(i: DoctorInput, p: Probes): Promise<Check[]> {
                   hint: 'Upgrade (or roll back) the worker, or change expect.workerVersion if the new version is intended.',
                 },
           );
-        } else if (version) checks.push({ id: 'connect.version', target: url, status: 'pass', detail: `Kafka Connect ${version}` });
+        } else if (version)
+          checks.push({ id: 'connect.version', target: url, status: 'pass', detail: `Kafka Connect ${version}` });
         if (r.date) {
           const skew = Date.parse(r.date) - (started + rtt / 2);
           // The Date header has a resolution of one second.
@@ -71,7 +80,11 @@ export async function runDoctor(i: DoctorInput, p: Probes): Promise<Check[]> {
             target: url,
             status: ok ? 'pass' : 'warn',
             detail: `${(skew / 1000).toFixed(1)} s against this machine`,
-            ...(ok ? {} : { hint: 'Synchronise the clocks (NTP/chrony): skew breaks log time windows, token lifetimes and SASL/OAuth.' }),
+            ...(ok
+              ? {}
+              : {
+                  hint: 'Synchronise the clocks (NTP/chrony): skew breaks log time windows, token lifetimes and SASL/OAuth.',
+                }),
           });
         }
       } else if (r.status === 401) {
@@ -93,10 +106,22 @@ export async function runDoctor(i: DoctorInput, p: Probes): Promise<Check[]> {
           hint: `The credentials are right but user '${i.connect.auth?.username ?? '(anonymous)'}' lacks permission on the REST API; ask the platform team for the role.`,
         });
       } else {
-        checks.push({ id: 'connect.auth', target: url, status: 'fail', detail: `answered HTTP ${r.status}`, hint: 'Is this URL a Kafka Connect REST endpoint (not a proxy or another service)?' });
+        checks.push({
+          id: 'connect.auth',
+          target: url,
+          status: 'fail',
+          detail: `answered HTTP ${r.status}`,
+          hint: 'Is this URL a Kafka Connect REST endpoint (not a proxy or another service)?',
+        });
       }
     } catch (e) {
-      checks.push({ id: 'connect.http', target: url, status: 'fail', detail: msg(e), hint: 'The port is open but HTTP failed: check http vs https and any proxy in between.' });
+      checks.push({
+        id: 'connect.http',
+        target: url,
+        status: 'fail',
+        detail: msg(e),
+        hint: 'The port is open but HTTP failed: check http vs https and any proxy in between.',
+      });
     }
   }
 
@@ -105,7 +130,12 @@ export async function runDoctor(i: DoctorInput, p: Probes): Promise<Check[]> {
     if (await reach(checks, p, 'kafka', host, Number(portText))) {
       try {
         await p.sasl(i.kafka);
-        checks.push({ id: 'kafka.sasl', target: i.kafka.bootstrap, status: 'pass', detail: `SASL ${i.kafka.mechanism} as ${i.kafka.username}` });
+        checks.push({
+          id: 'kafka.sasl',
+          target: i.kafka.bootstrap,
+          status: 'pass',
+          detail: `SASL ${i.kafka.mechanism} as ${i.kafka.username}`,
+        });
       } catch (e) {
         const m = msg(e);
         const auth = /auth|sasl|credential|password/i.test(m);
@@ -120,7 +150,13 @@ export async function runDoctor(i: DoctorInput, p: Probes): Promise<Check[]> {
         });
       }
     }
-  } else checks.push({ id: 'kafka.sasl', target: '-', status: 'skip', detail: 'no kafka access declared for this environment' });
+  } else
+    checks.push({
+      id: 'kafka.sasl',
+      target: '-',
+      status: 'skip',
+      detail: 'no kafka access declared for this environment',
+    });
 
   if (i.cluster && connectOk) {
     const plugins = await i.cluster.plugins().catch(() => undefined);
@@ -128,10 +164,22 @@ export async function runDoctor(i: DoctorInput, p: Probes): Promise<Check[]> {
       const got = plugins?.find((x) => x.class === cls);
       checks.push(
         !got
-          ? { id: 'plugin.version', target: cls, status: 'fail', detail: 'not installed', hint: 'Install the plugin on every worker (plugin.path) and restart them.' }
+          ? {
+              id: 'plugin.version',
+              target: cls,
+              status: 'fail',
+              detail: 'not installed',
+              hint: 'Install the plugin on every worker (plugin.path) and restart them.',
+            }
           : got.version === want
             ? { id: 'plugin.version', target: cls, status: 'pass', detail: got.version }
-            : { id: 'plugin.version', target: cls, status: 'fail', detail: `${got.version} installed, ${want} expected`, hint: 'Align the plugin version on the workers with the repository (or update the expectation).' },
+            : {
+                id: 'plugin.version',
+                target: cls,
+                status: 'fail',
+                detail: `${got.version} installed, ${want} expected`,
+                hint: 'Align the plugin version on the workers with the repository (or update the expectation).',
+              },
       );
     }
     if (i.connectors) {
@@ -150,17 +198,30 @@ export async function runDoctor(i: DoctorInput, p: Probes): Promise<Check[]> {
           const v = await i.cluster.validateConfig(cls, c.config);
           checks.push(
             v.errorCount === 0
-              ? { id: 'connector.validate', target: c.name, status: 'pass', detail: 'the workers accept the config (and its connection checks)' }
+              ? {
+                  id: 'connector.validate',
+                  target: c.name,
+                  status: 'pass',
+                  detail: 'the workers accept the config (and its connection checks)',
+                }
               : {
                   id: 'connector.validate',
                   target: c.name,
                   status: 'fail',
-                  detail: v.errors.map((e) => `${e.key}: ${e.messages.join('; ')}`).join(' | ').slice(0, 400),
+                  detail: v.errors
+                    .map((e) => `${e.key}: ${e.messages.join('; ')}`)
+                    .join(' | ')
+                    .slice(0, 400),
                   hint: 'This is what the workers see from their network: check the endpoint, credentials and firewall/security groups between the workers and it.',
                 },
           );
         } catch (e) {
-          checks.push({ id: 'connector.validate', target: c.name, status: 'warn', detail: `validation call failed: ${msg(e)}` });
+          checks.push({
+            id: 'connector.validate',
+            target: c.name,
+            status: 'warn',
+            detail: `validation call failed: ${msg(e)}`,
+          });
         }
       }
     }

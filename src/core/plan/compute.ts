@@ -42,7 +42,11 @@ export function computePlan(
     const before = targetStateOf(a);
     const stateChanged = before !== d.state;
     if (stateChanged) fields.push(stateField(before, d.state, false));
-    const action: PlanAction = fields.some((f) => f.key !== STATE_FIELD) ? 'update' : stateChanged ? stateAction(d.state) : 'none';
+    const action: PlanAction = fields.some((f) => f.key !== STATE_FIELD)
+      ? 'update'
+      : stateChanged
+        ? stateAction(d.state)
+        : 'none';
     changes.push({ connector: d.name, action, fields });
   }
 
@@ -110,7 +114,12 @@ function diffConfig(
       continue;
     }
     if (b === a) continue;
-    out.push({ key, before: b === undefined || b === MASKED ? null : b, after: a === undefined || a === MASKED ? null : a, sensitive: false });
+    out.push({
+      key,
+      before: b === undefined || b === MASKED ? null : b,
+      after: a === undefined || a === MASKED ? null : a,
+      sensitive: false,
+    });
   }
   return out;
 }

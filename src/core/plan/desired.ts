@@ -20,17 +20,25 @@ export interface FileSource {
 
 export function workingTree(root: string): FileSource {
   return {
-    list: (dir) => (existsSync(join(root, dir)) ? readdirSync(join(root, dir), { withFileTypes: true }).filter((e) => e.isFile()).map((e) => `${dir}/${e.name}`) : []),
+    list: (dir) =>
+      existsSync(join(root, dir))
+        ? readdirSync(join(root, dir), { withFileTypes: true })
+            .filter((e) => e.isFile())
+            .map((e) => `${dir}/${e.name}`)
+        : [],
     read: (path) => readFileSync(join(root, path)),
     describe: () => 'the working tree',
   };
 }
 
 export function gitRevision(root: string, ref: string): FileSource {
-  const git = (args: string[]) => execFileSync('git', args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  const git = (args: string[]) =>
+    execFileSync('git', args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
   let commit: string;
   try {
-    commit = git(['rev-parse', '--verify', `${ref}^{commit}`]).toString().trim();
+    commit = git(['rev-parse', '--verify', `${ref}^{commit}`])
+      .toString()
+      .trim();
   } catch {
     throw new UserError('GIT_REF_UNKNOWN', `'${ref}' is not a commit of the repository at ${root}.`, {
       hint: 'Use a commit, tag or branch (`kcops history` lists the commits of past deployments).',
@@ -55,7 +63,10 @@ export function loadDesired(source: FileSource, env: string): DesiredConnector[]
   const dir = `connectors/${env}`;
   const out: DesiredConnector[] = [];
   const problems: string[] = [];
-  for (const path of source.list(dir).filter((p) => /\.json$/i.test(p)).sort()) {
+  for (const path of source
+    .list(dir)
+    .filter((p) => /\.json$/i.test(p))
+    .sort()) {
     const f = loadConnectorFile(path, source.read(path));
     if (f.problems.length > 0 || f.shape !== 'rest' || !f.name?.value) {
       problems.push(`${path}: not a connector REST body {"name","config"} (${f.problems[0]?.detail ?? f.shape})`);
@@ -71,7 +82,8 @@ export function loadDesired(source: FileSource, env: string): DesiredConnector[]
       problems.push(`${path}: state '${state}' is not RUNNING, PAUSED or STOPPED`);
       continue;
     }
-    if (fileStem(path) !== f.name.value) problems.push(`${path}: the file is named for '${fileStem(path)}' but declares '${f.name.value}'`);
+    if (fileStem(path) !== f.name.value)
+      problems.push(`${path}: the file is named for '${fileStem(path)}' but declares '${f.name.value}'`);
     out.push({ name: f.name.value, config, state: state as TargetState, file: path });
   }
   const dup = out.map((d) => d.name).filter((n, i, all) => all.indexOf(n) !== i);

@@ -11,7 +11,14 @@ const planSchema = z.object({
     z.object({
       connector: z.string(),
       action: z.enum(PLAN_ACTIONS),
-      fields: z.array(z.object({ key: z.string(), before: z.string().nullable(), after: z.string().nullable(), sensitive: z.boolean() })),
+      fields: z.array(
+        z.object({
+          key: z.string(),
+          before: z.string().nullable(),
+          after: z.string().nullable(),
+          sensitive: z.boolean(),
+        }),
+      ),
     }),
   ),
   unmanaged: z.array(z.string()),
@@ -23,12 +30,20 @@ export function parsePlan(text: string, source: string): Plan {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw usageError('PLAN_INVALID', `${source} is not JSON: ${(e as Error).message}`, 'Pass a file written by `kcops plan --out`.');
+    throw usageError(
+      'PLAN_INVALID',
+      `${source} is not JSON: ${(e as Error).message}`,
+      'Pass a file written by `kcops plan --out`.',
+    );
   }
   const r = planSchema.safeParse(json);
   if (!r.success) {
     const first = r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw usageError('PLAN_INVALID', `${source} is not a kcops plan (formatVersion 1): ${first.join('; ')}`, 'Pass a file written by `kcops plan --out`.');
+    throw usageError(
+      'PLAN_INVALID',
+      `${source} is not a kcops plan (formatVersion 1): ${first.join('; ')}`,
+      'Pass a file written by `kcops plan --out`.',
+    );
   }
   return r.data as Plan;
 }

@@ -18,8 +18,12 @@ export function assertPlanCurrent(saved: Plan, fresh: Plan): void {
     });
   }
   if (!isDeepStrictEqual(saved.changes, fresh.changes)) {
-    throw new UserError('PLAN_FILES_CHANGED', 'Saved plan no longer matches the connector files: they changed since the plan was made.', {
-      hint: `Make a new plan (\`kcops plan --env ${saved.env} --out plan.json\`) from the current files.`,
-    });
+    throw new UserError(
+      'PLAN_FILES_CHANGED',
+      'Saved plan no longer matches the connector files: they changed since the plan was made.',
+      {
+        hint: `Make a new plan (\`kcops plan --env ${saved.env} --out plan.json\`) from the current files.`,
+      },
+    );
   }
 }

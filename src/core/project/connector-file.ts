@@ -60,7 +60,11 @@ export function loadConnectorFile(path: string, bytes: Uint8Array): ConnectorFil
     problems: [],
   };
   if (bytes.length > MAX_CONNECTOR_FILE_BYTES) {
-    file.problems.push({ kind: 'too-large', at: START, detail: `${bytes.length} bytes (limit ${MAX_CONNECTOR_FILE_BYTES})` });
+    file.problems.push({
+      kind: 'too-large',
+      at: START,
+      detail: `${bytes.length} bytes (limit ${MAX_CONNECTOR_FILE_BYTES})`,
+    });
     return file;
   }
   if (bytes.includes(0)) {
@@ -144,7 +148,9 @@ function recoverEmbeddedJson(text: string): DocumentNode | undefined {
   if (start < 0 || end <= start) return undefined;
   const blank = (s: string): string => s.replace(/[^\n]/g, ' ');
   try {
-    return parseJsonAst(blank(text.slice(0, start)) + text.slice(start, end + 1) + blank(text.slice(end + 1)), { mode: 'json' });
+    return parseJsonAst(blank(text.slice(0, start)) + text.slice(start, end + 1) + blank(text.slice(end + 1)), {
+      mode: 'json',
+    });
   } catch {
     return undefined;
   }
@@ -212,7 +218,8 @@ function loadProperties(file: ConnectorFile): void {
     const lineNo = i + 1;
     const indent = line.length - line.trimStart().length;
     if (/^\s*([#!]|$)/.test(line)) continue;
-    while (/(^|[^\\])(\\\\)*\\$/.test(line) && i + 1 < lines.length) line = line.slice(0, -1) + (lines[++i] ?? '').trimStart();
+    while (/(^|[^\\])(\\\\)*\\$/.test(line) && i + 1 < lines.length)
+      line = line.slice(0, -1) + (lines[++i] ?? '').trimStart();
     const m = /^\s*((?:\\.|[^=:\s\\])+)\s*[=:\s]\s*(.*)$/.exec(line) ?? /^\s*((?:\\.|[^=:\s\\])+)\s*$/.exec(line);
     if (!m) continue;
     const key = (m[1] ?? '').replace(/\\(.)/g, '$1');
@@ -243,12 +250,17 @@ function loadYaml(file: ConnectorFile): void {
   const err = doc.errors[0];
   if (err) {
     const p = lc.linePos(err.pos[0]);
-    file.problems.push({ kind: 'invalid-yaml', at: { line: p.line, column: p.col }, detail: err.message.split('\n')[0] ?? err.message });
+    file.problems.push({
+      kind: 'invalid-yaml',
+      at: { line: p.line, column: p.col },
+      detail: err.message.split('\n')[0] ?? err.message,
+    });
     return;
   }
   const root = doc.contents;
   if (!isMap(root)) return;
-  const get = (m: unknown, k: string): YamlNode | undefined => (isMap(m) ? (m.get(k, true) as YamlNode | undefined) : undefined);
+  const get = (m: unknown, k: string): YamlNode | undefined =>
+    isMap(m) ? (m.get(k, true) as YamlNode | undefined) : undefined;
   const kind = get(root, 'kind');
   if (!isScalar(kind) || kind.value !== 'KafkaConnector') return;
   file.shape = 'strimzi';
@@ -258,18 +270,34 @@ function loadYaml(file: ConnectorFile): void {
   const scalarEntry = (key: string, keyNode: YamlNode | undefined, v: YamlNode | undefined): ConfigEntry => {
     const value = isScalar(v) ? v.value : undefined;
     const kind: ValueKind =
-      typeof value === 'string' ? 'string' : typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : value === null ? 'null' : 'object';
-    return { key, kind, value: value === null || value === undefined ? undefined : String(value), keyAt: pos(keyNode ?? v), valueAt: pos(v) };
+      typeof value === 'string'
+        ? 'string'
+        : typeof value === 'number'
+          ? 'number'
+          : typeof value === 'boolean'
+            ? 'boolean'
+            : value === null
+              ? 'null'
+              : 'object';
+    return {
+      key,
+      kind,
+      value: value === null || value === undefined ? undefined : String(value),
+      keyAt: pos(keyNode ?? v),
+      valueAt: pos(v),
+    };
   };
   if (isMap(spec)) {
     file.configAt = pos(spec);
     for (const pair of spec.items) {
       const k = isScalar(pair.key) ? String(pair.key.value) : '';
-      if (k === 'class') file.entries.push(scalarEntry('connector.class', pair.key as YamlNode, pair.value as YamlNode));
+      if (k === 'class')
+        file.entries.push(scalarEntry('connector.class', pair.key as YamlNode, pair.value as YamlNode));
       if (k === 'tasksMax') file.entries.push(scalarEntry('tasks.max', pair.key as YamlNode, pair.value as YamlNode));
       if (k === 'config' && isMap(pair.value)) {
         for (const c of pair.value.items) {
-          if (isScalar(c.key)) file.entries.push(scalarEntry(String(c.key.value), c.key as YamlNode, c.value as YamlNode));
+          if (isScalar(c.key))
+            file.entries.push(scalarEntry(String(c.key.value), c.key as YamlNode, c.value as YamlNode));
         }
       }
     }

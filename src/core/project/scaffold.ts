@@ -27,10 +27,16 @@ export function initRepository(dir: string): { created: string[]; skipped: strin
   write('kcops.yaml', read('init/kcops.yaml').replaceAll('{{project}}', basename(root) || 'kafka-connect-configs'));
   for (const env of ['dev', 'staging', 'prod']) write(`connectors/${env}/.gitkeep`, '');
   write('schemas/avro/.gitkeep', '');
-  write('schemas/kcops.schema.json', readFileSync(new URL('../../../schemas/kcops.schema.json', import.meta.url), 'utf8'));
+  write(
+    'schemas/kcops.schema.json',
+    readFileSync(new URL('../../../schemas/kcops.schema.json', import.meta.url), 'utf8'),
+  );
   write('scripts/validate-connector.sh', read('init/validate-connector.sh'), 0o755);
   write('scripts/deploy-connector.sh', read('init/deploy-connector.sh'), 0o755);
-  write('docs/README.md', '# Operations notes\n\nRunbooks and decisions for these connectors. Validate with `scripts/validate-connector.sh`.\n');
+  write(
+    'docs/README.md',
+    '# Operations notes\n\nRunbooks and decisions for these connectors. Validate with `scripts/validate-connector.sh`.\n',
+  );
   write('.gitignore', read('init/gitignore'));
   return { created, skipped };
 }
@@ -46,42 +52,51 @@ export const TEMPLATES: Record<string, { summary: string; notes: Record<Flavour,
   'postgres-cdc': {
     summary: 'PostgreSQL change data capture source',
     notes: {
-      'self-managed': 'Debezium PostgresConnector (installed on the dev stack). Requires exactly-once where the environment does: the workers need exactly.once.source.support=enabled.',
-      'confluent-cloud': 'Managed PostgresCdcSourceV2. Set kafka.service.account.id; the vault reference is resolved by kcops at deploy time.',
+      'self-managed':
+        'Debezium PostgresConnector (installed on the dev stack). Requires exactly-once where the environment does: the workers need exactly.once.source.support=enabled.',
+      'confluent-cloud':
+        'Managed PostgresCdcSourceV2. Set kafka.service.account.id; the vault reference is resolved by kcops at deploy time.',
     },
   },
   'jdbc-sink': {
     summary: 'JDBC sink (PostgreSQL)',
     notes: {
       'self-managed': 'Debezium JdbcSinkConnector (installed on the dev stack).',
-      'confluent-cloud': 'Managed PostgresSink. Set kafka.service.account.id; Confluent Cloud creates the dlq-lcc-* topic itself.',
+      'confluent-cloud':
+        'Managed PostgresSink. Set kafka.service.account.id; Confluent Cloud creates the dlq-lcc-* topic itself.',
     },
   },
   's3-sink': {
     summary: 'Amazon S3 sink, one JSON object per record',
     notes: {
-      'self-managed': 'Apache Camel CamelSinkConnector with camel-aws2-s3 3.11.1 (camel-kafka-connector 0.11.0: installed on the dev stack). On the dev stack use uriEndpointOverride=http://127.0.0.1:29090 (the bucket kcops-dev exists) and its s3.properties secret file.',
-      'confluent-cloud': 'Managed S3_SINK. Set kafka.service.account.id; the bucket must be in the cluster\'s region; or use authentication.method=IAM Roles with provider.integration.id instead of keys.',
+      'self-managed':
+        'Apache Camel CamelSinkConnector with camel-aws2-s3 3.11.1 (camel-kafka-connector 0.11.0: installed on the dev stack). On the dev stack use uriEndpointOverride=http://127.0.0.1:29090 (the bucket kcops-dev exists) and its s3.properties secret file.',
+      'confluent-cloud':
+        "Managed S3_SINK. Set kafka.service.account.id; the bucket must be in the cluster's region; or use authentication.method=IAM Roles with provider.integration.id instead of keys.",
     },
   },
   'dynamodb-source': {
     summary: 'Amazon DynamoDB source (DynamoDB Streams)',
     notes: {
-      'self-managed': 'Apache Camel CamelSourceConnector with the aws2-ddbstream component: the connector class is installed on the dev stack, the camel-aws2-ddbstream 3.11.1 jar is not (add it to the plugin directory). The stream must be enabled on the table; records carry the stream record as text. Camel 0.11 does not implement exactly-once.',
-      'confluent-cloud': 'Managed DynamoDbCdcSource (snapshot, then the table\'s stream). Set kafka.service.account.id.',
+      'self-managed':
+        'Apache Camel CamelSourceConnector with the aws2-ddbstream component: the connector class is installed on the dev stack, the camel-aws2-ddbstream 3.11.1 jar is not (add it to the plugin directory). The stream must be enabled on the table; records carry the stream record as text. Camel 0.11 does not implement exactly-once.',
+      'confluent-cloud': "Managed DynamoDbCdcSource (snapshot, then the table's stream). Set kafka.service.account.id.",
     },
   },
   'dynamodb-sink': {
     summary: 'Amazon DynamoDB sink',
     notes: {
-      'self-managed': 'Confluent DynamoDbSinkConnector (kafka-connect-aws-dynamodb, Confluent licence: not installed on the dev stack), the plugin Confluent Cloud runs as DynamoDbSink. Credentials come from the worker\'s AWS default chain (instance profile or AWS_* variables), not from the config. Camel\'s aws2-ddb was not chosen: it needs the item as a typed header, which plain Kafka records do not carry.',
-      'confluent-cloud': 'Managed DynamoDbSink. Set kafka.service.account.id; Confluent Cloud creates the dlq-lcc-* topic itself.',
+      'self-managed':
+        "Confluent DynamoDbSinkConnector (kafka-connect-aws-dynamodb, Confluent licence: not installed on the dev stack), the plugin Confluent Cloud runs as DynamoDbSink. Credentials come from the worker's AWS default chain (instance profile or AWS_* variables), not from the config. Camel's aws2-ddb was not chosen: it needs the item as a typed header, which plain Kafka records do not carry.",
+      'confluent-cloud':
+        'Managed DynamoDbSink. Set kafka.service.account.id; Confluent Cloud creates the dlq-lcc-* topic itself.',
     },
   },
   'jdbc-source': {
     summary: 'JDBC source (PostgreSQL, query-based: timestamp+incrementing)',
     notes: {
-      'self-managed': 'Confluent JdbcSourceConnector (kafka-connect-jdbc, Confluent Community Licence: not installed on the dev stack; add it and the PostgreSQL driver to the plugin directory). Not marked exactly-once: kcops does not know it to implement KIP-618.',
+      'self-managed':
+        'Confluent JdbcSourceConnector (kafka-connect-jdbc, Confluent Community Licence: not installed on the dev stack; add it and the PostgreSQL driver to the plugin directory). Not marked exactly-once: kcops does not know it to implement KIP-618.',
       'confluent-cloud': 'Managed PostgresSource (MySqlSource takes the same keys). Set kafka.service.account.id.',
     },
   },
@@ -90,14 +105,30 @@ export const TEMPLATES: Record<string, { summary: string; notes: Record<Flavour,
 export const TEMPLATE_NAMES = Object.keys(TEMPLATES);
 
 /** `kcops new <template> --env <env> --name <name>`: the flavour follows the environment's cluster type. */
-export function newConnector(cwd: string, template: string, env: string, name: string, config?: string): { file: string; flavour: string; note?: string } {
+export function newConnector(
+  cwd: string,
+  template: string,
+  env: string,
+  name: string,
+  config?: string,
+): { file: string; flavour: string; note?: string } {
   const projectFile = config ? resolve(cwd, config) : findProjectFile(cwd);
-  if (!projectFile) throw new UserError('NO_PROJECT', 'No kcops.yaml here or in a parent directory.', { hint: 'Run `kcops init` first.' });
+  if (!projectFile)
+    throw new UserError('NO_PROJECT', 'No kcops.yaml here or in a parent directory.', {
+      hint: 'Run `kcops init` first.',
+    });
   const loaded = loadProject(projectFile);
-  if (!loaded.project) throw new UserError('INVALID_PROJECT', 'kcops.yaml is invalid.', { hint: 'Run `kcops validate` to see why.' });
+  if (!loaded.project)
+    throw new UserError('INVALID_PROJECT', 'kcops.yaml is invalid.', { hint: 'Run `kcops validate` to see why.' });
   const def = loaded.project.environments[env];
-  if (!def) throw usageError('USAGE', `Unknown environment '${env}'.`, `Declared: ${Object.keys(loaded.project.environments).join(', ')}.`);
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw usageError('USAGE', `'${name}' is not a valid connector name.`, 'Use lower-case letters, digits and -.');
+  if (!def)
+    throw usageError(
+      'USAGE',
+      `Unknown environment '${env}'.`,
+      `Declared: ${Object.keys(loaded.project.environments).join(', ')}.`,
+    );
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name))
+    throw usageError('USAGE', `'${name}' is not a valid connector name.`, 'Use lower-case letters, digits and -.');
   const flavour = def.cluster.type;
   const source = tpl(`connectors/${template}.${flavour}.json`);
   if (!existsSync(source)) {
@@ -105,17 +136,25 @@ export function newConnector(cwd: string, template: string, env: string, name: s
     throw usageError('USAGE', `No template '${template}' for ${flavour}.`, `Templates: ${available.join(', ')}.`);
   }
   const target = join(loaded.root, 'connectors', env, `${name}.json`);
-  if (existsSync(target)) throw new UserError('EXISTS', `${relative(cwd, target)} already exists.`, { hint: 'Choose another --name or edit the file.' });
+  if (existsSync(target))
+    throw new UserError('EXISTS', `${relative(cwd, target)} already exists.`, {
+      hint: 'Choose another --name or edit the file.',
+    });
   mkdirSync(join(target, '..'), { recursive: true });
   const slot = name.replace(/[^a-z0-9]/g, '_');
-  writeFileSync(target, readFileSync(source, 'utf8').replaceAll('{{name}}', name).replaceAll('{{env}}', env).replaceAll('{{slot}}', slot));
+  writeFileSync(
+    target,
+    readFileSync(source, 'utf8').replaceAll('{{name}}', name).replaceAll('{{env}}', env).replaceAll('{{slot}}', slot),
+  );
   return { file: relative(cwd, target) || target, flavour, note: TEMPLATES[template]?.notes[flavour] };
 }
 
-
 /** docs/reference/templates.md, generated from TEMPLATES and the template files (scripts/gen-docs.mjs). */
 export function renderTemplateDocs(): string {
-  const cls = (t: string, f: Flavour): string => (JSON.parse(readFileSync(tpl(`connectors/${t}.${f}.json`), 'utf8')) as { config: Record<string, string> }).config['connector.class'] ?? '';
+  const cls = (t: string, f: Flavour): string =>
+    (JSON.parse(readFileSync(tpl(`connectors/${t}.${f}.json`), 'utf8')) as { config: Record<string, string> }).config[
+      'connector.class'
+    ] ?? '';
   const lines = [
     '# Connector templates',
     '',
@@ -131,7 +170,8 @@ export function renderTemplateDocs(): string {
   ];
   for (const [name, t] of Object.entries(TEMPLATES)) {
     lines.push(`## \`${name}\`: ${t.summary}`, '');
-    for (const f of ['self-managed', 'confluent-cloud'] as const) lines.push(`- **${f}**: \`${cls(name, f)}\`. ${t.notes[f]}`);
+    for (const f of ['self-managed', 'confluent-cloud'] as const)
+      lines.push(`- **${f}**: \`${cls(name, f)}\`. ${t.notes[f]}`);
     lines.push('');
   }
   return lines.join('\n');

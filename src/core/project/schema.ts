@@ -14,19 +14,36 @@ export const secretReference = z
 
 const resolvedBy = z
   .enum(['worker', 'kcops'])
-  .describe('worker: the Connect worker resolves the reference with its own config provider (the secret never leaves it). kcops: kcops resolves it at deploy time (Confluent Cloud, or workers without that provider).');
+  .describe(
+    'worker: the Connect worker resolves the reference with its own config provider (the secret never leaves it). kcops: kcops resolves it at deploy time (Confluent Cloud, or workers without that provider).',
+  );
 
 const secretProvider = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('env'), resolvedBy, allowlist: z.string().optional().describe('regular expression of variable names the worker may read') }),
+  z.strictObject({
+    type: z.literal('env'),
+    resolvedBy,
+    allowlist: z.string().optional().describe('regular expression of variable names the worker may read'),
+  }),
   z.strictObject({ type: z.literal('file'), resolvedBy, baseDir: z.string().optional() }),
   z.strictObject({ type: z.literal('dir'), resolvedBy, baseDir: z.string().optional() }),
-  z.strictObject({ type: z.literal('aws-secrets-manager'), resolvedBy, region: z.string(), roleArn: z.string().optional() }),
+  z.strictObject({
+    type: z.literal('aws-secrets-manager'),
+    resolvedBy,
+    region: z.string(),
+    roleArn: z.string().optional(),
+  }),
   z.strictObject({
     type: z.literal('vault'),
     resolvedBy,
     address: z.url(),
     namespace: z.string().optional(),
-    auth: z.strictObject({ method: z.enum(['token', 'approle', 'kubernetes']), token: secretReference.optional(), role: z.string().optional() }).optional(),
+    auth: z
+      .strictObject({
+        method: z.enum(['token', 'approle', 'kubernetes']),
+        token: secretReference.optional(),
+        role: z.string().optional(),
+      })
+      .optional(),
   }),
 ]);
 
@@ -49,7 +66,13 @@ const confluentCloudCluster = z.strictObject({
 const kafkaAccess = z.union([
   z.strictObject({
     bootstrapServers: z.array(z.string().regex(/^[^\s:]+:\d+$/, 'host:port')).min(1),
-    sasl: z.strictObject({ mechanism: z.enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']), username: z.string().min(1), password: secretReference }).optional(),
+    sasl: z
+      .strictObject({
+        mechanism: z.enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']),
+        username: z.string().min(1),
+        password: secretReference,
+      })
+      .optional(),
   }),
   z.strictObject({
     restEndpoint: z.url().describe('Kafka REST v3 endpoint of the Confluent Cloud cluster'),
@@ -60,7 +83,10 @@ const kafkaAccess = z.union([
 export const policySchema = z.strictObject({
   requireDlqOnSinks: z.boolean().default(true),
   requireExactlyOnceOnSources: z.boolean().default(false),
-  allowedClasses: z.array(z.string()).optional().describe('connector classes allowed in this environment (all when absent)'),
+  allowedClasses: z
+    .array(z.string())
+    .optional()
+    .describe('connector classes allowed in this environment (all when absent)'),
   maxTasks: z.int().positive().optional(),
   namingPattern: z.string().optional().describe('regular expression every connector name must match'),
 });
@@ -73,7 +99,10 @@ const environment = z.strictObject({
 
 const team = z.strictObject({
   prefixes: z.array(z.string().min(1)).min(1).describe('connector names of this team start with one of these'),
-  serviceAccounts: z.array(z.string().min(1)).default([]).describe('Kafka principals (User:<name> or sa-...) the connectors run as'),
+  serviceAccounts: z
+    .array(z.string().min(1))
+    .default([])
+    .describe('Kafka principals (User:<name> or sa-...) the connectors run as'),
 });
 
 export const projectSchema = z
@@ -82,9 +111,11 @@ export const projectSchema = z
     project: z.string().min(1),
     secretProviders: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), secretProvider).default({}),
     teams: z.record(z.string(), team).default({}),
-    environments: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and -'), environment).refine((e) => Object.keys(e).length > 0, {
-      message: 'declare at least one environment',
-    }),
+    environments: z
+      .record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and -'), environment)
+      .refine((e) => Object.keys(e).length > 0, {
+        message: 'declare at least one environment',
+      }),
   })
   .describe('kcops.yaml: a Kafka Connect configuration repository');
 

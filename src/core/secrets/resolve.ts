@@ -15,9 +15,13 @@ export function resolveLocally(ref: string, providers: Record<string, SecretProv
   const p = providers[r.provider];
   const type = p?.type ?? r.provider; // undeclared env/file/dir still work for loose use
   const fail = (why: string): never => {
-    throw new UserError('SECRET_UNRESOLVED', `Cannot resolve the reference to provider '${r.provider}' (key '${r.key}'): ${why}.`, {
-      hint: 'Check the reference and the provider declaration in kcops.yaml; the value is never printed.',
-    });
+    throw new UserError(
+      'SECRET_UNRESOLVED',
+      `Cannot resolve the reference to provider '${r.provider}' (key '${r.key}'): ${why}.`,
+      {
+        hint: 'Check the reference and the provider declaration in kcops.yaml; the value is never printed.',
+      },
+    );
   };
   if (type === 'env') {
     const v = env[r.key];

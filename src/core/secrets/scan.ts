@@ -17,7 +17,8 @@ const SECRET_KEY = [
   /(^|\.)credentials?$/i,
 ];
 /** Keys that mention a secret but hold a setting about it (a mode, a class, a flag, a location). */
-const NOT_SECRET = /(\.(enabled?|mode|type|class|source|provider|location|manager.*|id\.list|strategy|format|ttl\.ms|encoding)$)|(secret\.manager)|(key\.(converter|field|columns?|fields))/i;
+const NOT_SECRET =
+  /(\.(enabled?|mode|type|class|source|provider|location|manager.*|id\.list|strategy|format|ttl\.ms|encoding)$)|(secret\.manager)|(key\.(converter|field|columns?|fields))/i;
 
 export function isSecretKey(key: string): boolean {
   return !NOT_SECRET.test(key) && SECRET_KEY.some((r) => r.test(key));
@@ -67,7 +68,9 @@ export function credentialsInUrl(value: string): UrlCredential[] {
   const out: UrlCredential[] = [];
   const userinfo = /^[a-z][a-z0-9+.:-]*:\/\/([^/@\s:]+):([^/@\s]+)@/i.exec(value);
   if (userinfo?.[2]) out.push({ what: 'user:password@ in the URL', value: decodeSafe(userinfo[2]) });
-  for (const m of value.matchAll(/[?&;]((?:[a-z]*\.)?(password|pwd|secret|token|sessionToken|accessKey|secretKey))=([^&;\s]*)/gi)) {
+  for (const m of value.matchAll(
+    /[?&;]((?:[a-z]*\.)?(password|pwd|secret|token|sessionToken|accessKey|secretKey))=([^&;\s]*)/gi,
+  )) {
     out.push({ what: `${m[1] ?? 'password'}= in the URL`, value: decodeSafe(m[3] ?? '') });
   }
   return out.filter((c) => c.value.length > 0 && classifySecretValue(c.value) !== 'reference');

@@ -29,11 +29,22 @@ export async function runExample(ex: RuleExample): Promise<Finding[]> {
 const CONTROL = /[\u0000-\u0008]/g;
 
 function fence(ex: RuleExample): string {
-  const lang = /\.json/.test(ex.path) ? 'json' : /\.ya?ml$/.test(ex.path) ? 'yaml' : /\.tf$/.test(ex.path) ? 'hcl' : /\.properties$/.test(ex.path) ? 'properties' : '';
+  const lang = /\.json/.test(ex.path)
+    ? 'json'
+    : /\.ya?ml$/.test(ex.path)
+      ? 'yaml'
+      : /\.tf$/.test(ex.path)
+        ? 'hcl'
+        : /\.properties$/.test(ex.path)
+          ? 'properties'
+          : '';
   const parts: string[] = [];
   if (ex.project !== undefined) parts.push(`\`kcops.yaml\`:\n\n\`\`\`yaml\n${ex.project.trimEnd()}\n\`\`\``);
   for (const [p, c] of Object.entries(ex.files ?? {})) parts.push(`\`${p}\`:\n\n\`\`\`\n${c.trimEnd()}\n\`\`\``);
-  const shown = ex.encoding === 'latin1' ? `${ex.content.trimEnd()}   (saved as Latin-1, not UTF-8)` : ex.content.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).trimEnd();
+  const shown =
+    ex.encoding === 'latin1'
+      ? `${ex.content.trimEnd()}   (saved as Latin-1, not UTF-8)`
+      : ex.content.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).trimEnd();
   parts.push(`\`${ex.path}\`:\n\n\`\`\`${lang}\n${shown}\n\`\`\``);
   return parts.join('\n\n');
 }
@@ -52,7 +63,9 @@ export async function renderRuleDocs(rules: Rule[]): Promise<string> {
     '| rule | category | severity | what it checks |',
     '|---|---|---|---|',
     ...rules.map((r) => `| [\`${r.id}\`](#${anchor(r.id)}) | ${r.category} | ${r.severity} | ${r.summary} |`),
-    ...onlineRuleList.map((r) => `| [\`${r.id}\`](#${anchor(r.id)}) | ${r.category} | ${r.severity} | ${r.summary} (online) |`),
+    ...onlineRuleList.map(
+      (r) => `| [\`${r.id}\`](#${anchor(r.id)}) | ${r.category} | ${r.severity} | ${r.summary} (online) |`,
+    ),
     '',
   ];
   for (const r of rules) {
@@ -62,10 +75,29 @@ export async function renderRuleDocs(rules: Rule[]): Promise<string> {
       continue;
     }
     const found = (await runExample(r.examples.failing)).filter((f) => f.rule === r.id);
-    out.push('Fails:', '', fence(r.examples.failing), '', ...found.map((f) => `> ${f.severity} ${f.file.replace(/^.*kcops-example-[^/]+\//, '')}:${f.line}:${f.column} ${f.message}`), '', 'Passes:', '', fence(r.examples.passing), '');
+    out.push(
+      'Fails:',
+      '',
+      fence(r.examples.failing),
+      '',
+      ...found.map(
+        (f) => `> ${f.severity} ${f.file.replace(/^.*kcops-example-[^/]+\//, '')}:${f.line}:${f.column} ${f.message}`,
+      ),
+      '',
+      'Passes:',
+      '',
+      fence(r.examples.passing),
+      '',
+    );
   }
-  out.push('## Online rules', '', 'Run unless `--offline`, against the cluster of each environment (self-managed today). They are tested against the dev stack in `test/online/`.', '');
-  for (const r of onlineRuleList) out.push(`### ${r.id}`, '', `${r.summary}. Category \`${r.category}\`, severity \`${r.severity}\`.`, '');
+  out.push(
+    '## Online rules',
+    '',
+    'Run unless `--offline`, against the cluster of each environment (self-managed today). They are tested against the dev stack in `test/online/`.',
+    '',
+  );
+  for (const r of onlineRuleList)
+    out.push(`### ${r.id}`, '', `${r.summary}. Category \`${r.category}\`, severity \`${r.severity}\`.`, '');
   return out.join('\n');
 }
 

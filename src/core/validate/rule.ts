@@ -79,6 +79,10 @@ export function repoRule(r: Omit<RepoRule, 'scope'>): RepoRule {
 }
 
 /** The REST body of a connector, for rule examples. */
-export function restBody(name: string, config: Record<string, string | number | boolean>, extra: Record<string, unknown> = {}): string {
+export function restBody(
+  name: string,
+  config: Record<string, string | number | boolean>,
+  extra: Record<string, unknown> = {},
+): string {
   return JSON.stringify({ name, config: { ...config }, ...extra }, null, 2) + '\n';
 }

@@ -20,7 +20,11 @@ export interface ValidateOptions {
 }
 
 /** Cluster-side checks for one environment; given the offline contexts, returns findings. */
-export type OnlineChecker = (envName: string, connectors: ConnectorContext[], project: LoadedProject) => Promise<Finding[]>;
+export type OnlineChecker = (
+  envName: string,
+  connectors: ConnectorContext[],
+  project: LoadedProject,
+) => Promise<Finding[]>;
 
 export interface ValidateResult {
   files: string[];
@@ -32,7 +36,9 @@ export interface ValidateResult {
 const SKIP_IN_DIRS = /(^|\/)(\.[^/]+|node_modules|README[^/]*|[^/]*\.md|SOURCES[^/]*|LICENSE[^/]*)$/i;
 
 export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
-  const projectFile = opts.config ? resolve(opts.cwd, opts.config) : findProjectFile(opts.paths[0] ? resolve(opts.cwd, opts.paths[0]) : opts.cwd);
+  const projectFile = opts.config
+    ? resolve(opts.cwd, opts.config)
+    : findProjectFile(opts.paths[0] ? resolve(opts.cwd, opts.paths[0]) : opts.cwd);
   const project = projectFile && existsSync(projectFile) ? loadProject(projectFile) : undefined;
   const root = project?.root ?? opts.cwd;
   const display = (abs: string): string => {
@@ -41,7 +47,12 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
   };
   const findings: Finding[] = [];
 
-  const inputs = opts.paths.length > 0 ? opts.paths.map((p) => resolve(opts.cwd, p)) : project ? [join(root, 'connectors'), join(root, 'schemas', 'avro')].filter((d) => existsSync(d)) : [opts.cwd];
+  const inputs =
+    opts.paths.length > 0
+      ? opts.paths.map((p) => resolve(opts.cwd, p))
+      : project
+        ? [join(root, 'connectors'), join(root, 'schemas', 'avro')].filter((d) => existsSync(d))
+        : [opts.cwd];
   const files = [...new Set(inputs.flatMap((p) => expand(p)))].sort();
   const connectorFiles = files.filter((f) => !isAvro(f, root, project) && !f.endsWith(PROJECT_FILE));
   const avroFiles = files.filter((f) => isAvro(f, root, project));
@@ -55,12 +66,26 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
     try {
       bytes = readFileSync(abs);
     } catch (e) {
-      findings.push({ rule: 'syntax/unreadable', severity: 'error', category: 'syntax', message: `Cannot read the file: ${(e as Error).message}`, file: display(abs), line: 1, column: 1 });
+      findings.push({
+        rule: 'syntax/unreadable',
+        severity: 'error',
+        category: 'syntax',
+        message: `Cannot read the file: ${(e as Error).message}`,
+        file: display(abs),
+        line: 1,
+        column: 1,
+      });
       continue;
     }
-    const ctx = connectorContext(loadConnectorFile(display(abs), bytes), project, project ? relToRoot : display(abs), envName);
+    const ctx = connectorContext(
+      loadConnectorFile(display(abs), bytes),
+      project,
+      project ? relToRoot : display(abs),
+      envName,
+    );
     contexts.push(ctx);
-    for (const rule of connectorRules) findings.push(...runRule(rule, () => rule.check(ctx), ctx.file.path, ctx.file.path));
+    for (const rule of connectorRules)
+      findings.push(...runRule(rule, () => rule.check(ctx), ctx.file.path, ctx.file.path));
   }
 
   if (project) {
@@ -69,7 +94,8 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
       connectors: contexts,
       avroFiles: avroFiles.map((abs) => ({ path: display(abs), relPath: display(abs), text: readText(abs) })),
     };
-    for (const rule of repoRules) findings.push(...runRule(rule, () => rule.check(repo), display(project.file), display(project.file)));
+    for (const rule of repoRules)
+      findings.push(...runRule(rule, () => rule.check(repo), display(project.file), display(project.file)));
   }
 
   if (opts.online && project?.project) {
@@ -81,7 +107,11 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
   }
 
   findings.sort(compareFindings);
-  const shown = [...connectorFiles.map(display), ...avroFiles.map(display), ...(project ? [display(project.file)] : [])];
+  const shown = [
+    ...connectorFiles.map(display),
+    ...avroFiles.map(display),
+    ...(project ? [display(project.file)] : []),
+  ];
   return {
     files: [...new Set(shown)],
     findings,
@@ -95,7 +125,12 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
   };
 }
 
-export function connectorContext(file: ConnectorFile, project: LoadedProject | undefined, relPath: string, envName: string | undefined): ConnectorContext {
+export function connectorContext(
+  file: ConnectorFile,
+  project: LoadedProject | undefined,
+  relPath: string,
+  envName: string | undefined,
+): ConnectorContext {
   const cls = file.config.get('connector.class')?.value?.trim() || undefined;
   const envDef = envName ? project?.project?.environments[envName] : undefined;
   const managed = envDef ? envDef.cluster.type === 'confluent-cloud' : cls !== undefined && isManagedClassName(cls);
@@ -117,7 +152,12 @@ export function connectorContext(file: ConnectorFile, project: LoadedProject | u
 }
 
 /** A rule that throws is a kcops bug; it becomes a finding instead of hiding every other finding. */
-function runRule(rule: Rule, check: () => (Draft & { file?: string })[], defaultFile: string, fallbackFile: string): Finding[] {
+function runRule(
+  rule: Rule,
+  check: () => (Draft & { file?: string })[],
+  defaultFile: string,
+  fallbackFile: string,
+): Finding[] {
   try {
     return check().map((d) => ({
       rule: rule.id,
@@ -130,7 +170,17 @@ function runRule(rule: Rule, check: () => (Draft & { file?: string })[], default
       ...(d.hint ? { hint: d.hint } : {}),
     }));
   } catch (e) {
-    return [{ rule: 'kcops/rule-failed', severity: 'error', category: 'syntax', message: `Rule ${rule.id} failed (a kcops bug): ${(e as Error).message}`, file: fallbackFile, line: 1, column: 1 }];
+    return [
+      {
+        rule: 'kcops/rule-failed',
+        severity: 'error',
+        category: 'syntax',
+        message: `Rule ${rule.id} failed (a kcops bug): ${(e as Error).message}`,
+        file: fallbackFile,
+        line: 1,
+        column: 1,
+      },
+    ];
   }
 }
 
@@ -152,7 +202,10 @@ function expand(p: string): string[] {
 }
 
 function isAvro(abs: string, root: string, project: LoadedProject | undefined): boolean {
-  return abs.endsWith('.avsc') || (project !== undefined && relative(root, abs).split(sep).join('/').startsWith('schemas/avro/'));
+  return (
+    abs.endsWith('.avsc') ||
+    (project !== undefined && relative(root, abs).split(sep).join('/').startsWith('schemas/avro/'))
+  );
 }
 
 function readText(abs: string): string | undefined {

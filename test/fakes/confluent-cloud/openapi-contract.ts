@@ -15,7 +15,8 @@ import { SHARED_DIR } from '../../shared-dir.js';
 export const SPEC_DIR = join(SHARED_DIR, 'specs', 'confluent-cloud');
 
 // ajv-formats is CommonJS with a default export; under NodeNext the callable sits on `.default`.
-const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? addFormatsModule) as FormatsPlugin;
+const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ??
+  addFormatsModule) as FormatsPlugin;
 
 type Json = Record<string, unknown>;
 
@@ -73,7 +74,12 @@ export class OpenApiContract {
         for (const [method, op] of Object.entries(item as Json)) {
           if (!['get', 'put', 'post', 'patch', 'delete'].includes(method)) continue;
           const o = op as Json;
-          if (this.operations.some((x) => x.method === method && x.template === template && x.requiredQueryKey === fixedQuery?.split('=')[0])) continue;
+          if (
+            this.operations.some(
+              (x) => x.method === method && x.template === template && x.requiredQueryKey === fixedQuery?.split('=')[0],
+            )
+          )
+            continue;
           this.operations.push({
             doc: id,
             operationId: String(o.operationId),
@@ -112,9 +118,14 @@ export class OpenApiContract {
 
   private find(method: string, url: URL): Operation | undefined {
     const m = method.toLowerCase();
-    const candidates = this.operations.filter((o) => o.method === m && o.pathRegex.test(stripBase(url.pathname, o.basePath)));
+    const candidates = this.operations.filter(
+      (o) => o.method === m && o.pathRegex.test(stripBase(url.pathname, o.basePath)),
+    );
     // The literal `?expand=` path is the operation for requests that carry `expand`; the plain path for the rest.
-    return candidates.find((o) => o.requiredQueryKey !== undefined && url.searchParams.has(o.requiredQueryKey)) ?? candidates.find((o) => o.requiredQueryKey === undefined);
+    return (
+      candidates.find((o) => o.requiredQueryKey !== undefined && url.searchParams.has(o.requiredQueryKey)) ??
+      candidates.find((o) => o.requiredQueryKey === undefined)
+    );
   }
 
   private checkRequest(op: Operation, url: URL, x: Exchange, add: (p: string) => void): void {
@@ -122,7 +133,9 @@ export class OpenApiContract {
     for (const p of params) {
       if (p.in !== 'query') continue;
       const name = String(p.name);
-      const values = url.searchParams.getAll(name).flatMap((v) => (p.explode === false || op.requiredQueryKey === name ? v.split(',') : [v]));
+      const values = url.searchParams
+        .getAll(name)
+        .flatMap((v) => (p.explode === false || op.requiredQueryKey === name ? v.split(',') : [v]));
       if (values.length === 0) {
         if (p.required === true) add(`required query parameter '${name}' is missing`);
         continue;
@@ -131,7 +144,12 @@ export class OpenApiContract {
       if (!schema) continue;
       const v = this.validator(`${op.doc}#${op.operationId}#q#${name}`, schema);
       for (const value of values) {
-        const coerced = schema.type === 'integer' || schema.type === 'number' ? Number(value) : schema.type === 'boolean' ? value === 'true' : value;
+        const coerced =
+          schema.type === 'integer' || schema.type === 'number'
+            ? Number(value)
+            : schema.type === 'boolean'
+              ? value === 'true'
+              : value;
         if (!v(coerced)) add(`query parameter '${name}'='${value}': ${this.ajv.errorsText(v.errors)}`);
       }
     }
@@ -139,7 +157,8 @@ export class OpenApiContract {
       if (!params.some((p) => p.in === 'query' && p.name === name)) add(`query parameter '${name}' is not declared`);
     }
     const security = (op.op.security as Json[] | undefined) ?? [];
-    if (security.length > 0 && !x.requestHeaders.authorization) add('no Authorization header on an operation that requires one');
+    if (security.length > 0 && !x.requestHeaders.authorization)
+      add('no Authorization header on an operation that requires one');
     const body = op.op.requestBody as Json | undefined;
     const schema = jsonSchemaOf(body?.content);
     if (x.requestBody === undefined) {
@@ -156,7 +175,8 @@ export class OpenApiContract {
 
   private checkResponse(op: Operation, x: Exchange, add: (p: string) => void): void {
     const responses = (op.op.responses as Json | undefined) ?? {};
-    const r = (responses[String(x.status)] ?? responses[`${Math.floor(x.status / 100)}XX`] ?? responses.default) as Json | undefined;
+    const r = (responses[String(x.status)] ?? responses[`${Math.floor(x.status / 100)}XX`] ?? responses.default) as
+      Json | undefined;
     if (!r) {
       add(`status ${x.status} is not declared (declared: ${Object.keys(responses).join(', ')})`);
       return;
@@ -168,11 +188,13 @@ export class OpenApiContract {
         continue;
       }
       const hs = (def as Json).schema as Json | undefined;
-      if (hs?.type === 'integer' && !/^\d+$/.test(String(value))) add(`header ${h}='${String(value)}' is not an integer`);
+      if (hs?.type === 'integer' && !/^\d+$/.test(String(value)))
+        add(`header ${h}='${String(value)}' is not an integer`);
     }
     const schema = jsonSchemaOf(r.content);
     if (!schema) {
-      if (x.responseBody !== undefined && x.responseBody !== '') add(`status ${x.status} declares no body but one was sent`);
+      if (x.responseBody !== undefined && x.responseBody !== '')
+        add(`status ${x.status} declares no body but one was sent`);
       return;
     }
     const v = this.validator(`${op.doc}#${op.operationId}#${x.status}`, schema);

@@ -211,17 +211,20 @@ export class FakeConfluentCloud {
     authorization: string | undefined,
     answer: (status: number, payload?: unknown, headers?: Record<string, string>) => void,
   ): void {
-    const err = (status: number, message: string, shape: ErrorShape = 'nested') => answer(status, errorBody(status, message, shape));
+    const err = (status: number, message: string, shape: ErrorShape = 'nested') =>
+      answer(status, errorBody(status, message, shape));
     if (this.rateLimited > 0) {
       this.rateLimited--;
       return answer(429, undefined, { 'Retry-After': String(this.retryAfterSeconds) });
     }
     if (url.pathname.startsWith('/kafka/v3/')) return this.kafkaRest(method, url, authorization, answer);
-    if (url.pathname === '/api/access_tokens' || url.pathname === '/logs/v1/search') return this.logging(method, url, body, authorization, answer);
+    if (url.pathname === '/api/access_tokens' || url.pathname === '/logs/v1/search')
+      return this.logging(method, url, body, authorization, answer);
     if (url.pathname.startsWith('/v2/metrics/')) return this.metricsQuery(method, url, body, authorization, answer);
     if (url.pathname === '/iam/v2/role-bindings') return this.roleBindingList(method, url, authorization, answer);
     if (url.pathname.startsWith('/iam/v2/')) return this.iam(method, url, authorization, answer);
-    if (url.pathname.startsWith('/org/v2/environments/')) return this.orgEnvironment(method, url, authorization, answer);
+    if (url.pathname.startsWith('/org/v2/environments/'))
+      return this.orgEnvironment(method, url, authorization, answer);
     const expected = 'Basic ' + Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64');
     if (authorization !== expected) return err(401, 'Unauthorized');
     const failure = this.failures.findIndex((f) => !f.match || f.match.test(`${method} ${url.pathname}`));
@@ -232,10 +235,14 @@ export class FakeConfluentCloud {
 
     const base = `/connect/v1/environments/${this.environmentId}/clusters/${this.clusterId}`;
     if (!url.pathname.startsWith(base + '/')) {
-      if (/^\/connect\/v1\/environments\/[^/]+\/clusters\/[^/]+\//.test(url.pathname)) return err(404, 'resource not found');
+      if (/^\/connect\/v1\/environments\/[^/]+\/clusters\/[^/]+\//.test(url.pathname))
+        return err(404, 'resource not found');
       return err(404, 'Not Found');
     }
-    const parts = url.pathname.slice(base.length + 1).split('/').map(decodeURIComponent);
+    const parts = url.pathname
+      .slice(base.length + 1)
+      .split('/')
+      .map(decodeURIComponent);
 
     if (parts[0] === 'connector-plugins') {
       if (parts.length === 1 && method === 'GET') return answer(200, this.opts.plugins ?? DEFAULT_PLUGINS);
@@ -281,7 +288,8 @@ export class FakeConfluentCloud {
         const cfg = body as Record<string, unknown>;
         const bad = stringMapProblem(cfg);
         if (bad) return err(400, bad);
-        if (cfg['connector.class'] !== c.config['connector.class']) return err(400, `connector.class cannot be changed from ${c.config['connector.class']}`);
+        if (cfg['connector.class'] !== c.config['connector.class'])
+          return err(400, `connector.class cannot be changed from ${c.config['connector.class']}`);
         c.config = { ...(cfg as Record<string, string>), name: c.name };
         return answer(200, this.connector(c));
       }
@@ -302,7 +310,12 @@ export class FakeConfluentCloud {
       case 'GET tasks':
         return answer(200, this.tasks(c));
       case 'GET offsets':
-        return answer(200, { id: c.id, name: c.name, offsets: c.offsets, metadata: { observed_at: new Date().toISOString() } });
+        return answer(200, {
+          id: c.id,
+          name: c.name,
+          offsets: c.offsets,
+          metadata: { observed_at: new Date().toISOString() },
+        });
       case 'POST offsets/request':
         return this.offsetRequest(c, body, answer);
       case 'GET offsets/request/status': {
@@ -316,7 +329,9 @@ export class FakeConfluentCloud {
         }
         return answer(200, {
           request: r.info,
-          status: r.appliedAt ? { phase: 'APPLIED', message: 'The offsets were applied.' } : { phase: 'PENDING', message: 'The request is being processed.' },
+          status: r.appliedAt
+            ? { phase: 'APPLIED', message: 'The offsets were applied.' }
+            : { phase: 'PENDING', message: 'The request is being processed.' },
           previous_offsets: r.previous,
           applied_at: r.appliedAt ?? null,
         });
@@ -340,7 +355,12 @@ export class FakeConfluentCloud {
   }
 
   /** org v2: GET /org/v2/environments/{id}; its resource_name carries the organisation id. */
-  private orgEnvironment(method: string, url: URL, authorization: string | undefined, answer: (status: number, payload?: unknown) => void): void {
+  private orgEnvironment(
+    method: string,
+    url: URL,
+    authorization: string | undefined,
+    answer: (status: number, payload?: unknown) => void,
+  ): void {
     const failure = (status: number, title: string) => answer(status, { errors: [{ status: String(status), title }] });
     if (!this.cloudAuthorized(authorization)) return failure(401, 'Unauthorized');
     const id = decodeURIComponent(url.pathname.split('/').pop() ?? '');
@@ -349,13 +369,21 @@ export class FakeConfluentCloud {
       api_version: 'org/v2',
       kind: 'Environment',
       id,
-      metadata: { self: `${this.baseUrl}/org/v2/environments/${id}`, resource_name: `crn://confluent.cloud/organization=${this.organizationId}/environment=${id}` },
+      metadata: {
+        self: `${this.baseUrl}/org/v2/environments/${id}`,
+        resource_name: `crn://confluent.cloud/organization=${this.organizationId}/environment=${id}`,
+      },
       display_name: 'prod',
     });
   }
 
   /** mds v2 list: exact principal/role_name filters, `crn_pattern` (required) a partial (substring) search. */
-  private roleBindingList(method: string, url: URL, authorization: string | undefined, answer: (status: number, payload?: unknown) => void): void {
+  private roleBindingList(
+    method: string,
+    url: URL,
+    authorization: string | undefined,
+    answer: (status: number, payload?: unknown) => void,
+  ): void {
     const failure = (status: number, title: string) => answer(status, { errors: [{ status: String(status), title }] });
     if (!this.cloudAuthorized(authorization)) return failure(401, 'Unauthorized');
     const q = url.searchParams;
@@ -363,17 +391,39 @@ export class FakeConfluentCloud {
     if (method !== 'GET') return failure(404, 'Not Found');
     if (!pattern) return failure(400, 'crn_pattern is required');
     const data = this.roleBindings
-      .filter((b) => (!q.get('principal') || q.get('principal') === b.principal) && (!q.get('role_name') || q.get('role_name') === b.role_name) && b.crn_pattern.includes(pattern))
-      .map((b, i) => ({ api_version: 'iam/v2', kind: 'RoleBinding', id: `rb-${i}`, metadata: { self: `${this.baseUrl}/iam/v2/role-bindings/rb-${i}` }, ...b }));
-    answer(200, { api_version: 'iam/v2', kind: 'RoleBindingList', metadata: { first: `${this.baseUrl}/iam/v2/role-bindings` }, data });
+      .filter(
+        (b) =>
+          (!q.get('principal') || q.get('principal') === b.principal) &&
+          (!q.get('role_name') || q.get('role_name') === b.role_name) &&
+          b.crn_pattern.includes(pattern),
+      )
+      .map((b, i) => ({
+        api_version: 'iam/v2',
+        kind: 'RoleBinding',
+        id: `rb-${i}`,
+        metadata: { self: `${this.baseUrl}/iam/v2/role-bindings/rb-${i}` },
+        ...b,
+      }));
+    answer(200, {
+      api_version: 'iam/v2',
+      kind: 'RoleBindingList',
+      metadata: { first: `${this.baseUrl}/iam/v2/role-bindings` },
+      data,
+    });
   }
 
   /** IAM v2 service accounts by id (sa-…): display name. */
   readonly serviceAccounts = new Map<string, string>();
 
   /** IAM v2: GET /iam/v2/service-accounts/{id} with the Cloud key. */
-  private iam(method: string, url: URL, authorization: string | undefined, answer: (status: number, payload?: unknown) => void): void {
-    const failure = (status: number, title: string) => answer(status, { errors: [{ id: `req-${this.exchanges.length}`, status: String(status), title }] });
+  private iam(
+    method: string,
+    url: URL,
+    authorization: string | undefined,
+    answer: (status: number, payload?: unknown) => void,
+  ): void {
+    const failure = (status: number, title: string) =>
+      answer(status, { errors: [{ id: `req-${this.exchanges.length}`, status: String(status), title }] });
     const expected = 'Basic ' + Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64');
     if (authorization !== expected) return failure(401, 'Unauthorized');
     const id = /^\/iam\/v2\/service-accounts\/([^/]+)$/.exec(url.pathname)?.[1];
@@ -384,7 +434,11 @@ export class FakeConfluentCloud {
       api_version: 'iam/v2',
       kind: 'ServiceAccount',
       id,
-      metadata: { self: `${this.baseUrl}/iam/v2/service-accounts/${id}`, resource_name: `crn://confluent.cloud/service-account=${id}`, created_at: '2026-01-01T00:00:00Z' },
+      metadata: {
+        self: `${this.baseUrl}/iam/v2/service-accounts/${id}`,
+        resource_name: `crn://confluent.cloud/service-account=${id}`,
+        created_at: '2026-01-01T00:00:00Z',
+      },
       display_name: name,
       description: '',
     });
@@ -398,13 +452,28 @@ export class FakeConfluentCloud {
   }
 
   /** Metrics API v2 query on the `cloud` dataset: one SUM aggregation filtered on resource.connector.id. */
-  private metricsQuery(method: string, url: URL, body: unknown, authorization: string | undefined, answer: (status: number, payload?: unknown) => void): void {
+  private metricsQuery(
+    method: string,
+    url: URL,
+    body: unknown,
+    authorization: string | undefined,
+    answer: (status: number, payload?: unknown) => void,
+  ): void {
     const expected = 'Basic ' + Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64');
     if (authorization !== expected) return answer(401, { errors: [{ status: '401', detail: 'Unauthorized' }] });
-    if (method !== 'POST' || url.pathname !== '/v2/metrics/cloud/query') return answer(404, { errors: [{ status: '404', detail: 'Not Found' }] });
-    const b = (body ?? {}) as { aggregations?: { metric: string }[]; filter?: { field?: string; value?: string }; intervals?: string[] };
+    if (method !== 'POST' || url.pathname !== '/v2/metrics/cloud/query')
+      return answer(404, { errors: [{ status: '404', detail: 'Not Found' }] });
+    const b = (body ?? {}) as {
+      aggregations?: { metric: string }[];
+      filter?: { field?: string; value?: string };
+      intervals?: string[];
+    };
     if (b.filter?.field !== 'resource.connector.id') {
-      return answer(403, { errors: [{ status: '403', detail: 'The cloud dataset requires a resource filter (e.g. resource.connector.id).' }] });
+      return answer(403, {
+        errors: [
+          { status: '403', detail: 'The cloud dataset requires a resource filter (e.g. resource.connector.id).' },
+        ],
+      });
     }
     const value = this.metrics.get(`${b.filter.value}|${b.aggregations?.[0]?.metric}`);
     const start = (b.intervals?.[0] ?? '').split('/')[0] ?? '';
@@ -416,7 +485,13 @@ export class FakeConfluentCloud {
   }
 
   /** Token exchange (Cloud key → data-plane token) and the logs search API (bearer token only). */
-  private logging(method: string, url: URL, body: unknown, authorization: string | undefined, answer: (status: number, payload?: unknown, headers?: Record<string, string>) => void): void {
+  private logging(
+    method: string,
+    url: URL,
+    body: unknown,
+    authorization: string | undefined,
+    answer: (status: number, payload?: unknown, headers?: Record<string, string>) => void,
+  ): void {
     if (method !== 'POST') return answer(404, { error: 'Not Found' });
     if (url.pathname === '/api/access_tokens') {
       const expected = 'Basic ' + Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64');
@@ -427,11 +502,17 @@ export class FakeConfluentCloud {
     }
     // The search API refuses basic auth: "Credentials are required to access this resource".
     if (!authorization?.startsWith('Bearer ') || !this.tokens.has(authorization.slice(7))) return answer(401);
-    const b = (body ?? {}) as { crn?: string; search?: { level?: string[]; search_text?: string }; start_time?: string; end_time?: string };
+    const b = (body ?? {}) as {
+      crn?: string;
+      search?: { level?: string[]; search_text?: string };
+      start_time?: string;
+      end_time?: string;
+    };
     const crn = b.crn ?? '';
     const now = Date.now();
     const recent = (this.searches.get(crn) ?? []).filter((t) => now - t < 60_000);
-    if (recent.length >= this.logsPerMinute) return answer(429, undefined, { 'Retry-After': String(Math.ceil((60_000 - (now - recent[0]!)) / 1000)) });
+    if (recent.length >= this.logsPerMinute)
+      return answer(429, undefined, { 'Retry-After': String(Math.ceil((60_000 - (now - recent[0]!)) / 1000)) });
     recent.push(now);
     this.searches.set(crn, recent);
     const name = /\/connector=([^/]+)$/.exec(crn)?.[1] ?? '';
@@ -440,18 +521,28 @@ export class FakeConfluentCloud {
     const text = b.search?.search_text;
     const all = (this.logs.get(name) ?? [])
       .filter((r) => !b.search?.level || b.search.level.includes(r.level))
-      .filter((r) => (Number.isNaN(from) || Date.parse(r.timestamp) >= from) && (Number.isNaN(to) || Date.parse(r.timestamp) <= to))
+      .filter(
+        (r) =>
+          (Number.isNaN(from) || Date.parse(r.timestamp) >= from) &&
+          (Number.isNaN(to) || Date.parse(r.timestamp) <= to),
+      )
       .filter((r) => !text || new RegExp(text).test(r.message))
       .sort((x, y) => Date.parse(y.timestamp) - Date.parse(x.timestamp));
     const size = Math.min(Number(url.searchParams.get('page_size') ?? 100), 200);
     const offset = Number(url.searchParams.get('page_token') ?? 0);
     const data = all.slice(offset, offset + size).map((r) => ({ ...r, id: this.connectors.get(name)?.id ?? '' }));
-    const metadata = offset + size < all.length ? { next: `${this.baseUrl}/logs/v1/search?page_token=${offset + size}` } : {};
+    const metadata =
+      offset + size < all.length ? { next: `${this.baseUrl}/logs/v1/search?page_token=${offset + size}` } : {};
     answer(200, { api_version: 'v1', kind: 'LoggingSearchResponse', data, metadata });
   }
 
   /** Kafka REST v3: topics and ACLs of the one cluster, with the Kafka cluster API key. */
-  private kafkaRest(method: string, url: URL, authorization: string | undefined, answer: (status: number, payload?: unknown) => void): void {
+  private kafkaRest(
+    method: string,
+    url: URL,
+    authorization: string | undefined,
+    answer: (status: number, payload?: unknown) => void,
+  ): void {
     const restErr = (status: number, message: string) => answer(status, { error_code: status, message });
     const expected = 'Basic ' + Buffer.from(`${this.kafkaApiKey}:${this.kafkaApiSecret}`).toString('base64');
     if (authorization !== expected) return restErr(401, 'Unauthorized');
@@ -476,21 +567,31 @@ export class FakeConfluentCloud {
     }
     const q = url.searchParams;
     const data = this.acls
-      .filter((a) => (['principal', 'resource_type', 'resource_name', 'pattern_type', 'operation', 'permission'] as const).every((k) => !q.get(k) || q.get(k) === a[k]))
+      .filter((a) =>
+        (['principal', 'resource_type', 'resource_name', 'pattern_type', 'operation', 'permission'] as const).every(
+          (k) => !q.get(k) || q.get(k) === a[k],
+        ),
+      )
       .map((a) => ({ kind: 'KafkaAcl', metadata: { self }, cluster_id: this.clusterId, ...a }));
     answer(200, { kind: 'KafkaAclList', metadata: { self: `${self}${url.search}` }, data });
   }
 
   private create(body: unknown, answer: (status: number, payload?: unknown) => void): void {
-    const b = (body ?? {}) as { name?: unknown; config?: Record<string, unknown>; offsets?: StoredConnector['offsets'] };
+    const b = (body ?? {}) as {
+      name?: unknown;
+      config?: Record<string, unknown>;
+      offsets?: StoredConnector['offsets'];
+    };
     const flat = (m: string) => answer(400, errorBody(400, m, 'flat'));
     if (typeof b.name !== 'string' || b.name === '') return flat('name is required');
     const bad = stringMapProblem(b.config);
     if (bad) return flat(bad);
     const cfg = b.config as Record<string, string>;
-    if (!cfg['connector.class']) return flat('Missing required configuration "connector.class" which has no default value.');
+    if (!cfg['connector.class'])
+      return flat('Missing required configuration "connector.class" which has no default value.');
     const plugins = this.opts.plugins ?? DEFAULT_PLUGINS;
-    if (!plugins.some((p) => p.class === cfg['connector.class'])) return flat(`Unknown connector class: ${cfg['connector.class']}`);
+    if (!plugins.some((p) => p.class === cfg['connector.class']))
+      return flat(`Unknown connector class: ${cfg['connector.class']}`);
     // The contract declares no 409 for create: Cloud answers 400 (flat body) when the name is taken.
     if (this.connectors.has(b.name)) return flat(`Connector ${b.name} already exists`);
     const c: StoredConnector = {
@@ -508,12 +609,19 @@ export class FakeConfluentCloud {
 
   private offsetRequest(c: StoredConnector, body: unknown, answer: (status: number, payload?: unknown) => void): void {
     const b = (body ?? {}) as { type?: string; offsets?: unknown[] };
-    if (b.type !== 'PATCH' && b.type !== 'DELETE') return answer(400, errorBody(400, 'type must be PATCH or DELETE', 'nested'));
+    if (b.type !== 'PATCH' && b.type !== 'DELETE')
+      return answer(400, errorBody(400, 'type must be PATCH or DELETE', 'nested'));
     if (c.offsetRequest && !c.offsetRequest.appliedAt) {
       return answer(400, errorBody(400, `An offsets request for connector ${c.name} is already in progress`, 'nested'));
     }
     const type: 'PATCH' | 'DELETE' = b.type;
-    const info = { id: c.id, name: c.name, type, requested_at: new Date().toISOString(), ...(b.offsets ? { offsets: b.offsets } : {}) };
+    const info = {
+      id: c.id,
+      name: c.name,
+      type,
+      requested_at: new Date().toISOString(),
+      ...(b.offsets ? { offsets: b.offsets } : {}),
+    };
     c.offsetRequest = { info, pendingLeft: this.opts.offsetRequestReads ?? 1, previous: structuredClone(c.offsets) };
     answer(202, info);
   }
@@ -545,7 +653,9 @@ export class FakeConfluentCloud {
   }
 
   private typeOf(c: StoredConnector): 'sink' | 'source' {
-    return (this.opts.plugins ?? DEFAULT_PLUGINS).find((p) => p.class === c.config['connector.class'])?.type ?? 'source';
+    return (
+      (this.opts.plugins ?? DEFAULT_PLUGINS).find((p) => p.class === c.config['connector.class'])?.type ?? 'source'
+    );
   }
 
   private taskCount(c: StoredConnector): number {
@@ -571,7 +681,14 @@ export class FakeConfluentCloud {
       } else c.state = 'RUNNING';
     }
     const n = this.taskCount(c);
-    const taskState = c.state === 'PROVISIONING' ? undefined : c.state === 'PAUSED' ? 'PAUSED' : c.state === 'FAILED' ? 'FAILED' : 'RUNNING';
+    const taskState =
+      c.state === 'PROVISIONING'
+        ? undefined
+        : c.state === 'PAUSED'
+          ? 'PAUSED'
+          : c.state === 'FAILED'
+            ? 'FAILED'
+            : 'RUNNING';
     const tasks =
       taskState === undefined
         ? []
@@ -582,11 +699,19 @@ export class FakeConfluentCloud {
             worker_id: c.name,
             msg: c.state === 'DEGRADED' && i === 0 ? c.trace : '',
           }));
-    return { name: c.name, connector: { state: c.state, worker_id: c.name, trace: c.trace }, tasks, type: this.typeOf(c) };
+    return {
+      name: c.name,
+      connector: { state: c.state, worker_id: c.name, trace: c.trace },
+      tasks,
+      type: this.typeOf(c),
+    };
   }
 
   private tasks(c: StoredConnector) {
-    return Array.from({ length: this.taskCount(c) }, (_, i) => ({ id: { connector: c.name, task: i }, config: this.maskedConfig(c) }));
+    return Array.from({ length: this.taskCount(c) }, (_, i) => ({
+      id: { connector: c.name, task: i },
+      config: this.maskedConfig(c),
+    }));
   }
 
   private validate(plugin: string, cfg: Record<string, string>) {
@@ -594,18 +719,38 @@ export class FakeConfluentCloud {
     const keys = [...new Set([...required, ...Object.keys(cfg)])];
     const configs = keys.map((k) => {
       const errors: string[] = [];
-      if (required.includes(k) && !cfg[k]) errors.push(`Missing required configuration "${k}" which has no default value.`);
+      if (required.includes(k) && !cfg[k])
+        errors.push(`Missing required configuration "${k}" which has no default value.`);
       if (k === 'connector.class' && cfg[k] && cfg[k] !== plugin) errors.push(`connector.class must be ${plugin}`);
-      if (k === 'kafka.auth.mode' && cfg[k] === 'KAFKA_API_KEY' && !cfg['kafka.api.key']) errors.push('"kafka.api.key" is required in KAFKA_API_KEY mode');
+      if (k === 'kafka.auth.mode' && cfg[k] === 'KAFKA_API_KEY' && !cfg['kafka.api.key'])
+        errors.push('"kafka.api.key" is required in KAFKA_API_KEY mode');
       // The document types `value` as a string (OSS Connect sends null): an unset key has no `value` here.
       const value = cfg[k] === undefined ? {} : { value: SENSITIVE.test(k) ? MASK : cfg[k] };
       return {
-        definition: { name: k, type: SENSITIVE.test(k) ? 'PASSWORD' : 'STRING', required: required.includes(k), default_value: '', importance: 'HIGH', documentation: '', group: 'General', width: 'NONE', display_name: k, dependents: [], order: 0, alias: '' },
+        definition: {
+          name: k,
+          type: SENSITIVE.test(k) ? 'PASSWORD' : 'STRING',
+          required: required.includes(k),
+          default_value: '',
+          importance: 'HIGH',
+          documentation: '',
+          group: 'General',
+          width: 'NONE',
+          display_name: k,
+          dependents: [],
+          order: 0,
+          alias: '',
+        },
         value: { name: k, ...value, recommended_values: [], errors, visible: true },
         metadata: {},
       };
     });
-    return { name: plugin, groups: ['General'], error_count: configs.reduce((n, c) => n + c.value.errors.length, 0), configs };
+    return {
+      name: plugin,
+      groups: ['General'],
+      error_count: configs.reduce((n, c) => n + c.value.errors.length, 0),
+      configs,
+    };
   }
 
   private mustGet(name: string): StoredConnector {
@@ -623,11 +768,15 @@ export function errorBody(status: number, message: string, shape: ErrorShape): u
 
 function stringMapProblem(cfg: unknown): string | undefined {
   if (!cfg || typeof cfg !== 'object' || Array.isArray(cfg)) return 'config must be an object of strings';
-  for (const [k, v] of Object.entries(cfg)) if (typeof v !== 'string') return `only string values are permitted for the configuration "${k}"`;
+  for (const [k, v] of Object.entries(cfg))
+    if (typeof v !== 'string') return `only string values are permitted for the configuration "${k}"`;
   return undefined;
 }
 
-function mergeOffsets(current: StoredConnector['offsets'], patch: StoredConnector['offsets']): StoredConnector['offsets'] {
+function mergeOffsets(
+  current: StoredConnector['offsets'],
+  patch: StoredConnector['offsets'],
+): StoredConnector['offsets'] {
   const key = (p: Record<string, unknown>) => JSON.stringify(p);
   const out = new Map(current.map((o) => [key(o.partition), o]));
   for (const o of patch) out.set(key(o.partition), o);

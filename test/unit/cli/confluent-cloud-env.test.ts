@@ -29,7 +29,13 @@ async function cli(...argv: string[]) {
   let err = '';
   stdout.on('data', (d) => (out += d));
   stderr.on('data', (d) => (err += d));
-  const code = await run({ argv, stdout, stderr, cwd: dir, env: { ...ENV, KCOPS_AUDIT_FILE: join(dir, 'audit.jsonl') } });
+  const code = await run({
+    argv,
+    stdout,
+    stderr,
+    cwd: dir,
+    env: { ...ENV, KCOPS_AUDIT_FILE: join(dir, 'audit.jsonl') },
+  });
   return { code, out, err };
 }
 
@@ -49,7 +55,10 @@ function writeConnector(topics: string) {
     'errors.deadletterqueue.topic.name': 'dlq-payments-orders-s3',
     'tasks.max': '1',
   };
-  writeFileSync(join(dir, 'connectors/prod/payments-orders-s3.json'), JSON.stringify({ name: 'payments-orders-s3', config }, null, 2));
+  writeFileSync(
+    join(dir, 'connectors/prod/payments-orders-s3.json'),
+    JSON.stringify({ name: 'payments-orders-s3', config }, null, 2),
+  );
 }
 
 beforeEach(async () => {
@@ -86,7 +95,18 @@ describe('a confluent-cloud environment through plan / apply / drift / connect',
     expect(JSON.parse(plan.out).changes).toMatchObject([{ connector: 'payments-orders-s3', action: 'create' }]);
 
     cloud.rateLimitStorm(2, 1);
-    const apply = await cli('apply', '--env', 'prod', '--auto-approve', '--settle', '0s', '--wait-timeout', '10s', '-o', 'json');
+    const apply = await cli(
+      'apply',
+      '--env',
+      'prod',
+      '--auto-approve',
+      '--settle',
+      '0s',
+      '--wait-timeout',
+      '10s',
+      '-o',
+      'json',
+    );
     expect(apply.code, apply.err).toBe(0);
     const stored = cloud.connectors.get('payments-orders-s3')!.config;
     expect(stored).toMatchObject({ 'kafka.api.secret': 'kafka-secret-1', 'aws.secret.access.key': 'aws-secret-1' });
@@ -110,22 +130,50 @@ describe('a confluent-cloud environment through plan / apply / drift / connect',
   });
 
   it('rolls back a create that ends FAILED on Cloud (exit 4), and refuses to restore a masked secret on an update rollback', async () => {
-    cloud.failNewConnectors = 'There were some errors with your configuration:\nkafka.api.secret: Provided Kafka ApiKey is invalid';
-    const r = await cli('apply', '--env', 'prod', '--auto-approve', '--settle', '0s', '--wait-timeout', '10s', '-o', 'json');
+    cloud.failNewConnectors =
+      'There were some errors with your configuration:\nkafka.api.secret: Provided Kafka ApiKey is invalid';
+    const r = await cli(
+      'apply',
+      '--env',
+      'prod',
+      '--auto-approve',
+      '--settle',
+      '0s',
+      '--wait-timeout',
+      '10s',
+      '-o',
+      'json',
+    );
     expect(r.code, r.err).toBe(4);
     expect(cloud.connectors.has('payments-orders-s3')).toBe(false);
     expect(r.out).toContain('Provided Kafka ApiKey is invalid');
 
     cloud.failNewConnectors = undefined;
-    expect((await cli('apply', '--env', 'prod', '--auto-approve', '--settle', '0s', '--wait-timeout', '10s')).code).toBe(0);
+    expect(
+      (await cli('apply', '--env', 'prod', '--auto-approve', '--settle', '0s', '--wait-timeout', '10s')).code,
+    ).toBe(0);
     // An update that fails cannot be undone with what Cloud returned (its secrets are masked): said, never written.
     writeConnector('orders,returns');
     cloud.failNext(500, 'error_code', 'Oops, something went wrong', /^PUT /);
     cloud.failNext(500, 'error_code', 'Oops, something went wrong', /^PUT /);
     cloud.failNext(500, 'error_code', 'Oops, something went wrong', /^PUT /);
-    const u = await cli('apply', '--env', 'prod', '--auto-approve', '--settle', '0s', '--wait-timeout', '10s', '-o', 'json');
+    const u = await cli(
+      'apply',
+      '--env',
+      'prod',
+      '--auto-approve',
+      '--settle',
+      '0s',
+      '--wait-timeout',
+      '10s',
+      '-o',
+      'json',
+    );
     expect(u.code).not.toBe(0);
-    expect(JSON.parse(u.out).outcomes[0]).toMatchObject({ result: 'rollback-failed', rollback: { result: 'failed', error: expect.stringContaining('Refusing to send masked values') } });
+    expect(JSON.parse(u.out).outcomes[0]).toMatchObject({
+      result: 'rollback-failed',
+      rollback: { result: 'failed', error: expect.stringContaining('Refusing to send masked values') },
+    });
     expect(cloud.connectors.get('payments-orders-s3')?.config['kafka.api.secret']).toBe('kafka-secret-1');
     expect(violations).toEqual([]);
   });
@@ -137,17 +185,28 @@ describe('a confluent-cloud environment through plan / apply / drift / connect',
     expect(list.out).toContain('payments-orders-s3');
     expect((await cli('connect', 'pause', 'payments-orders-s3', '--env', 'prod')).code).toBe(0);
     expect(cloud.connectors.get('payments-orders-s3')?.state).toBe('PAUSED');
-    cloud.addLog('payments-orders-s3', { timestamp: new Date(Date.now() - 60_000).toISOString(), level: 'ERROR', message: 'Access Denied writing to lake', task_id: 'task-0' });
+    cloud.addLog('payments-orders-s3', {
+      timestamp: new Date(Date.now() - 60_000).toISOString(),
+      level: 'ERROR',
+      message: 'Access Denied writing to lake',
+      task_id: 'task-0',
+    });
     const logs = await cli('connect', 'logs', 'payments-orders-s3', '--env', 'prod', '-o', 'json');
     expect(logs.code, logs.err).toBe(0);
-    expect(JSON.parse(logs.out)).toMatchObject({ source: expect.stringContaining('Confluent Cloud logs API'), entries: [{ level: 'ERROR', message: 'Access Denied writing to lake' }] });
+    expect(JSON.parse(logs.out)).toMatchObject({
+      source: expect.stringContaining('Confluent Cloud logs API'),
+      entries: [{ level: 'ERROR', message: 'Access Denied writing to lake' }],
+    });
     cloud.setMetric('payments-orders-s3', 'io.confluent.kafka.connect/received_records', 7200);
     cloud.setMetric('payments-orders-s3', 'io.confluent.kafka.connect/dead_letter_queue_records', 3);
     const metrics = await cli('connect', 'metrics', 'payments-orders-s3', '--env', 'prod', '-o', 'json');
     expect(metrics.code, metrics.err).toBe(0);
     expect(JSON.parse(metrics.out)).toMatchObject({
       state: 'PAUSED',
-      metrics: { type: 'sink', totals: { sink: { read: 7200, put: 7200, putRate: 2 }, errors: { dlqProduceRequests: 3 } } },
+      metrics: {
+        type: 'sink',
+        totals: { sink: { read: 7200, put: 7200, putRate: 2 }, errors: { dlqProduceRequests: 3 } },
+      },
       notes: [expect.stringContaining('Metrics API')],
     });
     expect(violations).toEqual([]);
@@ -157,12 +216,21 @@ describe('a confluent-cloud environment through plan / apply / drift / connect',
     const stderr = new PassThrough();
     let err = '';
     stderr.on('data', (d) => (err += d));
-    const code = await run({ argv: ['plan', '--env', 'prod'], stdout: new PassThrough(), stderr, cwd: dir, env: { ...ENV, CCLOUD_API_SECRET: 'wrong' } });
+    const code = await run({
+      argv: ['plan', '--env', 'prod'],
+      stdout: new PassThrough(),
+      stderr,
+      cwd: dir,
+      env: { ...ENV, CCLOUD_API_SECRET: 'wrong' },
+    });
     expect(code).toBe(1);
     expect(err).toContain('CLOUDKEY1234');
     expect(err).toContain('${kcops-env:CCLOUD_API_SECRET}');
     expect(err).not.toContain('wrong');
-    writeFileSync(join(dir, 'kcops.yaml'), readFileSync(join(dir, 'kcops.yaml'), 'utf8').replace(/ *credentials:.*\n/, ''));
+    writeFileSync(
+      join(dir, 'kcops.yaml'),
+      readFileSync(join(dir, 'kcops.yaml'), 'utf8').replace(/ *credentials:.*\n/, ''),
+    );
     const missing = await cli('plan', '--env', 'prod');
     expect(missing.code).toBe(2);
     expect(missing.err).toContain('declares no Cloud API key');

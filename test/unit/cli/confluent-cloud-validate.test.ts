@@ -13,15 +13,33 @@ let cloud: FakeConfluentCloud;
 let violations: Violation[];
 let dir: string;
 
-const ENV = { NO_COLOR: '1', CCLOUD_API_KEY: 'CLOUDKEY1234', CCLOUD_API_SECRET: 'cloud-secret-value', KREST_KEY: 'KAFKAREST1', KREST_SECRET: 'kafka-rest-secret', KAFKA_SECRET: 'k-secret' };
+const ENV = {
+  NO_COLOR: '1',
+  CCLOUD_API_KEY: 'CLOUDKEY1234',
+  CCLOUD_API_SECRET: 'cloud-secret-value',
+  KREST_KEY: 'KAFKAREST1',
+  KREST_SECRET: 'kafka-rest-secret',
+  KAFKA_SECRET: 'k-secret',
+};
 
 async function validate() {
   const stdout = new PassThrough();
   let out = '';
   stdout.on('data', (d) => (out += d));
-  const code = await run({ argv: ['validate', '--env', 'prod', '-o', 'json'], stdout, stderr: new PassThrough(), cwd: dir, env: ENV });
+  const code = await run({
+    argv: ['validate', '--env', 'prod', '-o', 'json'],
+    stdout,
+    stderr: new PassThrough(),
+    cwd: dir,
+    env: ENV,
+  });
   const findings = (JSON.parse(out) as { findings: { rule: string; message: string }[] }).findings;
-  return { code, findings: findings.filter((f) => f.rule.includes('online') || /topic|acl|remote|service-account|role-binding/.test(f.rule)) };
+  return {
+    code,
+    findings: findings.filter(
+      (f) => f.rule.includes('online') || /topic|acl|remote|service-account|role-binding/.test(f.rule),
+    ),
+  };
 }
 
 beforeEach(async () => {
@@ -62,7 +80,10 @@ beforeEach(async () => {
     'time.interval': 'HOURLY',
     'tasks.max': '1',
   };
-  writeFileSync(join(dir, 'connectors/prod/payments-orders-s3.json'), JSON.stringify({ name: 'payments-orders-s3', config }, null, 2));
+  writeFileSync(
+    join(dir, 'connectors/prod/payments-orders-s3.json'),
+    JSON.stringify({ name: 'payments-orders-s3', config }, null, 2),
+  );
 });
 afterEach(async () => cloud.stop());
 
@@ -74,9 +95,21 @@ describe('kcops validate against a confluent-cloud environment', () => {
     expect(messages).toContain("User:sa-payments lacks READ on topic 'orders'");
 
     cloud.topics.add('orders');
-    const acl = { principal: 'User:sa-payments', host: '*', permission: 'ALLOW' as const, pattern_type: 'LITERAL' as const };
-    cloud.acls.push({ ...acl, resource_type: 'TOPIC', resource_name: 'orders', operation: 'READ' }, { ...acl, resource_type: 'GROUP', resource_name: 'connect-payments-orders-s3', operation: 'READ' });
-    cloud.roleBindings.push({ principal: 'User:sa-payments', role_name: 'ResourceOwner', crn_pattern: `${cloud.clusterCrn}/connector=payments-*` });
+    const acl = {
+      principal: 'User:sa-payments',
+      host: '*',
+      permission: 'ALLOW' as const,
+      pattern_type: 'LITERAL' as const,
+    };
+    cloud.acls.push(
+      { ...acl, resource_type: 'TOPIC', resource_name: 'orders', operation: 'READ' },
+      { ...acl, resource_type: 'GROUP', resource_name: 'connect-payments-orders-s3', operation: 'READ' },
+    );
+    cloud.roleBindings.push({
+      principal: 'User:sa-payments',
+      role_name: 'ResourceOwner',
+      crn_pattern: `${cloud.clusterCrn}/connector=payments-*`,
+    });
     const after = await validate();
     expect(after.findings.map((f) => f.message)).toEqual([]);
     // Config validation went to Cloud with the secret resolved by kcops.
@@ -94,26 +127,47 @@ describe('kcops validate against a confluent-cloud environment', () => {
     doc.config['kafka.service.account.id'] = 'sa-payments';
     writeFileSync(file, JSON.stringify(doc, null, 2));
     const missing = await validate();
-    expect(missing.findings.find((f) => f.rule === 'permission/service-account-missing')?.message).toContain("service account 'sa-payments' does not exist");
+    expect(missing.findings.find((f) => f.rule === 'permission/service-account-missing')?.message).toContain(
+      "service account 'sa-payments' does not exist",
+    );
     cloud.serviceAccounts.set('sa-payments', 'payments team');
     expect((await validate()).findings.map((f) => f.rule)).not.toContain('permission/service-account-missing');
     expect(violations).toEqual([]);
   });
 
   it('warns when the team service account has no role binding covering the connector (mds v2 + org v2)', async () => {
-    const rb = () => validate().then((r) => r.findings.filter((f) => f.rule === 'permission/connector-role-binding').map((f) => f.message));
+    const rb = () =>
+      validate().then((r) =>
+        r.findings.filter((f) => f.rule === 'permission/connector-role-binding').map((f) => f.message),
+      );
     expect(await rb()).toEqual(["prod: User:sa-payments has no role binding covering connector 'payments-orders-s3'."]);
     // Bindings elsewhere do not count: another prefix, another principal, a role that grants nothing on connectors.
     cloud.roleBindings.push(
-      { principal: 'User:sa-payments', role_name: 'ResourceOwner', crn_pattern: `${cloud.clusterCrn}/connector=billing-*` },
-      { principal: 'User:sa-other', role_name: 'ResourceOwner', crn_pattern: `${cloud.clusterCrn}/connector=payments-*` },
+      {
+        principal: 'User:sa-payments',
+        role_name: 'ResourceOwner',
+        crn_pattern: `${cloud.clusterCrn}/connector=billing-*`,
+      },
+      {
+        principal: 'User:sa-other',
+        role_name: 'ResourceOwner',
+        crn_pattern: `${cloud.clusterCrn}/connector=payments-*`,
+      },
       { principal: 'User:sa-payments', role_name: 'MetricsViewer', crn_pattern: `${cloud.clusterCrn}` },
     );
     expect(await rb()).toHaveLength(1);
-    cloud.roleBindings.push({ principal: 'User:sa-payments', role_name: 'ResourceOwner', crn_pattern: `${cloud.clusterCrn}/connector=payments-*` });
+    cloud.roleBindings.push({
+      principal: 'User:sa-payments',
+      role_name: 'ResourceOwner',
+      crn_pattern: `${cloud.clusterCrn}/connector=payments-*`,
+    });
     expect(await rb()).toEqual([]);
     cloud.roleBindings.splice(0);
-    cloud.roleBindings.push({ principal: 'User:sa-payments', role_name: 'CloudClusterAdmin', crn_pattern: cloud.clusterCrn });
+    cloud.roleBindings.push({
+      principal: 'User:sa-payments',
+      role_name: 'CloudClusterAdmin',
+      crn_pattern: cloud.clusterCrn,
+    });
     expect(await rb()).toEqual([]);
     expect(violations).toEqual([]);
   });
@@ -122,8 +176,16 @@ describe('kcops validate against a confluent-cloud environment', () => {
     const stdout = new PassThrough();
     let out = '';
     stdout.on('data', (d) => (out += d));
-    await run({ argv: ['validate', '--env', 'prod', '-o', 'json'], stdout, stderr: new PassThrough(), cwd: dir, env: { ...ENV, CCLOUD_API_SECRET: 'nope' } });
-    const f = (JSON.parse(out) as { findings: { rule: string; message: string }[] }).findings.filter((x) => x.rule.includes('unreachable'));
+    await run({
+      argv: ['validate', '--env', 'prod', '-o', 'json'],
+      stdout,
+      stderr: new PassThrough(),
+      cwd: dir,
+      env: { ...ENV, CCLOUD_API_SECRET: 'nope' },
+    });
+    const f = (JSON.parse(out) as { findings: { rule: string; message: string }[] }).findings.filter((x) =>
+      x.rule.includes('unreachable'),
+    );
     expect(f).toHaveLength(1);
     expect(f[0]?.message).toContain('CLOUDKEY1234');
   });

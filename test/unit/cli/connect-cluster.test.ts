@@ -18,7 +18,13 @@ async function cli(...argv: string[]) {
   let err = '';
   stdout.on('data', (d) => (out += d));
   stderr.on('data', (d) => (err += d));
-  const code = await run({ argv, stdout, stderr, cwd: dir, env: { NO_COLOR: '1', KCOPS_AUDIT_FILE: join(dir, 'audit.jsonl') } });
+  const code = await run({
+    argv,
+    stdout,
+    stderr,
+    cwd: dir,
+    env: { NO_COLOR: '1', KCOPS_AUDIT_FILE: join(dir, 'audit.jsonl') },
+  });
   return { code, out, err };
 }
 const audit = () =>
@@ -33,7 +39,15 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kcops-cc-'));
   writeFileSync(
     join(dir, 'kcops.yaml'),
-    ['project: shop', 'teams:', '  payments: { prefixes: [payments-] }', 'environments:', '  prod:', `    cluster: { type: self-managed, connect: { urls: ['${url}'] } }`, ''].join('\n'),
+    [
+      'project: shop',
+      'teams:',
+      '  payments: { prefixes: [payments-] }',
+      'environments:',
+      '  prod:',
+      `    cluster: { type: self-managed, connect: { urls: ['${url}'] } }`,
+      '',
+    ].join('\n'),
   );
   fake.seed('payments-a', { 'connector.class': SRC, topic: 'orders' });
   fake.seed('payments-b', { 'connector.class': SRC, topic: 'orders' });
@@ -49,7 +63,9 @@ describe('kcops connect cluster', () => {
     expect(r.out).toContain('Created connector "payments-c"');
     expect(r.err).toMatch(/not in Git/);
     expect(fake.connectors.has('payments-c')).toBe(true);
-    expect(audit()).toMatchObject([{ action: 'ops:create', connector: 'payments-c', env: 'prod', result: 'succeeded' }]);
+    expect(audit()).toMatchObject([
+      { action: 'ops:create', connector: 'payments-c', env: 'prod', result: 'succeeded' },
+    ]);
     const again = await cli('connect', 'cluster', 'create', '--config-file', file);
     expect(again.code).toBe(1);
     expect(again.err).toMatch(/already exists/);
@@ -57,7 +73,16 @@ describe('kcops connect cluster', () => {
   });
 
   it('update --config "k=v" overrides a key (Confluent spelling, despite the global --config)', async () => {
-    const r = await cli('connect', 'cluster', 'update', 'payments-a', '--config', 'tasks.max=2,topic=new', '-o', 'json');
+    const r = await cli(
+      'connect',
+      'cluster',
+      'update',
+      'payments-a',
+      '--config',
+      'tasks.max=2,topic=new',
+      '-o',
+      'json',
+    );
     expect(r.code, r.err).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ name: 'payments-a', changed: ['tasks.max', 'topic'] });
     expect(fake.connectors.get('payments-a')!.config).toMatchObject({ 'tasks.max': '2', topic: 'new' });
@@ -95,10 +120,19 @@ describe('kcops connect cluster', () => {
     expect(fake.requests.length - before).toBe(1);
     expect(JSON.parse(l.out).connectors).toEqual([
       { id: 'payments-a', name: 'payments-a', status: 'RUNNING', type: 'source', trace: '' },
-      { id: 'payments-b', name: 'payments-b', status: 'FAILED', type: 'source', trace: 'java.lang.RuntimeException: boom' },
+      {
+        id: 'payments-b',
+        name: 'payments-b',
+        status: 'FAILED',
+        type: 'source',
+        trace: 'java.lang.RuntimeException: boom',
+      },
     ]);
     const d = await cli('connect', 'cluster', 'describe', 'payments-a', '-o', 'json');
-    expect(JSON.parse(d.out)).toMatchObject({ connector: { name: 'payments-a', status: 'RUNNING' }, tasks: [{ task_id: 0, state: 'RUNNING' }] });
+    expect(JSON.parse(d.out)).toMatchObject({
+      connector: { name: 'payments-a', status: 'RUNNING' },
+      tasks: [{ task_id: 0, state: 'RUNNING' }],
+    });
     expect(JSON.parse(d.out).configs).toContainEqual({ config: 'topic', value: 'orders' });
     const bad = await cli('connect', 'cluster', 'list', '--cluster', 'lkc-nope');
     expect(bad.code).toBe(2);

@@ -16,7 +16,10 @@ async function cli(argv: string[]) {
   return { code, out, err };
 }
 
-const example = join(import.meta.dirname, '../../../examples/kafka-connect-configs/connectors/dev/payments-orders-cdc.json');
+const example = join(
+  import.meta.dirname,
+  '../../../examples/kafka-connect-configs/connectors/dev/payments-orders-cdc.json',
+);
 
 describe('kcops convert', () => {
   it('prints the managed connector and warns on stderr about every key it could not carry', async () => {
@@ -35,7 +38,12 @@ describe('kcops convert', () => {
     expect((await cli(['convert', example, '--to', 'managed', '--write', managed])).code).toBe(0);
     const r = await cli(['convert', managed, '--to', 'self-managed', '-o', 'json']);
     expect(r.code).toBe(0);
-    const data = JSON.parse(r.out) as { formatVersion: number; to: string; connector: { config: Record<string, string> }; warnings: { key: string }[] };
+    const data = JSON.parse(r.out) as {
+      formatVersion: number;
+      to: string;
+      connector: { config: Record<string, string> };
+      warnings: { key: string }[];
+    };
     expect(data.to).toBe('io.debezium.connector.postgresql.PostgresConnector');
     expect(data.connector.config['database.hostname']).toBe('${env:KCOPS_PG_HOST}');
     expect(data.warnings.map((w) => w.key)).toContain('connector.class');

@@ -35,15 +35,26 @@ async function cli(...argv: string[]) {
   let err = '';
   stdout.on('data', (d) => (out += d));
   stderr.on('data', (d) => (err += d));
-  const code = await run({ argv, stdout, stderr, cwd: dir, env: { ...ENV, KCOPS_AUDIT_FILE: join(dir, 'audit.jsonl') } });
+  const code = await run({
+    argv,
+    stdout,
+    stderr,
+    cwd: dir,
+    env: { ...ENV, KCOPS_AUDIT_FILE: join(dir, 'audit.jsonl') },
+  });
   return { code, out, err };
 }
 
 /** The one place the 2024 document and SERVICE_ACCOUNT mode disagree (SPEC.md): kafka.api.key/secret "required". */
-const knownDeviation = (v: Violation) => v.operationId === 'createConnectv1Connector' && /required property 'kafka\.api\.(key|secret)'/.test(v.problem);
+const knownDeviation = (v: Violation) =>
+  v.operationId === 'createConnectv1Connector' && /required property 'kafka\.api\.(key|secret)'/.test(v.problem);
 
 beforeEach(async () => {
-  ({ cloud, violations } = await startCheckedCloud({ environmentId: 'env-prod01', clusterId: 'lkc-prod01', provisioningReads: 0 }));
+  ({ cloud, violations } = await startCheckedCloud({
+    environmentId: 'env-prod01',
+    clusterId: 'lkc-prod01',
+    provisioningReads: 0,
+  }));
   dir = mkdtempSync(join(tmpdir(), 'kcops-example-prod-'));
   cpSync(join(import.meta.dirname, '../../../examples/kafka-connect-configs'), dir, { recursive: true });
   const yaml = readFileSync(join(dir, 'kcops.yaml'), 'utf8')
@@ -56,22 +67,38 @@ afterEach(async () => cloud.stop());
 describe('examples/kafka-connect-configs: the prod (Confluent Cloud) environment', () => {
   it('validates online, plans, applies and shows no drift', async () => {
     const acl = { principal: 'User:sa-payments', host: '*', permission: 'ALLOW' as const, operation: 'ALL' };
-    cloud.acls.push({ ...acl, resource_type: 'TOPIC', resource_name: 'payments', pattern_type: 'PREFIXED' }, { ...acl, resource_type: 'GROUP', resource_name: 'connect-', pattern_type: 'PREFIXED' });
+    cloud.acls.push(
+      { ...acl, resource_type: 'TOPIC', resource_name: 'payments', pattern_type: 'PREFIXED' },
+      { ...acl, resource_type: 'GROUP', resource_name: 'connect-', pattern_type: 'PREFIXED' },
+    );
     cloud.topics.add('payments.public.orders');
     cloud.serviceAccounts.set('sa-payments', 'payments team');
-    cloud.roleBindings.push({ principal: 'User:sa-payments', role_name: 'ResourceOwner', crn_pattern: `${cloud.clusterCrn}/connector=payments-*` });
+    cloud.roleBindings.push({
+      principal: 'User:sa-payments',
+      role_name: 'ResourceOwner',
+      crn_pattern: `${cloud.clusterCrn}/connector=payments-*`,
+    });
     const v = await cli('validate', '--env', 'prod', '-o', 'json');
-    const findings = (JSON.parse(v.out) as { findings: { rule: string; severity: string; message: string }[] }).findings;
+    const findings = (JSON.parse(v.out) as { findings: { rule: string; severity: string; message: string }[] })
+      .findings;
     expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
     expect(findings.filter((f) => f.rule.startsWith('permission/'))).toEqual([]);
     expect(v.code).toBe(0);
 
     const plan = await cli('plan', '--env', 'prod', '-o', 'json');
     expect(plan.code, plan.err).toBe(0);
-    expect((JSON.parse(plan.out) as { changes: { action: string }[] }).changes.map((c) => c.action)).toEqual(['create', 'create', 'create']);
+    expect((JSON.parse(plan.out) as { changes: { action: string }[] }).changes.map((c) => c.action)).toEqual([
+      'create',
+      'create',
+      'create',
+    ]);
     const apply = await cli('apply', '--env', 'prod', '--auto-approve', '--settle', '0s', '--wait-timeout', '10s');
     expect(apply.code, apply.out + apply.err).toBe(0);
-    expect([...cloud.connectors.keys()].sort()).toEqual(['payments-orders-cdc', 'payments-orders-jdbc-sink', 'payments-orders-s3-sink']);
+    expect([...cloud.connectors.keys()].sort()).toEqual([
+      'payments-orders-cdc',
+      'payments-orders-jdbc-sink',
+      'payments-orders-s3-sink',
+    ]);
     expect(cloud.connectors.get('payments-orders-cdc')?.config['database.password']).toBe('pg-cdc-pw');
     const drift = await cli('drift', '--env', 'prod', '--detailed-exitcode');
     expect(drift.code, drift.out).toBe(0);
@@ -91,12 +118,22 @@ describe('examples/kafka-connect-configs: the prod (Confluent Cloud) environment
       'ccloud.kafka-rest pass',
       'ccloud.logs pass',
     ]);
-    cloud.setState('payments-orders-s3-sink', 'FAILED', 'org.apache.kafka.connect.errors.ConnectException: Access Denied');
+    cloud.setState(
+      'payments-orders-s3-sink',
+      'FAILED',
+      'org.apache.kafka.connect.errors.ConnectException: Access Denied',
+    );
     const bad = await cli('doctor', '--env', 'prod');
     expect(bad.code).toBe(1);
     expect(bad.out).toContain('Access Denied');
     expect(bad.out).toContain('kcops connect logs payments-orders-s3-sink');
-    const wrong = await run({ argv: ['doctor', '--env', 'prod', '-o', 'json'], stdout: new PassThrough(), stderr: new PassThrough(), cwd: dir, env: { ...ENV, CCLOUD_API_SECRET: 'nope' } });
+    const wrong = await run({
+      argv: ['doctor', '--env', 'prod', '-o', 'json'],
+      stdout: new PassThrough(),
+      stderr: new PassThrough(),
+      cwd: dir,
+      env: { ...ENV, CCLOUD_API_SECRET: 'nope' },
+    });
     expect(wrong).toBe(1);
     expect(violations.filter((x) => !knownDeviation(x))).toEqual([]);
   });

@@ -34,7 +34,10 @@ beforeEach(() => {
       '',
     ].join('\n'),
   );
-  copyFileSync(join(import.meta.dirname, '../../../examples/kafka-connect-configs/connectors/dev/payments-orders-cdc.json'), join(dir, 'connectors/dev/payments-orders-cdc.json'));
+  copyFileSync(
+    join(import.meta.dirname, '../../../examples/kafka-connect-configs/connectors/dev/payments-orders-cdc.json'),
+    join(dir, 'connectors/dev/payments-orders-cdc.json'),
+  );
 });
 
 describe('kcops promote', () => {
@@ -45,7 +48,10 @@ describe('kcops promote', () => {
     expect(r.out).toContain('io.debezium.connector.postgresql.PostgresConnector → PostgresCdcSourceV2');
     expect(r.err).toContain('producer.override.sasl.jaas.config');
     const doc = JSON.parse(readFileSync(join(dir, 'connectors/prod/payments-orders-cdc.json'), 'utf8'));
-    expect(doc).toMatchObject({ name: 'payments-orders-cdc', config: { 'connector.class': 'PostgresCdcSourceV2', 'topic.prefix': 'payments' } });
+    expect(doc).toMatchObject({
+      name: 'payments-orders-cdc',
+      config: { 'connector.class': 'PostgresCdcSourceV2', 'topic.prefix': 'payments' },
+    });
     // Never overwrites without --force.
     expect((await cli('promote', 'payments-orders-cdc', '--from', 'dev', '--to', 'prod')).code).toBe(2);
     expect((await cli('promote', 'payments-orders-cdc', '--from', 'dev', '--to', 'prod', '--force')).code).toBe(0);
@@ -54,7 +60,11 @@ describe('kcops promote', () => {
   it('copies as it is between environments of the same type', async () => {
     const r = await cli('promote', 'payments-orders-cdc', '--from', 'dev', '--to', 'staging', '-o', 'json');
     expect(r.code, r.err).toBe(0);
-    expect(JSON.parse(r.out)).toMatchObject({ converted: null, warnings: [], target: 'connectors/staging/payments-orders-cdc.json' });
+    expect(JSON.parse(r.out)).toMatchObject({
+      converted: null,
+      warnings: [],
+      target: 'connectors/staging/payments-orders-cdc.json',
+    });
     const a = JSON.parse(readFileSync(join(dir, 'connectors/dev/payments-orders-cdc.json'), 'utf8'));
     const b = JSON.parse(readFileSync(join(dir, 'connectors/staging/payments-orders-cdc.json'), 'utf8'));
     expect(b).toEqual(a);

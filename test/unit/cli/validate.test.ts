@@ -42,7 +42,11 @@ describe('kcops validate', () => {
     const dir = dirWith({ 'orders-sink.json': good });
     const r = await kcops(dir, 'validate', 'orders-sink.json', '--offline', '-o', 'json');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)).toEqual({ formatVersion: 1, findings: [], summary: { files: 1, errors: 0, warnings: 0 } });
+    expect(JSON.parse(r.out)).toEqual({
+      formatVersion: 1,
+      findings: [],
+      summary: { files: 1, errors: 0, warnings: 0 },
+    });
   });
 
   it('never crashes on junk: empty, binary, non-UTF-8, 10 MB, properties, YAML', async () => {
@@ -56,14 +60,25 @@ describe('kcops validate', () => {
     });
     const r = await kcops(dir, 'validate', '.', '--offline', '-o', 'json');
     expect(r.code).toBe(1);
-    const rules = (JSON.parse(r.out) as { findings: { file: string; rule: string }[] }).findings.map((f) => `${f.file} ${f.rule}`);
-    for (const expected of ['empty.json syntax/empty-file', 'binary.json syntax/binary-file', 'latin1.json syntax/encoding', 'big.json syntax/file-too-large', 'x.properties shape/properties-file', 'x.yaml syntax/invalid-yaml']) {
+    const rules = (JSON.parse(r.out) as { findings: { file: string; rule: string }[] }).findings.map(
+      (f) => `${f.file} ${f.rule}`,
+    );
+    for (const expected of [
+      'empty.json syntax/empty-file',
+      'binary.json syntax/binary-file',
+      'latin1.json syntax/encoding',
+      'big.json syntax/file-too-large',
+      'x.properties shape/properties-file',
+      'x.yaml syntax/invalid-yaml',
+    ]) {
       expect(rules).toContain(expected);
     }
   });
 
   it('human output: grouped by file, code frame with the secret masked, summary line, exit 1', async () => {
-    const dir = dirWith({ 'orders-sink.json': good.replace('"file":"/tmp/o.txt"', '"file":"/tmp/o.txt","connection.password":"hunter2"') });
+    const dir = dirWith({
+      'orders-sink.json': good.replace('"file":"/tmp/o.txt"', '"file":"/tmp/o.txt","connection.password":"hunter2"'),
+    });
     const r = await kcops(dir, 'validate', 'orders-sink.json', '--offline');
     expect(r.code).toBe(1);
     expect(r.out).toContain('orders-sink.json\n');
@@ -75,7 +90,10 @@ describe('kcops validate', () => {
   it('SARIF 2.1.0 and JUnit XML', async () => {
     const dir = dirWith({ 'a.json': '{', 'orders-sink.json': good });
     const sarif = await kcops(dir, 'validate', '.', '--offline', '-o', 'sarif');
-    const doc = JSON.parse(sarif.out) as { version: string; runs: { results: { ruleId: string; locations: unknown[] }[] }[] };
+    const doc = JSON.parse(sarif.out) as {
+      version: string;
+      runs: { results: { ruleId: string; locations: unknown[] }[] }[];
+    };
     expect(doc.version).toBe('2.1.0');
     expect(doc.runs[0]?.results.map((x) => x.ruleId)).toContain('syntax/invalid-json');
     const junit = await kcops(dir, 'validate', '.', '--offline', '-o', 'junit');
@@ -91,7 +109,8 @@ describe('kcops validate', () => {
 
   it('an unreachable cluster is a finding; offline findings are still shown', async () => {
     const dir = dirWith({
-      'kcops.yaml': "project: t\nenvironments:\n  dev:\n    cluster: { type: self-managed, connect: { urls: ['http://127.0.0.1:9'] } }\n",
+      'kcops.yaml':
+        "project: t\nenvironments:\n  dev:\n    cluster: { type: self-managed, connect: { urls: ['http://127.0.0.1:9'] } }\n",
       'connectors/dev/orders-sink.json': good.replace('"tasks.max":"1",', ''),
     });
     const r = await kcops(dir, 'validate', '-o', 'json');

@@ -10,7 +10,17 @@ afterEach(async () => fake?.close());
 async function setup(o: ConstructorParameters<typeof FakeConnect>[0] = {}) {
   fake = new FakeConnect(o);
   const url = await fake.listen();
-  return { url, cluster: new SelfManagedCluster({ urls: [url], auth: { username: 'u', password: 'p' }, credentialRef: '${env:CONNECT_PASSWORD}', conflictRetry: fast, serverRetry: fast, timeoutMs: 200 }) };
+  return {
+    url,
+    cluster: new SelfManagedCluster({
+      urls: [url],
+      auth: { username: 'u', password: 'p' },
+      credentialRef: '${env:CONNECT_PASSWORD}',
+      conflictRetry: fast,
+      serverRetry: fast,
+      timeoutMs: 200,
+    }),
+  };
 }
 
 describe('SelfManagedCluster', () => {
@@ -40,7 +50,9 @@ describe('SelfManagedCluster', () => {
     fake.inject({ method: 'GET', times: 1, respond: 'timeout' });
     await cluster.collect();
     fake.inject({ method: 'POST', times: 1, respond: { status: 500, body: { message: 'x' } } });
-    await expect(cluster.create('n', { 'connector.class': 'X' })).rejects.toMatchObject({ code: 'CONNECT_SERVER_ERROR' });
+    await expect(cluster.create('n', { 'connector.class': 'X' })).rejects.toMatchObject({
+      code: 'CONNECT_SERVER_ERROR',
+    });
     expect(fake.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
   });
 
@@ -57,7 +69,10 @@ describe('SelfManagedCluster', () => {
     const two = new SelfManagedCluster({ urls: ['http://127.0.0.1:1', url], serverRetry: fast });
     expect((await two.collect()).connectors).toEqual([]);
     const none = new SelfManagedCluster({ urls: ['http://127.0.0.1:1'], serverRetry: fast });
-    await expect(none.collect()).rejects.toMatchObject({ code: 'CONNECT_UNREACHABLE', message: expect.stringContaining('127.0.0.1:1') });
+    await expect(none.collect()).rejects.toMatchObject({
+      code: 'CONNECT_UNREACHABLE',
+      message: expect.stringContaining('127.0.0.1:1'),
+    });
   });
 
   it('creates with initial_state, reports a duplicate, and offsets need STOPPED', async () => {

@@ -16,7 +16,11 @@ async function call(method: string, path: string, body?: unknown, authorization 
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined,
+  };
 }
 
 const s3 = {
@@ -53,7 +57,11 @@ describe('Confluent Cloud stand-in', () => {
     const st2 = await call('GET', '/connectors/orders-s3/status');
     expect((st2.body!.connector as { state: string }).state).toBe('RUNNING');
     const list = await call('GET', '/connectors?expand=info,status,id');
-    const e = list.body!['orders-s3'] as { id: { id: string }; info: { config: Record<string, string> }; status: { tasks: unknown[] } };
+    const e = list.body!['orders-s3'] as {
+      id: { id: string };
+      info: { config: Record<string, string> };
+      status: { tasks: unknown[] };
+    };
     expect(e.id.id).toMatch(/^lcc-/);
     expect(e.info.config['kafka.api.secret']).toBe(MASK);
     expect(e.info.config['aws.secret.access.key']).toBe(MASK);
@@ -65,7 +73,9 @@ describe('Confluent Cloud stand-in', () => {
     expect((await call('PUT', '/connectors/orders-s3/config', { ...s3, topics: 'orders,returns' })).status).toBe(200);
     expect((await call('GET', '/connectors/orders-s3/tasks')).status).toBe(200);
     expect((await call('PUT', '/connectors/orders-s3/pause')).status).toBe(202);
-    expect(((await call('GET', '/connectors/orders-s3/status')).body!.connector as { state: string }).state).toBe('PAUSED');
+    expect(((await call('GET', '/connectors/orders-s3/status')).body!.connector as { state: string }).state).toBe(
+      'PAUSED',
+    );
     expect((await call('PUT', '/connectors/orders-s3/resume')).status).toBe(202);
     expect((await call('POST', '/connectors/orders-s3/restart')).status).toBe(202);
     expect((await call('GET', '/connector-plugins')).status).toBe(200);
@@ -78,11 +88,19 @@ describe('Confluent Cloud stand-in', () => {
 
   it('alters offsets through a request and its status', async () => {
     await call('POST', '/connectors', { name: 'orders-s3', config: s3 });
-    cloud.setOffsets('orders-s3', [{ partition: { kafka_topic: 'orders', kafka_partition: 0 }, offset: { kafka_offset: 10 } }]);
+    cloud.setOffsets('orders-s3', [
+      { partition: { kafka_topic: 'orders', kafka_partition: 0 }, offset: { kafka_offset: 10 } },
+    ]);
     const patch = [{ partition: { kafka_topic: 'orders', kafka_partition: 0 }, offset: { kafka_offset: 3 } }];
-    expect((await call('POST', '/connectors/orders-s3/offsets/request', { type: 'PATCH', offsets: patch })).status).toBe(202);
-    expect(((await call('GET', '/connectors/orders-s3/offsets/request/status')).body!.status as { phase: string }).phase).toBe('PENDING');
-    expect(((await call('GET', '/connectors/orders-s3/offsets/request/status')).body!.status as { phase: string }).phase).toBe('APPLIED');
+    expect(
+      (await call('POST', '/connectors/orders-s3/offsets/request', { type: 'PATCH', offsets: patch })).status,
+    ).toBe(202);
+    expect(
+      ((await call('GET', '/connectors/orders-s3/offsets/request/status')).body!.status as { phase: string }).phase,
+    ).toBe('PENDING');
+    expect(
+      ((await call('GET', '/connectors/orders-s3/offsets/request/status')).body!.status as { phase: string }).phase,
+    ).toBe('APPLIED');
     expect((await call('GET', '/connectors/orders-s3/offsets')).body!.offsets).toEqual(patch);
     expect(violations).toEqual([]);
   });
@@ -95,18 +113,26 @@ describe('Confluent Cloud stand-in', () => {
     expect(limited.headers.get('retry-after')).toBe('3');
     await call('GET', '/connectors');
     expect((await call('GET', '/connectors')).status).toBe(200);
-    const bad = await call('POST', '/connectors', { name: 'x', config: { ...s3, name: 'x', 'connector.class': 'Nope' } });
+    const bad = await call('POST', '/connectors', {
+      name: 'x',
+      config: { ...s3, name: 'x', 'connector.class': 'Nope' },
+    });
     expect(bad.body).toEqual({ code: 400, message: 'Unknown connector class: Nope' });
     cloud.failNext(500, 'error_code', 'Oops');
     expect((await call('PUT', '/connectors/none/config', s3)).body).toEqual({ error_code: 500, message: 'Oops' });
-    expect((await call('GET', '/connectors/none')).body).toEqual({ error: { code: 404, message: 'Connector none not found' } });
+    expect((await call('GET', '/connectors/none')).body).toEqual({
+      error: { code: 404, message: 'Connector none not found' },
+    });
     expect(violations).toEqual([]);
   });
 
   it('the contract check catches what the published documents do not allow', async () => {
     // SERVICE_ACCOUNT mode omits kafka.api.key/secret, which the 2024 document still marks required on create.
     const { 'kafka.api.key': _k, 'kafka.api.secret': _s, ...sa } = s3;
-    await call('POST', '/connectors', { name: 'sa', config: { ...sa, 'kafka.auth.mode': 'SERVICE_ACCOUNT', 'kafka.service.account.id': 'sa-1' } });
+    await call('POST', '/connectors', {
+      name: 'sa',
+      config: { ...sa, 'kafka.auth.mode': 'SERVICE_ACCOUNT', 'kafka.service.account.id': 'sa-1' },
+    });
     await call('GET', '/connectors?expand=bogus');
     expect(violations.map((v) => v.problem)).toEqual([
       expect.stringContaining("must have required property 'kafka.api.key'"),

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { FakeConnect } from '../../fakes/fake-connect-cluster.js';
 
-const cfg = { 'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector', 'tasks.max': '2', topics: 't' };
+const cfg = {
+  'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector',
+  'tasks.max': '2',
+  topics: 't',
+};
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('FakeConnect behaviour spec', () => {
@@ -20,7 +24,10 @@ describe('FakeConnect behaviour spec', () => {
     f.handle('POST', '/connectors', { name: 'a', config: cfg });
     expect(f.status('a')?.connector.state).toBe('UNASSIGNED');
     await wait(40);
-    expect(f.status('a')).toMatchObject({ connector: { state: 'RUNNING' }, tasks: [{ state: 'RUNNING' }, { state: 'RUNNING' }] });
+    expect(f.status('a')).toMatchObject({
+      connector: { state: 'RUNNING' },
+      tasks: [{ state: 'RUNNING' }, { state: 'RUNNING' }],
+    });
     f.handle('PUT', '/connectors/a/pause', undefined);
     expect(f.status('a')?.tasks.map((t) => t.state)).toEqual(['PAUSED', 'PAUSED']);
     f.handle('PUT', '/connectors/a/stop', undefined);
@@ -44,7 +51,13 @@ describe('FakeConnect behaviour spec', () => {
     f.seed('a', cfg);
     f.seed('b', cfg, 'PAUSED');
     const r = f.handle('GET', '/connectors?expand=status&expand=info', undefined);
-    expect(r).toMatchObject({ status: 200, body: { a: { status: { connector: { state: 'RUNNING' } }, info: { config: { name: 'a' } } }, b: { status: { connector: { state: 'PAUSED' } } } } });
+    expect(r).toMatchObject({
+      status: 200,
+      body: {
+        a: { status: { connector: { state: 'RUNNING' } }, info: { config: { name: 'a' } } },
+        b: { status: { connector: { state: 'PAUSED' } } },
+      },
+    });
   });
 
   it('5. offsets can change only when STOPPED', () => {
@@ -57,7 +70,12 @@ describe('FakeConnect behaviour spec', () => {
 
   it('6. injected faults answer the next n matching requests, then normal service resumes', () => {
     const f = new FakeConnect();
-    f.inject({ method: 'GET', path: /^\/connectors/, times: 2, respond: { status: 409, body: { message: 'rebalance' } } });
+    f.inject({
+      method: 'GET',
+      path: /^\/connectors/,
+      times: 2,
+      respond: { status: 409, body: { message: 'rebalance' } },
+    });
     expect(f.handle('GET', '/connectors', undefined)).toMatchObject({ status: 409 });
     expect(f.handle('GET', '/connectors', undefined)).toMatchObject({ status: 409 });
     expect(f.handle('GET', '/connectors', undefined)).toMatchObject({ status: 200 });

@@ -23,11 +23,41 @@ export const KEY_DEPRECATIONS: KeyDeprecation[] = [
   { classes: DEBEZIUM, key: 'database.blacklist', replacement: 'database.exclude.list', removed: true, note: DBZ2 },
   { classes: DEBEZIUM, key: 'column.whitelist', replacement: 'column.include.list', removed: true, note: DBZ2 },
   { classes: DEBEZIUM, key: 'column.blacklist', replacement: 'column.exclude.list', removed: true, note: DBZ2 },
-  { classes: DEBEZIUM, key: 'database.history.kafka.topic', replacement: 'schema.history.internal.kafka.topic', removed: true, note: DBZ2 },
-  { classes: DEBEZIUM, key: 'database.history.kafka.bootstrap.servers', replacement: 'schema.history.internal.kafka.bootstrap.servers', removed: true, note: DBZ2 },
-  { classes: /JdbcSourceConnector$|^(Postgres|MySql|Oracle|SqlServer)Source$/, key: 'table.whitelist', replacement: 'table.include.list', removed: false, note: 'legacy name' },
-  { classes: /JdbcSourceConnector$|^(Postgres|MySql|Oracle|SqlServer)Source$/, key: 'table.blacklist', replacement: 'table.exclude.list', removed: false, note: 'legacy name' },
-  { classes: /^(S3_SINK|GcsSink|AzureBlobSink)$/, key: 'data.format', replacement: 'input.data.format', removed: false, note: 'older managed key' },
+  {
+    classes: DEBEZIUM,
+    key: 'database.history.kafka.topic',
+    replacement: 'schema.history.internal.kafka.topic',
+    removed: true,
+    note: DBZ2,
+  },
+  {
+    classes: DEBEZIUM,
+    key: 'database.history.kafka.bootstrap.servers',
+    replacement: 'schema.history.internal.kafka.bootstrap.servers',
+    removed: true,
+    note: DBZ2,
+  },
+  {
+    classes: /JdbcSourceConnector$|^(Postgres|MySql|Oracle|SqlServer)Source$/,
+    key: 'table.whitelist',
+    replacement: 'table.include.list',
+    removed: false,
+    note: 'legacy name',
+  },
+  {
+    classes: /JdbcSourceConnector$|^(Postgres|MySql|Oracle|SqlServer)Source$/,
+    key: 'table.blacklist',
+    replacement: 'table.exclude.list',
+    removed: false,
+    note: 'legacy name',
+  },
+  {
+    classes: /^(S3_SINK|GcsSink|AzureBlobSink)$/,
+    key: 'data.format',
+    replacement: 'input.data.format',
+    removed: false,
+    note: 'older managed key',
+  },
 ];
 
 export interface ValueDeprecation {
@@ -39,19 +69,55 @@ export interface ValueDeprecation {
 }
 
 export const VALUE_DEPRECATIONS: ValueDeprecation[] = [
-  { classes: DEBEZIUM, key: 'snapshot.mode', value: 'never', replacement: 'no_data', note: 'renamed in Debezium 2.6, removed in 3.0' },
-  { classes: DEBEZIUM, key: 'snapshot.mode', value: 'schema_only', replacement: 'no_data', note: 'renamed in Debezium 2.6' },
-  { classes: DEBEZIUM, key: 'snapshot.mode', value: 'schema_only_recovery', replacement: 'recovery', note: 'renamed in Debezium 2.6' },
+  {
+    classes: DEBEZIUM,
+    key: 'snapshot.mode',
+    value: 'never',
+    replacement: 'no_data',
+    note: 'renamed in Debezium 2.6, removed in 3.0',
+  },
+  {
+    classes: DEBEZIUM,
+    key: 'snapshot.mode',
+    value: 'schema_only',
+    replacement: 'no_data',
+    note: 'renamed in Debezium 2.6',
+  },
+  {
+    classes: DEBEZIUM,
+    key: 'snapshot.mode',
+    value: 'schema_only_recovery',
+    replacement: 'recovery',
+    note: 'renamed in Debezium 2.6',
+  },
 ];
 
 /** Transformation options renamed by KIP-629 (Kafka 2.7); keyed by the transformation class. */
 export const TRANSFORM_KEY_DEPRECATIONS: { type: RegExp; key: string; replacement: string; note: string }[] = [
-  { type: /ReplaceField\$(Value|Key)$/, key: 'blacklist', replacement: 'exclude', note: 'deprecated by KIP-629 (Kafka 2.7)' },
-  { type: /ReplaceField\$(Value|Key)$/, key: 'whitelist', replacement: 'include', note: 'deprecated by KIP-629 (Kafka 2.7)' },
+  {
+    type: /ReplaceField\$(Value|Key)$/,
+    key: 'blacklist',
+    replacement: 'exclude',
+    note: 'deprecated by KIP-629 (Kafka 2.7)',
+  },
+  {
+    type: /ReplaceField\$(Value|Key)$/,
+    key: 'whitelist',
+    replacement: 'include',
+    note: 'deprecated by KIP-629 (Kafka 2.7)',
+  },
 ];
 
 export const PLUGIN_DEPRECATIONS: { cls: string; replacement: string; note: string }[] = [
   { cls: 'PostgresCdcSource', replacement: 'PostgresCdcSourceV2', note: 'Confluent gives end of life 2026-03-31' },
-  { cls: 'MySqlCdcSource', replacement: 'MySqlCdcSourceV2', note: 'Confluent deprecated the V1 managed MySQL CDC source' },
-  { cls: 'ElasticsearchSink', replacement: 'ElasticsearchSinkV2 (Elasticsearch Sink V2)', note: 'Confluent gives end of life 2027-04-06' },
+  {
+    cls: 'MySqlCdcSource',
+    replacement: 'MySqlCdcSourceV2',
+    note: 'Confluent deprecated the V1 managed MySQL CDC source',
+  },
+  {
+    cls: 'ElasticsearchSink',
+    replacement: 'ElasticsearchSinkV2 (Elasticsearch Sink V2)',
+    note: 'Confluent gives end of life 2027-04-06',
+  },
 ];

@@ -28,7 +28,13 @@ interface CatalogFile {
 function index(file: CatalogFile, managed: boolean): Map<string, PluginDef> {
   const out = new Map<string, PluginDef>();
   for (const [cls, p] of Object.entries(file.plugins)) {
-    out.set(cls, { class: cls, type: p.type === 'sink' ? 'sink' : 'source', version: p.version, managed, keys: p.keys });
+    out.set(cls, {
+      class: cls,
+      type: p.type === 'sink' ? 'sink' : 'source',
+      version: p.version,
+      managed,
+      keys: p.keys,
+    });
   }
   return out;
 }
@@ -51,7 +57,21 @@ export function isManagedClassName(cls: string): boolean {
 }
 
 /** Managed connectors known by name but without templates in the bundled specs. */
-const KNOWN_MANAGED = new Set(['ElasticsearchSink', 'ElasticsearchSinkV2', 'MySqlCdcSource', 'BigQuerySink', 'SnowflakeSink', 'DatagenSource', 'MongoDbAtlasSink', 'MongoDbAtlasSource', 'GcsSink', 'AzureBlobSink', 'HttpSink', 'HttpSource', 'LambdaSink']);
+const KNOWN_MANAGED = new Set([
+  'ElasticsearchSink',
+  'ElasticsearchSinkV2',
+  'MySqlCdcSource',
+  'BigQuerySink',
+  'SnowflakeSink',
+  'DatagenSource',
+  'MongoDbAtlasSink',
+  'MongoDbAtlasSource',
+  'GcsSink',
+  'AzureBlobSink',
+  'HttpSink',
+  'HttpSource',
+  'LambdaSink',
+]);
 
 export function findPlugin(cls: string, managed: boolean): PluginDef | undefined {
   if (managed) return MANAGED.get(cls);
@@ -63,7 +83,11 @@ export function allPlugins(): PluginDef[] {
 }
 
 /** Source or sink, from the catalog, or guessed from the class name when the plugin is unknown. */
-export function connectorKind(cls: string | undefined, plugin: PluginDef | undefined, hasTopics: boolean): 'source' | 'sink' | undefined {
+export function connectorKind(
+  cls: string | undefined,
+  plugin: PluginDef | undefined,
+  hasTopics: boolean,
+): 'source' | 'sink' | undefined {
   if (plugin) return plugin.type;
   if (!cls) return hasTopics ? 'sink' : undefined;
   const simple = cls.slice(cls.lastIndexOf('.') + 1);
@@ -81,14 +105,27 @@ const DYNAMIC_PREFIXES = [
   /^(producer|consumer|admin)\.override\./,
   /^topic\.creation\./,
 ];
-const DEBEZIUM_PREFIXES = [/^driver\./, /^schema\.history\.internal\./, /^signal\./, /^notification\./, /^converters?\./, /^column\.propagate/, /^message\.key\.columns/];
+const DEBEZIUM_PREFIXES = [
+  /^driver\./,
+  /^schema\.history\.internal\./,
+  /^signal\./,
+  /^notification\./,
+  /^converters?\./,
+  /^column\.propagate/,
+  /^message\.key\.columns/,
+];
 
 /**
  * Apache Camel Kafka Connector hands these to Camel itself: component options (`camel.component.aws2-s3.accessKey`),
  * endpoint and path options that build the URL when `camel.(sink|source).url` is not set, data formats and beans.
  * Their names depend on the Camel component, so the plugin's config definition cannot list them.
  */
-const CAMEL_PREFIXES = [/^camel\.component\.[^.]+\./, /^camel\.(sink|source)\.(endpoint|path)\./, /^camel\.dataformat\.[^.]+\./, /^camel\.beans\./];
+const CAMEL_PREFIXES = [
+  /^camel\.component\.[^.]+\./,
+  /^camel\.(sink|source)\.(endpoint|path)\./,
+  /^camel\.dataformat\.[^.]+\./,
+  /^camel\.beans\./,
+];
 
 export function isDynamicKey(key: string, cls: string | undefined): boolean {
   if (DYNAMIC_PREFIXES.some((r) => r.test(key))) return true;

@@ -76,7 +76,8 @@ export const ONLINE = {
     id: 'permission/connector-role-binding',
     category: 'permission',
     severity: 'warning',
-    summary: "The team's service account holds no ResourceOwner or ConnectManager role binding covering the managed connector",
+    summary:
+      "The team's service account holds no ResourceOwner or ConnectManager role binding covering the managed connector",
   },
   unsupported: {
     id: 'plugin/online-unsupported',

@@ -4,7 +4,13 @@ import { isUserError } from '../../../errors.js';
 import type { Environment, Project } from '../../project/schema.js';
 import { findSecretRefs, SECRET_REF } from '../../secrets/reference.js';
 import { resolveLocally } from '../../secrets/resolve.js';
-import { ClusterUnreachable, type AclEntry, type PluginInfo, type RemoteValidation, type ValidationCluster } from './cluster.js';
+import {
+  ClusterUnreachable,
+  type AclEntry,
+  type PluginInfo,
+  type RemoteValidation,
+  type ValidationCluster,
+} from './cluster.js';
 
 /**
  * The online rules against Confluent Cloud: plugins and config validation through the Connect v1 API (references
@@ -23,9 +29,13 @@ export class CloudValidationCluster implements ValidationCluster {
       this.topics = () => this.guard(() => rest.topics());
       this.aclsFor = async (principal) =>
         (await this.guard(() => rest.acls(principal))).map((a) => ({
-          resourceType: (['TOPIC', 'GROUP', 'CLUSTER', 'TRANSACTIONAL_ID'].includes(a.resourceType) ? a.resourceType : 'OTHER') as AclEntry['resourceType'],
+          resourceType: (['TOPIC', 'GROUP', 'CLUSTER', 'TRANSACTIONAL_ID'].includes(a.resourceType)
+            ? a.resourceType
+            : 'OTHER') as AclEntry['resourceType'],
           name: a.resourceName,
-          pattern: (a.patternType === 'LITERAL' || a.patternType === 'PREFIXED' ? a.patternType : 'OTHER') as AclEntry['pattern'],
+          pattern: (a.patternType === 'LITERAL' || a.patternType === 'PREFIXED'
+            ? a.patternType
+            : 'OTHER') as AclEntry['pattern'],
           operation: a.operation,
           allow: a.permission === 'ALLOW',
         }));
@@ -71,7 +81,11 @@ export class CloudValidationCluster implements ValidationCluster {
   }
 }
 
-export function buildConfluentCloud(def: Environment, project: Project, env: NodeJS.ProcessEnv): ValidationCluster | undefined {
+export function buildConfluentCloud(
+  def: Environment,
+  project: Project,
+  env: NodeJS.ProcessEnv,
+): ValidationCluster | undefined {
   if (def.cluster.type !== 'confluent-cloud') return undefined;
   const c = def.cluster;
   if (!c.credentials) return undefined;

@@ -2,7 +2,11 @@ import avro from 'avsc';
 import { repoRule, type RepoRule } from '../rule.js';
 import { exampleProject, goodSink, json } from './examples.js';
 
-const file = { path: 'connectors/prod/payments-orders-sink.json', project: exampleProject, content: json('payments-orders-sink', goodSink) };
+const file = {
+  path: 'connectors/prod/payments-orders-sink.json',
+  project: exampleProject,
+  content: json('payments-orders-sink', goodSink),
+};
 
 export const avroRules: RepoRule[] = [
   repoRule({
@@ -11,12 +15,25 @@ export const avroRules: RepoRule[] = [
     severity: 'error',
     summary: 'A schema under schemas/avro/ is not a valid Avro schema',
     examples: {
-      failing: { ...file, files: { 'schemas/avro/order.avsc': '{"type": "record", "name": "Order", "fields": [{"name": "id", "type": "uuid"}]}\n' } },
-      passing: { ...file, files: { 'schemas/avro/order.avsc': '{"type": "record", "name": "Order", "fields": [{"name": "id", "type": {"type": "string", "logicalType": "uuid"}}]}\n' } },
+      failing: {
+        ...file,
+        files: {
+          'schemas/avro/order.avsc':
+            '{"type": "record", "name": "Order", "fields": [{"name": "id", "type": "uuid"}]}\n',
+        },
+      },
+      passing: {
+        ...file,
+        files: {
+          'schemas/avro/order.avsc':
+            '{"type": "record", "name": "Order", "fields": [{"name": "id", "type": {"type": "string", "logicalType": "uuid"}}]}\n',
+        },
+      },
     },
     check: (ctx) =>
       ctx.avroFiles.flatMap((f) => {
-        if (f.text === undefined) return [{ file: f.relPath, message: 'Not a UTF-8 text file.', at: { line: 1, column: 1 } }];
+        if (f.text === undefined)
+          return [{ file: f.relPath, message: 'Not a UTF-8 text file.', at: { line: 1, column: 1 } }];
         let parsed: unknown;
         try {
           parsed = JSON.parse(f.text);
@@ -27,7 +44,14 @@ export const avroRules: RepoRule[] = [
           avro.Type.forSchema(parsed as avro.Schema);
           return [];
         } catch (e) {
-          return [{ file: f.relPath, message: `Invalid Avro schema: ${(e as Error).message}.`, at: { line: 1, column: 1 }, hint: 'See https://avro.apache.org/docs/current/specification/.' }];
+          return [
+            {
+              file: f.relPath,
+              message: `Invalid Avro schema: ${(e as Error).message}.`,
+              at: { line: 1, column: 1 },
+              hint: 'See https://avro.apache.org/docs/current/specification/.',
+            },
+          ];
         }
       }),
   }),

@@ -4,10 +4,19 @@ import { connectorRule, type ConnectorRule } from '../rule.js';
 import { goodSink, goodSource, json } from './examples.js';
 
 /** Framework keys that only appear when a worker enables them (exactly-once) or that the REST body may carry. */
-const FRAMEWORK_EXTRA = new Set(['name', 'exactly.once.support', 'transaction.boundary', 'transaction.boundary.interval.ms', 'offsets.storage.topic', 'topic.creation.groups', 'connector.client.config.override.policy']);
+const FRAMEWORK_EXTRA = new Set([
+  'name',
+  'exactly.once.support',
+  'transaction.boundary',
+  'transaction.boundary.interval.ms',
+  'offsets.storage.topic',
+  'topic.creation.groups',
+  'connector.client.config.override.policy',
+]);
 
 /** Converter options written without their converter prefix: inert, reported by the converter rules instead. */
-export const UNPREFIXED_CONVERTER_OPTION = /^(schema\.registry\.[a-z.]+|basic\.auth\.[a-z.]+|schemas\.enable|(key|value)\.subject\.name\.strategy|auto\.register\.schemas|use\.latest\.version)$/;
+export const UNPREFIXED_CONVERTER_OPTION =
+  /^(schema\.registry\.[a-z.]+|basic\.auth\.[a-z.]+|schemas\.enable|(key|value)\.subject\.name\.strategy|auto\.register\.schemas|use\.latest\.version)$/;
 
 function editDistance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
@@ -16,7 +25,11 @@ function editDistance(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++) {
       const row = d[i] as number[];
       const prev = d[i - 1] as number[];
-      row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row[j] = Math.min(
+        (prev[j] ?? 0) + 1,
+        (row[j - 1] ?? 0) + 1,
+        (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
   }
   return (d[a.length] as number[])[b.length] ?? 0;
@@ -50,13 +63,26 @@ export const catalogRules: ConnectorRule[] = [
     severity: 'info',
     summary: 'The connector class is not in the bundled catalog, so its keys are not checked offline',
     examples: {
-      failing: { path: 'es-sink.json', content: json('es-sink', { ...goodSink, 'connector.class': 'com.example.UnknownSinkConnector', file: undefined }) },
+      failing: {
+        path: 'es-sink.json',
+        content: json('es-sink', {
+          ...goodSink,
+          'connector.class': 'com.example.UnknownSinkConnector',
+          file: undefined,
+        }),
+      },
       passing: { path: 'orders-sink.json', content: json('orders-sink', goodSink) },
     },
     check: (ctx) => {
       const cls = ctx.get('connector.class');
       if (!ctx.cls || ctx.plugin || !cls) return [];
-      return [{ message: `${ctx.cls} is not in the bundled ${ctx.managed ? 'Confluent Cloud' : 'self-managed'} catalog; its keys, types and required settings are not checked offline.`, at: cls.valueAt, hint: 'The online checks ask the cluster itself (kcops validate without --offline); scripts/gen-catalog.mjs adds installed plugins to the catalog.' }];
+      return [
+        {
+          message: `${ctx.cls} is not in the bundled ${ctx.managed ? 'Confluent Cloud' : 'self-managed'} catalog; its keys, types and required settings are not checked offline.`,
+          at: cls.valueAt,
+          hint: 'The online checks ask the cluster itself (kcops validate without --offline); scripts/gen-catalog.mjs adds installed plugins to the catalog.',
+        },
+      ];
     },
   }),
   connectorRule({
@@ -65,7 +91,10 @@ export const catalogRules: ConnectorRule[] = [
     severity: 'warning',
     summary: 'A key the connector does not define (Connect silently ignores it)',
     examples: {
-      failing: { path: 'app-cdc.json', content: json('app-cdc', { ...goodSource, 'behavior.on.null.values': 'ignore' }) },
+      failing: {
+        path: 'app-cdc.json',
+        content: json('app-cdc', { ...goodSource, 'behavior.on.null.values': 'ignore' }),
+      },
       passing: { path: 'app-cdc.json', content: json('app-cdc', goodSource) },
     },
     check: (ctx) => {
@@ -74,10 +103,17 @@ export const catalogRules: ConnectorRule[] = [
       const cls = ctx.plugin.class;
       return [...ctx.file.config.values()]
         .filter((e) => !(e.key in (ctx.plugin?.keys ?? {})) && !FRAMEWORK_EXTRA.has(e.key) && !isDynamicKey(e.key, cls))
-        .filter((e) => !KEY_DEPRECATIONS.some((d) => d.key === e.key && d.classes.test(cls)) && !UNPREFIXED_CONVERTER_OPTION.test(e.key))
+        .filter(
+          (e) =>
+            !KEY_DEPRECATIONS.some((d) => d.key === e.key && d.classes.test(cls)) &&
+            !UNPREFIXED_CONVERTER_OPTION.test(e.key),
+        )
         .map((e) => {
           const near = suggest(e.key, known);
-          const client = /^(bootstrap\.servers|acks|linger\.ms|batch\.size|compression\.type|max\.poll\.records|auto\.offset\.reset|fetch\.[a-z.]+|security\.protocol|sasl\.[a-z.]+)$/.test(e.key);
+          const client =
+            /^(bootstrap\.servers|acks|linger\.ms|batch\.size|compression\.type|max\.poll\.records|auto\.offset\.reset|fetch\.[a-z.]+|security\.protocol|sasl\.[a-z.]+)$/.test(
+              e.key,
+            );
           const hint = near
             ? `Did you mean '${near}'?`
             : client
@@ -93,7 +129,10 @@ export const catalogRules: ConnectorRule[] = [
     severity: 'error',
     summary: "A value does not parse as the key's type (number, boolean)",
     examples: {
-      failing: { path: 'app-cdc.json', content: json('app-cdc', { ...goodSource, 'database.port': 'five-four-three-two' }) },
+      failing: {
+        path: 'app-cdc.json',
+        content: json('app-cdc', { ...goodSource, 'database.port': 'five-four-three-two' }),
+      },
       passing: { path: 'app-cdc.json', content: json('app-cdc', goodSource) },
     },
     check: (ctx) =>
@@ -101,7 +140,14 @@ export const catalogRules: ConnectorRule[] = [
         const def = ctx.plugin?.keys[e.key];
         const re = def ? NUMERIC[def.type] : undefined;
         if (!def || !re || e.value === undefined || e.value.includes('${')) return [];
-        return re.test(e.value.trim()) ? [] : [{ message: `'${e.key}' must be ${def.type === 'BOOLEAN' ? 'true or false' : `a${def.type === 'INT' ? 'n' : ''} ${def.type.toLowerCase()}`} (got "${e.value}").`, at: e.valueAt }];
+        return re.test(e.value.trim())
+          ? []
+          : [
+              {
+                message: `'${e.key}' must be ${def.type === 'BOOLEAN' ? 'true or false' : `a${def.type === 'INT' ? 'n' : ''} ${def.type.toLowerCase()}`} (got "${e.value}").`,
+                at: e.valueAt,
+              },
+            ];
       }),
   }),
   connectorRule({
@@ -123,7 +169,15 @@ export const catalogRules: ConnectorRule[] = [
         const parts = v.split(',').map((p) => p.trim());
         const lower = allowed.map((a) => a.toLowerCase());
         const bad = parts.filter((p) => !lower.includes(p));
-        return bad.length === 0 ? [] : [{ message: `'${e.key}' does not accept "${e.value}".`, at: e.valueAt, hint: `Allowed: ${allowed.join(', ')}.` }];
+        return bad.length === 0
+          ? []
+          : [
+              {
+                message: `'${e.key}' does not accept "${e.value}".`,
+                at: e.valueAt,
+                hint: `Allowed: ${allowed.join(', ')}.`,
+              },
+            ];
       }),
   }),
 ];

@@ -1,4 +1,9 @@
-import { KEY_DEPRECATIONS, PLUGIN_DEPRECATIONS, TRANSFORM_KEY_DEPRECATIONS, VALUE_DEPRECATIONS } from '../catalog/deprecations.js';
+import {
+  KEY_DEPRECATIONS,
+  PLUGIN_DEPRECATIONS,
+  TRANSFORM_KEY_DEPRECATIONS,
+  VALUE_DEPRECATIONS,
+} from '../catalog/deprecations.js';
 import { connectorRule, type ConnectorRule } from '../rule.js';
 import { goodSource, json } from './examples.js';
 
@@ -10,7 +15,10 @@ export const deprecatedRules: ConnectorRule[] = [
     category: 'deprecated',
     severity: 'warning',
     summary: 'A deprecated or removed key, with its replacement',
-    examples: { failing: { path: 'app-cdc.json', content: json('app-cdc', { ...goodSource, 'database.server.name': 'app' }) }, passing },
+    examples: {
+      failing: { path: 'app-cdc.json', content: json('app-cdc', { ...goodSource, 'database.server.name': 'app' }) },
+      passing,
+    },
     check: (ctx) =>
       ctx.cls === undefined
         ? []
@@ -20,7 +28,9 @@ export const deprecatedRules: ConnectorRule[] = [
               message: `'${d.key}' is ${d.removed ? 'removed' : 'deprecated'} (${d.note})${d.removed ? ' and ignored' : ''}.`,
               at: e?.keyAt,
               severity: d.removed ? ('error' as const) : ('warning' as const),
-              hint: d.replacement ? `Use '${d.replacement}'${ctx.get(d.replacement) ? ' (already set; delete this key)' : ''}.` : 'Delete it.',
+              hint: d.replacement
+                ? `Use '${d.replacement}'${ctx.get(d.replacement) ? ' (already set; delete this key)' : ''}.`
+                : 'Delete it.',
             };
           }),
   }),
@@ -29,13 +39,18 @@ export const deprecatedRules: ConnectorRule[] = [
     category: 'deprecated',
     severity: 'warning',
     summary: 'A deprecated or renamed value',
-    examples: { failing: { path: 'app-cdc.json', content: json('app-cdc', { ...goodSource, 'snapshot.mode': 'never' }) }, passing },
+    examples: {
+      failing: { path: 'app-cdc.json', content: json('app-cdc', { ...goodSource, 'snapshot.mode': 'never' }) },
+      passing,
+    },
     check: (ctx) =>
-      VALUE_DEPRECATIONS.filter((d) => d.classes.test(ctx.cls ?? '') && ctx.value(d.key)?.trim() === d.value).map((d) => ({
-        message: `${d.key}=${d.value} is deprecated (${d.note}).`,
-        at: ctx.get(d.key)?.valueAt,
-        hint: `Use ${d.key}=${d.replacement}.`,
-      })),
+      VALUE_DEPRECATIONS.filter((d) => d.classes.test(ctx.cls ?? '') && ctx.value(d.key)?.trim() === d.value).map(
+        (d) => ({
+          message: `${d.key}=${d.value} is deprecated (${d.note}).`,
+          at: ctx.get(d.key)?.valueAt,
+          hint: `Use ${d.key}=${d.replacement}.`,
+        }),
+      ),
   }),
   connectorRule({
     id: 'deprecated/transform-option',
@@ -43,8 +58,24 @@ export const deprecatedRules: ConnectorRule[] = [
     severity: 'warning',
     summary: 'A deprecated option of a transformation (e.g. ReplaceField blacklist → exclude)',
     examples: {
-      failing: { path: 'app-cdc.json', content: json('app-cdc', { ...goodSource, transforms: 'drop', 'transforms.drop.type': 'org.apache.kafka.connect.transforms.ReplaceField$Value', 'transforms.drop.blacklist': 'ssn' }) },
-      passing: { path: 'app-cdc.json', content: json('app-cdc', { ...goodSource, transforms: 'drop', 'transforms.drop.type': 'org.apache.kafka.connect.transforms.ReplaceField$Value', 'transforms.drop.exclude': 'ssn' }) },
+      failing: {
+        path: 'app-cdc.json',
+        content: json('app-cdc', {
+          ...goodSource,
+          transforms: 'drop',
+          'transforms.drop.type': 'org.apache.kafka.connect.transforms.ReplaceField$Value',
+          'transforms.drop.blacklist': 'ssn',
+        }),
+      },
+      passing: {
+        path: 'app-cdc.json',
+        content: json('app-cdc', {
+          ...goodSource,
+          transforms: 'drop',
+          'transforms.drop.type': 'org.apache.kafka.connect.transforms.ReplaceField$Value',
+          'transforms.drop.exclude': 'ssn',
+        }),
+      },
     },
     check: (ctx) =>
       [...ctx.file.config.values()].flatMap((e) => {
@@ -64,8 +95,14 @@ export const deprecatedRules: ConnectorRule[] = [
     severity: 'warning',
     summary: 'A deprecated connector plugin',
     examples: {
-      failing: { path: 'app-cdc.json', content: json('app-cdc', { 'connector.class': 'PostgresCdcSource', 'tasks.max': '1' }) },
-      passing: { path: 'app-cdc.json', content: json('app-cdc', { 'connector.class': 'PostgresCdcSourceV2', 'tasks.max': '1' }) },
+      failing: {
+        path: 'app-cdc.json',
+        content: json('app-cdc', { 'connector.class': 'PostgresCdcSource', 'tasks.max': '1' }),
+      },
+      passing: {
+        path: 'app-cdc.json',
+        content: json('app-cdc', { 'connector.class': 'PostgresCdcSourceV2', 'tasks.max': '1' }),
+      },
     },
     check: (ctx) =>
       PLUGIN_DEPRECATIONS.filter((d) => d.cls === ctx.cls?.trim()).map((d) => ({

@@ -18,13 +18,28 @@ export const dlqRules: ConnectorRule[] = [
     category: 'dlq',
     severity: 'error',
     summary: 'A sink without a dead letter queue where the policy requires one',
-    examples: { failing: { path: 'orders-sink.json', content: json('orders-sink', without(goodSink, 'errors.tolerance', DLQ, 'errors.deadletterqueue.topic.replication.factor')) }, passing },
+    examples: {
+      failing: {
+        path: 'orders-sink.json',
+        content: json(
+          'orders-sink',
+          without(goodSink, 'errors.tolerance', DLQ, 'errors.deadletterqueue.topic.replication.factor'),
+        ),
+      },
+      passing,
+    },
     check: (ctx) => {
       // Confluent Cloud creates dlq-lcc-<id> for managed sinks by itself; nothing to ask for.
       if (ctx.kind !== 'sink' || ctx.managed || !ctx.policy.requireDlqOnSinks || !ctx.cls) return [];
       if (tolerance(ctx) === 'all' && dlqTopic(ctx)) return [];
       if (tolerance(ctx) === 'all') return []; // reported by dlq/tolerance-without-dlq
-      return [{ message: 'This sink has no dead letter queue: one bad record stops it.', at: ctx.file.configAt, hint: `Set "errors.tolerance": "all" and "${DLQ}": "dlq-<name>" (policy requireDlqOnSinks).` }];
+      return [
+        {
+          message: 'This sink has no dead letter queue: one bad record stops it.',
+          at: ctx.file.configAt,
+          hint: `Set "errors.tolerance": "all" and "${DLQ}": "dlq-<name>" (policy requireDlqOnSinks).`,
+        },
+      ];
     },
   }),
   connectorRule({
@@ -32,10 +47,22 @@ export const dlqRules: ConnectorRule[] = [
     category: 'dlq',
     severity: 'error',
     summary: 'errors.tolerance=all on a sink without a DLQ topic: bad records are silently dropped',
-    examples: { failing: { path: 'orders-sink.json', content: json('orders-sink', without(goodSink, DLQ, 'errors.deadletterqueue.topic.replication.factor')) }, passing },
+    examples: {
+      failing: {
+        path: 'orders-sink.json',
+        content: json('orders-sink', without(goodSink, DLQ, 'errors.deadletterqueue.topic.replication.factor')),
+      },
+      passing,
+    },
     check: (ctx) =>
       ctx.kind === 'sink' && !ctx.managed && tolerance(ctx) === 'all' && !dlqTopic(ctx)
-        ? [{ message: 'errors.tolerance=all without a DLQ topic: failing records are dropped and only logged.', at: ctx.get('errors.tolerance')?.valueAt, hint: `Add "${DLQ}".` }]
+        ? [
+            {
+              message: 'errors.tolerance=all without a DLQ topic: failing records are dropped and only logged.',
+              at: ctx.get('errors.tolerance')?.valueAt,
+              hint: `Add "${DLQ}".`,
+            },
+          ]
         : [],
   }),
   connectorRule({
@@ -43,10 +70,19 @@ export const dlqRules: ConnectorRule[] = [
     category: 'dlq',
     severity: 'warning',
     summary: 'A DLQ topic that is never used because errors.tolerance is not all',
-    examples: { failing: { path: 'orders-sink.json', content: json('orders-sink', without(goodSink, 'errors.tolerance')) }, passing },
+    examples: {
+      failing: { path: 'orders-sink.json', content: json('orders-sink', without(goodSink, 'errors.tolerance')) },
+      passing,
+    },
     check: (ctx) =>
       dlqTopic(ctx) && tolerance(ctx) !== 'all' && !ctx.managed
-        ? [{ message: `A DLQ topic is set but errors.tolerance is '${tolerance(ctx)}', so the first bad record fails the task and the DLQ stays empty.`, at: ctx.get(DLQ)?.keyAt, hint: 'Set "errors.tolerance": "all".' }]
+        ? [
+            {
+              message: `A DLQ topic is set but errors.tolerance is '${tolerance(ctx)}', so the first bad record fails the task and the DLQ stays empty.`,
+              at: ctx.get(DLQ)?.keyAt,
+              hint: 'Set "errors.tolerance": "all".',
+            },
+          ]
         : [],
   }),
   connectorRule({
@@ -54,11 +90,23 @@ export const dlqRules: ConnectorRule[] = [
     category: 'dlq',
     severity: 'warning',
     summary: 'The DLQ topic would have a single replica',
-    examples: { failing: { path: 'orders-sink.json', content: json('orders-sink', { ...goodSink, 'errors.deadletterqueue.topic.replication.factor': '1' }) }, passing },
+    examples: {
+      failing: {
+        path: 'orders-sink.json',
+        content: json('orders-sink', { ...goodSink, 'errors.deadletterqueue.topic.replication.factor': '1' }),
+      },
+      passing,
+    },
     check: (ctx) => {
       const rf = ctx.get('errors.deadletterqueue.topic.replication.factor');
       return dlqTopic(ctx) && rf?.value?.trim() === '1'
-        ? [{ message: 'The DLQ topic is created with replication factor 1: one broker loss loses the failed records.', at: rf.valueAt, hint: 'Use 3 (or -1 for the broker default).' }]
+        ? [
+            {
+              message: 'The DLQ topic is created with replication factor 1: one broker loss loses the failed records.',
+              at: rf.valueAt,
+              hint: 'Use 3 (or -1 for the broker default).',
+            },
+          ]
         : [];
     },
   }),

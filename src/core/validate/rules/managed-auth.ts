@@ -9,7 +9,14 @@ import { json } from './examples.js';
 const cloudProject = (env: string) =>
   `project: shop\nsecretProviders:\n  vault: { type: vault, resolvedBy: kcops, address: 'https://vault:8200' }\nenvironments:\n  ${env}:\n    cluster: { type: confluent-cloud, environmentId: env-abc123, kafkaClusterId: lkc-abc123, apiEndpoint: 'https://api.confluent.cloud' }\n`;
 
-const base = { 'connector.class': 'S3_SINK', 'tasks.max': '1', topics: 'orders', 's3.bucket.name': 'lake', 'input.data.format': 'JSON', 'time.interval': 'HOURLY' };
+const base = {
+  'connector.class': 'S3_SINK',
+  'tasks.max': '1',
+  topics: 'orders',
+  's3.bucket.name': 'lake',
+  'input.data.format': 'JSON',
+  'time.interval': 'HOURLY',
+};
 
 /**
  * Staging and production environments of a repository. Loose files are left to secret/plaintext and
@@ -26,8 +33,25 @@ export const managedAuthRules: ConnectorRule[] = [
     severity: 'error',
     summary: 'A Confluent Cloud connector in staging or production does not use kafka.auth.mode SERVICE_ACCOUNT',
     examples: {
-      failing: { path: 'connectors/prod/orders-s3.json', project: cloudProject('prod'), content: json('orders-s3', { ...base, 'kafka.auth.mode': 'KAFKA_API_KEY', 'kafka.api.key': '${vault:secret/kafka:key}', 'kafka.api.secret': '${vault:secret/kafka:secret}' }) },
-      passing: { path: 'connectors/prod/orders-s3.json', project: cloudProject('prod'), content: json('orders-s3', { ...base, 'kafka.auth.mode': 'SERVICE_ACCOUNT', 'kafka.service.account.id': 'sa-abc123' }) },
+      failing: {
+        path: 'connectors/prod/orders-s3.json',
+        project: cloudProject('prod'),
+        content: json('orders-s3', {
+          ...base,
+          'kafka.auth.mode': 'KAFKA_API_KEY',
+          'kafka.api.key': '${vault:secret/kafka:key}',
+          'kafka.api.secret': '${vault:secret/kafka:secret}',
+        }),
+      },
+      passing: {
+        path: 'connectors/prod/orders-s3.json',
+        project: cloudProject('prod'),
+        content: json('orders-s3', {
+          ...base,
+          'kafka.auth.mode': 'SERVICE_ACCOUNT',
+          'kafka.service.account.id': 'sa-abc123',
+        }),
+      },
     },
     check: (ctx) => {
       if (!ctx.managed || !strictEnvironment(ctx)) return [];
@@ -35,7 +59,13 @@ export const managedAuthRules: ConnectorRule[] = [
       if (mode === 'SERVICE_ACCOUNT') {
         return ctx.value('kafka.service.account.id')?.trim()
           ? []
-          : [{ message: 'kafka.auth.mode is SERVICE_ACCOUNT but kafka.service.account.id is missing.', at: ctx.get('kafka.auth.mode')?.valueAt ?? ctx.file.configAt, hint: 'Set kafka.service.account.id to the sa-... id the connector runs as.' }];
+          : [
+              {
+                message: 'kafka.auth.mode is SERVICE_ACCOUNT but kafka.service.account.id is missing.',
+                at: ctx.get('kafka.auth.mode')?.valueAt ?? ctx.file.configAt,
+                hint: 'Set kafka.service.account.id to the sa-... id the connector runs as.',
+              },
+            ];
       }
       return [
         {
@@ -50,17 +80,42 @@ export const managedAuthRules: ConnectorRule[] = [
     id: 'secret/literal-kafka-api-key',
     category: 'secret',
     severity: 'error',
-    summary: "A Confluent Cloud connector's kafka.api.key or kafka.api.secret is written in the file instead of referenced",
+    summary:
+      "A Confluent Cloud connector's kafka.api.key or kafka.api.secret is written in the file instead of referenced",
     examples: {
-      failing: { path: 'connectors/dev/orders-s3.json', project: cloudProject('dev'), content: json('orders-s3', { ...base, 'kafka.auth.mode': 'KAFKA_API_KEY', 'kafka.api.key': 'ABCDEFGHIJKLMNOP', 'kafka.api.secret': '${vault:secret/kafka:secret}' }) },
-      passing: { path: 'connectors/dev/orders-s3.json', project: cloudProject('dev'), content: json('orders-s3', { ...base, 'kafka.auth.mode': 'KAFKA_API_KEY', 'kafka.api.key': '${vault:secret/kafka:key}', 'kafka.api.secret': '${vault:secret/kafka:secret}' }) },
+      failing: {
+        path: 'connectors/dev/orders-s3.json',
+        project: cloudProject('dev'),
+        content: json('orders-s3', {
+          ...base,
+          'kafka.auth.mode': 'KAFKA_API_KEY',
+          'kafka.api.key': 'ABCDEFGHIJKLMNOP',
+          'kafka.api.secret': '${vault:secret/kafka:secret}',
+        }),
+      },
+      passing: {
+        path: 'connectors/dev/orders-s3.json',
+        project: cloudProject('dev'),
+        content: json('orders-s3', {
+          ...base,
+          'kafka.auth.mode': 'KAFKA_API_KEY',
+          'kafka.api.key': '${vault:secret/kafka:key}',
+          'kafka.api.secret': '${vault:secret/kafka:secret}',
+        }),
+      },
     },
     check: (ctx) => {
       if (!ctx.managed || ctx.env === undefined) return [];
       return ['kafka.api.key', 'kafka.api.secret'].flatMap((k) => {
         const e = ctx.get(k);
         if (!e || e.value === undefined || e.value === '' || findSecretRefs(e.value).length > 0) return [];
-        return [{ message: `${k} is written literally; API key values belong in a secret store.`, at: e.valueAt, hint: `Reference it, e.g. "${k}": "\${vault:secret/kafka:${k === 'kafka.api.key' ? 'key' : 'secret'}}" (a provider with resolvedBy: kcops), or switch to kafka.auth.mode SERVICE_ACCOUNT.` }];
+        return [
+          {
+            message: `${k} is written literally; API key values belong in a secret store.`,
+            at: e.valueAt,
+            hint: `Reference it, e.g. "${k}": "\${vault:secret/kafka:${k === 'kafka.api.key' ? 'key' : 'secret'}}" (a provider with resolvedBy: kcops), or switch to kafka.auth.mode SERVICE_ACCOUNT.`,
+          },
+        ];
       });
     },
   }),

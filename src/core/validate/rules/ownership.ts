@@ -1,7 +1,11 @@
 import { connectorRule, repoRule, type ConnectorRule, type RepoRule } from '../rule.js';
 import { exampleProject, goodSink, json } from './examples.js';
 
-const passing = { path: 'connectors/prod/payments-orders-sink.json', project: exampleProject, content: json('payments-orders-sink', goodSink) };
+const passing = {
+  path: 'connectors/prod/payments-orders-sink.json',
+  project: exampleProject,
+  content: json('payments-orders-sink', goodSink),
+};
 
 export const ownershipRules: ConnectorRule[] = [
   connectorRule({
@@ -9,11 +13,32 @@ export const ownershipRules: ConnectorRule[] = [
     category: 'ownership',
     severity: 'error',
     summary: 'A connector file outside connectors/<environment>/ of a declared environment',
-    examples: { failing: { path: 'connectors/qa/payments-orders-sink.json', project: exampleProject, content: json('payments-orders-sink', goodSink) }, passing },
+    examples: {
+      failing: {
+        path: 'connectors/qa/payments-orders-sink.json',
+        project: exampleProject,
+        content: json('payments-orders-sink', goodSink),
+      },
+      passing,
+    },
     check: (ctx) => {
       if (!ctx.project) return [];
-      if (!ctx.env) return [{ message: `${ctx.relPath} is not under connectors/<environment>/, so no environment owns it.`, at: { line: 1, column: 1 }, hint: 'Move it to connectors/<env>/<name>.json.' }];
-      if (!ctx.env.def) return [{ message: `Folder connectors/${ctx.env.name}/ names no environment of kcops.yaml.`, at: { line: 1, column: 1 }, hint: `Declared environments: ${Object.keys(ctx.project.environments).join(', ')}.` }];
+      if (!ctx.env)
+        return [
+          {
+            message: `${ctx.relPath} is not under connectors/<environment>/, so no environment owns it.`,
+            at: { line: 1, column: 1 },
+            hint: 'Move it to connectors/<env>/<name>.json.',
+          },
+        ];
+      if (!ctx.env.def)
+        return [
+          {
+            message: `Folder connectors/${ctx.env.name}/ names no environment of kcops.yaml.`,
+            at: { line: 1, column: 1 },
+            hint: `Declared environments: ${Object.keys(ctx.project.environments).join(', ')}.`,
+          },
+        ];
       return [];
     },
   }),
@@ -22,14 +47,27 @@ export const ownershipRules: ConnectorRule[] = [
     category: 'ownership',
     severity: 'error',
     summary: "The connector name is not within any team's prefixes",
-    examples: { failing: { path: 'connectors/prod/orders-sink.json', project: exampleProject, content: json('orders-sink', goodSink) }, passing },
+    examples: {
+      failing: {
+        path: 'connectors/prod/orders-sink.json',
+        project: exampleProject,
+        content: json('orders-sink', goodSink),
+      },
+      passing,
+    },
     check: (ctx) => {
       const teams = ctx.project?.teams ?? {};
       const name = ctx.file.name?.value;
       if (Object.keys(teams).length === 0 || !name) return [];
       if (Object.values(teams).some((t) => t.prefixes.some((p) => name.startsWith(p)))) return [];
       const prefixes = Object.entries(teams).map(([team, t]) => `${team}: ${t.prefixes.join(', ')}`);
-      return [{ message: `No team owns '${name}': it starts with none of the declared prefixes.`, at: ctx.file.name?.at, hint: `Prefixes: ${prefixes.join('; ')}.` }];
+      return [
+        {
+          message: `No team owns '${name}': it starts with none of the declared prefixes.`,
+          at: ctx.file.name?.at,
+          hint: `Prefixes: ${prefixes.join('; ')}.`,
+        },
+      ];
     },
   }),
   connectorRule({
@@ -37,7 +75,14 @@ export const ownershipRules: ConnectorRule[] = [
     category: 'ownership',
     severity: 'error',
     summary: "The connector name does not match the environment's naming pattern",
-    examples: { failing: { path: 'connectors/prod/payments_Orders.json', project: exampleProject, content: json('payments_Orders', goodSink) }, passing },
+    examples: {
+      failing: {
+        path: 'connectors/prod/payments_Orders.json',
+        project: exampleProject,
+        content: json('payments_Orders', goodSink),
+      },
+      passing,
+    },
     check: (ctx) => {
       const pattern = ctx.policy.namingPattern;
       const name = ctx.file.name?.value;
@@ -48,7 +93,9 @@ export const ownershipRules: ConnectorRule[] = [
       } catch {
         return [];
       }
-      return re.test(name) ? [] : [{ message: `'${name}' does not match the naming pattern ${pattern}.`, at: ctx.file.name?.at }];
+      return re.test(name)
+        ? []
+        : [{ message: `'${name}' does not match the naming pattern ${pattern}.`, at: ctx.file.name?.at }];
     },
   }),
   connectorRule({
@@ -56,12 +103,21 @@ export const ownershipRules: ConnectorRule[] = [
     category: 'ownership',
     severity: 'error',
     summary: "tasks.max above the environment's limit",
-    examples: { failing: { path: 'connectors/prod/payments-orders-sink.json', project: exampleProject, content: json('payments-orders-sink', { ...goodSink, 'tasks.max': '16' }) }, passing },
+    examples: {
+      failing: {
+        path: 'connectors/prod/payments-orders-sink.json',
+        project: exampleProject,
+        content: json('payments-orders-sink', { ...goodSink, 'tasks.max': '16' }),
+      },
+      passing,
+    },
     check: (ctx) => {
       const max = ctx.policy.maxTasks;
       const e = ctx.get('tasks.max');
       const n = Number(e?.value);
-      return max !== undefined && e && Number.isFinite(n) && n > max ? [{ message: `tasks.max ${n} exceeds the limit ${max} of this environment.`, at: e.valueAt }] : [];
+      return max !== undefined && e && Number.isFinite(n) && n > max
+        ? [{ message: `tasks.max ${n} exceeds the limit ${max} of this environment.`, at: e.valueAt }]
+        : [];
     },
   }),
   connectorRule({
@@ -70,7 +126,14 @@ export const ownershipRules: ConnectorRule[] = [
     severity: 'error',
     summary: 'A connector class the environment does not allow',
     examples: {
-      failing: { path: 'connectors/prod/payments-orders-sink.json', project: exampleProject.replace('maxTasks: 4', 'maxTasks: 4, allowedClasses: [io.debezium.connector.postgresql.PostgresConnector]'), content: json('payments-orders-sink', goodSink) },
+      failing: {
+        path: 'connectors/prod/payments-orders-sink.json',
+        project: exampleProject.replace(
+          'maxTasks: 4',
+          'maxTasks: 4, allowedClasses: [io.debezium.connector.postgresql.PostgresConnector]',
+        ),
+        content: json('payments-orders-sink', goodSink),
+      },
       passing,
     },
     check: (ctx) => {
@@ -79,7 +142,13 @@ export const ownershipRules: ConnectorRule[] = [
       const full = ctx.plugin?.class ?? ctx.cls;
       return allowed.includes(ctx.cls) || allowed.includes(full)
         ? []
-        : [{ message: `${ctx.cls} is not allowed in ${ctx.env?.name ?? 'this environment'}.`, at: ctx.get('connector.class')?.valueAt, hint: `Allowed: ${allowed.join(', ')}.` }];
+        : [
+            {
+              message: `${ctx.cls} is not allowed in ${ctx.env?.name ?? 'this environment'}.`,
+              at: ctx.get('connector.class')?.valueAt,
+              hint: `Allowed: ${allowed.join(', ')}.`,
+            },
+          ];
     },
   }),
 ];
@@ -91,7 +160,12 @@ export const ownershipRepoRules: RepoRule[] = [
     severity: 'error',
     summary: 'Two files in one environment declare the same connector name',
     examples: {
-      failing: { path: 'connectors/prod/payments-orders-sink.json', project: exampleProject, content: json('payments-orders-sink', goodSink), files: { 'connectors/prod/payments-orders-sink.v2.json': json('payments-orders-sink', goodSink) } },
+      failing: {
+        path: 'connectors/prod/payments-orders-sink.json',
+        project: exampleProject,
+        content: json('payments-orders-sink', goodSink),
+        files: { 'connectors/prod/payments-orders-sink.v2.json': json('payments-orders-sink', goodSink) },
+      },
       passing,
     },
     check: (ctx) => {
@@ -102,7 +176,13 @@ export const ownershipRepoRules: RepoRule[] = [
         if (!name || !c.env) continue;
         const key = `${c.env.name}\u0000${name}`;
         const first = seen.get(key);
-        if (first) out.push({ file: c.relPath, message: `'${name}' is also declared by ${first} in environment ${c.env.name}.`, at: c.file.name?.at, hint: 'Connector names are unique per environment; rename or delete one.' });
+        if (first)
+          out.push({
+            file: c.relPath,
+            message: `'${name}' is also declared by ${first} in environment ${c.env.name}.`,
+            at: c.file.name?.at,
+            hint: 'Connector names are unique per environment; rename or delete one.',
+          });
         else seen.set(key, c.relPath);
       }
       return out;

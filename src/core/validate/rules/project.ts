@@ -10,14 +10,23 @@ export const projectRules: RepoRule[] = [
     severity: 'error',
     summary: 'kcops.yaml does not match its schema (every error, with its path)',
     examples: {
-      failing: { ...file, project: exampleProject.replace("connect: { urls: ['https://connect.prod.internal:8083'] }", "connect: { urls: ['https://connect.prod.internal:8083'], auth: { username: connect, password: hunter2 } }") },
+      failing: {
+        ...file,
+        project: exampleProject.replace(
+          "connect: { urls: ['https://connect.prod.internal:8083'] }",
+          "connect: { urls: ['https://connect.prod.internal:8083'], auth: { username: connect, password: hunter2 } }",
+        ),
+      },
       passing: { ...file, project: exampleProject },
     },
     check: (ctx) =>
       ctx.project.issues.map((i) => ({
         message: i.kind === 'yaml' ? `Invalid YAML: ${i.message}` : `${i.path || '(root)'}: ${i.message}`,
         at: i.at,
-        hint: i.kind === 'schema' ? 'Add "# yaml-language-server: $schema=./schemas/kcops.schema.json" at the top for completion in editors.' : undefined,
+        hint:
+          i.kind === 'schema'
+            ? 'Add "# yaml-language-server: $schema=./schemas/kcops.schema.json" at the top for completion in editors.'
+            : undefined,
       })),
   }),
 ];

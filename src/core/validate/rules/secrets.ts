@@ -1,5 +1,11 @@
 import { findSecretRefs } from '../../secrets/reference.js';
-import { classifySecretValue, credentialsInUrl, isSecretKey, jaasSecrets, type SecretValueKind } from '../../secrets/scan.js';
+import {
+  classifySecretValue,
+  credentialsInUrl,
+  isSecretKey,
+  jaasSecrets,
+  type SecretValueKind,
+} from '../../secrets/scan.js';
 import type { ConfigEntry } from '../../project/connector-file.js';
 import { connectorRule, type ConnectorContext, type ConnectorRule } from '../rule.js';
 import type { Draft } from '../finding.js';
@@ -25,7 +31,8 @@ function byKind(kind: SecretValueKind, message: (e: ConfigEntry) => string, hint
       .map((e) => ({ message: message(e), at: e.valueAt, hint }));
 }
 
-const REF_HINT = 'Use a config-provider reference such as ${file:/etc/kafka/secrets/db.properties:password} and declare the provider in kcops.yaml.';
+const REF_HINT =
+  'Use a config-provider reference such as ${file:/etc/kafka/secrets/db.properties:password} and declare the provider in kcops.yaml.';
 
 export const secretRules: ConnectorRule[] = [
   connectorRule({
@@ -33,18 +40,32 @@ export const secretRules: ConnectorRule[] = [
     category: 'secret',
     severity: 'error',
     summary: 'A literal credential in a secret-bearing key',
-    examples: { failing: { path: 'app-cdc.json', content: json('app-cdc', { ...goodSource, 'database.password': 'hunter2' }) }, passing },
-    check: byKind('literal', (e) => `'${e.key}' holds a literal credential (value hidden); it must not be stored in Git.`, REF_HINT),
+    examples: {
+      failing: { path: 'app-cdc.json', content: json('app-cdc', { ...goodSource, 'database.password': 'hunter2' }) },
+      passing,
+    },
+    check: byKind(
+      'literal',
+      (e) => `'${e.key}' holds a literal credential (value hidden); it must not be stored in Git.`,
+      REF_HINT,
+    ),
   }),
   connectorRule({
     id: 'secret/placeholder',
     category: 'secret',
     severity: 'error',
     summary: 'A secret-bearing key holds a placeholder, not a config-provider reference',
-    examples: { failing: { path: 'app-cdc.json', content: json('app-cdc', { ...goodSource, 'database.password': '<DB_PASSWORD>' }) }, passing },
+    examples: {
+      failing: {
+        path: 'app-cdc.json',
+        content: json('app-cdc', { ...goodSource, 'database.password': '<DB_PASSWORD>' }),
+      },
+      passing,
+    },
     check: byKind(
       'placeholder',
-      (e) => `'${e.key}' holds a placeholder (${e.value?.trim() === '' ? 'empty' : 'a template variable or dummy text'}); whatever fills it in puts a plaintext secret into the submitted config.`,
+      (e) =>
+        `'${e.key}' holds a placeholder (${e.value?.trim() === '' ? 'empty' : 'a template variable or dummy text'}); whatever fills it in puts a plaintext secret into the submitted config.`,
       REF_HINT,
     ),
   }),
@@ -54,14 +75,27 @@ export const secretRules: ConnectorRule[] = [
     severity: 'error',
     summary: 'A credential embedded in a URL',
     examples: {
-      failing: { path: 'orders-db-sink.json', content: json('orders-db-sink', { ...goodSink, 'connection.url': 'jdbc:postgresql://db:5432/app?user=app&password=s3cret' }) },
-      passing: { path: 'orders-db-sink.json', content: json('orders-db-sink', { ...goodSink, 'connection.url': 'jdbc:postgresql://db:5432/app' }) },
+      failing: {
+        path: 'orders-db-sink.json',
+        content: json('orders-db-sink', {
+          ...goodSink,
+          'connection.url': 'jdbc:postgresql://db:5432/app?user=app&password=s3cret',
+        }),
+      },
+      passing: {
+        path: 'orders-db-sink.json',
+        content: json('orders-db-sink', { ...goodSink, 'connection.url': 'jdbc:postgresql://db:5432/app' }),
+      },
     },
     check: (ctx) =>
       [...ctx.file.config.values()].flatMap((e) =>
         e.value === undefined || !/:\/\/|^jdbc:/i.test(e.value)
           ? []
-          : credentialsInUrl(e.value).map((c) => ({ message: `'${e.key}' embeds a credential (${c.what}; value hidden).`, at: e.valueAt, hint: 'Move the password into its own key (e.g. connection.password) holding a config-provider reference.' })),
+          : credentialsInUrl(e.value).map((c) => ({
+              message: `'${e.key}' embeds a credential (${c.what}; value hidden).`,
+              at: e.valueAt,
+              hint: 'Move the password into its own key (e.g. connection.password) holding a config-provider reference.',
+            })),
       ),
   }),
   connectorRule({
@@ -70,7 +104,11 @@ export const secretRules: ConnectorRule[] = [
     severity: 'error',
     summary: 'A reference names a config provider kcops.yaml does not declare',
     examples: {
-      failing: { path: 'connectors/prod/app-cdc.json', project: exampleProject, content: json('app-cdc', { ...goodSource, 'database.password': '${vault:secret/db:password}' }) },
+      failing: {
+        path: 'connectors/prod/app-cdc.json',
+        project: exampleProject,
+        content: json('app-cdc', { ...goodSource, 'database.password': '${vault:secret/db:password}' }),
+      },
       passing: { path: 'connectors/prod/app-cdc.json', project: exampleProject, content: json('app-cdc', goodSource) },
     },
     check: (ctx) => {
@@ -96,12 +134,20 @@ export const secretRules: ConnectorRule[] = [
       failing: {
         path: 'connectors/cloud/app-cdc.json',
         project: `project: shop\nsecretProviders:\n  file: { type: file, resolvedBy: worker }\nenvironments:\n  cloud:\n    cluster: { type: confluent-cloud, environmentId: env-abc123, kafkaClusterId: lkc-abc123, apiEndpoint: 'https://api.confluent.cloud' }\n`,
-        content: json('app-cdc', { 'connector.class': 'PostgresCdcSourceV2', 'tasks.max': '1', 'database.password': '${file:/secrets/db.properties:password}' }),
+        content: json('app-cdc', {
+          'connector.class': 'PostgresCdcSourceV2',
+          'tasks.max': '1',
+          'database.password': '${file:/secrets/db.properties:password}',
+        }),
       },
       passing: {
         path: 'connectors/cloud/app-cdc.json',
         project: `project: shop\nsecretProviders:\n  vault: { type: vault, resolvedBy: kcops, address: 'https://vault:8200' }\nenvironments:\n  cloud:\n    cluster: { type: confluent-cloud, environmentId: env-abc123, kafkaClusterId: lkc-abc123, apiEndpoint: 'https://api.confluent.cloud' }\n`,
-        content: json('app-cdc', { 'connector.class': 'PostgresCdcSourceV2', 'tasks.max': '1', 'database.password': '${vault:secret/db:password}' }),
+        content: json('app-cdc', {
+          'connector.class': 'PostgresCdcSourceV2',
+          'tasks.max': '1',
+          'database.password': '${vault:secret/db:password}',
+        }),
       },
     },
     check: (ctx) => {

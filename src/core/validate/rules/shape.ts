@@ -3,18 +3,31 @@ import { connectorRule, type ConnectorRule } from '../rule.js';
 import { goodSink, json } from './examples.js';
 
 const good = { path: 'orders-sink.json', content: json('orders-sink', goodSink) };
-const props = Object.entries(goodSink).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
+const props =
+  Object.entries(goodSink)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n') + '\n';
 
-const FIX = 'kcops files are the Connect REST body: {"name": "<name>", "config": {...}}, stored as connectors/<env>/<name>.json.';
+const FIX =
+  'kcops files are the Connect REST body: {"name": "<name>", "config": {...}}, stored as connectors/<env>/<name>.json.';
 
-function shapeRule(id: string, shape: Shape, summary: string, why: string, failing: { path: string; content: string }): ConnectorRule {
+function shapeRule(
+  id: string,
+  shape: Shape,
+  summary: string,
+  why: string,
+  failing: { path: string; content: string },
+): ConnectorRule {
   return connectorRule({
     id,
     category: 'shape',
     severity: 'error',
     summary,
     examples: { failing, passing: good },
-    check: (ctx) => (ctx.file.shape === shape && ctx.file.problems.length === 0 ? [{ message: `${summary}: ${why}`, at: { line: 1, column: 1 }, hint: FIX }] : []),
+    check: (ctx) =>
+      ctx.file.shape === shape && ctx.file.problems.length === 0
+        ? [{ message: `${summary}: ${why}`, at: { line: 1, column: 1 }, hint: FIX }]
+        : [],
   });
 }
 
@@ -22,27 +35,63 @@ const STATES = ['RUNNING', 'PAUSED', 'STOPPED'];
 const TOP_LEVEL = new Set(['name', 'config', 'state']);
 
 export const shapeRules: ConnectorRule[] = [
-  shapeRule('shape/flat-config', 'flat', 'A flat config map, not the REST body', 'usable only with PUT /connectors/<name>/config or the Confluent CLI.', {
-    path: 'orders-sink.json',
-    content: JSON.stringify({ name: 'orders-sink', ...goodSink }, null, 2),
-  }),
-  shapeRule('shape/bare-config', 'bare', 'A bare config map without a name', 'the connector has no name, so kcops cannot create or track it.', {
-    path: 'orders-sink.json',
-    content: JSON.stringify(goodSink, null, 2),
-  }),
-  shapeRule('shape/properties-file', 'properties', 'A .properties file', 'the standalone-worker format; convert it to JSON.', { path: 'orders-sink.properties', content: 'name=orders-sink\n' + props }),
-  shapeRule('shape/strimzi-resource', 'strimzi', 'A Strimzi KafkaConnector resource', 'spec.class, spec.tasksMax and spec.config belong in one Connect config map.', {
-    path: 'orders-sink.yaml',
-    content: `apiVersion: kafka.strimzi.io/v1beta2\nkind: KafkaConnector\nmetadata:\n  name: orders-sink\nspec:\n  class: ${goodSink['connector.class']}\n  tasksMax: 1\n  config:\n    topics: orders\n`,
-  }),
-  shapeRule('shape/terraform-resource', 'terraform', 'A Terraform confluent_connector resource', 'values may be Terraform expressions that kcops cannot evaluate; checked only where they are literals.', {
-    path: 'orders-sink.tf',
-    content: `resource "confluent_connector" "orders" {\n  config_nonsensitive = {\n    "connector.class" = "S3_SINK"\n    "name" = "orders-sink"\n  }\n}\n`,
-  }),
-  shapeRule('shape/template', 'template', 'A template that needs rendering', 'its ${...} variables are filled in by another tool, so what reaches the cluster is not what is in Git.', {
-    path: 'orders-sink.json.tpl',
-    content: json('orders-sink', { ...goodSink, topics: '${topic}' }),
-  }),
+  shapeRule(
+    'shape/flat-config',
+    'flat',
+    'A flat config map, not the REST body',
+    'usable only with PUT /connectors/<name>/config or the Confluent CLI.',
+    {
+      path: 'orders-sink.json',
+      content: JSON.stringify({ name: 'orders-sink', ...goodSink }, null, 2),
+    },
+  ),
+  shapeRule(
+    'shape/bare-config',
+    'bare',
+    'A bare config map without a name',
+    'the connector has no name, so kcops cannot create or track it.',
+    {
+      path: 'orders-sink.json',
+      content: JSON.stringify(goodSink, null, 2),
+    },
+  ),
+  shapeRule(
+    'shape/properties-file',
+    'properties',
+    'A .properties file',
+    'the standalone-worker format; convert it to JSON.',
+    { path: 'orders-sink.properties', content: 'name=orders-sink\n' + props },
+  ),
+  shapeRule(
+    'shape/strimzi-resource',
+    'strimzi',
+    'A Strimzi KafkaConnector resource',
+    'spec.class, spec.tasksMax and spec.config belong in one Connect config map.',
+    {
+      path: 'orders-sink.yaml',
+      content: `apiVersion: kafka.strimzi.io/v1beta2\nkind: KafkaConnector\nmetadata:\n  name: orders-sink\nspec:\n  class: ${goodSink['connector.class']}\n  tasksMax: 1\n  config:\n    topics: orders\n`,
+    },
+  ),
+  shapeRule(
+    'shape/terraform-resource',
+    'terraform',
+    'A Terraform confluent_connector resource',
+    'values may be Terraform expressions that kcops cannot evaluate; checked only where they are literals.',
+    {
+      path: 'orders-sink.tf',
+      content: `resource "confluent_connector" "orders" {\n  config_nonsensitive = {\n    "connector.class" = "S3_SINK"\n    "name" = "orders-sink"\n  }\n}\n`,
+    },
+  ),
+  shapeRule(
+    'shape/template',
+    'template',
+    'A template that needs rendering',
+    'its ${...} variables are filled in by another tool, so what reaches the cluster is not what is in Git.',
+    {
+      path: 'orders-sink.json.tpl',
+      content: json('orders-sink', { ...goodSink, topics: '${topic}' }),
+    },
+  ),
   connectorRule({
     id: 'shape/not-a-connector',
     category: 'shape',
@@ -51,7 +100,13 @@ export const shapeRules: ConnectorRule[] = [
     examples: { failing: { path: 'orders-sink.json', content: '["orders-sink"]\n' }, passing: good },
     check: (ctx) =>
       ctx.file.shape === 'not-connector' && ctx.file.problems.length === 0 && !ctx.file.recovered
-        ? [{ message: 'Not a connector config: neither {"name", "config"} nor a map with connector.class.', at: { line: 1, column: 1 }, hint: FIX }]
+        ? [
+            {
+              message: 'Not a connector config: neither {"name", "config"} nor a map with connector.class.',
+              at: { line: 1, column: 1 },
+              hint: FIX,
+            },
+          ]
         : [],
   }),
   connectorRule({
@@ -59,31 +114,59 @@ export const shapeRules: ConnectorRule[] = [
     category: 'shape',
     severity: 'error',
     summary: 'Top-level keys other than name, config and state',
-    examples: { failing: { path: 'orders-sink.json', content: json('orders-sink', goodSink, { tasks: [] }) }, passing: good },
+    examples: {
+      failing: { path: 'orders-sink.json', content: json('orders-sink', goodSink, { tasks: [] }) },
+      passing: good,
+    },
     check: (ctx) =>
       ctx.file.shape !== 'rest'
         ? []
         : ctx.file.topLevel
             .filter((t) => !TOP_LEVEL.has(t.key))
-            .map((t) => ({ message: `Unknown top-level key '${t.key}'.`, at: t.at, hint: 'Only "name", "config" and an optional "state" are allowed; connector settings go inside "config".' })),
+            .map((t) => ({
+              message: `Unknown top-level key '${t.key}'.`,
+              at: t.at,
+              hint: 'Only "name", "config" and an optional "state" are allowed; connector settings go inside "config".',
+            })),
   }),
   connectorRule({
     id: 'shape/missing-name',
     category: 'shape',
     severity: 'error',
     summary: 'The REST body has no "name"',
-    examples: { failing: { path: 'orders-sink.json', content: JSON.stringify({ config: goodSink }, null, 2) }, passing: good },
-    check: (ctx) => (ctx.file.shape === 'rest' && !ctx.file.name ? [{ message: 'The connector has no top-level "name".', at: ctx.file.configAt, hint: 'Add "name": "<file name without .json>".' }] : []),
+    examples: {
+      failing: { path: 'orders-sink.json', content: JSON.stringify({ config: goodSink }, null, 2) },
+      passing: good,
+    },
+    check: (ctx) =>
+      ctx.file.shape === 'rest' && !ctx.file.name
+        ? [
+            {
+              message: 'The connector has no top-level "name".',
+              at: ctx.file.configAt,
+              hint: 'Add "name": "<file name without .json>".',
+            },
+          ]
+        : [],
   }),
   connectorRule({
     id: 'shape/invalid-state',
     category: 'shape',
     severity: 'error',
     summary: 'The desired "state" is not RUNNING, PAUSED or STOPPED',
-    examples: { failing: { path: 'orders-sink.json', content: json('orders-sink', goodSink, { state: 'running' }) }, passing: { path: 'orders-sink.json', content: json('orders-sink', goodSink, { state: 'PAUSED' }) } },
+    examples: {
+      failing: { path: 'orders-sink.json', content: json('orders-sink', goodSink, { state: 'running' }) },
+      passing: { path: 'orders-sink.json', content: json('orders-sink', goodSink, { state: 'PAUSED' }) },
+    },
     check: (ctx) =>
       ctx.file.state && !STATES.includes(ctx.file.state.value ?? '')
-        ? [{ message: `state must be one of ${STATES.join(', ')} (got ${JSON.stringify(ctx.file.state.value ?? null)}).`, at: ctx.file.state.at, hint: 'Omit it for RUNNING.' }]
+        ? [
+            {
+              message: `state must be one of ${STATES.join(', ')} (got ${JSON.stringify(ctx.file.state.value ?? null)}).`,
+              at: ctx.file.state.at,
+              hint: 'Omit it for RUNNING.',
+            },
+          ]
         : [],
   }),
   connectorRule({
@@ -91,11 +174,20 @@ export const shapeRules: ConnectorRule[] = [
     category: 'shape',
     severity: 'error',
     summary: 'config.name differs from the top-level name',
-    examples: { failing: { path: 'orders-sink.json', content: json('orders-sink', { ...goodSink, name: 'orders-sink-v2' }) }, passing: good },
+    examples: {
+      failing: { path: 'orders-sink.json', content: json('orders-sink', { ...goodSink, name: 'orders-sink-v2' }) },
+      passing: good,
+    },
     check: (ctx) => {
       const inner = ctx.get('name');
       if (ctx.file.shape !== 'rest' || !ctx.file.name || !inner || inner.value === ctx.file.name.value) return [];
-      return [{ message: `config.name '${inner.value ?? ''}' differs from name '${ctx.file.name.value}'; Connect rejects the request.`, at: inner.valueAt, hint: 'Remove config.name (kcops sets it) or make them equal.' }];
+      return [
+        {
+          message: `config.name '${inner.value ?? ''}' differs from name '${ctx.file.name.value}'; Connect rejects the request.`,
+          at: inner.valueAt,
+          hint: 'Remove config.name (kcops sets it) or make them equal.',
+        },
+      ];
     },
   }),
   connectorRule({
@@ -104,13 +196,25 @@ export const shapeRules: ConnectorRule[] = [
     severity: 'error',
     summary: 'The file name is not <name>.json',
     examples: {
-      failing: { path: 'connectors/prod/orders.json', content: json('payments-orders-sink', goodSink), project: undefined },
+      failing: {
+        path: 'connectors/prod/orders.json',
+        content: json('payments-orders-sink', goodSink),
+        project: undefined,
+      },
       passing: { path: 'connectors/prod/payments-orders-sink.json', content: json('payments-orders-sink', goodSink) },
     },
     check: (ctx) => {
       if (!ctx.relPath.startsWith('connectors/') || !ctx.file.name || ctx.file.shape !== 'rest') return [];
       const stem = fileStem(ctx.relPath);
-      return stem === ctx.file.name.value ? [] : [{ message: `The file is '${stem}.json' but the connector is named '${ctx.file.name.value}'.`, at: ctx.file.name.at, hint: `Rename the file to ${ctx.file.name.value}.json.` }];
+      return stem === ctx.file.name.value
+        ? []
+        : [
+            {
+              message: `The file is '${stem}.json' but the connector is named '${ctx.file.name.value}'.`,
+              at: ctx.file.name.at,
+              hint: `Rename the file to ${ctx.file.name.value}.json.`,
+            },
+          ];
     },
   }),
 ];

@@ -4,13 +4,27 @@ import { FILE_SINK, goodSink, json } from './examples.js';
 
 const good = { path: 'orders-sink.json', content: json('orders-sink', goodSink) };
 
-function problemRule(id: string, kind: LoadProblem['kind'], summary: string, failing: string | undefined, hint: string, path = 'orders-sink.json'): ConnectorRule {
+function problemRule(
+  id: string,
+  kind: LoadProblem['kind'],
+  summary: string,
+  failing: string | undefined,
+  hint: string,
+  path = 'orders-sink.json',
+): ConnectorRule {
   return connectorRule({
     id,
     category: 'syntax',
     severity: 'error',
     summary,
-    ...(failing === undefined ? {} : { examples: { failing: { path, content: failing, ...(kind === 'encoding' ? { encoding: 'latin1' as const } : {}) }, passing: good } }),
+    ...(failing === undefined
+      ? {}
+      : {
+          examples: {
+            failing: { path, content: failing, ...(kind === 'encoding' ? { encoding: 'latin1' as const } : {}) },
+            passing: good,
+          },
+        }),
     check: (ctx) =>
       ctx.file.problems
         .filter((p) => p.kind === kind)
@@ -19,31 +33,71 @@ function problemRule(id: string, kind: LoadProblem['kind'], summary: string, fai
 }
 
 export const syntaxRules: ConnectorRule[] = [
-  problemRule('syntax/invalid-json', 'invalid-json', 'Invalid JSON', '{\n  "name": "orders-sink",\n  "config": {\n    "tasks.max": "1",\n  }\n}\n', 'Fix the JSON at the position shown (trailing commas and comments are not JSON).'),
-  problemRule('syntax/invalid-yaml', 'invalid-yaml', 'Invalid YAML', 'kind: KafkaConnector\nspec: [\n', 'Fix the YAML at the position shown.', 'orders-sink.yaml'),
-  problemRule('syntax/empty-file', 'empty', 'Empty file', '\n', 'Write the connector as {"name": ..., "config": {...}}, or delete the file.'),
-  problemRule('syntax/binary-file', 'binary', 'Not a text file', '\u0000\u0001\u0002', 'Connector files are UTF-8 JSON; remove binary files from connectors/.'),
+  problemRule(
+    'syntax/invalid-json',
+    'invalid-json',
+    'Invalid JSON',
+    '{\n  "name": "orders-sink",\n  "config": {\n    "tasks.max": "1",\n  }\n}\n',
+    'Fix the JSON at the position shown (trailing commas and comments are not JSON).',
+  ),
+  problemRule(
+    'syntax/invalid-yaml',
+    'invalid-yaml',
+    'Invalid YAML',
+    'kind: KafkaConnector\nspec: [\n',
+    'Fix the YAML at the position shown.',
+    'orders-sink.yaml',
+  ),
+  problemRule(
+    'syntax/empty-file',
+    'empty',
+    'Empty file',
+    '\n',
+    'Write the connector as {"name": ..., "config": {...}}, or delete the file.',
+  ),
+  problemRule(
+    'syntax/binary-file',
+    'binary',
+    'Not a text file',
+    '\u0000\u0001\u0002',
+    'Connector files are UTF-8 JSON; remove binary files from connectors/.',
+  ),
   problemRule('syntax/encoding', 'encoding', 'Not UTF-8', '{"name": "caf\u00e9-sink"}\n', 'Save the file as UTF-8.'),
-  problemRule('syntax/file-too-large', 'too-large', 'File too large for a connector config', undefined, 'A connector config is a few kilobytes; this is probably not one.'),
+  problemRule(
+    'syntax/file-too-large',
+    'too-large',
+    'File too large for a connector config',
+    undefined,
+    'A connector config is a few kilobytes; this is probably not one.',
+  ),
   connectorRule({
     id: 'syntax/duplicate-key',
     category: 'syntax',
     severity: 'error',
     summary: 'A key appears twice; only the last value counts',
     examples: {
-      failing: { path: 'orders-sink.json', content: json('orders-sink', goodSink).replace('"tasks.max": "1",', '"tasks.max": "1",\n    "tasks.max": "4",') },
+      failing: {
+        path: 'orders-sink.json',
+        content: json('orders-sink', goodSink).replace('"tasks.max": "1",', '"tasks.max": "1",\n    "tasks.max": "4",'),
+      },
       passing: good,
     },
     check: (ctx) => {
       const seen = new Set<string>();
       const out = [];
       for (const e of ctx.file.entries) {
-        if (seen.has(e.key)) out.push({ message: `'${e.key}' is set more than once; Connect keeps only the last value.`, at: e.keyAt, hint: 'Delete all but one.' });
+        if (seen.has(e.key))
+          out.push({
+            message: `'${e.key}' is set more than once; Connect keeps only the last value.`,
+            at: e.keyAt,
+            hint: 'Delete all but one.',
+          });
         seen.add(e.key);
       }
       const top = new Set<string>();
       for (const t of ctx.file.topLevel) {
-        if (top.has(t.key) && ctx.file.shape === 'rest') out.push({ message: `Top-level '${t.key}' is set more than once.`, at: t.at, hint: 'Delete all but one.' });
+        if (top.has(t.key) && ctx.file.shape === 'rest')
+          out.push({ message: `Top-level '${t.key}' is set more than once.`, at: t.at, hint: 'Delete all but one.' });
         top.add(t.key);
       }
       return out;
@@ -66,7 +120,8 @@ export const syntaxRules: ConnectorRule[] = [
             .map((e) => ({
               message: `'${e.key}' is a JSON ${e.kind}; Connect config values are strings.`,
               at: e.valueAt,
-              hint: e.value === undefined ? 'Remove the key or write its value as a string.' : `Write it as "${e.value}".`,
+              hint:
+                e.value === undefined ? 'Remove the key or write its value as a string.' : `Write it as "${e.value}".`,
             })),
   }),
   connectorRule({
@@ -75,15 +130,32 @@ export const syntaxRules: ConnectorRule[] = [
     severity: 'warning',
     summary: 'Leading or trailing whitespace inside a value or key',
     examples: {
-      failing: { path: 'orders-sink.json', content: json('orders-sink', { ...goodSink, file: ' /var/lib/kcops/orders.txt' }) },
+      failing: {
+        path: 'orders-sink.json',
+        content: json('orders-sink', { ...goodSink, file: ' /var/lib/kcops/orders.txt' }),
+      },
       passing: good,
     },
     check: (ctx) =>
       ctx.file.entries.flatMap((e) => {
         const out = [];
-        if (e.key !== e.key.trim()) out.push({ message: `The key '${e.key}' has surrounding whitespace, so Connect sees a different key.`, at: e.keyAt, hint: 'Remove the spaces.' });
-        if (e.kind === 'string' && e.value !== undefined && e.value !== e.value.trim() && ctx.file.shape !== 'properties') {
-          out.push({ message: `The value of '${e.key.trim()}' has leading or trailing whitespace, which Connect keeps.`, at: e.valueAt, hint: 'Remove the spaces.' });
+        if (e.key !== e.key.trim())
+          out.push({
+            message: `The key '${e.key}' has surrounding whitespace, so Connect sees a different key.`,
+            at: e.keyAt,
+            hint: 'Remove the spaces.',
+          });
+        if (
+          e.kind === 'string' &&
+          e.value !== undefined &&
+          e.value !== e.value.trim() &&
+          ctx.file.shape !== 'properties'
+        ) {
+          out.push({
+            message: `The value of '${e.key.trim()}' has leading or trailing whitespace, which Connect keeps.`,
+            at: e.valueAt,
+            hint: 'Remove the spaces.',
+          });
         }
         return out;
       }),

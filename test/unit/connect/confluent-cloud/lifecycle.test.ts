@@ -18,7 +18,14 @@ describe('ConfluentCloudCluster: connector lifecycle against the stand-in', () =
       { kind: 'update', text: 'still PROVISIONING (15 s of at most 50 s)' },
       { kind: 'done', text: 'orders-s3 is RUNNING' },
     ]);
-    expect(await s.cluster.status('orders-s3')).toMatchObject({ state: 'RUNNING', type: 'sink', tasks: [{ id: 0, state: 'RUNNING' }, { id: 1, state: 'RUNNING' }] });
+    expect(await s.cluster.status('orders-s3')).toMatchObject({
+      state: 'RUNNING',
+      type: 'sink',
+      tasks: [
+        { id: 0, state: 'RUNNING' },
+        { id: 1, state: 'RUNNING' },
+      ],
+    });
 
     await s.cluster.updateConfig('orders-s3', { ...S3_SINK, topics: 'orders,returns' });
     expect(s.cloud.connectors.get('orders-s3')?.config.topics).toBe('orders,returns');
@@ -29,13 +36,26 @@ describe('ConfluentCloudCluster: connector lifecycle against the stand-in', () =
 
     s.cloud.setState('orders-s3', 'DEGRADED', 'org.apache.kafka.connect.errors.ConnectException: bucket gone');
     const degraded = await s.cluster.status('orders-s3');
-    expect(degraded).toMatchObject({ state: 'DEGRADED', tasks: [{ id: 0, state: 'FAILED', trace: expect.stringContaining('bucket gone') }, { id: 1 }] });
+    expect(degraded).toMatchObject({
+      state: 'DEGRADED',
+      tasks: [{ id: 0, state: 'FAILED', trace: expect.stringContaining('bucket gone') }, { id: 1 }],
+    });
     await s.cluster.restartTask('orders-s3', 0);
-    expect(s.reporter.events.at(-1)).toEqual({ kind: 'warn', text: 'Confluent Cloud cannot restart task 0 alone: restarting connector orders-s3 and all its tasks.' });
+    expect(s.reporter.events.at(-1)).toEqual({
+      kind: 'warn',
+      text: 'Confluent Cloud cannot restart task 0 alone: restarting connector orders-s3 and all its tasks.',
+    });
     expect((await s.cluster.status('orders-s3'))?.state).toBe('RUNNING');
 
-    s.cloud.setState('orders-s3', 'FAILED', 'There were some errors with your configuration:\ntopics: Provided Kafka ApiKey is invalid');
-    expect((await s.cluster.collect()).connectors[0]?.status).toMatchObject({ state: 'FAILED', trace: expect.stringContaining('ApiKey is invalid') });
+    s.cloud.setState(
+      'orders-s3',
+      'FAILED',
+      'There were some errors with your configuration:\ntopics: Provided Kafka ApiKey is invalid',
+    );
+    expect((await s.cluster.collect()).connectors[0]?.status).toMatchObject({
+      state: 'FAILED',
+      trace: expect.stringContaining('ApiKey is invalid'),
+    });
 
     await s.cluster.delete('orders-s3');
     expect(await s.cluster.status('orders-s3')).toBeUndefined();
@@ -51,7 +71,9 @@ describe('ConfluentCloudCluster: connector lifecycle against the stand-in', () =
     const snap = await s.cluster.collect();
     expect(s.cloud.exchanges.length - before).toBe(1);
     expect(s.cloud.exchanges.at(-1)?.url).toMatch(/\/connectors\?expand=info,status,id$/);
-    expect(snap.connectors.map((c) => c.name)).toEqual(Array.from({ length: 12 }, (_, i) => `c${String(i).padStart(2, '0')}`));
+    expect(snap.connectors.map((c) => c.name)).toEqual(
+      Array.from({ length: 12 }, (_, i) => `c${String(i).padStart(2, '0')}`),
+    );
     expect(s.violations).toEqual([]);
   });
 
@@ -83,12 +105,23 @@ describe('ConfluentCloudCluster: connector lifecycle against the stand-in', () =
     const s = await cloudSetup({ provisioningReads: 0 });
     cloud = s.cloud;
     expect((await s.cluster.plugins()).map((p) => p.class)).toContain('PostgresCdcSourceV2');
-    const v = await s.cluster.validateConfig('S3_SINK', { name: 'x', 'tasks.max': '1', 'kafka.auth.mode': 'KAFKA_API_KEY' });
-    expect(v.errors).toEqual([{ key: 'kafka.auth.mode', messages: ['"kafka.api.key" is required in KAFKA_API_KEY mode'] }]);
-    expect((await s.cluster.pluginConfig('S3_SINK')).find((d) => d.name === 'connector.class')).toMatchObject({ required: true });
+    const v = await s.cluster.validateConfig('S3_SINK', {
+      name: 'x',
+      'tasks.max': '1',
+      'kafka.auth.mode': 'KAFKA_API_KEY',
+    });
+    expect(v.errors).toEqual([
+      { key: 'kafka.auth.mode', messages: ['"kafka.api.key" is required in KAFKA_API_KEY mode'] },
+    ]);
+    expect((await s.cluster.pluginConfig('S3_SINK')).find((d) => d.name === 'connector.class')).toMatchObject({
+      required: true,
+    });
     expect(await s.cluster.serverInfo()).toEqual({ version: 'confluent-cloud', kafkaClusterId: s.cloud.clusterId });
     await s.cluster.create('a', S3_SINK);
-    expect(await s.cluster.connectorConfig('a')).toMatchObject({ topics: 'orders', 'kafka.api.secret': '****************' });
+    expect(await s.cluster.connectorConfig('a')).toMatchObject({
+      topics: 'orders',
+      'kafka.api.secret': '****************',
+    });
     expect(await s.cluster.connectorConfig('nope')).toBeUndefined();
     expect(await s.cluster.connectorTopics()).toBeUndefined();
     expect(s.violations).toEqual([]);
@@ -98,10 +131,18 @@ describe('ConfluentCloudCluster: connector lifecycle against the stand-in', () =
     const s = await cloudSetup({ provisioningReads: 0, offsetRequestReads: 2 });
     cloud = s.cloud;
     await s.cluster.create('a', S3_SINK);
-    s.cloud.setOffsets('a', [{ partition: { kafka_topic: 'orders', kafka_partition: 0 }, offset: { kafka_offset: 100 } }]);
-    expect(await s.cluster.getOffsets('a')).toEqual([{ partition: { kafka_topic: 'orders', kafka_partition: 0 }, offset: { kafka_offset: 100 } }]);
-    await s.cluster.alterOffsets('a', [{ partition: { kafka_topic: 'orders', kafka_partition: 0 }, offset: { kafka_offset: 7 } }]);
-    expect(await s.cluster.getOffsets('a')).toEqual([{ partition: { kafka_topic: 'orders', kafka_partition: 0 }, offset: { kafka_offset: 7 } }]);
+    s.cloud.setOffsets('a', [
+      { partition: { kafka_topic: 'orders', kafka_partition: 0 }, offset: { kafka_offset: 100 } },
+    ]);
+    expect(await s.cluster.getOffsets('a')).toEqual([
+      { partition: { kafka_topic: 'orders', kafka_partition: 0 }, offset: { kafka_offset: 100 } },
+    ]);
+    await s.cluster.alterOffsets('a', [
+      { partition: { kafka_topic: 'orders', kafka_partition: 0 }, offset: { kafka_offset: 7 } },
+    ]);
+    expect(await s.cluster.getOffsets('a')).toEqual([
+      { partition: { kafka_topic: 'orders', kafka_partition: 0 }, offset: { kafka_offset: 7 } },
+    ]);
     expect(s.sleeps).toEqual([1_000, 1_000]);
     await s.cluster.resetOffsets('a');
     expect(await s.cluster.getOffsets('a')).toEqual([]);

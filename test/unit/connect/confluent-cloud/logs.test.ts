@@ -32,7 +32,9 @@ function seed(c: FakeConfluentCloud, n: number, level: FakeLogRecord['level'], s
       level,
       message: `${level.toLowerCase()} ${i}`,
       task_id: `task-${i % 2}`,
-      ...(level === 'ERROR' ? { exception: { stacktrace: 'org.apache.kafka.connect.errors.ConnectException: boom\n\tat X.y(X.java:1)' } } : {}),
+      ...(level === 'ERROR'
+        ? { exception: { stacktrace: 'org.apache.kafka.connect.errors.ConnectException: boom\n\tat X.y(X.java:1)' } }
+        : {}),
     });
   }
 }
@@ -47,7 +49,11 @@ describe('Confluent Cloud logs through `connect logs`', () => {
     expect(entries.at(-1)?.message).toBe('error 299');
     expect(entries[0]?.message).toBe('error 50');
     expect(entries.every((e, i) => i === 0 || (e.time ?? 0) >= (entries[i - 1]!.time ?? 0))).toBe(true);
-    expect(entries.at(-1)).toMatchObject({ level: 'ERROR', context: { connector: 'orders-s3', scope: 'task', task: 1 }, more: ['org.apache.kafka.connect.errors.ConnectException: boom', '\tat X.y(X.java:1)'] });
+    expect(entries.at(-1)).toMatchObject({
+      level: 'ERROR',
+      context: { connector: 'orders-s3', scope: 'task', task: 1 },
+      more: ['org.apache.kafka.connect.errors.ConnectException: boom', '\tat X.y(X.java:1)'],
+    });
     const searches = s.cloud.exchanges.filter((x) => x.url.startsWith('/logs/v1/search'));
     expect(searches).toHaveLength(2);
     expect(searches[0]?.requestHeaders.authorization).toBe('Bearer dp-1');
@@ -63,9 +69,15 @@ describe('Confluent Cloud logs through `connect logs`', () => {
   it('never looks back further than 72 h, and filters by task and text', async () => {
     const s = await setup();
     seed(s.cloud, 10, 'WARN', 600_000);
-    const entries = await s.source.read({ connector: 'orders-s3', since: Date.now() - 100 * 3_600_000, task: 0, grep: /warn [0-4]$/ }, 100);
+    const entries = await s.source.read(
+      { connector: 'orders-s3', since: Date.now() - 100 * 3_600_000, task: 0, grep: /warn [0-4]$/ },
+      100,
+    );
     expect(entries.map((e) => e.message)).toEqual(['warn 0', 'warn 2', 'warn 4']);
-    const body = s.cloud.exchanges.find((x) => x.url.startsWith('/logs/v1/search'))?.requestBody as { start_time: string; search: { search_text?: string } };
+    const body = s.cloud.exchanges.find((x) => x.url.startsWith('/logs/v1/search'))?.requestBody as {
+      start_time: string;
+      search: { search_text?: string };
+    };
     expect(Date.now() - Date.parse(body.start_time)).toBeLessThanOrEqual(72 * 3_600_000 + 2_000);
     expect(body.search.search_text).toBe('warn [0-4]$');
     expect(s.violations).toEqual([]);
@@ -83,7 +95,9 @@ describe('Confluent Cloud logs through `connect logs`', () => {
     const t = await setup(5);
     seed(t.cloud, 500, 'INFO', 3_600_000);
     t.cloud.logsPerMinute = 1;
-    await expect(t.source.read({ connector: 'orders-s3' }, 500)).rejects.toMatchObject({ code: 'CCLOUD_LOGS_RATE_LIMITED' });
+    await expect(t.source.read({ connector: 'orders-s3' }, 500)).rejects.toMatchObject({
+      code: 'CCLOUD_LOGS_RATE_LIMITED',
+    });
     expect(t.cloud.exchanges.filter((x) => x.status === 429)).toHaveLength(4); // the first try and three retries, each after the Retry-After
   });
 

@@ -9,11 +9,16 @@ let cloud: FakeConfluentCloud | undefined;
 afterEach(async () => cloud?.stop());
 
 const planOf = async (s: Awaited<ReturnType<typeof cloudSetup>>, config: Record<string, string>) =>
-  computePlan([{ name: 'orders-s3', config, state: 'RUNNING', file: 'connectors/prod/orders-s3.json' }], await s.cluster.collect(), s.cluster.traits, {
-    env: 'prod',
-    prune: false,
-    salt: 'test',
-  });
+  computePlan(
+    [{ name: 'orders-s3', config, state: 'RUNNING', file: 'connectors/prod/orders-s3.json' }],
+    await s.cluster.collect(),
+    s.cluster.traits,
+    {
+      env: 'prod',
+      prune: false,
+      salt: 'test',
+    },
+  );
 
 describe('ConfluentCloudCluster: 429 storms', () => {
   it('waits the Retry-After the server asks for, then succeeds', async () => {
@@ -45,7 +50,11 @@ describe('ConfluentCloudCluster: masked secrets and server-injected keys', () =>
     cloud = s.cloud;
     await s.cluster.create('orders-s3', S3_SINK);
     const actual = (await s.cluster.collect()).connectors[0]!;
-    expect(actual.config).toMatchObject({ 'kafka.api.secret': '****************', 'aws.secret.access.key': '****************', 'kafka.region': 'us-west-2' });
+    expect(actual.config).toMatchObject({
+      'kafka.api.secret': '****************',
+      'aws.secret.access.key': '****************',
+      'kafka.region': 'us-west-2',
+    });
     expect(actual.config['connector.crn']).toContain('connector=orders-s3');
     expect(hasChanges(await planOf(s, S3_SINK))).toBe(false);
 
@@ -53,7 +62,11 @@ describe('ConfluentCloudCluster: masked secrets and server-injected keys', () =>
     const plan = await planOf(s, { ...S3_SINK, topics: 'orders,returns', 'aws.secret.access.key': 'rotated' });
     expect(plan.changes[0]?.fields.map((f) => f.key)).toEqual(['topics']);
     // Applying it sends the real values from Git, never the mask.
-    await s.cluster.updateConfig('orders-s3', { ...S3_SINK, topics: 'orders,returns', 'aws.secret.access.key': 'rotated' });
+    await s.cluster.updateConfig('orders-s3', {
+      ...S3_SINK,
+      topics: 'orders,returns',
+      'aws.secret.access.key': 'rotated',
+    });
     expect(s.cloud.connectors.get('orders-s3')?.config['aws.secret.access.key']).toBe('rotated');
     expect(s.violations).toEqual([]);
   });
@@ -89,7 +102,14 @@ describe('ConfluentCloudCluster: error shapes become UserErrors with hints', () 
   it('401: names the key id and the secret reference, never the secret', async () => {
     const s = await cloudSetup();
     cloud = s.cloud;
-    const bad = new ConfluentCloudCluster({ apiEndpoint: s.cloud.url, environmentId: s.cloud.environmentId, kafkaClusterId: s.cloud.clusterId, apiKey: 'WRONGKEY', apiSecret: 'hunter2', credentialRef: '${env:CCLOUD_API_SECRET}' });
+    const bad = new ConfluentCloudCluster({
+      apiEndpoint: s.cloud.url,
+      environmentId: s.cloud.environmentId,
+      kafkaClusterId: s.cloud.clusterId,
+      apiKey: 'WRONGKEY',
+      apiSecret: 'hunter2',
+      credentialRef: '${env:CCLOUD_API_SECRET}',
+    });
     const e = (await bad.collect().catch((x: unknown) => x)) as UserError;
     expect(e).toMatchObject({ code: 'CCLOUD_UNAUTHORIZED', message: expect.stringContaining('WRONGKEY') });
     expect(e.hint).toContain('${env:CCLOUD_API_SECRET}');
@@ -101,7 +121,10 @@ describe('ConfluentCloudCluster: error shapes become UserErrors with hints', () 
     const s = await cloudSetup({ provisioningReads: 0 });
     cloud = s.cloud;
     // nested {"error":{"code","message"}}: unknown connector
-    await expect(s.cluster.pause('ghost')).rejects.toMatchObject({ code: 'CCLOUD_NOT_FOUND', message: expect.stringContaining('Connector ghost not found') });
+    await expect(s.cluster.pause('ghost')).rejects.toMatchObject({
+      code: 'CCLOUD_NOT_FOUND',
+      message: expect.stringContaining('Connector ghost not found'),
+    });
     // flat {"code","message"}: create 400
     await expect(s.cluster.create('x', { ...S3_SINK, 'connector.class': 'NoSuchPlugin' })).rejects.toMatchObject({
       code: 'CCLOUD_REJECTED',
@@ -110,7 +133,10 @@ describe('ConfluentCloudCluster: error shapes become UserErrors with hints', () 
     });
     // {"error_code","message"}: 500 on create is not retried (it may have been created)
     s.cloud.failNext(500, 'error_code', 'Oops, something went wrong', /^POST /);
-    await expect(s.cluster.create('y', S3_SINK)).rejects.toMatchObject({ code: 'CCLOUD_SERVER_ERROR', message: expect.stringContaining('Oops, something went wrong') });
+    await expect(s.cluster.create('y', S3_SINK)).rejects.toMatchObject({
+      code: 'CCLOUD_SERVER_ERROR',
+      message: expect.stringContaining('Oops, something went wrong'),
+    });
     expect(s.cloud.exchanges.filter((x) => x.method === 'POST' && x.status === 500)).toHaveLength(1);
     expect(s.violations).toEqual([]);
   });
@@ -123,9 +149,25 @@ describe('ConfluentCloudCluster: error shapes become UserErrors with hints', () 
     s.cloud.failNext(500, 'nested', 'transient', /^PUT /);
     await s.cluster.updateConfig('a', { ...S3_SINK, topics: 't2' });
     expect(s.cloud.connectors.get('a')?.config.topics).toBe('t2');
-    const wrong = new ConfluentCloudCluster({ apiEndpoint: s.cloud.url, environmentId: 'env-other', kafkaClusterId: s.cloud.clusterId, apiKey: s.cloud.apiKey, apiSecret: s.cloud.apiSecret });
-    await expect(wrong.collect()).rejects.toMatchObject({ code: 'CCLOUD_NOT_FOUND', hint: expect.stringContaining('cluster.environmentId') });
-    const down = new ConfluentCloudCluster({ apiEndpoint: 'http://127.0.0.1:1', environmentId: 'env-a', kafkaClusterId: 'lkc-a', apiKey: 'k', apiSecret: 's', serverRetry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 } });
+    const wrong = new ConfluentCloudCluster({
+      apiEndpoint: s.cloud.url,
+      environmentId: 'env-other',
+      kafkaClusterId: s.cloud.clusterId,
+      apiKey: s.cloud.apiKey,
+      apiSecret: s.cloud.apiSecret,
+    });
+    await expect(wrong.collect()).rejects.toMatchObject({
+      code: 'CCLOUD_NOT_FOUND',
+      hint: expect.stringContaining('cluster.environmentId'),
+    });
+    const down = new ConfluentCloudCluster({
+      apiEndpoint: 'http://127.0.0.1:1',
+      environmentId: 'env-a',
+      kafkaClusterId: 'lkc-a',
+      apiKey: 'k',
+      apiSecret: 's',
+      serverRetry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+    });
     await expect(down.collect()).rejects.toMatchObject({ code: 'CCLOUD_UNREACHABLE' });
     expect(s.violations).toEqual([]);
   });

@@ -8,7 +8,11 @@ import { RecordingReporter } from '../../../../src/core/reporter.js';
 import { FakeConnect } from '../../../fakes/fake-connect-cluster.js';
 
 const fast = { attempts: 4, baseDelayMs: 1, maxDelayMs: 2 };
-const cfg = { 'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector', topics: 'payments.t', file: '/tmp/out' };
+const cfg = {
+  'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector',
+  topics: 'payments.t',
+  file: '/tmp/out',
+};
 let fake: FakeConnect;
 afterEach(async () => fake?.close());
 
@@ -17,7 +21,11 @@ async function setup(startDelayMs = 10) {
   const url = await fake.listen();
   return new SelfManagedCluster({ urls: [url], conflictRetry: fast, serverRetry: fast, timeoutMs: 300 });
 }
-const d = (name: string, config: Record<string, string> = cfg, state: DesiredConnector['state'] = 'RUNNING'): DesiredConnector => ({ name, config, state, file: `${name}.json` });
+const d = (
+  name: string,
+  config: Record<string, string> = cfg,
+  state: DesiredConnector['state'] = 'RUNNING',
+): DesiredConnector => ({ name, config, state, file: `${name}.json` });
 const options = (o: Partial<ApplyOptions> = {}): ApplyOptions => ({
   concurrency: 4,
   rollback: true,
@@ -26,7 +34,12 @@ const options = (o: Partial<ApplyOptions> = {}): ApplyOptions => ({
   ...o,
 });
 
-async function apply(cluster: SelfManagedCluster, desired: DesiredConnector[], o: Partial<ApplyOptions> = {}, prune = false) {
+async function apply(
+  cluster: SelfManagedCluster,
+  desired: DesiredConnector[],
+  o: Partial<ApplyOptions> = {},
+  prune = false,
+) {
   const actual = await cluster.collect();
   const plan = computePlan(desired, actual, cluster.traits, { env: 'dev', prune, ownedPrefixes: ['payments-'] });
   return executePlan({ plan, desired, actual, cluster, reporter: new RecordingReporter(), options: options(o) });
@@ -37,7 +50,12 @@ describe('executePlan against the fake', () => {
     const cluster = await setup();
     fake.seed('payments-upd', { ...cfg, topics: 'payments.old' });
     fake.seed('payments-pause', cfg);
-    const desired = [d('payments-new'), d('payments-stopped', cfg, 'STOPPED'), d('payments-upd'), d('payments-pause', cfg, 'PAUSED')];
+    const desired = [
+      d('payments-new'),
+      d('payments-stopped', cfg, 'STOPPED'),
+      d('payments-upd'),
+      d('payments-pause', cfg, 'PAUSED'),
+    ];
     const r = await apply(cluster, desired);
     expect(r).toMatchObject({ status: 'applied', exitCode: 0 });
     expect(r.outcomes.map((o) => [o.connector, o.action, o.result])).toEqual([
@@ -54,8 +72,20 @@ describe('executePlan against the fake', () => {
 
   it('rides through 409s and 500s within the retry budget', async () => {
     const cluster = await setup();
-    fake.inject({ method: 'POST', times: 3, respond: { status: 409, body: { message: 'Cannot complete request because of a conflicting operation (e.g. worker rebalance)' } } });
-    fake.inject({ method: 'GET', path: /status/, times: 2, respond: { status: 500, body: { message: 'Request timed out' } } });
+    fake.inject({
+      method: 'POST',
+      times: 3,
+      respond: {
+        status: 409,
+        body: { message: 'Cannot complete request because of a conflicting operation (e.g. worker rebalance)' },
+      },
+    });
+    fake.inject({
+      method: 'GET',
+      path: /status/,
+      times: 2,
+      respond: { status: 500, body: { message: 'Request timed out' } },
+    });
     const r = await apply(cluster, [d('payments-a'), d('payments-b')]);
     expect(r.status).toBe('applied');
   });
@@ -64,11 +94,23 @@ describe('executePlan against the fake', () => {
     const cluster = await setup();
     fake.seed('payments-upd', { ...cfg, topics: 'payments.old' }, 'PAUSED');
     fake.failTasks({ match: (_n, c) => c.file === '/bad', afterMs: 30, trace: 'java.io.FileNotFoundException: /bad' });
-    const r = await apply(cluster, [d('payments-a-ok'), d('payments-bad', { ...cfg, file: '/bad' }), d('payments-upd')], { concurrency: 1 });
+    const r = await apply(
+      cluster,
+      [d('payments-a-ok'), d('payments-bad', { ...cfg, file: '/bad' }), d('payments-upd')],
+      { concurrency: 1 },
+    );
     expect(r).toMatchObject({ status: 'rolled-back', exitCode: 4 });
     const bad = r.outcomes.find((o) => o.connector === 'payments-bad')!;
-    expect(bad).toMatchObject({ result: 'failed', error: 'task 0 FAILED', trace: expect.stringContaining('FileNotFound'), rollback: { action: 'delete', result: 'done' } });
-    expect(r.outcomes.find((o) => o.connector === 'payments-a-ok')).toMatchObject({ result: 'rolled-back', rollback: { action: 'delete' } });
+    expect(bad).toMatchObject({
+      result: 'failed',
+      error: 'task 0 FAILED',
+      trace: expect.stringContaining('FileNotFound'),
+      rollback: { action: 'delete', result: 'done' },
+    });
+    expect(r.outcomes.find((o) => o.connector === 'payments-a-ok')).toMatchObject({
+      result: 'rolled-back',
+      rollback: { action: 'delete' },
+    });
     expect(r.outcomes.find((o) => o.connector === 'payments-upd')).toMatchObject({ result: 'not-started' });
     expect([...fake.connectors.keys()]).toEqual(['payments-upd']);
     expect(fake.connectors.get('payments-upd')).toMatchObject({ target: 'PAUSED', config: { topics: 'payments.old' } });
@@ -81,7 +123,11 @@ describe('executePlan against the fake', () => {
     fake.inject({ method: 'GET', path: /payments-upd\/status/, times: 1_000, respond: 'timeout' });
     const r = await apply(cluster, [d('payments-upd')], { wait: { timeoutMs: 400, settleMs: 0, pollMs: 20 } });
     expect(r).toMatchObject({ status: 'rolled-back', exitCode: 4 });
-    expect(r.outcomes[0]).toMatchObject({ result: 'failed', error: expect.stringMatching(/not RUNNING after/), rollback: { action: 'restore', result: 'done' } });
+    expect(r.outcomes[0]).toMatchObject({
+      result: 'failed',
+      error: expect.stringMatching(/not RUNNING after/),
+      rollback: { action: 'restore', result: 'done' },
+    });
     expect(fake.connectors.get('payments-upd')).toMatchObject({ target: 'PAUSED', config: { topics: 'payments.old' } });
   });
 
@@ -95,7 +141,11 @@ describe('executePlan against the fake', () => {
 
   it('a create rejected by the worker is rolled back cleanly (nothing to delete)', async () => {
     const cluster = await setup();
-    fake.inject({ method: 'POST', times: 1, respond: { status: 400, body: { message: 'Connector configuration is invalid' } } });
+    fake.inject({
+      method: 'POST',
+      times: 1,
+      respond: { status: 400, body: { message: 'Connector configuration is invalid' } },
+    });
     const r = await apply(cluster, [d('payments-x')]);
     expect(r).toMatchObject({ status: 'rolled-back', exitCode: 4 });
     expect(r.outcomes[0]).toMatchObject({ result: 'failed', error: expect.stringContaining('invalid') });
@@ -107,7 +157,12 @@ describe('executePlan against the fake', () => {
     await expect(apply(cluster, [], {}, true)).rejects.toMatchObject({ code: 'DELETE_NOT_APPROVED', exitCode: 2 });
     expect(fake.connectors.has('payments-old')).toBe(true);
     fake.failTasks({ match: (n) => n === 'payments-bad', afterMs: 0, trace: 'boom' });
-    const r = await apply(cluster, [d('payments-bad')], { approvedDeletes: new Set(['payments-old']), concurrency: 1 }, true);
+    const r = await apply(
+      cluster,
+      [d('payments-bad')],
+      { approvedDeletes: new Set(['payments-old']), concurrency: 1 },
+      true,
+    );
     expect(r.status).toBe('rolled-back');
     expect(fake.connectors.get('payments-old')).toMatchObject({ target: 'PAUSED', config: cfg });
     expect(fake.connectors.has('payments-bad')).toBe(false);
@@ -118,7 +173,11 @@ describe('executePlan against the fake', () => {
     fake.failTasks({ match: (n) => n === 'payments-late', afterMs: 3_000, trace: 'late failure' });
     const r = await apply(cluster, [d('payments-late')], { wait: { timeoutMs: 10_000, settleMs: 3_500, pollMs: 100 } });
     expect(r).toMatchObject({ status: 'rolled-back', exitCode: 4 });
-    expect(r.outcomes[0]).toMatchObject({ result: 'failed', trace: 'late failure', rollback: { action: 'delete', result: 'done' } });
+    expect(r.outcomes[0]).toMatchObject({
+      result: 'failed',
+      trace: 'late failure',
+      rollback: { action: 'delete', result: 'done' },
+    });
   }, 15_000);
 
   it('keeps concurrency bounded', async () => {

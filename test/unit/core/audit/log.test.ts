@@ -22,7 +22,10 @@ const entry = (connector: string, action = 'apply:create'): AuditEntry => ({
 
 function logWith(n: number): string {
   const file = join(mkdtempSync(join(tmpdir(), 'kcops-audit-')), 'audit.jsonl');
-  appendAudit(file, Array.from({ length: n }, (_, i) => entry(`payments-${i}`)));
+  appendAudit(
+    file,
+    Array.from({ length: n }, (_, i) => entry(`payments-${i}`)),
+  );
   return file;
 }
 

@@ -5,7 +5,9 @@ import { toManaged, toSelfManaged } from '../../../../src/core/convert/convert.j
 import { SHARED_DIR } from '../../../shared-dir.js';
 
 const withoutKafkaAuth = (c: Record<string, string>) =>
-  Object.fromEntries(Object.entries(c).filter(([k]) => !/^kafka\.(auth\.mode|api\.key|api\.secret|service\.account\.id)$/.test(k)));
+  Object.fromEntries(
+    Object.entries(c).filter(([k]) => !/^kafka\.(auth\.mode|api\.key|api\.secret|service\.account\.id)$/.test(k)),
+  );
 
 /** Managed configs as a team would write them (secrets as references), one per supported plugin. */
 const MANAGED: Record<string, Record<string, string>> = {
@@ -145,30 +147,68 @@ describe('kcops convert: managed → self-managed → managed', () => {
       'storage.class': 'io.confluent.connect.s3.storage.S3Storage',
     });
     const src = toSelfManaged(MANAGED.PostgresSource!);
-    expect(src.config).toMatchObject({ mode: 'timestamp+incrementing', 'timestamp.column.name': 'updated_at', 'incrementing.column.name': 'id' });
+    expect(src.config).toMatchObject({
+      mode: 'timestamp+incrementing',
+      'timestamp.column.name': 'updated_at',
+      'incrementing.column.name': 'id',
+    });
     const cdc = toSelfManaged(MANAGED.PostgresCdcSourceV2!);
-    expect(cdc.config).toMatchObject({ 'connector.class': 'io.debezium.connector.postgresql.PostgresConnector', 'plugin.name': 'pgoutput', 'database.password': '${vault:secret/pg:password}' });
-    expect(cdc.warnings.map((w) => w.key)).toEqual(expect.arrayContaining(['connector.class', 'kafka.auth.mode', 'kafka.service.account.id', 'value.converter.schema.registry.url']));
+    expect(cdc.config).toMatchObject({
+      'connector.class': 'io.debezium.connector.postgresql.PostgresConnector',
+      'plugin.name': 'pgoutput',
+      'database.password': '${vault:secret/pg:password}',
+    });
+    expect(cdc.warnings.map((w) => w.key)).toEqual(
+      expect.arrayContaining([
+        'connector.class',
+        'kafka.auth.mode',
+        'kafka.service.account.id',
+        'value.converter.schema.registry.url',
+      ]),
+    );
     // Nothing that only exists inside Confluent Cloud leaks into a worker config.
     for (const fm of Object.values(MANAGED)) {
       const keys = Object.keys(toSelfManaged(fm).config).join(' ');
-      expect(keys).not.toMatch(/bootstrap\.servers|sasl|credentials\.provider|egress|requireTimestampTransform|jdbc\.creds/);
+      expect(keys).not.toMatch(
+        /bootstrap\.servers|sasl|credentials\.provider|egress|requireTimestampTransform|jdbc\.creds/,
+      );
     }
   });
 });
 
 describe('kcops convert: self-managed → managed', () => {
   it("matches Confluent's own migration of a real S3 sink where the templates say so", () => {
-    const pair = JSON.parse(readFileSync(join(SHARED_DIR, 'specs/managed-connectors/sm_fm_pair_s3_sink.json'), 'utf8')) as {
+    const pair = JSON.parse(
+      readFileSync(join(SHARED_DIR, 'specs/managed-connectors/sm_fm_pair_s3_sink.json'), 'utf8'),
+    ) as {
       sm_config: Record<string, string>;
       config: Record<string, string>;
     };
     const fm = toManaged(pair.sm_config);
-    for (const k of ['connector.class', 'name', 'tasks.max', 'topics', 's3.region', 's3.bucket.name', 'topics.dir', 'flush.size', 'timezone', 'locale', 'time.interval', 'input.data.format', 'output.data.format', 'path.format', 'rotate.schedule.interval.ms', 'enhanced.avro.schema.support']) {
+    for (const k of [
+      'connector.class',
+      'name',
+      'tasks.max',
+      'topics',
+      's3.region',
+      's3.bucket.name',
+      'topics.dir',
+      'flush.size',
+      'timezone',
+      'locale',
+      'time.interval',
+      'input.data.format',
+      'output.data.format',
+      'path.format',
+      'rotate.schedule.interval.ms',
+      'enhanced.avro.schema.support',
+    ]) {
       expect([k, fm.config[k]]).toEqual([k, pair.config[k]]);
     }
     const warned = fm.warnings.map((w) => w.key);
-    expect(warned).toEqual(expect.arrayContaining(['consumer.interceptor.classes', 'errors.retry.timeout', 'transforms.ReplaceField.type']));
+    expect(warned).toEqual(
+      expect.arrayContaining(['consumer.interceptor.classes', 'errors.retry.timeout', 'transforms.ReplaceField.type']),
+    );
   });
 
   it('converts the example repository: Debezium PostgreSQL, Debezium JDBC sink, Camel aws2-s3 sink', () => {
@@ -178,7 +218,12 @@ describe('kcops convert: self-managed → managed', () => {
       return { ...c.config, name: c.name };
     };
     const cdc = toManaged(load('payments-orders-cdc.json'));
-    expect(cdc.config).toMatchObject({ 'connector.class': 'PostgresCdcSourceV2', 'database.hostname': '${env:KCOPS_PG_HOST}', 'topic.prefix': 'payments', 'kafka.auth.mode': 'SERVICE_ACCOUNT' });
+    expect(cdc.config).toMatchObject({
+      'connector.class': 'PostgresCdcSourceV2',
+      'database.hostname': '${env:KCOPS_PG_HOST}',
+      'topic.prefix': 'payments',
+      'kafka.auth.mode': 'SERVICE_ACCOUNT',
+    });
     expect(cdc.config).not.toHaveProperty('plugin.name'); // fixed to pgoutput on Cloud
     expect(cdc.warnings.map((w) => w.key)).toContain('producer.override.sasl.jaas.config');
 
@@ -198,12 +243,23 @@ describe('kcops convert: self-managed → managed', () => {
 
     const s3 = toManaged(load('payments-orders-s3-sink.json'));
     expect(s3.from).toBe('org.apache.camel.kafkaconnector.CamelSinkConnector');
-    expect(s3.config).toMatchObject({ 'connector.class': 'S3_SINK', 's3.bucket.name': 'kcops-dev', 's3.region': 'us-east-1', 'aws.secret.access.key': '${env:KCOPS_S3_SECRET_ACCESS_KEY}' });
-    expect(s3.warnings.map((w) => w.key)).toEqual(expect.arrayContaining(['camel.sink.url', 'camel.sink.url keyName', 'camel.sink.url uriEndpointOverride']));
+    expect(s3.config).toMatchObject({
+      'connector.class': 'S3_SINK',
+      's3.bucket.name': 'kcops-dev',
+      's3.region': 'us-east-1',
+      'aws.secret.access.key': '${env:KCOPS_S3_SECRET_ACCESS_KEY}',
+    });
+    expect(s3.warnings.map((w) => w.key)).toEqual(
+      expect.arrayContaining(['camel.sink.url', 'camel.sink.url keyName', 'camel.sink.url uriEndpointOverride']),
+    );
   });
 
   it('refuses what it has no mapping for, saying what it supports', () => {
-    expect(() => toManaged({ 'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector' })).toThrow(/cannot convert a self-managed connector/);
-    expect(() => toSelfManaged({ 'connector.class': 'DatagenSource' })).toThrow(expect.objectContaining({ code: 'CONVERT_UNSUPPORTED', hint: expect.stringContaining('S3_SINK') }));
+    expect(() => toManaged({ 'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector' })).toThrow(
+      /cannot convert a self-managed connector/,
+    );
+    expect(() => toSelfManaged({ 'connector.class': 'DatagenSource' })).toThrow(
+      expect.objectContaining({ code: 'CONVERT_UNSUPPORTED', hint: expect.stringContaining('S3_SINK') }),
+    );
   });
 });

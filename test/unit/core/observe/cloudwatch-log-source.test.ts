@@ -5,7 +5,8 @@ import { FakeCloudWatchLogs } from '../../../fakes/fake-cloudwatch-logs.js';
 const GROUP = '/kafka-connect/prod';
 const T0 = Date.UTC(2026, 10, 23, 10, 0, 0);
 const stamp = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '').replace('.', ',');
-const line = (ms: number, level: string, ctx: string, msg: string) => `[${stamp(ms)}] ${level} [${ctx}] ${msg} (org.example.Logger:42)`;
+const line = (ms: number, level: string, ctx: string, msg: string) =>
+  `[${stamp(ms)}] ${level} [${ctx}] ${msg} (org.example.Logger:42)`;
 
 let cw: FakeCloudWatchLogs;
 let source: CloudWatchLogSource;
@@ -14,10 +15,25 @@ const credentials = { accessKeyId: 'AKIDFAKE', secretAccessKey: 'fake-secret' };
 beforeEach(async () => {
   cw = new FakeCloudWatchLogs(2);
   const endpoint = await cw.listen();
-  source = new CloudWatchLogSource({ region: 'eu-west-1', logGroup: GROUP, logStreamPrefix: 'worker-', endpoint, credentials, utcOffsetMinutes: 0, now: () => T0 + 60_000, pollMs: 20 });
+  source = new CloudWatchLogSource({
+    region: 'eu-west-1',
+    logGroup: GROUP,
+    logStreamPrefix: 'worker-',
+    endpoint,
+    credentials,
+    utcOffsetMinutes: 0,
+    now: () => T0 + 60_000,
+    pollMs: 20,
+  });
   cw.put(GROUP, 'worker-1', T0 + 1000, line(T0 + 1000, 'INFO', 'payments-a|task-0', 'Starting task'));
   // A stack trace shipped as one multi-line event.
-  cw.put(GROUP, 'worker-1', T0 + 2000, line(T0 + 2000, 'ERROR', 'payments-a|task-0', 'Task threw an uncaught exception') + '\njava.lang.RuntimeException: boom\n\tat x.y(Z.java:1)');
+  cw.put(
+    GROUP,
+    'worker-1',
+    T0 + 2000,
+    line(T0 + 2000, 'ERROR', 'payments-a|task-0', 'Task threw an uncaught exception') +
+      '\njava.lang.RuntimeException: boom\n\tat x.y(Z.java:1)',
+  );
   cw.put(GROUP, 'worker-2', T0 + 1500, line(T0 + 1500, 'INFO', 'payments-b|task-0', 'Starting task'));
   // A stack trace shipped line by line.
   cw.put(GROUP, 'worker-2', T0 + 3000, line(T0 + 3000, 'ERROR', 'payments-a|task-1', 'Failed to flush'));
@@ -43,13 +59,22 @@ describe('CloudWatch Logs source (FilterLogEvents through the real SDK client)',
 
   it('applies level, task and --until; limit keeps the newest', async () => {
     expect((await source.read({ connector: 'payments-a', since: T0, level: 'ERROR' }, 100)).length).toBe(2);
-    expect((await source.read({ connector: 'payments-a', since: T0, task: 1 }, 100)).map((e) => e.source)).toEqual(['worker-2']);
+    expect((await source.read({ connector: 'payments-a', since: T0, task: 1 }, 100)).map((e) => e.source)).toEqual([
+      'worker-2',
+    ]);
     expect((await source.read({ connector: 'payments-a', since: T0, until: T0 + 1500 }, 100)).length).toBe(1);
     expect((await source.read({ connector: 'payments-a', since: T0 }, 1)).map((e) => e.level)).toEqual(['ERROR']);
   });
 
   it('follows new events once each', async () => {
-    const live = new CloudWatchLogSource({ region: 'eu-west-1', logGroup: GROUP, endpoint: (source as unknown as { o: { endpoint: string } }).o.endpoint, credentials, utcOffsetMinutes: 0, pollMs: 20 });
+    const live = new CloudWatchLogSource({
+      region: 'eu-west-1',
+      logGroup: GROUP,
+      endpoint: (source as unknown as { o: { endpoint: string } }).o.endpoint,
+      credentials,
+      utcOffsetMinutes: 0,
+      pollMs: 20,
+    });
     const seen: string[] = [];
     const ac = new AbortController();
     const done = live.follow({ connector: 'payments-c' }, (e) => seen.push(e.message), ac.signal);
@@ -64,7 +89,12 @@ describe('CloudWatch Logs source (FilterLogEvents through the real SDK client)',
   });
 
   it('explains an unknown log group', async () => {
-    const wrong = new CloudWatchLogSource({ region: 'eu-west-1', logGroup: '/nope', endpoint: (source as unknown as { o: { endpoint: string } }).o.endpoint, credentials });
+    const wrong = new CloudWatchLogSource({
+      region: 'eu-west-1',
+      logGroup: '/nope',
+      endpoint: (source as unknown as { o: { endpoint: string } }).o.endpoint,
+      credentials,
+    });
     await expect(wrong.read({ connector: 'x', since: T0 }, 10)).rejects.toThrow(/no log group '\/nope'/);
   });
 });

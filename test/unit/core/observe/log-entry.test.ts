@@ -2,7 +2,13 @@ import { mkdtempSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { categorize, connectorOfLine, entryText, parseLog, parseTimestamp } from '../../../../src/core/observe/log-entry.js';
+import {
+  categorize,
+  connectorOfLine,
+  entryText,
+  parseLog,
+  parseTimestamp,
+} from '../../../../src/core/observe/log-entry.js';
 import { matches, parseGrep, parseLevel, parseTimeArg, type LogQuery } from '../../../../src/core/observe/log-query.js';
 import { FileLogSource } from '../../../../src/core/observe/file-log-source.js';
 
@@ -62,7 +68,8 @@ describe('log entries', () => {
 
 describe('log queries', () => {
   const entries = parseLog(LOG, { utcOffsetMinutes: 0 });
-  const pick = (q: Partial<LogQuery>) => entries.filter((e) => matches(e, { connector: 'payments-orders', ...q })).map((e) => e.timestamp.slice(11));
+  const pick = (q: Partial<LogQuery>) =>
+    entries.filter((e) => matches(e, { connector: 'payments-orders', ...q })).map((e) => e.timestamp.slice(11));
 
   it("keeps only the connector's own lines (never a connector whose name starts the same)", () => {
     expect(pick({})).toEqual(['21:10:00,001', '21:10:00,101', '21:10:01,000', '21:10:02,000']);
@@ -70,7 +77,9 @@ describe('log queries', () => {
   it('filters by task, level, time window, grep (stack trace included) and category', () => {
     expect(pick({ task: 0 })).toEqual(['21:10:00,101', '21:10:01,000']);
     expect(pick({ level: 'WARN' })).toEqual(['21:10:01,000']);
-    expect(pick({ since: Date.UTC(2026, 10, 23, 21, 10, 1), until: Date.UTC(2026, 10, 23, 21, 10, 1, 500) })).toEqual(['21:10:01,000']);
+    expect(pick({ since: Date.UTC(2026, 10, 23, 21, 10, 1), until: Date.UTC(2026, 10, 23, 21, 10, 1, 500) })).toEqual([
+      '21:10:01,000',
+    ]);
     expect(pick({ grep: parseGrep('filestreamsourcetask\\.poll') })).toEqual(['21:10:01,000']);
     expect(pick({ categories: ['throughput'] })).toEqual(['21:10:02,000']);
   });
@@ -93,7 +102,10 @@ describe('file log source', () => {
     const w1 = join(dir, 'worker-1.log');
     const w2 = join(dir, 'worker-2.log');
     writeFileSync(w1, '[2026-11-23 21:10:02,000] INFO [c1|task-0] second (x:1)\n');
-    writeFileSync(w2, '[2026-11-23 21:10:01,000] INFO [c1|task-1] first (x:1)\n[2026-11-23 21:10:03,000] INFO [c2|task-0] other (x:1)\n');
+    writeFileSync(
+      w2,
+      '[2026-11-23 21:10:01,000] INFO [c1|task-1] first (x:1)\n[2026-11-23 21:10:03,000] INFO [c2|task-0] other (x:1)\n',
+    );
     const src = new FileLogSource({ files: [w1, w2], pollMs: 20 });
     const read = await src.read({ connector: 'c1' }, 100);
     expect(read.map((e) => [e.source, e.message])).toEqual([
@@ -105,7 +117,10 @@ describe('file log source', () => {
     const got: string[] = [];
     const ac = new AbortController();
     const done = src.follow({ connector: 'c1' }, (e) => got.push(e.message + '|' + e.more.length), ac.signal);
-    appendFileSync(w1, '[2026-11-23 21:10:05,000] ERROR [c1|task-0] failed (x:1)\njava.lang.IllegalStateException: no\n\tat a.B.c(B.java:1)\n');
+    appendFileSync(
+      w1,
+      '[2026-11-23 21:10:05,000] ERROR [c1|task-0] failed (x:1)\njava.lang.IllegalStateException: no\n\tat a.B.c(B.java:1)\n',
+    );
     appendFileSync(w2, '[2026-11-23 21:10:05,000] INFO [c2|task-0] not mine (x:1)\n');
     const deadline = Date.now() + 5000;
     while (got.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

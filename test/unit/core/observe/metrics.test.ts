@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parsePrometheusText } from '../../../../src/core/observe/prometheus.js';
-import { canonicalName, connectorMetrics, rateBetween, sparkline } from '../../../../src/core/observe/connector-metrics.js';
+import {
+  canonicalName,
+  connectorMetrics,
+  rateBetween,
+  sparkline,
+} from '../../../../src/core/observe/connector-metrics.js';
 
 const WORKER_1 = `# HELP kafka_connect_source_task_source_record_poll Kafka Connect JMX metric
 # TYPE kafka_connect_source_task_source_record_poll gauge
@@ -48,7 +53,9 @@ describe('connector metrics', () => {
     { instance: 'w2', samples: parsePrometheusText(WORKER_2).samples },
   ];
   it('normalises both exporter namings', () => {
-    expect(canonicalName('kafka_connect_source_task_metrics_source_record_poll_total')).toBe('source_task_source_record_poll');
+    expect(canonicalName('kafka_connect_source_task_metrics_source_record_poll_total')).toBe(
+      'source_task_source_record_poll',
+    );
     expect(canonicalName('kafka_connect_source_task_source_record_poll')).toBe('source_task_source_record_poll');
   });
   it('collects per-task source counters, errors and status over workers, and sums them', () => {

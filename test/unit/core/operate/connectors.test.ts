@@ -17,7 +17,10 @@ describe('day-2 operations against the fake Connect', () => {
   beforeEach(async () => {
     fake = new FakeConnect({ startDelayMs: 0 });
     cluster = new SelfManagedCluster({ urls: [await fake.listen()], sleep: async () => undefined });
-    fake.seed('payments-a', { 'connector.class': 'org.apache.kafka.connect.file.FileStreamSourceConnector', 'tasks.max': '2' });
+    fake.seed('payments-a', {
+      'connector.class': 'org.apache.kafka.connect.file.FileStreamSourceConnector',
+      'tasks.max': '2',
+    });
     fake.seed('payments-b', { 'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector' }, 'PAUSED');
     fake.seed('analytics-c', { 'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector' }, 'STOPPED');
   });
@@ -29,7 +32,10 @@ describe('day-2 operations against the fake Connect', () => {
     expect(fake.requests.length - before).toBe(1);
     expect(all.map((r) => r.name)).toEqual(['analytics-c', 'payments-a', 'payments-b']);
     expect(all.find((r) => r.name === 'payments-a')!.tasks).toEqual({ total: 2, running: 2, failed: 0, other: 0 });
-    expect((await listConnectors(cluster, { regex: /^payments-/ })).map((r) => r.name)).toEqual(['payments-a', 'payments-b']);
+    expect((await listConnectors(cluster, { regex: /^payments-/ })).map((r) => r.name)).toEqual([
+      'payments-a',
+      'payments-b',
+    ]);
     expect((await listConnectors(cluster, { states: ['PAUSED'] })).map((r) => r.name)).toEqual(['payments-b']);
     expect((await listConnectors(cluster, { name: 'c' })).map((r) => r.name)).toEqual(['analytics-c']);
   });
@@ -54,7 +60,8 @@ describe('helpers', () => {
     const m = maskConfig({
       'database.password': 'hunter2hunter2',
       'consumer.override.sasl.jaas.config': '${file:/s/sa.properties:sasl.jaas.config}',
-      'producer.override.sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p4ss-w0rd";',
+      'producer.override.sasl.jaas.config':
+        'org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p4ss-w0rd";',
       'connection.url': 'jdbc:postgresql://db:5432/app?user=u&password=s3cr3t',
       'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
     });
@@ -66,7 +73,11 @@ describe('helpers', () => {
   });
 
   it('parses offsets files in the shape `offsets get -o json` prints', () => {
-    const doc = { formatVersion: 1, connector: 'x', offsets: [{ partition: { filename: '/a' }, offset: { position: 0 } }] };
+    const doc = {
+      formatVersion: 1,
+      connector: 'x',
+      offsets: [{ partition: { filename: '/a' }, offset: { position: 0 } }],
+    };
     expect(parseOffsets(JSON.stringify(doc), 'f.json')).toEqual(doc.offsets);
     expect(() => parseOffsets('{"offsets":[]}', 'f.json')).toThrow(/no offsets/);
     expect(() => parseOffsets('[{"offset":{}}]', 'f.json')).toThrow(/no partition/);
@@ -77,7 +88,12 @@ describe('helpers', () => {
     const got: OpsAuditRecord[] = [];
     const sink = { append: async (r: OpsAuditRecord) => void got.push(r) };
     const base = { action: 'ops:pause', connector: 'c', env: 'prod', cluster: 'http://w', credentialKeyId: 'ops' };
-    await audited(sink, base, async () => 'RUNNING', (s) => ({ state: s }));
+    await audited(
+      sink,
+      base,
+      async () => 'RUNNING',
+      (s) => ({ state: s }),
+    );
     await expect(audited(sink, base, async () => Promise.reject(new Error('403')))).rejects.toThrow('403');
     expect(got.map((r) => [r.outcome, r.details, r.error])).toEqual([
       ['succeeded', { state: 'RUNNING' }, undefined],

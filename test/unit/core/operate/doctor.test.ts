@@ -3,7 +3,8 @@ import { connectorEndpoints, doctorFailed, runDoctor, type Probes } from '../../
 
 function probes(over: Partial<Probes> = {}): Probes {
   return {
-    resolve: async (h) => (h === 'nowhere.invalid' ? Promise.reject(new Error('getaddrinfo ENOTFOUND nowhere.invalid')) : ['10.0.0.1']),
+    resolve: async (h) =>
+      h === 'nowhere.invalid' ? Promise.reject(new Error('getaddrinfo ENOTFOUND nowhere.invalid')) : ['10.0.0.1'],
     tcp: async (_h, port) => (port === 1 ? Promise.reject(new Error('connection refused')) : undefined),
     http: async () => ({ status: 200, body: { version: '4.3.1' }, date: new Date(0).toUTCString() }),
     sasl: async () => undefined,
@@ -16,36 +17,68 @@ const kafka = { bootstrap: 'broker:9092', username: 'sa-payments', password: 'x'
 
 describe('doctor checks', () => {
   it('passes a healthy environment', async () => {
-    const checks = await runDoctor({ connect: { urls: ['http://connect:8083'], auth }, kafka, connectors: false }, probes());
+    const checks = await runDoctor(
+      { connect: { urls: ['http://connect:8083'], auth }, kafka, connectors: false },
+      probes(),
+    );
     expect(doctorFailed(checks)).toBe(false);
-    expect(checks.map((c) => c.id)).toEqual(['connect.dns', 'connect.tcp', 'connect.auth', 'connect.version', 'clock.skew', 'kafka.dns', 'kafka.tcp', 'kafka.sasl']);
+    expect(checks.map((c) => c.id)).toEqual([
+      'connect.dns',
+      'connect.tcp',
+      'connect.auth',
+      'connect.version',
+      'clock.skew',
+      'kafka.dns',
+      'kafka.tcp',
+      'kafka.sasl',
+    ]);
   });
 
   it('tells a wrong password (401) from missing permission (403)', async () => {
-    const r401 = await runDoctor({ connect: { urls: ['http://connect:8083'], auth, credentialRef: '${env:PW}' }, connectors: false }, probes({ http: async () => ({ status: 401 }) }));
+    const r401 = await runDoctor(
+      { connect: { urls: ['http://connect:8083'], auth, credentialRef: '${env:PW}' }, connectors: false },
+      probes({ http: async () => ({ status: 401 }) }),
+    );
     const a = r401.find((c) => c.id === 'connect.auth')!;
     expect(a.status).toBe('fail');
     expect(a.hint).toMatch(/Wrong user or password.*\$\{env:PW\}/);
-    const r403 = await runDoctor({ connect: { urls: ['http://connect:8083'], auth }, connectors: false }, probes({ http: async () => ({ status: 403 }) }));
+    const r403 = await runDoctor(
+      { connect: { urls: ['http://connect:8083'], auth }, connectors: false },
+      probes({ http: async () => ({ status: 403 }) }),
+    );
     expect(r403.find((c) => c.id === 'connect.auth')!.hint).toMatch(/credentials are right but/);
   });
 
   it('explains a closed port, a silent port and an unknown host', async () => {
     const closed = await runDoctor({ connect: { urls: ['http://127.0.0.1:1'] }, connectors: false }, probes());
-    expect(closed.find((c) => c.id === 'connect.tcp')).toMatchObject({ status: 'fail', hint: expect.stringMatching(/Nothing listens on 127.0.0.1:1/) });
-    const silent = await runDoctor({ connect: { urls: ['http://connect:8083'] }, connectors: false }, probes({ tcp: async () => Promise.reject(new Error('no answer within 5000 ms')) }));
+    expect(closed.find((c) => c.id === 'connect.tcp')).toMatchObject({
+      status: 'fail',
+      hint: expect.stringMatching(/Nothing listens on 127.0.0.1:1/),
+    });
+    const silent = await runDoctor(
+      { connect: { urls: ['http://connect:8083'] }, connectors: false },
+      probes({ tcp: async () => Promise.reject(new Error('no answer within 5000 ms')) }),
+    );
     expect(silent.find((c) => c.id === 'connect.tcp')!.hint).toMatch(/firewall, security group/);
     const dns = await runDoctor({ connect: { urls: ['http://nowhere.invalid:8083'] }, connectors: false }, probes());
-    expect(dns.find((c) => c.id === 'connect.dns')).toMatchObject({ status: 'fail', hint: expect.stringMatching(/does not resolve/) });
+    expect(dns.find((c) => c.id === 'connect.dns')).toMatchObject({
+      status: 'fail',
+      hint: expect.stringMatching(/does not resolve/),
+    });
     expect(dns.some((c) => c.id === 'connect.tcp')).toBe(false);
   });
 
   it('reports a rejected SASL login with a credentials hint', async () => {
     const checks = await runDoctor(
       { connect: { urls: [] }, kafka, connectors: false },
-      probes({ sasl: async () => Promise.reject(new Error('SASL authentication failed: Invalid username or password')) }),
+      probes({
+        sasl: async () => Promise.reject(new Error('SASL authentication failed: Invalid username or password')),
+      }),
     );
-    expect(checks.find((c) => c.id === 'kafka.sasl')).toMatchObject({ status: 'fail', hint: expect.stringMatching(/rejected sa-payments/) });
+    expect(checks.find((c) => c.id === 'kafka.sasl')).toMatchObject({
+      status: 'fail',
+      hint: expect.stringMatching(/rejected sa-payments/),
+    });
     expect(doctorFailed(checks)).toBe(true);
   });
 
@@ -53,10 +86,19 @@ describe('doctor checks', () => {
     const now = Date.parse('2026-01-01T00:00:00Z');
     const checks = await runDoctor(
       { connect: { urls: ['http://10.0.0.5:8083'] }, expect: { workerVersion: '4.2.0' }, connectors: false },
-      probes({ http: async () => ({ status: 200, body: { version: '4.3.1' }, date: new Date(now + 60_000).toUTCString() }), now: () => now }),
+      probes({
+        http: async () => ({ status: 200, body: { version: '4.3.1' }, date: new Date(now + 60_000).toUTCString() }),
+        now: () => now,
+      }),
     );
-    expect(checks.find((c) => c.id === 'connect.version')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/expects 4.2.0/) });
-    expect(checks.find((c) => c.id === 'clock.skew')).toMatchObject({ status: 'warn', detail: '60.0 s against this machine' });
+    expect(checks.find((c) => c.id === 'connect.version')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(/expects 4.2.0/),
+    });
+    expect(checks.find((c) => c.id === 'clock.skew')).toMatchObject({
+      status: 'warn',
+      detail: '60.0 s against this machine',
+    });
   });
 
   it('finds the endpoints connectors use (databases, JDBC URLs, S3), never references', () => {

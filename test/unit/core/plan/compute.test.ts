@@ -11,16 +11,30 @@ const cloudLike: ClusterTraits = {
   isMasked: (v) => /^\*{4,}$/.test(v),
   supportsInitialState: true,
 };
-const base = { 'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector', topics: 'payments.orders', file: '/tmp/x' };
+const base = {
+  'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector',
+  topics: 'payments.orders',
+  file: '/tmp/x',
+};
 
-const d = (name: string, config: Record<string, string> = base, state: DesiredConnector['state'] = 'RUNNING'): DesiredConnector => ({ name, config, state, file: `connectors/dev/${name}.json` });
+const d = (
+  name: string,
+  config: Record<string, string> = base,
+  state: DesiredConnector['state'] = 'RUNNING',
+): DesiredConnector => ({ name, config, state, file: `connectors/dev/${name}.json` });
 const a = (name: string, config: Record<string, string> = base, state: ObservedState = 'RUNNING'): ActualConnector => ({
   name,
   config: { ...config, name },
   status: { name, state, type: 'sink', tasks: [] },
 });
 const snap = (...c: ActualConnector[]) => ({ connectors: c, collectedAt: 'now' });
-const opts = (o: Partial<PlanOptions> = {}): PlanOptions => ({ env: 'dev', prune: false, ownedPrefixes: ['payments-'], salt: 'ab12', ...o });
+const opts = (o: Partial<PlanOptions> = {}): PlanOptions => ({
+  env: 'dev',
+  prune: false,
+  ownedPrefixes: ['payments-'],
+  salt: 'ab12',
+  ...o,
+});
 
 interface Case {
   name: string;
@@ -34,7 +48,12 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'identical: none', desired: [d('payments-a')], actual: [a('payments-a')], expect: [{ connector: 'payments-a', action: 'none', fields: [] }] },
+  {
+    name: 'identical: none',
+    desired: [d('payments-a')],
+    actual: [a('payments-a')],
+    expect: [{ connector: 'payments-a', action: 'none', fields: [] }],
+  },
   {
     name: 'server-added name key and explicit defaults are not changes',
     desired: [d('payments-a', { ...base, 'tasks.max': '1', 'errors.tolerance': 'none' })],
@@ -44,7 +63,15 @@ const cases: Case[] = [
   {
     name: 'cloud: masked secrets and server-injected keys never show as drift',
     desired: [d('payments-a', { ...base, 'database.password': 'hunter2' })],
-    actual: [a('payments-a', { ...base, 'database.password': '****************', 'kafka.endpoint': 'SASL_SSL://x', 'connector.crn': 'crn://c', 'cloud.environment': 'prod' })],
+    actual: [
+      a('payments-a', {
+        ...base,
+        'database.password': '****************',
+        'kafka.endpoint': 'SASL_SSL://x',
+        'connector.crn': 'crn://c',
+        'cloud.environment': 'prod',
+      }),
+    ],
     traits: cloudLike,
     expect: [{ connector: 'payments-a', action: 'none', fields: [] }],
   },
@@ -52,36 +79,100 @@ const cases: Case[] = [
     name: 'new connector: create with every key',
     desired: [d('payments-a')],
     actual: [],
-    expect: [{ connector: 'payments-a', action: 'create', fields: [['connector.class', null, base['connector.class']], ['file', null, '/tmp/x'], ['topics', null, 'payments.orders']] }],
+    expect: [
+      {
+        connector: 'payments-a',
+        action: 'create',
+        fields: [
+          ['connector.class', null, base['connector.class']],
+          ['file', null, '/tmp/x'],
+          ['topics', null, 'payments.orders'],
+        ],
+      },
+    ],
   },
   {
     name: 'create paused carries the initial state',
     desired: [d('payments-a', { topics: 't' }, 'PAUSED')],
     actual: [],
-    expect: [{ connector: 'payments-a', action: 'create', fields: [['topics', null, 't'], ['(state)', null, 'PAUSED']] }],
+    expect: [
+      {
+        connector: 'payments-a',
+        action: 'create',
+        fields: [
+          ['topics', null, 't'],
+          ['(state)', null, 'PAUSED'],
+        ],
+      },
+    ],
   },
   {
     name: 'changed, added and removed keys: update with per-field changes',
     desired: [d('payments-a', { ...base, topics: 'payments.v2', 'tasks.max': '3' })],
     actual: [a('payments-a', { ...base, 'errors.log.enable': 'true' })],
-    expect: [{ connector: 'payments-a', action: 'update', fields: [['errors.log.enable', 'true', null], ['tasks.max', null, '3'], ['topics', 'payments.orders', 'payments.v2']] }],
+    expect: [
+      {
+        connector: 'payments-a',
+        action: 'update',
+        fields: [
+          ['errors.log.enable', 'true', null],
+          ['tasks.max', null, '3'],
+          ['topics', 'payments.orders', 'payments.v2'],
+        ],
+      },
+    ],
   },
   {
     name: 'changed secret is shown as a sensitive change, never its value',
     desired: [d('payments-a', { ...base, 'producer.override.sasl.jaas.config': '${file:/s/new.properties:jaas}' })],
     actual: [a('payments-a', { ...base, 'producer.override.sasl.jaas.config': '${file:/s/old.properties:jaas}' })],
-    expect: [{ connector: 'payments-a', action: 'update', fields: [['producer.override.sasl.jaas.config', '(sensitive)', '(sensitive value changed)']] }],
+    expect: [
+      {
+        connector: 'payments-a',
+        action: 'update',
+        fields: [['producer.override.sasl.jaas.config', '(sensitive)', '(sensitive value changed)']],
+      },
+    ],
   },
-  { name: 'running → paused: pause', desired: [d('payments-a', base, 'PAUSED')], actual: [a('payments-a')], expect: [{ connector: 'payments-a', action: 'pause', fields: [['(state)', 'RUNNING', 'PAUSED']] }] },
-  { name: 'paused → running: resume', desired: [d('payments-a')], actual: [a('payments-a', base, 'PAUSED')], expect: [{ connector: 'payments-a', action: 'resume' }] },
-  { name: 'running → stopped: stop', desired: [d('payments-a', base, 'STOPPED')], actual: [a('payments-a')], expect: [{ connector: 'payments-a', action: 'stop' }] },
+  {
+    name: 'running → paused: pause',
+    desired: [d('payments-a', base, 'PAUSED')],
+    actual: [a('payments-a')],
+    expect: [{ connector: 'payments-a', action: 'pause', fields: [['(state)', 'RUNNING', 'PAUSED']] }],
+  },
+  {
+    name: 'paused → running: resume',
+    desired: [d('payments-a')],
+    actual: [a('payments-a', base, 'PAUSED')],
+    expect: [{ connector: 'payments-a', action: 'resume' }],
+  },
+  {
+    name: 'running → stopped: stop',
+    desired: [d('payments-a', base, 'STOPPED')],
+    actual: [a('payments-a')],
+    expect: [{ connector: 'payments-a', action: 'stop' }],
+  },
   {
     name: 'config and state change together: update carrying the state field',
     desired: [d('payments-a', { ...base, topics: 'x' }, 'STOPPED')],
     actual: [a('payments-a')],
-    expect: [{ connector: 'payments-a', action: 'update', fields: [['topics', 'payments.orders', 'x'], ['(state)', 'RUNNING', 'STOPPED']] }],
+    expect: [
+      {
+        connector: 'payments-a',
+        action: 'update',
+        fields: [
+          ['topics', 'payments.orders', 'x'],
+          ['(state)', 'RUNNING', 'STOPPED'],
+        ],
+      },
+    ],
   },
-  { name: 'a FAILED connector is a health problem, not a state change', desired: [d('payments-a')], actual: [a('payments-a', base, 'FAILED')], expect: [{ connector: 'payments-a', action: 'none' }] },
+  {
+    name: 'a FAILED connector is a health problem, not a state change',
+    desired: [d('payments-a')],
+    actual: [a('payments-a', base, 'FAILED')],
+    expect: [{ connector: 'payments-a', action: 'none' }],
+  },
   {
     name: 'out-of-scope connectors are unmanaged and never touched, even with prune',
     desired: [],
@@ -90,7 +181,13 @@ const cases: Case[] = [
     expect: [],
     unmanaged: ['billing-x'],
   },
-  { name: 'in-scope connector missing from Git: listed, not deleted without prune', desired: [], actual: [a('payments-old')], expect: [], notInGit: ['payments-old'] },
+  {
+    name: 'in-scope connector missing from Git: listed, not deleted without prune',
+    desired: [],
+    actual: [a('payments-old')],
+    expect: [],
+    notInGit: ['payments-old'],
+  },
   {
     name: 'in-scope connector missing from Git: delete with prune',
     desired: [],
@@ -99,13 +196,22 @@ const cases: Case[] = [
     expect: [{ connector: 'payments-old', action: 'delete', fields: [['topics', 't', null]] }],
     notInGit: ['payments-old'],
   },
-  { name: 'no ownership prefixes: only Git-declared connectors are in scope', desired: [], actual: [a('payments-old')], options: { prune: true, ownedPrefixes: undefined }, expect: [], unmanaged: ['payments-old'] },
+  {
+    name: 'no ownership prefixes: only Git-declared connectors are in scope',
+    desired: [],
+    actual: [a('payments-old')],
+    options: { prune: true, ownedPrefixes: undefined },
+    expect: [],
+    unmanaged: ['payments-old'],
+  },
 ];
 
 describe('computePlan', () => {
   it.each(cases)('$name', (c) => {
     const plan = computePlan(c.desired, snap(...c.actual), c.traits ?? selfManaged, opts(c.options));
-    expect(plan.changes.map((x) => ({ connector: x.connector, action: x.action }))).toEqual(c.expect.map((x) => ({ connector: x.connector, action: x.action })));
+    expect(plan.changes.map((x) => ({ connector: x.connector, action: x.action }))).toEqual(
+      c.expect.map((x) => ({ connector: x.connector, action: x.action })),
+    );
     for (const [i, e] of c.expect.entries()) {
       if (e.fields) expect(plan.changes[i]!.fields.map((f) => [f.key, f.before, f.after])).toEqual(e.fields);
     }
@@ -114,11 +220,18 @@ describe('computePlan', () => {
   });
 
   it('never writes a secret value into the plan', () => {
-    const plan = computePlan([d('payments-a', { ...base, 'database.password': 'hunter2' })], snap(a('payments-a', { ...base, 'database.password': 'old-secret' })), selfManaged, opts());
+    const plan = computePlan(
+      [d('payments-a', { ...base, 'database.password': 'hunter2' })],
+      snap(a('payments-a', { ...base, 'database.password': 'old-secret' })),
+      selfManaged,
+      opts(),
+    );
     const text = JSON.stringify(plan);
     expect(text).not.toContain('hunter2');
     expect(text).not.toContain('old-secret');
-    expect(plan.changes[0]!.fields).toEqual([{ key: 'database.password', before: '(sensitive)', after: '(sensitive value changed)', sensitive: true }]);
+    expect(plan.changes[0]!.fields).toEqual([
+      { key: 'database.password', before: '(sensitive)', after: '(sensitive value changed)', sensitive: true },
+    ]);
   });
 
   it('has the documented versioned shape and round-trips through the plan file parser', () => {
@@ -133,10 +246,16 @@ describe('computePlan', () => {
   it('refuses a stale plan: cluster moved, or the files changed', () => {
     const before = snap(a('payments-a'));
     const saved = computePlan([d('payments-a', base, 'PAUSED')], before, selfManaged, opts());
-    expect(() => assertPlanCurrent(saved, computePlan([d('payments-a', base, 'PAUSED')], before, selfManaged, opts()))).not.toThrow();
+    expect(() =>
+      assertPlanCurrent(saved, computePlan([d('payments-a', base, 'PAUSED')], before, selfManaged, opts())),
+    ).not.toThrow();
     const moved = snap(a('payments-a', { ...base, topics: 'hand-edited' }));
-    expect(() => assertPlanCurrent(saved, computePlan([d('payments-a', base, 'PAUSED')], moved, selfManaged, opts()))).toThrow(/stale/);
-    expect(() => assertPlanCurrent(saved, computePlan([d('payments-a', base, 'STOPPED')], before, selfManaged, opts()))).toThrow(/files/);
+    expect(() =>
+      assertPlanCurrent(saved, computePlan([d('payments-a', base, 'PAUSED')], moved, selfManaged, opts())),
+    ).toThrow(/stale/);
+    expect(() =>
+      assertPlanCurrent(saved, computePlan([d('payments-a', base, 'STOPPED')], before, selfManaged, opts())),
+    ).toThrow(/files/);
   });
 
   it('fingerprint ignores task health but not target state', () => {

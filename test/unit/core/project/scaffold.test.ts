@@ -2,22 +2,48 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { initRepository, newConnector, renderTemplateDocs, TEMPLATE_NAMES, TEMPLATES } from '../../../../src/core/project/scaffold.js';
+import {
+  initRepository,
+  newConnector,
+  renderTemplateDocs,
+  TEMPLATE_NAMES,
+  TEMPLATES,
+} from '../../../../src/core/project/scaffold.js';
 import { validate } from '../../../../src/core/validate/run.js';
 
 const TEMPLATE_DIR = new URL('../../../../templates/connectors/', import.meta.url).pathname;
 
 it('the six REQ-USE-002 templates exist in both flavours, and nothing else is in templates/connectors', () => {
-  expect([...TEMPLATE_NAMES].sort()).toEqual(['dynamodb-sink', 'dynamodb-source', 'jdbc-sink', 'jdbc-source', 'postgres-cdc', 's3-sink']);
-  const files = readdirSync(TEMPLATE_DIR).filter((f) => f.endsWith('.json')).sort();
+  expect([...TEMPLATE_NAMES].sort()).toEqual([
+    'dynamodb-sink',
+    'dynamodb-source',
+    'jdbc-sink',
+    'jdbc-source',
+    'postgres-cdc',
+    's3-sink',
+  ]);
+  const files = readdirSync(TEMPLATE_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   expect(files).toEqual(TEMPLATE_NAMES.flatMap((t) => [`${t}.confluent-cloud.json`, `${t}.self-managed.json`]).sort());
-  for (const t of TEMPLATE_NAMES) for (const f of ['self-managed', 'confluent-cloud'] as const) expect(TEMPLATES[t]?.notes[f]).toBeTruthy();
+  for (const t of TEMPLATE_NAMES)
+    for (const f of ['self-managed', 'confluent-cloud'] as const) expect(TEMPLATES[t]?.notes[f]).toBeTruthy();
 });
 
 it('init writes the layout and every template, for every environment, passes validate as written', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kcops-init-'));
   const r = initRepository(dir);
-  for (const f of ['kcops.yaml', 'connectors/dev/.gitkeep', 'connectors/staging/.gitkeep', 'connectors/prod/.gitkeep', 'schemas/avro/.gitkeep', 'scripts/validate-connector.sh', 'scripts/deploy-connector.sh', 'docs/README.md', '.gitignore']) {
+  for (const f of [
+    'kcops.yaml',
+    'connectors/dev/.gitkeep',
+    'connectors/staging/.gitkeep',
+    'connectors/prod/.gitkeep',
+    'schemas/avro/.gitkeep',
+    'scripts/validate-connector.sh',
+    'scripts/deploy-connector.sh',
+    'docs/README.md',
+    '.gitignore',
+  ]) {
     expect(r.created).toContain(f);
   }
   expect(initRepository(dir).created).toEqual([]); // never overwrites
@@ -36,8 +62,17 @@ it('init writes the layout and every template, for every environment, passes val
   // No errors and no warnings. The only infos are the self-managed classes without a bundled catalog entry (not
   // installed on the dev stack), which the online checks verify against the real cluster.
   expect(v.findings.filter((f) => f.severity !== 'info')).toEqual([]);
-  expect(new Set(v.findings.map((f) => `${f.rule} ${JSON.parse(readFileSync(join(dir, f.file), 'utf8')).config['connector.class']}`))).toEqual(
-    new Set(['unknown-key/unknown-plugin io.confluent.connect.aws.dynamodb.DynamoDbSinkConnector', 'unknown-key/unknown-plugin io.confluent.connect.jdbc.JdbcSourceConnector']),
+  expect(
+    new Set(
+      v.findings.map(
+        (f) => `${f.rule} ${JSON.parse(readFileSync(join(dir, f.file), 'utf8')).config['connector.class']}`,
+      ),
+    ),
+  ).toEqual(
+    new Set([
+      'unknown-key/unknown-plugin io.confluent.connect.aws.dynamodb.DynamoDbSinkConnector',
+      'unknown-key/unknown-plugin io.confluent.connect.jdbc.JdbcSourceConnector',
+    ]),
   );
   expect(v.summary.files).toBe(1 + envs.length * TEMPLATE_NAMES.length);
   expect(v.summary.errors).toBe(0);
@@ -46,5 +81,7 @@ it('init writes the layout and every template, for every environment, passes val
 });
 
 it('docs/reference/templates.md is generated from the templates (run `npm run docs`)', () => {
-  expect(readFileSync(new URL('../../../../docs/reference/templates.md', import.meta.url), 'utf8')).toBe(renderTemplateDocs());
+  expect(readFileSync(new URL('../../../../docs/reference/templates.md', import.meta.url), 'utf8')).toBe(
+    renderTemplateDocs(),
+  );
 });

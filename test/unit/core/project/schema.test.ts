@@ -6,7 +6,9 @@ import { projectJsonSchema } from '../../../../src/core/project/schema.js';
 
 describe('kcops.yaml schema', () => {
   it('schemas/kcops.schema.json is up to date (regenerate: node scripts/gen-project-schema.mjs)', () => {
-    const committed = JSON.parse(readFileSync(join(import.meta.dirname, '../../../../schemas/kcops.schema.json'), 'utf8')) as object;
+    const committed = JSON.parse(
+      readFileSync(join(import.meta.dirname, '../../../../schemas/kcops.schema.json'), 'utf8'),
+    ) as object;
     expect(committed).toEqual(projectJsonSchema());
   });
 

@@ -23,7 +23,8 @@ const s3Sink = (extra: Record<string, string> = {}): string =>
         'connector.class': SINK,
         'tasks.max': '1',
         topics: 'orders',
-        'camel.sink.url': 'aws2-s3://bucket?overrideEndpoint=true&uriEndpointOverride=http://127.0.0.1:29090&region=us-east-1&autoCreateBucket=false&keyName=orders/${exchangeId}.json',
+        'camel.sink.url':
+          'aws2-s3://bucket?overrideEndpoint=true&uriEndpointOverride=http://127.0.0.1:29090&region=us-east-1&autoCreateBucket=false&keyName=orders/${exchangeId}.json',
         'camel.component.aws2-s3.accessKey': '${env:KCOPS_S3_ACCESS_KEY_ID}',
         'camel.component.aws2-s3.secretKey': '${env:KCOPS_S3_SECRET_ACCESS_KEY}',
         'errors.tolerance': 'all',
@@ -42,7 +43,16 @@ it('the bundled self-managed catalog has the Camel generic sink and source of th
 });
 
 it('Camel component, endpoint, path, data format and bean options are open prefixes, only for Camel classes', () => {
-  for (const k of ['camel.component.aws2-s3.accessKey', 'camel.component.aws2-ddb.amazonDDBClient', 'camel.sink.endpoint.keyName', 'camel.sink.path.bucketNameOrArn', 'camel.source.endpoint.delay', 'camel.source.path.tableName', 'camel.dataformat.json-jackson.prettyPrint', 'camel.beans.myClient']) {
+  for (const k of [
+    'camel.component.aws2-s3.accessKey',
+    'camel.component.aws2-ddb.amazonDDBClient',
+    'camel.sink.endpoint.keyName',
+    'camel.sink.path.bucketNameOrArn',
+    'camel.source.endpoint.delay',
+    'camel.source.path.tableName',
+    'camel.dataformat.json-jackson.prettyPrint',
+    'camel.beans.myClient',
+  ]) {
     expect(isDynamicKey(k, SINK), k).toBe(true);
   }
   expect(isDynamicKey('camel.sink.urll', SINK)).toBe(false);
@@ -53,6 +63,12 @@ it('Camel component, endpoint, path, data format and bean options are open prefi
 it('the Camel S3 sink config validates without findings; a misspelt Camel key is still reported', async () => {
   const clean = await runExample({ project, path: 'connectors/dev/orders-s3.json', content: s3Sink() });
   expect(clean).toEqual([]);
-  const typo = await runExample({ project, path: 'connectors/dev/orders-s3.json', content: s3Sink({ 'camel.sink.ur': 'x' }) });
-  expect(typo.map((f) => [f.rule, f.message])).toEqual([['unknown-key/connector', expect.stringContaining("'camel.sink.ur'")]]);
+  const typo = await runExample({
+    project,
+    path: 'connectors/dev/orders-s3.json',
+    content: s3Sink({ 'camel.sink.ur': 'x' }),
+  });
+  expect(typo.map((f) => [f.rule, f.message])).toEqual([
+    ['unknown-key/connector', expect.stringContaining("'camel.sink.ur'")],
+  ]);
 });

@@ -29,7 +29,15 @@ const rows: Record<string, { expected: string[]; extra?: string[] }> = {
   '003-dbz-outbox-register-postgres.json': { expected: ['shape/bare-config', 'secret/plaintext'], extra: [EOS] },
   '005-dbz-kstreams-live-update-pgsql-source.json': { expected: ['secret/plaintext'], extra: [EOS] },
   '007-nulogy-debezium-config.tpl': {
-    expected: ['shape/template', 'secret/placeholder', 'deprecated/key', 'deprecated/transform-option', 'deprecated/value', 'unknown-key/connector', 'required/tasks-max'],
+    expected: [
+      'shape/template',
+      'secret/placeholder',
+      'deprecated/key',
+      'deprecated/transform-option',
+      'deprecated/value',
+      'unknown-key/connector',
+      'required/tasks-max',
+    ],
     extra: [EOS, REQ], // topic.prefix is required by Debezium 2+ and missing (database.server.name is its removed predecessor)
   },
   '009-tf-online-retailer-postgres-cdc-v2.tf': {
@@ -37,12 +45,26 @@ const rows: Record<string, { expected: string[]; extra?: string[] }> = {
     // plugin.name is forced to pgoutput in V2 and not user-settable; csfle.configs.visible is not in the V2 templates.
     extra: ['unknown-key/connector'],
   },
-  '011-tf-provider-example-postgres-cdc-v1.tf': { expected: ['shape/terraform-resource', 'deprecated/plugin', 'secret/placeholder'] },
-  '013-rca0-s3-sink.json': { expected: ['secret/placeholder', 'converter/unprefixed-option', 'converter/inert-schemas-enable'], extra: [UNKNOWN_PLUGIN] },
-  '015-aiven-s3-readme-example.properties': { expected: ['shape/properties-file', 'secret/placeholder', 'required/tasks-max', 'dlq/sink-without-dlq'], extra: [UNKNOWN_PLUGIN] },
-  '017-camel-aws2-s3-sink.properties': { expected: ['shape/properties-file', 'secret/placeholder', 'required/tasks-max', 'dlq/sink-without-dlq'], extra: [UNKNOWN_PLUGIN] },
+  '011-tf-provider-example-postgres-cdc-v1.tf': {
+    expected: ['shape/terraform-resource', 'deprecated/plugin', 'secret/placeholder'],
+  },
+  '013-rca0-s3-sink.json': {
+    expected: ['secret/placeholder', 'converter/unprefixed-option', 'converter/inert-schemas-enable'],
+    extra: [UNKNOWN_PLUGIN],
+  },
+  '015-aiven-s3-readme-example.properties': {
+    expected: ['shape/properties-file', 'secret/placeholder', 'required/tasks-max', 'dlq/sink-without-dlq'],
+    extra: [UNKNOWN_PLUGIN],
+  },
+  '017-camel-aws2-s3-sink.properties': {
+    expected: ['shape/properties-file', 'secret/placeholder', 'required/tasks-max', 'dlq/sink-without-dlq'],
+    extra: [UNKNOWN_PLUGIN],
+  },
   '019-examples-cloud-etl-s3-avro.json': { expected: ['shape/flat-config', 'secret/placeholder', 'deprecated/key'] },
-  '021-jdbc-sink-quickstart-sqlite.properties': { expected: ['shape/properties-file', 'dlq/sink-without-dlq'], extra: [UNKNOWN_PLUGIN] },
+  '021-jdbc-sink-quickstart-sqlite.properties': {
+    expected: ['shape/properties-file', 'dlq/sink-without-dlq'],
+    extra: [UNKNOWN_PLUGIN],
+  },
   '023-demo-scene-no-more-silos-jdbc-source-mysql.json': {
     // The JSON inside the curl command is recovered (positions kept) so its content is checked too.
     expected: ['syntax/invalid-json', 'secret/plaintext', 'syntax/non-string-value', 'deprecated/key'],
@@ -51,22 +73,43 @@ const rows: Record<string, { expected: string[]; extra?: string[] }> = {
   '025-dbz-unwrap-smt-debezium-jdbc-sink.json': { expected: ['secret/plaintext', 'dlq/sink-without-dlq'] },
   // Deliberate difference: SOURCES notes a key/value schemas.enable asymmetry (key implicit, value explicit), but both
   // are effectively true, so converter/schemas-enable-mismatch (which compares effective values) stays silent.
-  '027-aiven-jdbc-sink-docs-example.properties': { expected: ['shape/properties-file', 'secret/in-url', 'required/tasks-max', 'dlq/sink-without-dlq'], extra: [UNKNOWN_PLUGIN] },
+  '027-aiven-jdbc-sink-docs-example.properties': {
+    expected: ['shape/properties-file', 'secret/in-url', 'required/tasks-max', 'dlq/sink-without-dlq'],
+    extra: [UNKNOWN_PLUGIN],
+  },
   '029-tf-provider-example-mysql-sink.tf': { expected: ['shape/terraform-resource'] }, // negative control for secrets
-  '031-shikhar-dynamodb-sink-quickstart.properties': { expected: ['shape/properties-file', 'required/tasks-max', 'dlq/sink-without-dlq'], extra: [UNKNOWN_PLUGIN] },
-  '033-trustpilot-dynamodb-source-all-options.json': { expected: ['shape/bare-config', 'syntax/non-string-value'], extra: [UNKNOWN_PLUGIN] },
+  '031-shikhar-dynamodb-sink-quickstart.properties': {
+    expected: ['shape/properties-file', 'required/tasks-max', 'dlq/sink-without-dlq'],
+    extra: [UNKNOWN_PLUGIN],
+  },
+  '033-trustpilot-dynamodb-source-all-options.json': {
+    expected: ['shape/bare-config', 'syntax/non-string-value'],
+    extra: [UNKNOWN_PLUGIN],
+  },
   '035-kafka-connect-file-sink.properties': { expected: ['shape/properties-file', 'dlq/sink-without-dlq'] },
   '037-strimzi-source-connector.yaml': { expected: ['shape/strimzi-resource'], extra: [EOS] },
   '039-demo-scene-deepdive-sink-json-noschema-02.json': { expected: ['required/tasks-max', 'dlq/sink-without-dlq'] }, // negative control for the mismatch rule
   // Deliberate difference: UNKNOWN_KEY `clusters` is not reported because MirrorCheckpointConnector is not in the
   // bundled catalog (the dev stack does not install MirrorMaker); unknown-key/unknown-plugin says so instead.
   '041-aws-samples-mm2-cpc-iam.json': { expected: ['shape/flat-config', 'syntax/whitespace', UNKNOWN_PLUGIN] },
-  '043-kafka-kip382-connect-mirror-source.properties': { expected: ['shape/properties-file'], extra: [EOS, UNKNOWN_PLUGIN] },
+  '043-kafka-kip382-connect-mirror-source.properties': {
+    expected: ['shape/properties-file'],
+    extra: [EOS, UNKNOWN_PLUGIN],
+  },
   '045-cp-demo-elasticsearch-ksqldb.json': {
-    expected: ['secret/plaintext', 'converter/orphan-option', 'syntax/non-string-value', 'required/tasks-max', 'dlq/sink-without-dlq'],
+    expected: [
+      'secret/plaintext',
+      'converter/orphan-option',
+      'syntax/non-string-value',
+      'required/tasks-max',
+      'dlq/sink-without-dlq',
+    ],
     extra: [UNKNOWN_PLUGIN],
   },
-  '047-demo-scene-rail-ccloud-es-sink.json': { expected: ['shape/flat-config', 'secret/placeholder', 'deprecated/plugin'], extra: [UNKNOWN_PLUGIN] },
+  '047-demo-scene-rail-ccloud-es-sink.json': {
+    expected: ['shape/flat-config', 'secret/placeholder', 'deprecated/plugin'],
+    extra: [UNKNOWN_PLUGIN],
+  },
   '049-demo-scene-neo4j-sink.json': {
     expected: ['dlq/tolerance-without-dlq', 'secret/plaintext', 'syntax/non-string-value', 'required/tasks-max'],
     extra: [UNKNOWN_PLUGIN],
@@ -94,6 +137,7 @@ describe('real-world corpus', () => {
   it('reports three plaintext secrets in 045 and never prints a secret value', () => {
     expect(result.findings.filter((f) => f.file.startsWith('045') && f.rule === 'secret/plaintext')).toHaveLength(3);
     const text = JSON.stringify(result.findings);
-    for (const secret of ['asgard', 'connectorSA:connectorSA', 'postgrespw', 'mysecretpassword']) expect(text).not.toContain(secret);
+    for (const secret of ['asgard', 'connectorSA:connectorSA', 'postgrespw', 'mysecretpassword'])
+      expect(text).not.toContain(secret);
   });
 });
