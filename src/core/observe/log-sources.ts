@@ -1,5 +1,7 @@
 import { UserError } from '../../errors.js';
 import { CloudWatchLogSource } from './cloudwatch-log-source.js';
+import { ElasticsearchLogSource } from './elasticsearch-log-source.js';
+import { resolveLocally } from '../secrets/resolve.js';
 import { FileLogSource } from './file-log-source.js';
 import type { LogSource } from './log-source.js';
 import type { CloudTarget, OpsTarget } from './target.js';
@@ -30,8 +32,22 @@ export function logSourceFor(t: OpsTarget): LogSource {
       ...(l.endpoint ? { endpoint: l.endpoint } : {}),
     });
   }
-  throw new UserError('LOGS_SOURCE_UNAVAILABLE', `The ${l.type} log source is not in this build yet.`, {
-    hint: 'Use a files source (worker log files reachable from here) meanwhile.',
+  const resolve = t.resolveSecret ?? ((ref: string) => resolveLocally(ref, {}, process.env));
+  const a = l.auth;
+  return new ElasticsearchLogSource({
+    url: l.url,
+    ...(l.index ? { index: l.index } : {}),
+    fields: {
+      ...(l.messageField ? { message: l.messageField } : {}),
+      ...(l.timestampField ? { timestamp: l.timestampField } : {}),
+      ...(l.connectorField ? { connector: l.connectorField } : {}),
+      ...(l.hostField ? { host: l.hostField } : {}),
+      ...(l.tiebreakerField ? { tiebreaker: l.tiebreakerField } : {}),
+    },
+    ...(a && 'apiKey' in a ? { auth: { apiKey: resolve(a.apiKey) }, credentialRef: a.apiKey } : {}),
+    ...(a && 'username' in a
+      ? { auth: { username: a.username, password: resolve(a.password) }, credentialRef: a.password }
+      : {}),
   });
 }
 

@@ -7,6 +7,7 @@ import { credentialsSchema } from '../../dev/credentials.js';
 import { layout, resolveSettings } from '../../dev/settings.js';
 import { readState } from '../../dev/state.js';
 import { findProjectFile, loadProject } from '../project/load-project.js';
+import { secretReference } from '../project/schema.js';
 import { findSecretRefs, SECRET_REF } from '../secrets/reference.js';
 import { resolveLocally } from '../secrets/resolve.js';
 
@@ -36,9 +37,23 @@ export const observabilitySchema = z.strictObject({
       z.strictObject({
         type: z.literal('elasticsearch'),
         url: z.url(),
-        index: z.string().describe('index or pattern, e.g. connect-logs-*'),
-        messageField: z.string().default('message'),
-        auth: z.strictObject({ username: z.string(), password: z.string() }).optional(),
+        index: z.string().optional().describe('index, alias, data stream or pattern; default filebeat-*'),
+        messageField: z.string().optional().describe('the log4j line with its stack trace; default message'),
+        timestampField: z.string().optional().describe('a date field; default @timestamp'),
+        connectorField: z
+          .string()
+          .optional()
+          .describe(
+            'keyword field with the connector name, if a pipeline extracts it; default kafka.connect.connector',
+          ),
+        hostField: z.string().optional().describe('which worker wrote the entry; default host.name'),
+        tiebreakerField: z.string().optional().describe('second sort key for search_after paging; default log.offset'),
+        auth: z
+          .union([
+            z.strictObject({ username: z.string().min(1), password: secretReference }),
+            z.strictObject({ apiKey: secretReference.describe('the encoded API key (id:key in base64)') }),
+          ])
+          .optional(),
       }),
     ])
     .optional(),
@@ -73,6 +88,8 @@ export interface OpsTarget {
   projectRoot?: string;
   /** Confluent Cloud environments: where the cluster is and the Cloud API key (resolved from its references). */
   cloud?: CloudTarget;
+  /** Resolves a `${provider:path:key}` reference with the repository's secret providers (log source credentials). */
+  resolveSecret?: (ref: string) => string;
 }
 
 export interface CloudTarget {
@@ -138,6 +155,7 @@ export function resolveTarget(i: TargetInput): OpsTarget {
         connect: { urls: [cc.apiEndpoint] },
         observability: obs,
         projectRoot: loaded.root,
+        resolveSecret: resolve,
         cloud: {
           environmentId: cc.environmentId,
           kafkaClusterId: cc.kafkaClusterId,
@@ -171,6 +189,7 @@ export function resolveTarget(i: TargetInput): OpsTarget {
       connect: { urls: c.urls },
       observability: obs,
       projectRoot: loaded.root,
+      resolveSecret: (ref) => resolveLocally(ref, p.secretProviders, i.processEnv),
     };
     if (c.auth) {
       target.connect.auth = {
