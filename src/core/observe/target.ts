@@ -257,7 +257,7 @@ function readObservability(root: string, env: string): Observability {
   if (!all.success) {
     throw new UserError('OBSERVABILITY_INVALID', `${file} is not valid.`, {
       details: all.error.issues.slice(0, 5).map((x) => `${x.path.join('.')}: ${x.message}`),
-      hint: 'See docs/reference/observability.md for its shape.',
+      hint: 'See docs/episodes/03-operate-connectors.md for its shape.',
     });
   }
   const o = all.data[env] ?? {};
