@@ -6,7 +6,7 @@
  *  - confluent-cloud.json: the `config_defs` of the managed connector templates in ../shared/specs/managed-connectors/.
  *
  * Usage:
- *   node scripts/gen-catalog.mjs --connect http://127.0.0.1:28083 --credentials /tmp/kd1/credentials.json
+ *   node scripts/gen-catalog.mjs --connect http://127.0.0.1:28083 --credentials $HOME/.kcops/dev/credentials.json
  *   node scripts/gen-catalog.mjs --managed-only        # only rebuild the Confluent Cloud catalog
  * Only definitions are written: no values, no credentials.
  */

@@ -7,7 +7,7 @@ import { validate } from '../../src/core/validate/run.js';
 
 /**
  * The online rules against a real dev stack (`kcops dev up`). Run with:
- *   KCOPS_TEST_CONNECT_URL=http://127.0.0.1:28083 KCOPS_TEST_CREDENTIALS_FILE=/tmp/kd1/credentials.json \
+ *   KCOPS_TEST_CONNECT_URL=http://127.0.0.1:28083 KCOPS_TEST_CREDENTIALS_FILE=$HOME/.kcops/dev/credentials.json \
  *   [KCOPS_TEST_KAFKA_BOOTSTRAP=127.0.0.1:29092] npx vitest run --project online
  */
 const url = process.env.KCOPS_TEST_CONNECT_URL;

@@ -11,9 +11,9 @@ import { FileLogSource } from '../../src/core/observe/file-log-source.js';
  * Day-2 commands on a running dev stack (issue 5 §5), through the real CLI entry point. Needs:
  *   KCOPS_TEST_CONNECT_URLS, KCOPS_TEST_CREDENTIALS_FILE, KCOPS_TEST_LOGS_DIR, KCOPS_TEST_METRICS_URLS
  *   [KCOPS_TEST_KAFKA_BOOTSTRAP=127.0.0.1:29092]
- * e.g. for `kcops dev up` in /tmp/kd1:
- *   KCOPS_TEST_CONNECT_URLS=http://127.0.0.1:28083,http://127.0.0.1:28084 KCOPS_TEST_CREDENTIALS_FILE=/tmp/kd1/credentials.json \
- *   KCOPS_TEST_LOGS_DIR=/tmp/kd1/logs KCOPS_TEST_METRICS_URLS=http://127.0.0.1:29404/metrics,http://127.0.0.1:29405/metrics \
+ * e.g. for `kcops dev up` in ~/.kcops/dev:
+ *   KCOPS_TEST_CONNECT_URLS=http://127.0.0.1:28083,http://127.0.0.1:28084 KCOPS_TEST_CREDENTIALS_FILE=$HOME/.kcops/dev/credentials.json \
+ *   KCOPS_TEST_LOGS_DIR=$HOME/.kcops/dev/logs KCOPS_TEST_METRICS_URLS=http://127.0.0.1:29404/metrics,http://127.0.0.1:29405/metrics \
  *   npx vitest run --project ops-it
  */
 const urls = process.env.KCOPS_TEST_CONNECT_URLS?.split(',').filter(Boolean) ?? [];

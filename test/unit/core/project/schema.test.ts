@@ -51,7 +51,7 @@ teams:
   payments: { prefixes: [payments-], serviceAccounts: [sa-payments] }
 environments:
   dev:
-    cluster: { type: self-managed, connect: { urls: ['http://127.0.0.1:28083'], auth: { username: connect, password: '\${file:/tmp/kd1/connect.properties:password}' } } }
+    cluster: { type: self-managed, connect: { urls: ['http://127.0.0.1:28083'], auth: { username: connect, password: '\${file:/etc/kcops/connect.properties:password}' } } }
     kafka: { bootstrapServers: ['127.0.0.1:29092'], sasl: { mechanism: PLAIN, username: admin, password: '\${env:KCOPS_KAFKA_PASSWORD}' } }
     policies: { requireDlqOnSinks: true, requireExactlyOnceOnSources: false, maxTasks: 4, namingPattern: '^[a-z-]+$', allowedClasses: [FileStreamSink] }
   prod:
