@@ -5,59 +5,17 @@
 // Usage: npm run build && node bench/run.js connect-list
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request } from 'node:http';
-import { homedir, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { bin, countingProxy, devStack } from './lib/dev-stack.js';
 import { join } from 'node:path';
 
 const N = Number(process.env.KCOPS_BENCH_CONNECTORS ?? 500);
 const RUNS = 5;
-const bin = join(import.meta.dirname, '..', 'bin', 'kcops.js');
-const home = process.env.KCOPS_DEV_HOME ?? join(homedir(), '.kcops', 'dev');
-const creds = JSON.parse(readFileSync(join(home, 'credentials.json'), 'utf8'));
-const state = JSON.parse(readFileSync(join(home, 'state.json'), 'utf8'));
-const target = { host: '127.0.0.1', port: state.ports.connect[0] };
-const authHeader = 'Basic ' + Buffer.from(`${creds.connect.username}:${creds.connect.password}`).toString('base64');
-
-// A counting proxy in front of worker-1: every request kcops makes goes through it.
-const counts = { requests: 0 };
-const proxy = createServer((req, res) => {
-  counts.requests++;
-  const up = request({ ...target, method: req.method, path: req.url, headers: req.headers }, (r) => {
-    res.writeHead(r.statusCode ?? 502, r.headers);
-    r.pipe(res);
-  });
-  up.on('error', () => res.writeHead(502).end());
-  req.pipe(up);
-});
-await new Promise((r) => proxy.listen(0, '127.0.0.1', r));
-const proxyUrl = `http://127.0.0.1:${proxy.address().port}`;
-
-/** Direct REST call to worker-1 (setup and cleanup, not measured, not counted). */
-function rest(method, path, body) {
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(
-      {
-        ...target,
-        method,
-        path,
-        headers: {
-          authorization: authHeader,
-          'content-type': 'application/json',
-          ...(data ? { 'content-length': Buffer.byteLength(data) } : {}),
-        },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (d) => (text += d));
-        res.on('end', () => resolve({ status: res.statusCode, text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
-  });
-}
+const { creds, rest, target } = devStack();
+const proxy = await countingProxy(target);
+const counts = proxy.counts;
+const proxyUrl = proxy.url;
 
 async function pool(items, width, fn) {
   let i = 0;

@@ -4,45 +4,13 @@
 // the moment the follower printed it. Needs a running dev stack (KCOPS_DEV_HOME selects it); the connector is deleted
 // afterwards. Usage: npm run build && node bench/run.js log-visibility
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
-import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { bin, devStack } from './lib/dev-stack.js';
 import { createInterface } from 'node:readline';
 
 const ROUNDS = Number(process.env.KCOPS_BENCH_ROUNDS ?? 3);
 const WINDOW_MS = 8000;
-const bin = join(import.meta.dirname, '..', 'bin', 'kcops.js');
-const home = process.env.KCOPS_DEV_HOME ?? join(homedir(), '.kcops', 'dev');
-const creds = JSON.parse(readFileSync(join(home, 'credentials.json'), 'utf8'));
-const state = JSON.parse(readFileSync(join(home, 'state.json'), 'utf8'));
-const target = { host: '127.0.0.1', port: state.ports.connect[0] };
-const authHeader = 'Basic ' + Buffer.from(`${creds.connect.username}:${creds.connect.password}`).toString('base64');
-
-function rest(method, path, body) {
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(
-      {
-        ...target,
-        method,
-        path,
-        headers: {
-          authorization: authHeader,
-          'content-type': 'application/json',
-          ...(data ? { 'content-length': Buffer.byteLength(data) } : {}),
-        },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (d) => (text += d));
-        res.on('end', () => resolve({ status: res.statusCode, text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
-  });
-}
+const { home, rest } = devStack();
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const firsts = [];

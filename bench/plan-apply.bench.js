@@ -4,31 +4,15 @@
 // plan runs (no tasks, so 500 cost the workers nothing) and everything is deleted afterwards.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request } from 'node:http';
-import { homedir, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { bin, countingProxy, devStack } from './lib/dev-stack.js';
 import { join } from 'node:path';
 
-const bin = join(import.meta.dirname, '..', 'bin', 'kcops.js');
-const home = process.env.KCOPS_DEV_HOME ?? join(homedir(), '.kcops', 'dev');
-const creds = JSON.parse(readFileSync(join(home, 'credentials.json'), 'utf8'));
-const state = JSON.parse(readFileSync(join(home, 'state.json'), 'utf8'));
-const target = { host: '127.0.0.1', port: state.ports.connect[0] };
-
-// A counting proxy in front of worker-1: every request kcops makes goes through it.
-const counts = { requests: 0, conflicts: 0 };
-const proxy = createServer((req, res) => {
-  counts.requests++;
-  const up = request({ ...target, method: req.method, path: req.url, headers: req.headers }, (r) => {
-    if (r.statusCode === 409) counts.conflicts++;
-    res.writeHead(r.statusCode ?? 502, r.headers);
-    r.pipe(res);
-  });
-  up.on('error', () => res.writeHead(502).end());
-  req.pipe(up);
-});
-await new Promise((r) => proxy.listen(0, '127.0.0.1', r));
-const proxyUrl = `http://127.0.0.1:${proxy.address().port}`;
+const { creds, target } = devStack();
+const proxy = await countingProxy(target);
+const counts = proxy.counts;
+const proxyUrl = proxy.url;
 
 const repo = mkdtempSync(join(tmpdir(), 'kcops-bench-repo-'));
 const prefix = `payments-bench-${Date.now().toString(36)}-`;
