@@ -29,6 +29,8 @@ export const stateSchema = z.object({
     mode: z.enum(['embedded', 'external']),
     /** Without the password: connection URLs in state are safe to print. */
     url: z.string(),
+    /** External mode: the admin URL `dev up` was given, without its password, so a later `dev up` keeps using it. */
+    adminUrl: z.string().optional(),
     dataDir: z.string().optional(),
   }),
   processes: z.partialRecord(z.enum(COMPONENTS), processEntry),

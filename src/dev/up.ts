@@ -70,7 +70,12 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
             metrics: [previous.ports.metrics[0] ?? 0, previous.ports.metrics[1] ?? 0],
           },
         }
-      : settingsIn;
+      : { ...settingsIn };
+  // A stack made with --postgres-url stays on that server when `dev up` runs again without the flag (to restart a
+  // dead worker, say); only a server that needs a password must be given again.
+  if (!s.postgresUrl && previous?.postgres.mode === 'external' && previous.postgres.adminUrl) {
+    s.postgresUrl = previous.postgres.adminUrl;
+  }
 
   const { credentials: creds } = loadOrCreateCredentials(l.credentials);
   const isRoot = process.getuid?.() === 0;
@@ -94,7 +99,7 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
   state.postgres = {
     mode: pgMode,
     url: withoutPassword(withCredentials(pgAdminUrl, creds.postgres?.cdc ?? pgAdmin(creds), DEV_DATABASE)),
-    ...(pgMode === 'embedded' ? { dataDir: postgresDataDir(s, isRoot) } : {}),
+    ...(pgMode === 'embedded' ? { dataDir: postgresDataDir(s, isRoot) } : { adminUrl: withoutPassword(pgAdminUrl) }),
   };
   const started: Component[] = [];
   const alreadyRunning: Component[] = [];

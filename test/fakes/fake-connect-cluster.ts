@@ -19,7 +19,8 @@ import type { AddressInfo } from 'node:net';
  * 4. `GET /connectors?expand=status&expand=info` returns `{name: {status, info}}` for all connectors in one answer.
  * 5. Offsets: GET works on any connector; PATCH/DELETE need STOPPED (400 otherwise), as KIP-875 says.
  * 6. Faults (`inject`): the next `times` requests matching method and path get the given status (409, 500, ...) or
- *    no answer at all (`timeout`: the socket stays open until the client gives up or the server closes).
+ *    no answer at all (`timeout`: the socket stays open until the client gives up or the server closes), or are
+ *    carried out and then the connection is cut before any answer (`crash-after`: a worker dying mid-request).
  * 7. Basic auth, when `auth` is set: anything else gets 401.
  * 8. Every request is recorded in `requests` (method and path) so tests can count them.
  */
@@ -32,7 +33,7 @@ export interface Fault {
   method?: string;
   path?: RegExp;
   times: number;
-  respond: { status: number; body?: unknown } | 'timeout';
+  respond: { status: number; body?: unknown } | 'timeout' | 'crash-after';
 }
 
 export interface TaskFailureRule {
@@ -96,7 +97,7 @@ export class FakeConnect {
     rawPath: string,
     body: unknown,
     authorization?: string,
-  ): { status: number; body?: unknown } | 'timeout' {
+  ): { status: number; body?: unknown } | 'timeout' | 'crash' {
     this.requests.push({ method, path: rawPath });
     if (this.opts.auth) {
       const expected =
@@ -109,7 +110,10 @@ export class FakeConnect {
     );
     if (fault) {
       fault.times--;
-      return fault.respond;
+      if (fault.respond !== 'crash-after') return fault.respond;
+      this.handle(method, rawPath, body, authorization);
+      this.requests.pop();
+      return 'crash';
     }
     const url = new URL(rawPath, 'http://fake');
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
@@ -238,6 +242,7 @@ export class FakeConnect {
       req.headers.authorization,
     );
     if (out === 'timeout') return; // never answered: the client's timeout fires
+    if (out === 'crash') return void req.socket.destroy();
     res.writeHead(out.status, { 'content-type': 'application/json' });
     res.end(out.body === undefined ? '' : JSON.stringify(out.body));
   }

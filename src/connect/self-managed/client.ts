@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { UserError } from '../../errors.js';
 import {
   toObservedState,
@@ -195,7 +196,12 @@ export class SelfManagedCluster implements ConnectCluster {
     let conflicts = 0;
     let serverErrors = 0;
     for (;;) {
-      const { res, url } = await this.sendAnyUrl(method, path, body, retryServer ? server : { ...server, attempts: 1 });
+      const { res, url, maybeDelivered } = await this.sendAnyUrl(
+        method,
+        path,
+        body,
+        retryServer ? server : { ...server, attempts: 1 },
+      );
       const ctx: ErrorContext = {
         url,
         method,
@@ -206,6 +212,10 @@ export class SelfManagedCluster implements ConnectCluster {
       if (res.status >= 200 && res.status < 300) return res.body as T;
       if (res.status === 404 && o.allow404) return undefined;
       if (res.status === 409 && method === 'POST' && path === '/connectors' && isAlreadyExists(res.body)) {
+        // The worker that first got this POST may have created the connector before its connection broke (it died
+        // mid-request, say); then the "duplicate" is our own create, recognisable by its identical config.
+        if (maybeDelivered && (await this.isOwnCreate(body as { name: string; config: Record<string, string> })))
+          return undefined;
         throw new UserError(
           'CONNECTOR_EXISTS',
           `Connector ${String((body as { name?: string }).name)} already exists.`,
@@ -226,14 +236,21 @@ export class SelfManagedCluster implements ConnectCluster {
     }
   }
 
+  private async isOwnCreate(body: { name: string; config: Record<string, string> }): Promise<boolean> {
+    const stored = await this.connectorConfig(body.name).catch(() => undefined);
+    return stored !== undefined && isDeepStrictEqual(stored, body.config);
+  }
+
   private async sendAnyUrl(
     method: Method,
     path: string,
     body: unknown,
     timeoutRetry: RetryPolicy,
-  ): Promise<{ res: TransportResponse; url: string }> {
+  ): Promise<{ res: TransportResponse; url: string; maybeDelivered: boolean }> {
     const urls = this.opts.urls;
     let last: TransportError | undefined;
+    // A request that failed after the connection was made (reset, timeout) may have been acted upon.
+    let maybeDelivered = false;
     let timeouts = 0;
     for (let i = 0; i < urls.length;) {
       const index = (this.preferred + i) % urls.length;
@@ -249,10 +266,11 @@ export class SelfManagedCluster implements ConnectCluster {
           tls: this.opts.tls,
         });
         this.preferred = index;
-        return { res, url: base };
+        return { res, url: base, maybeDelivered };
       } catch (e) {
         if (!(e instanceof TransportError)) throw e;
         last = e;
+        if (e.kind === 'timeout' || e.kind === 'network') maybeDelivered = true;
         // A timeout may mean the request is being processed: retry it on the same worker within a small budget
         // (only for idempotent calls, which is what timeoutRetry says), then try the next worker.
         if (e.kind === 'timeout' && ++timeouts < timeoutRetry.attempts) {

@@ -75,6 +75,20 @@ describe('SelfManagedCluster', () => {
     });
   });
 
+  it('a create whose worker died mid-request and was retried elsewhere is not reported as a duplicate', async () => {
+    fake = new FakeConnect();
+    const url = await fake.listen();
+    // Both URLs reach the same fake: the first attempt is carried out, then its connection is cut.
+    const cluster = new SelfManagedCluster({ urls: [url, url], serverRetry: fast, conflictRetry: fast });
+    fake.inject({ method: 'POST', times: 1, respond: 'crash-after' });
+    await cluster.create('a', { 'connector.class': 'X' });
+    expect(fake.connectors.get('a')?.config).toEqual({ 'connector.class': 'X', name: 'a' });
+    // Someone else's connector of the same name, with another config, is still a conflict.
+    fake.seed('b', { 'connector.class': 'Y' });
+    fake.inject({ method: 'POST', times: 1, respond: 'crash-after' });
+    await expect(cluster.create('b', { 'connector.class': 'X' })).rejects.toMatchObject({ code: 'CONNECTOR_EXISTS' });
+  });
+
   it('creates with initial_state, reports a duplicate, and offsets need STOPPED', async () => {
     const { cluster } = await setup();
     await cluster.create('a', { 'connector.class': 'X' }, 'STOPPED');
