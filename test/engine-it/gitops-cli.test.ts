@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SelfManagedCluster } from '../../src/connect/self-managed/client.js';
 import { waitFor } from '../../src/dev/wait.js';
-import { fileSink, stackFromEnv, TestRepo } from './repo.js';
+import { fileSink, stackFromEnv, TestRepo } from '../support/cli-repo.js';
 
 /**
  * The GitOps commands through the real CLI on the dev stack (issue 4 §7): apply from Git, a second commit, a stale

@@ -7,7 +7,7 @@ import { SelfManagedCluster } from '../../src/connect/self-managed/client.js';
 import { readAudit } from '../../src/core/audit/log.js';
 import { readState } from '../../src/dev/state.js';
 import { waitFor } from '../../src/dev/wait.js';
-import { fileSink, stackFromEnv, TestRepo } from './repo.js';
+import { fileSink, stackFromEnv, TestRepo } from '../support/cli-repo.js';
 
 /**
  * Issue 4 §7: kill one worker during an apply of 20 connectors. The apply either converges (all 20 RUNNING, exit 0)

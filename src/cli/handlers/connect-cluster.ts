@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ExitCode, UserError, usageError } from '../../errors.js';
 import type { ConnectCluster, ConnectorStatus } from '../../connect/cluster.js';
 import { audited, type AuditSink } from '../../core/operate/audit.js';
@@ -88,12 +89,12 @@ function names(args: (string | string[] | undefined)[]): string[] {
   return [...new Set(list)];
 }
 
-function readSpec(file: unknown): ConnectorSpec {
+function readSpec(cwd: string, file: unknown): ConnectorSpec {
   if (typeof file !== 'string')
     throw usageError('USAGE', '--config-file is required.', 'A JSON file: {"name": "...", "config": {...}}.');
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(resolve(cwd, file), 'utf8');
   } catch (e) {
     throw usageError('USAGE', `Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}.`);
   }
@@ -117,7 +118,7 @@ function traceOf(s: ConnectorStatus): string {
 
 export const create: CommandHandler = (ctx, _args, o) =>
   withEnvCluster(ctx, o, async (c, t) => {
-    const spec = readSpec(o.configFile);
+    const spec = readSpec(ctx.cwd, o.configFile);
     const r = await audited(
       auditSinkFor(ctx, t),
       {
@@ -156,7 +157,7 @@ export const update: CommandHandler = (outer, args, o) => {
   const { ctx, overrides: rawOverrides } = splitConfigFlag(outer, o);
   return withEnvCluster(ctx, o, async (c, t) => {
     const [name] = names(args);
-    const spec = o.configFile === undefined ? undefined : readSpec(o.configFile);
+    const spec = o.configFile === undefined ? undefined : readSpec(ctx.cwd, o.configFile);
     const overrides = rawOverrides === undefined ? undefined : parseOverrides(rawOverrides);
     if (!spec && !overrides)
       throw usageError(

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { UserError, usageError, ExitCode } from '../../errors.js';
 import {
   toObservedState,
@@ -355,7 +356,7 @@ export const offsetsAlter: CommandHandler = (ctx, args, o) =>
       );
     let text: string;
     try {
-      text = readFileSync(o.offsetsFile, 'utf8');
+      text = readFileSync(resolve(ctx.cwd, o.offsetsFile), 'utf8');
     } catch (e) {
       throw usageError('USAGE', `Cannot read ${o.offsetsFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}.`);
     }
@@ -499,7 +500,7 @@ function entryHuman(st: Style, e: LogEntry, multiSource: boolean): string {
 export const logs: CommandHandler = async (ctx, args, o) => {
   const name = nameArg(args);
   const t = opsTarget(ctx);
-  const source = logSourceFor(t);
+  const source = logSourceFor(t, ctx.reporter);
   const q = logQuery(name, o);
   const json = ctx.globals.output === 'json';
   const st = styleOf(ctx);
@@ -519,7 +520,12 @@ export const logs: CommandHandler = async (ctx, args, o) => {
     process.off('SIGTERM', stopOn);
     return { data: {}, human: () => '' };
   }
-  const entries = await source.read(q, Number(o.lines ?? 200));
+  // Ctrl-C abandons the read where the source can (a Logs Insights query is stopped instead of running, and billing,
+  // to its end); a second Ctrl-C exits at once.
+  const ac = new AbortController();
+  const abort = () => ac.abort();
+  process.once('SIGINT', abort);
+  const entries = await source.read(q, Number(o.lines ?? 200), ac.signal).finally(() => process.off('SIGINT', abort));
   return {
     data: { connector: name, source: source.description, entries: entries.map(entryJson) },
     human: (s) =>
