@@ -235,7 +235,8 @@ export const connectCommands: CommandSpec[] = [
     description:
       "Reads the environment's log source (worker files; CloudWatch Logs or Elasticsearch when configured) and keeps only the\n" +
       "lines logged in this connector's context. Each entry is marked with the categories of REQ-MON-001: lifecycle\n" +
-      '(start-up/shutdown), error, rebalance, throughput. Look-back depends on the source (files: what log rotation kept).',
+      '(start-up/shutdown), error, rebalance, throughput. Look-back depends on the source (files: what log rotation kept;\n' +
+      'CloudWatch: the log group retention, with windows over 1 h read through Logs Insights, billed per GB scanned).',
     args: [name],
     options: [
       { flags: '--since <when>', description: 'from this long ago (10m, 2h, 1d) or this time (ISO-8601)' },

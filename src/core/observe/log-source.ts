@@ -7,8 +7,8 @@ export interface LogSource {
   readonly description: string;
   /** What the source can look back to, for the documentation and for a warning when --since asks for more. */
   readonly lookBack: string;
-  /** Entries matching the query, oldest first, at most `limit` (the newest ones). */
-  read(q: LogQuery, limit: number): Promise<LogEntry[]>;
+  /** Entries matching the query, oldest first, at most `limit` (the newest ones). The signal abandons the read. */
+  read(q: LogQuery, limit: number, signal?: AbortSignal): Promise<LogEntry[]>;
   /** Calls onEntry for every new matching entry until the signal aborts. */
   follow(q: LogQuery, onEntry: (e: LogEntry) => void, signal: AbortSignal): Promise<void>;
 }

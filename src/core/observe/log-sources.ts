@@ -8,9 +8,10 @@ import type { CloudTarget, OpsTarget } from './target.js';
 import { ConfluentCloudCluster } from '../../connect/confluent-cloud/client.js';
 import { CloudLogsClient, logsEndpoints } from '../../connect/confluent-cloud/logs.js';
 import { ConfluentCloudLogSource } from './cloud-log-source.js';
+import type { Reporter } from '../reporter.js';
 
-/** The log source configured for an environment. */
-export function logSourceFor(t: OpsTarget): LogSource {
+/** The log source configured for an environment; the reporter hears what a source has to say about a read. */
+export function logSourceFor(t: OpsTarget, reporter?: Reporter): LogSource {
   const l = t.observability.logs;
   if (!l && t.clusterType === 'confluent-cloud' && t.cloud?.apiKey && t.cloud.apiSecret) return cloudLogSource(t.cloud);
   if (!l) {
@@ -30,6 +31,8 @@ export function logSourceFor(t: OpsTarget): LogSource {
       logGroup: l.logGroup,
       ...(l.logStreamPrefix ? { logStreamPrefix: l.logStreamPrefix } : {}),
       ...(l.endpoint ? { endpoint: l.endpoint } : {}),
+      ...(l.insightsAbove ? { insightsAboveMs: insightsAboveMs(l.insightsAbove) } : {}),
+      ...(reporter ? { reporter } : {}),
     });
   }
   const resolve = t.resolveSecret ?? ((ref: string) => resolveLocally(ref, {}, process.env));
@@ -49,6 +52,13 @@ export function logSourceFor(t: OpsTarget): LogSource {
       ? { auth: { username: a.username, password: resolve(a.password) }, credentialRef: a.password }
       : {}),
   });
+}
+
+/** `insightsAbove: 6h` → ms; `never` keeps every read on FilterLogEvents. */
+function insightsAboveMs(v: string): number {
+  if (v === 'never') return Infinity;
+  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[v.slice(-1) as 'm' | 'h' | 'd'];
+  return Number(v.slice(0, -1)) * unit;
 }
 
 /** Confluent Cloud environments read their connector logs from Cloud's logs API unless observability.logs says otherwise. */

@@ -33,6 +33,12 @@ export const observabilitySchema = z.strictObject({
         logGroup: z.string(),
         logStreamPrefix: z.string().optional(),
         endpoint: z.url().optional().describe('only for stand-ins and VPC endpoints'),
+        insightsAbove: z
+          .union([z.string().regex(/^\d+(m|h|d)$/, 'a duration such as 90m, 6h or 2d'), z.literal('never')])
+          .optional()
+          .describe(
+            'windows longer than this are read with Logs Insights (billed per GB scanned) instead of FilterLogEvents; default 1h',
+          ),
       }),
       z.strictObject({
         type: z.literal('elasticsearch'),
