@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
+      // Some unit tests drive the CLI through real HTTP stand-ins; 20 s leaves room on a loaded 2-core machine.
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node', testTimeout: 20_000 } },
       // Online validate rules against a running dev stack (KCOPS_TEST_CONNECT_URL, KCOPS_TEST_CREDENTIALS_FILE); skipped without them.
       { test: { name: 'online', include: ['test/online/**/*.test.ts'], environment: 'node', testTimeout: 60_000 } },
       // Deployment engine against a running dev stack (KCOPS_TEST_CONNECT_URLS, KCOPS_TEST_CREDENTIALS_FILE); skipped without them.
@@ -14,6 +15,7 @@ export default defineConfig({
           environment: 'node',
           fileParallelism: false,
           testTimeout: 180_000,
+          hookTimeout: 180_000,
         },
       },
       // Day-2 commands against a running dev stack (KCOPS_TEST_CONNECT_URLS, _CREDENTIALS_FILE, _LOGS_DIR, _METRICS_URLS); skipped without them.
@@ -24,6 +26,7 @@ export default defineConfig({
           environment: 'node',
           fileParallelism: false,
           testTimeout: 180_000,
+          hookTimeout: 180_000,
         },
       },
       {

@@ -1,9 +1,8 @@
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../../src/cli/main.js';
+import { runCli } from '../support/run-cli.js';
 import { SelfManagedCluster } from '../../src/connect/self-managed/client.js';
 import { FileLogSource } from '../../src/core/observe/file-log-source.js';
 
@@ -64,20 +63,7 @@ describe.skipIf(!enabled)('day-2 operations on the dev stack', () => {
     `  metrics: { prometheusUrls: [${metricsUrls.join(', ')}] }`,
   ].join('\n');
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON documents of several commands, checked field by field
-  async function kcops(...argv: string[]): Promise<{ code: number; out: string; err: string; json: any }> {
-    let out = '';
-    let err = '';
-    const sink = (f: (s: string) => void) => new Writable({ write: (c, _e, cb) => (f(String(c)), cb()) });
-    const code = await run({ argv, cwd: work, env, stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)) });
-    let json: unknown;
-    try {
-      json = JSON.parse(out);
-    } catch {
-      json = undefined;
-    }
-    return { code, out, err, json };
-  }
+  const kcops = (...argv: string[]) => runCli(argv, { cwd: work, env });
 
   async function create(name: string, config: Record<string, string>) {
     created.push(name);

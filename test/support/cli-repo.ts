@@ -2,8 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { run } from '../../src/cli/main.js';
+import { runCli, type CliRun } from './run-cli.js';
 
 /**
  * A throw-away configuration repository in Git, pointed at the running dev stack, and the real CLI entry point run
@@ -25,14 +24,6 @@ export function stackFromEnv(): StackEnv | undefined {
     creds: JSON.parse(readFileSync(file, 'utf8')) as StackEnv['creds'],
     bootstrap: process.env.KCOPS_TEST_KAFKA_BOOTSTRAP ?? '127.0.0.1:29092',
   };
-}
-
-export interface CliRun {
-  code: number;
-  out: string;
-  err: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON documents of several commands, checked field by field
-  json: any;
 }
 
 export class TestRepo {
@@ -93,24 +84,8 @@ export class TestRepo {
     return join(this.dir, '.kcops', 'audit', 'audit.jsonl');
   }
 
-  async kcops(...argv: string[]): Promise<CliRun> {
-    let out = '';
-    let err = '';
-    const sink = (f: (s: string) => void) => new Writable({ write: (c, _e, cb) => (f(String(c)), cb()) });
-    const code = await run({
-      argv,
-      cwd: this.dir,
-      env: this.env,
-      stdout: sink((s) => (out += s)),
-      stderr: sink((s) => (err += s)),
-    });
-    let json: unknown;
-    try {
-      json = JSON.parse(out);
-    } catch {
-      json = undefined;
-    }
-    return { code, out, err, json };
+  kcops(...argv: string[]): Promise<CliRun> {
+    return runCli(argv, { cwd: this.dir, env: this.env });
   }
 }
 

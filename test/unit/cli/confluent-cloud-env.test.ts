@@ -1,12 +1,11 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { run } from '../../../src/cli/main.js';
 import { startCheckedCloud } from '../../fakes/confluent-cloud/checked.js';
 import type { Violation } from '../../fakes/confluent-cloud/openapi-contract.js';
 import type { FakeConfluentCloud } from '../../fakes/confluent-cloud/server.js';
+import { runCli } from '../../support/run-cli.js';
 
 /** A `prod` environment of type confluent-cloud, driven through the CLI (plan / apply / drift / connect) against the stand-in. */
 let cloud: FakeConfluentCloud;
@@ -22,22 +21,8 @@ const ENV = {
   AWS_SECRET: 'aws-secret-1',
 };
 
-async function cli(...argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await run({
-    argv,
-    stdout,
-    stderr,
-    cwd: dir,
-    env: { ...ENV, KCOPS_AUDIT_FILE: join(dir, 'audit.jsonl') },
-  });
-  return { code, out, err };
-}
+const cli = (...argv: string[]) =>
+  runCli(argv, { cwd: dir, env: { ...ENV, KCOPS_AUDIT_FILE: join(dir, 'audit.jsonl') } });
 
 function writeConnector(topics: string) {
   const config = {
@@ -213,13 +198,7 @@ describe('a confluent-cloud environment through plan / apply / drift / connect',
   });
 
   it('says what to do when the Cloud API key is wrong or missing', async () => {
-    const stderr = new PassThrough();
-    let err = '';
-    stderr.on('data', (d) => (err += d));
-    const code = await run({
-      argv: ['plan', '--env', 'prod'],
-      stdout: new PassThrough(),
-      stderr,
+    const { code, err } = await runCli(['plan', '--env', 'prod'], {
       cwd: dir,
       env: { ...ENV, CCLOUD_API_SECRET: 'wrong' },
     });

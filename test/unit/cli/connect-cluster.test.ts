@@ -1,32 +1,16 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { run } from '../../../src/cli/main.js';
 import { FakeConnect } from '../../fakes/fake-connect-cluster.js';
+import { runCli } from '../../support/run-cli.js';
 
 /** `kcops connect cluster ...` (the Confluent CLI verbs) through the CLI against the fake Connect, in a 'prod' env. */
 let fake: FakeConnect;
 let dir: string;
 const SRC = 'org.apache.kafka.connect.file.FileStreamSourceConnector';
 
-async function cli(...argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await run({
-    argv,
-    stdout,
-    stderr,
-    cwd: dir,
-    env: { NO_COLOR: '1', KCOPS_AUDIT_FILE: join(dir, 'audit.jsonl') },
-  });
-  return { code, out, err };
-}
+const cli = (...argv: string[]) => runCli(argv, { cwd: dir, env: { KCOPS_AUDIT_FILE: join(dir, 'audit.jsonl') } });
 const audit = () =>
   readFileSync(join(dir, 'audit.jsonl'), 'utf8')
     .trim()

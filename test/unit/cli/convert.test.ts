@@ -1,20 +1,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { run } from '../../../src/cli/main.js';
+import { runCli } from '../../support/run-cli.js';
 
-async function cli(argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await run({ argv, stdout, stderr, env: { NO_COLOR: '1' } });
-  return { code, out, err };
-}
+const cli = (argv: string[]) => runCli(argv);
 
 const example = join(
   import.meta.dirname,

@@ -1,17 +1,8 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { run, version } from '../../../src/cli/main.js';
+import { version } from '../../../src/cli/main.js';
+import { runCli } from '../../support/run-cli.js';
 
-async function cli(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await run({ argv, stdout, stderr, env: { NO_COLOR: '1', ...env } });
-  return { code, out, err };
-}
+const cli = (argv: string[], env: NodeJS.ProcessEnv = {}) => runCli(argv, { env });
 
 describe('the CLI shell', () => {
   it('prints help with examples and exits 0', async () => {

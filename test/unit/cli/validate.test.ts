@@ -1,20 +1,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { run } from '../../../src/cli/main.js';
+import { runCli } from '../../support/run-cli.js';
 
-async function kcops(cwd: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await run({ argv, stdout, stderr, cwd, env: { NO_COLOR: '1' } });
-  return { code, out, err };
-}
+const kcops = (cwd: string, ...argv: string[]) => runCli(argv, { cwd });
 
 function dirWith(files: Record<string, string | Buffer>): string {
   const dir = mkdtempSync(join(tmpdir(), 'kcops-cli-validate-'));
