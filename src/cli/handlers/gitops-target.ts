@@ -6,6 +6,8 @@ import { findProjectFile, loadProject } from '../../core/project/load-project.js
 import { resolveTarget, type OpsTarget } from '../../core/observe/target.js';
 import type { CliContext } from '../context.js';
 import type { Reporter } from '../../core/reporter.js';
+import type { AuditMirror } from '../../core/audit/mirror.js';
+import { auditMirrorOf } from './audit-topic.js';
 import { cloudCluster } from './cloud-cluster.js';
 
 /** What plan/apply/drift/rollback need: the repository, the environment, its cluster and the audit log. */
@@ -15,6 +17,8 @@ export interface GitopsTarget {
   cluster: ConnectCluster;
   ownedPrefixes: string[] | undefined;
   auditFile: string;
+  /** `audit.topic` of the environment: the second sink, after the file. */
+  auditMirror: AuditMirror | undefined;
 }
 
 export function gitopsTarget(ctx: CliContext): GitopsTarget {
@@ -37,6 +41,7 @@ export function gitopsTarget(ctx: CliContext): GitopsTarget {
     cluster: clusterOf(t, ctx.reporter),
     ownedPrefixes: prefixes.length ? prefixes : undefined,
     auditFile: auditFile(ctx, t.projectRoot ?? ctx.cwd),
+    auditMirror: auditMirrorOf(project, t.env, ctx.env),
   };
 }
 

@@ -126,6 +126,7 @@ async function deploy(
     actor: resolveActor(t.root, ctx.env),
     gitCommit: commit,
     kind,
+    mirror: t.auditMirror,
   });
   return {
     data: { env: r.env, status: r.status, deploymentId: r.deploymentId, plan: p.plan, outcomes: r.outcomes },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { appendAudit } from '../../core/audit/log.js';
+import { mirrorAudit } from '../../core/audit/mirror.js';
 import { gitCommit, resolveActor } from '../../core/audit/actor.js';
 import { UserError } from '../../errors.js';
 import type { ConnectCluster } from '../../connect/cluster.js';
@@ -9,6 +10,7 @@ import { resolveTarget, type OpsTarget } from '../../core/observe/target.js';
 import type { AuditSink, OpsAuditRecord } from '../../core/operate/audit.js';
 import { resolveSettings } from '../../dev/settings.js';
 import { silentReporter, type Reporter } from '../../core/reporter.js';
+import { opsAuditMirror } from './audit-topic.js';
 import { cloudCluster } from './cloud-cluster.js';
 import type { CliContext } from '../context.js';
 
@@ -43,16 +45,18 @@ export function warnDrift(ctx: CliContext, t: OpsTarget, what: string): void {
 
 /**
  * Day-2 changes go into the repository's hash-chained audit log (src/core/audit), the same chain as apply and
- * rollback: KCOPS_AUDIT_FILE, else .kcops/audit/audit.jsonl of the repository (or of the dev home outside one).
+ * rollback: KCOPS_AUDIT_FILE, else .kcops/audit/audit.jsonl of the repository (or of the dev home outside one). With
+ * `audit.topic` in kcops.yaml each record is then published to that topic too.
  */
 export function auditSinkFor(ctx: CliContext, t: OpsTarget): AuditSink {
   const root = t.projectRoot ?? resolveSettings({ env: ctx.env }).home;
   const file = ctx.env.KCOPS_AUDIT_FILE ?? join(root, '.kcops', 'audit', 'audit.jsonl');
   const deploymentId = randomUUID();
+  const mirror = opsAuditMirror(ctx, t);
   return {
     async append(r: OpsAuditRecord) {
       const detail = [r.details ? JSON.stringify(r.details) : '', r.error ?? ''].filter(Boolean).join(' ');
-      appendAudit(file, [
+      const written = appendAudit(file, [
         {
           time: new Date().toISOString(),
           actor: resolveActor(ctx.cwd, ctx.env),
@@ -69,6 +73,7 @@ export function auditSinkFor(ctx: CliContext, t: OpsTarget): AuditSink {
           ...(detail ? { detail } : {}),
         },
       ]);
+      await mirrorAudit(written, mirror, file, ctx.reporter);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClusterSnapshot, ConnectCluster } from '../../connect/cluster.js';
 import { appendAudit } from '../audit/log.js';
+import { mirrorAudit, type AuditMirror } from '../audit/mirror.js';
 import { configHash, type AuditEntry } from '../audit/record.js';
 import { computePlan } from '../plan/compute.js';
 import { loadDesired, type FileSource } from '../plan/desired.js';
@@ -60,6 +61,8 @@ export interface AuditContext {
   gitCommit: string | null;
   /** 'apply' or 'rollback': the record's action is `<kind>:<plan action>`. */
   kind: 'apply' | 'rollback';
+  /** The environment's audit topic, published to after the file has the records. */
+  mirror?: AuditMirror;
 }
 
 export async function applyPrepared(
@@ -88,7 +91,7 @@ export async function applyPrepared(
     deploymentId,
     ...(o.error || o.rollback ? { detail: detailOf(o) } : {}),
   }));
-  appendAudit(audit.file, entries);
+  await mirrorAudit(appendAudit(audit.file, entries), audit.mirror, audit.file, reporter);
   return { ...result, deploymentId };
 }
 

@@ -38,9 +38,14 @@ export function appendAudit(file: string, entries: readonly AuditEntry[]): Audit
     out.push(rec);
     prevHash = rec.hash;
   }
-  appendFileSync(file, out.map((r) => JSON.stringify(r)).join('\n') + '\n', { mode: 0o640 });
+  appendFileSync(file, out.map(auditLine).join('\n') + '\n', { mode: 0o640 });
   writeFileSync(headFile(file), JSON.stringify({ seq, hash: prevHash }) + '\n');
   return out;
+}
+
+/** A record as one line of the log; the audit topic carries the same text (src/core/audit/mirror.ts). */
+export function auditLine(r: AuditRecord): string {
+  return JSON.stringify(r);
 }
 
 export interface AuditProblem {

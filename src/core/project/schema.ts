@@ -91,11 +91,59 @@ export const policySchema = z.strictObject({
   namingPattern: z.string().optional().describe('regular expression every connector name must match'),
 });
 
-const environment = z.strictObject({
-  cluster: z.discriminatedUnion('type', [selfManagedCluster, confluentCloudCluster]),
-  kafka: kafkaAccess.optional(),
-  policies: policySchema.default({ requireDlqOnSinks: true, requireExactlyOnceOnSources: false }),
-});
+/** Kafka's own rule for topic names (at most 249 of these characters; `.` and `..` are reserved). */
+const topicName = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,249}$/, 'a Kafka topic name: letters, digits, ".", "_" and "-", at most 249')
+  .refine((t) => t !== '.' && t !== '..', { message: '"." and ".." are not topic names' });
+
+const auditSettings = z
+  .strictObject({
+    topic: topicName.describe(
+      "Kafka topic on this environment's cluster that receives a copy of every audit record (the JSONL file stays the source of truth and holds the chain)",
+    ),
+    required: z
+      .boolean()
+      .default(false)
+      .describe(
+        'true: a record that cannot be published fails the command (the change itself stays made); false: a warning',
+      ),
+  })
+  .describe("A second audit sink: records are published with the environment's Kafka access once the file has them");
+
+const environment = z
+  .strictObject({
+    cluster: z.discriminatedUnion('type', [selfManagedCluster, confluentCloudCluster]),
+    kafka: kafkaAccess.optional(),
+    policies: policySchema.default({ requireDlqOnSinks: true, requireExactlyOnceOnSources: false }),
+    audit: auditSettings.optional(),
+  })
+  .superRefine((e, ctx) => {
+    const problem = auditAccessProblem(e.cluster.type, e.kafka, e.audit);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['audit', 'topic'], message: problem });
+  });
+
+/**
+ * The audit topic is written with the environment's Kafka access, so a configuration that cannot reach it is refused
+ * when kcops.yaml is loaded (validate, plan, apply), not after a change has already been made.
+ */
+function auditAccessProblem(
+  cluster: 'self-managed' | 'confluent-cloud',
+  kafka: z.infer<typeof kafkaAccess> | undefined,
+  audit: z.infer<typeof auditSettings> | undefined,
+): string | undefined {
+  if (!audit) return undefined;
+  if (cluster === 'self-managed') {
+    if (!kafka || !('bootstrapServers' in kafka))
+      return 'the audit topic is written through the brokers: give kafka.bootstrapServers (and kafka.sasl when the brokers need it)';
+    return undefined;
+  }
+  if (!kafka || !('restEndpoint' in kafka))
+    return 'on Confluent Cloud the audit topic is written through Kafka REST v3: give kafka.restEndpoint and kafka.credentials (a Kafka cluster API key)';
+  if (!kafka.credentials)
+    return 'writing the audit topic through Kafka REST needs kafka.credentials (a Kafka cluster API key with WRITE on the topic)';
+  return undefined;
+}
 
 const team = z.strictObject({
   prefixes: z.array(z.string().min(1)).min(1).describe('connector names of this team start with one of these'),

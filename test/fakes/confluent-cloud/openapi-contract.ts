@@ -54,6 +54,8 @@ export class OpenApiContract {
   private readonly ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, logger: false });
   private readonly operations: Operation[] = [];
   private readonly compiled = new Map<string, ValidateFunction>();
+  /** The documents by file name, for `$ref`s that are not schemas (e.g. `#/components/requestBodies/…`). */
+  private readonly docs = new Map<string, Json>();
 
   /** `files` are names in SPEC_DIR; earlier files win when two declare the same method and path. */
   constructor(files: string[], dir = SPEC_DIR) {
@@ -61,6 +63,7 @@ export class OpenApiContract {
     for (const f of files) {
       const doc = parse(readFileSync(join(dir, f), 'utf8')) as Json;
       const id = basename(f);
+      this.docs.set(id, doc);
       this.ajv.addSchema(rewriteRefs(doc, id) as Json, id);
       const servers = (doc.servers as { url: string }[] | undefined) ?? [];
       const basePath = servers[0] ? new URL(servers[0].url.replace(/\{[^}]+\}/g, 'x')).pathname.replace(/\/$/, '') : '';
@@ -159,7 +162,7 @@ export class OpenApiContract {
     const security = (op.op.security as Json[] | undefined) ?? [];
     if (security.length > 0 && !x.requestHeaders.authorization)
       add('no Authorization header on an operation that requires one');
-    const body = op.op.requestBody as Json | undefined;
+    const body = this.deref(op.doc, op.op.requestBody) as Json | undefined;
     const schema = jsonSchemaOf(body?.content);
     if (x.requestBody === undefined) {
       if (body?.required === true) add('request body is required');
@@ -201,6 +204,16 @@ export class OpenApiContract {
     if (!v(x.responseBody)) add(`response body: ${this.ajv.errorsText(v.errors, { dataVar: 'body' })}`);
   }
 
+  /** Follows a local `$ref` (one level, as the documents use them for request bodies). */
+  private deref(doc: string, node: unknown): unknown {
+    const ref = (node as Json | undefined)?.$ref;
+    if (typeof ref !== 'string' || !ref.startsWith('#/')) return node;
+    return ref
+      .slice(2)
+      .split('/')
+      .reduce<unknown>((n, key) => (n as Json | undefined)?.[key], this.docs.get(doc));
+  }
+
   private validator(key: string, schema: Json): ValidateFunction {
     let v = this.compiled.get(key);
     if (!v) {
@@ -221,12 +234,18 @@ function jsonSchemaOf(content: unknown): Json | undefined {
   return c?.['application/json']?.schema;
 }
 
-/** Local `#/components/...` references become `<doc>#/components/...` so operation schemas compile on their own. */
+/**
+ * Local `#/components/...` references become `<doc>#/components/...` so operation schemas compile on their own.
+ * `nullable` without a `type` (Kafka REST's ProduceRequestData.data: any value) is dropped: it allows everything
+ * anyway, and Ajv refuses to compile it.
+ */
 function rewriteRefs(node: unknown, doc: string): unknown {
   if (Array.isArray(node)) return node.map((n) => rewriteRefs(n, doc));
   if (node && typeof node === 'object') {
     const out: Json = {};
+    const untypedNullable = 'nullable' in node && !('type' in node);
     for (const [k, v] of Object.entries(node as Json)) {
+      if (k === 'nullable' && untypedNullable) continue;
       out[k] = k === '$ref' && typeof v === 'string' && v.startsWith('#/') ? `${doc}${v}` : rewriteRefs(v, doc);
     }
     return out;

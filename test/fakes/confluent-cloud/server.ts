@@ -47,6 +47,14 @@ export interface FakeAcl {
   permission: 'ALLOW' | 'DENY';
 }
 
+export interface FakeProducedRecord {
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+  partition: number;
+  offset: number;
+}
+
 interface StoredConnector {
   id: string;
   name: string;
@@ -96,6 +104,10 @@ export class FakeConfluentCloud {
   /** Kafka REST v3 state. */
   readonly topics = new Set<string>();
   readonly acls: FakeAcl[] = [];
+  /** Records produced through `POST …/topics/{topic}/records`, per topic, in order (key and value decoded). */
+  readonly produced = new Map<string, FakeProducedRecord[]>();
+  /** Topics the Kafka key may not write to: produce answers 403 as Cloud does without a WRITE ACL. */
+  readonly writeDenied = new Set<string>();
   readonly kafkaApiKey: string;
   readonly kafkaApiSecret: string;
   /** Logs search API state: entries per connector name, issued data-plane tokens, searches per CRN (epoch ms). */
@@ -217,7 +229,7 @@ export class FakeConfluentCloud {
       this.rateLimited--;
       return answer(429, undefined, { 'Retry-After': String(this.retryAfterSeconds) });
     }
-    if (url.pathname.startsWith('/kafka/v3/')) return this.kafkaRest(method, url, authorization, answer);
+    if (url.pathname.startsWith('/kafka/v3/')) return this.kafkaRest(method, url, body, authorization, answer);
     if (url.pathname === '/api/access_tokens' || url.pathname === '/logs/v1/search')
       return this.logging(method, url, body, authorization, answer);
     if (url.pathname.startsWith('/v2/metrics/')) return this.metricsQuery(method, url, body, authorization, answer);
@@ -536,16 +548,19 @@ export class FakeConfluentCloud {
     answer(200, { api_version: 'v1', kind: 'LoggingSearchResponse', data, metadata });
   }
 
-  /** Kafka REST v3: topics and ACLs of the one cluster, with the Kafka cluster API key. */
+  /** Kafka REST v3: topics and ACLs of the one cluster, and producing to its topics, with the Kafka cluster API key. */
   private kafkaRest(
     method: string,
     url: URL,
+    body: unknown,
     authorization: string | undefined,
     answer: (status: number, payload?: unknown) => void,
   ): void {
     const restErr = (status: number, message: string) => answer(status, { error_code: status, message });
     const expected = 'Basic ' + Buffer.from(`${this.kafkaApiKey}:${this.kafkaApiSecret}`).toString('base64');
-    if (authorization !== expected) return restErr(401, 'Unauthorized');
+    if (authorization !== expected) return answer(401, { error_code: 40101, message: 'Authentication failed' });
+    const produce = /^\/kafka\/v3\/clusters\/([^/]+)\/topics\/([^/]+)\/records$/.exec(url.pathname);
+    if (produce && method === 'POST') return this.produce(produce[1]!, decodeURIComponent(produce[2]!), body, answer);
     const m = /^\/kafka\/v3\/clusters\/([^/]+)\/(topics|acls)$/.exec(url.pathname);
     if (!m || method !== 'GET') return restErr(404, 'HTTP 404 Not Found');
     if (m[1] !== this.clusterId) return restErr(404, `Cluster ${m[1]} cannot be found.`);
@@ -574,6 +589,51 @@ export class FakeConfluentCloud {
       )
       .map((a) => ({ kind: 'KafkaAcl', metadata: { self }, cluster_id: this.clusterId, ...a }));
     answer(200, { kind: 'KafkaAclList', metadata: { self: `${self}${url.search}` }, data });
+  }
+
+  /** One record, non-streaming: a delivery report with error_code 200, or the error the document gives. */
+  private produce(cluster: string, topic: string, body: unknown, answer: (status: number, payload?: unknown) => void) {
+    const restErr = (status: number, code: number, message: string) => answer(status, { error_code: code, message });
+    if (cluster !== this.clusterId) return restErr(404, 404, `Cluster ${cluster} cannot be found.`);
+    if (body === undefined || body === null || typeof body !== 'object')
+      return restErr(422, 422, 'Payload error. Request body is empty. Data is required.');
+    const b = body as { key?: { type?: string; data?: unknown }; value?: { type?: string; data?: unknown } } & {
+      headers?: { name?: unknown; value?: unknown }[];
+    };
+    const headers: Record<string, string> = {};
+    for (const h of b.headers ?? []) {
+      const v = typeof h.value === 'string' ? h.value : '';
+      if (typeof h.name !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v) || v.length % 4 !== 0)
+        return restErr(400, 400, 'Cannot deserialize value of type `byte[]`: not base64');
+      headers[h.name] = Buffer.from(v, 'base64').toString('utf8');
+    }
+    const decode = (d: { type?: string; data?: unknown } | undefined): string | null | undefined => {
+      if (!d) return null;
+      if (d.type === 'STRING') return typeof d.data === 'string' ? d.data : undefined;
+      if (d.type === 'JSON' || d.type === undefined) return JSON.stringify(d.data);
+      if (d.type === 'BINARY' && typeof d.data === 'string') return Buffer.from(d.data, 'base64').toString('utf8');
+      return undefined;
+    };
+    const key = decode(b.key);
+    const value = decode(b.value);
+    if (key === undefined || value === undefined) return restErr(400, 400, 'Bad Request: data does not match its type');
+    if (!this.topics.has(topic)) return restErr(404, 40403, 'This server does not host this topic-partition.');
+    if (this.writeDenied.has(topic)) return restErr(403, 40301, 'Request is not authorized');
+    const list = this.produced.get(topic) ?? [];
+    this.produced.set(topic, list);
+    const record: FakeProducedRecord = { key, value, headers, partition: 0, offset: list.length };
+    list.push(record);
+    const size = (x: string | null, type = 'STRING') => (x === null ? null : { type, size: Buffer.byteLength(x) });
+    answer(200, {
+      error_code: 200,
+      cluster_id: this.clusterId,
+      topic_name: topic,
+      partition_id: record.partition,
+      offset: record.offset,
+      timestamp: new Date().toISOString(),
+      key: size(key, b.key?.type),
+      value: size(value, b.value?.type),
+    });
   }
 
   private create(body: unknown, answer: (status: number, payload?: unknown) => void): void {

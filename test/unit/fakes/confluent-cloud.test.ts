@@ -139,4 +139,35 @@ describe('Confluent Cloud stand-in', () => {
       expect.stringContaining("query parameter 'expand'='bogus'"),
     ]);
   });
+
+  it('produces records through Kafka REST v3 with the Kafka key: delivery report, 40403, 40301, 40101, 400', async () => {
+    const rest = `${cloud.url}/kafka/v3/clusters/${cloud.clusterId}/topics`;
+    const kafkaAuth = 'Basic ' + Buffer.from(`${cloud.kafkaApiKey}:${cloud.kafkaApiSecret}`).toString('base64');
+    const produce = (topic: string, body: unknown, authorization = kafkaAuth) =>
+      fetch(`${rest}/${topic}/records`, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
+    const record = {
+      key: { type: 'STRING', data: 'payments-a' },
+      value: { type: 'STRING', data: '{"seq":1}' },
+      headers: [{ name: 'kcops-env', value: Buffer.from('prod').toString('base64') }],
+    };
+    expect(await produce('audit', record)).toMatchObject({ status: 404, body: { error_code: 40403 } });
+    cloud.topics.add('audit');
+    expect(await produce('audit', record)).toMatchObject({
+      status: 200,
+      body: { error_code: 200, topic_name: 'audit', partition_id: 0, offset: 0, value: { type: 'STRING', size: 9 } },
+    });
+    expect(cloud.produced.get('audit')).toEqual([
+      { key: 'payments-a', value: '{"seq":1}', headers: { 'kcops-env': 'prod' }, partition: 0, offset: 0 },
+    ]);
+    expect((await produce('audit', record, auth)).body).toMatchObject({ error_code: 40101 });
+    expect((await produce('audit', { ...record, headers: [{ name: 'h', value: 'not base64!' }] })).status).toBe(400);
+    cloud.writeDenied.add('audit');
+    expect(await produce('audit', record)).toMatchObject({ status: 403, body: { error_code: 40301 } });
+    // Only the deliberately bad request breaks the contract.
+    expect(violations.map((v) => v.problem)).toEqual(['request body: body/headers/0/value must match format "byte"']);
+  });
 });
