@@ -3,10 +3,12 @@ import { CloudLogsClient, logsEndpoints } from '../../connect/confluent-cloud/lo
 import type { OpsTarget } from '../../core/observe/target.js';
 import { runCloudDoctor } from '../../core/operate/cloud-doctor.js';
 import { doctorFailed } from '../../core/operate/doctor.js';
+import { checkSchemaRegistry } from '../../core/operate/schema-registry-check.js';
 import { ExitCode } from '../../errors.js';
 import type { CliContext, CommandResult } from '../context.js';
 import { table } from '../render/output.js';
 import { cloudCluster } from './cloud-cluster.js';
+import { realProbes, schemaRegistryAccess } from './doctor-probes.js';
 
 /** `kcops doctor` on a confluent-cloud environment: the API, the connectors' states, Kafka REST and logs access. */
 export async function cloudDoctor(ctx: CliContext, t: OpsTarget): Promise<CommandResult> {
@@ -17,6 +19,7 @@ export async function cloudDoctor(ctx: CliContext, t: OpsTarget): Promise<Comman
     ...(c.kafkaRest ? { kafkaRest: new CloudKafkaRest({ ...c.kafkaRest, kafkaClusterId: c.kafkaClusterId }) } : {}),
     logs: new CloudLogsClient({ ...logsEndpoints(c.apiEndpoint), apiKey: c.apiKey!, apiSecret: c.apiSecret! }),
   });
+  await checkSchemaRegistry(checks, realProbes(5000), schemaRegistryAccess(t));
   const failed = doctorFailed(checks);
   return {
     data: { env: t.env, ok: !failed, checks },

@@ -1,56 +1,10 @@
-import { lookup } from 'node:dns/promises';
-import { connect } from 'node:net';
-import { Admin } from '@platformatic/kafka';
 import { ExitCode } from '../../errors.js';
-import { httpJson } from '../../connect/http.js';
-import { doctorFailed, runDoctor, type Probes } from '../../core/operate/doctor.js';
+import { doctorFailed, runDoctor } from '../../core/operate/doctor.js';
+import { realProbes, schemaRegistryAccess } from './doctor-probes.js';
 import type { CommandHandler } from '../command-spec.js';
 import { table } from '../render/output.js';
 import { cloudDoctor } from './cloud-doctor.js';
 import { clusterFor, opsTarget } from './ops-context.js';
-
-export function realProbes(timeoutMs: number): Probes {
-  return {
-    async resolve(host) {
-      const r = await lookup(host, { all: true });
-      return r.map((a) => a.address);
-    },
-    tcp: (host, port) =>
-      new Promise((resolve, reject) => {
-        const s = connect({ host, port });
-        const t = setTimeout(() => (s.destroy(), reject(new Error(`no answer within ${timeoutMs} ms`))), timeoutMs);
-        s.once('connect', () => (clearTimeout(t), s.end(), resolve()));
-        s.once(
-          'error',
-          (e: NodeJS.ErrnoException) => (
-            clearTimeout(t),
-            reject(new Error(e.code === 'ECONNREFUSED' ? 'connection refused' : e.message))
-          ),
-        );
-      }),
-    async http(url, auth) {
-      const r = await httpJson(url, { ...(auth ? { auth } : {}), timeoutMs });
-      const date = r.headers.get('date');
-      return { status: r.status, body: r.body, ...(date ? { date } : {}) };
-    },
-    async sasl(k) {
-      const admin = new Admin({
-        clientId: 'kcops-doctor',
-        bootstrapBrokers: [k.bootstrap],
-        sasl: { mechanism: k.mechanism, username: k.username, password: k.password },
-        retries: 0,
-        connectTimeout: timeoutMs,
-        timeout: timeoutMs,
-      });
-      try {
-        await admin.metadata({ topics: [] });
-      } finally {
-        await admin.close().catch(() => undefined);
-      }
-    },
-    now: () => Date.now(),
-  };
-}
 
 export const doctor: CommandHandler = async (ctx, _args, o) => {
   const t = opsTarget(ctx);
@@ -61,6 +15,7 @@ export const doctor: CommandHandler = async (ctx, _args, o) => {
       {
         connect: t.connect,
         ...(t.kafka ? { kafka: t.kafka } : {}),
+        ...(t.schemaRegistry ? { schemaRegistry: schemaRegistryAccess(t) } : {}),
         ...(t.observability.expect ? { expect: t.observability.expect } : {}),
         ...(cluster ? { cluster } : {}),
         connectors: o.connectors !== false,

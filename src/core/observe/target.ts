@@ -94,6 +94,8 @@ export interface OpsTarget {
   projectRoot?: string;
   /** Confluent Cloud environments: where the cluster is and the Cloud API key (resolved from its references). */
   cloud?: CloudTarget;
+  /** Schema Registry of the environment; its password stays a reference until a command needs it (doctor). */
+  schemaRegistry?: { url: string; auth?: { username: string; passwordRef: string } };
   /** Resolves a `${provider:path:key}` reference with the repository's secret providers (log source credentials). */
   resolveSecret?: (ref: string) => string;
 }
@@ -151,6 +153,16 @@ export function resolveTarget(i: TargetInput): OpsTarget {
       });
     }
     const obs = readObservability(loaded.root, env);
+    const sr = e.schemaRegistry
+      ? {
+          schemaRegistry: {
+            url: e.schemaRegistry.url,
+            ...(e.schemaRegistry.auth
+              ? { auth: { username: e.schemaRegistry.auth.username, passwordRef: e.schemaRegistry.auth.password } }
+              : {}),
+          },
+        }
+      : {};
     if (e.cluster.type !== 'self-managed') {
       const cc = e.cluster;
       const resolve = (ref: string) => resolveLocally(ref, p.secretProviders, i.processEnv);
@@ -162,6 +174,7 @@ export function resolveTarget(i: TargetInput): OpsTarget {
         observability: obs,
         projectRoot: loaded.root,
         resolveSecret: resolve,
+        ...sr,
         cloud: {
           environmentId: cc.environmentId,
           kafkaClusterId: cc.kafkaClusterId,
@@ -196,6 +209,7 @@ export function resolveTarget(i: TargetInput): OpsTarget {
       observability: obs,
       projectRoot: loaded.root,
       resolveSecret: (ref) => resolveLocally(ref, p.secretProviders, i.processEnv),
+      ...sr,
     };
     if (c.auth) {
       target.connect.auth = {

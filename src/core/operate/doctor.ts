@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import type { ConnectCluster } from '../../connect/cluster.js';
 import type { KafkaAccess } from '../observe/lag.js';
+import { checkSchemaRegistry, type SchemaRegistryAccess } from './schema-registry-check.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
 
@@ -29,6 +30,7 @@ export interface Probes {
 export interface DoctorInput {
   connect: { urls: string[]; auth?: { username: string; password: string }; credentialRef?: string };
   kafka?: KafkaAccess;
+  schemaRegistry?: SchemaRegistryAccess;
   expect?: { workerVersion?: string; plugins?: Record<string, string> };
   cluster?: ConnectCluster;
   /** Check the endpoints connectors reference (from here) and let the cluster validate their configs. */
@@ -158,6 +160,13 @@ export async function runDoctor(i: DoctorInput, p: Probes): Promise<Check[]> {
       detail: 'no kafka access declared for this environment',
     });
 
+  if (i.schemaRegistry) {
+    const u = new URL(i.schemaRegistry.url);
+    const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+    if (await reach(checks, p, 'schema-registry', u.hostname, port))
+      await checkSchemaRegistry(checks, p, i.schemaRegistry);
+  } else await checkSchemaRegistry(checks, p, undefined);
+
   if (i.cluster && connectOk) {
     const plugins = await i.cluster.plugins().catch(() => undefined);
     for (const [cls, want] of Object.entries(i.expect?.plugins ?? {})) {
@@ -272,7 +281,10 @@ export interface Endpoint {
   port: number;
 }
 
-/** Network endpoints a connector config points at: databases (Debezium, JDBC URLs) and S3-compatible endpoints. */
+/**
+ * Network endpoints a connector config points at: databases (Debezium, JDBC URLs), S3-compatible endpoints and the
+ * converters' Schema Registry.
+ */
 export function connectorEndpoints(config: Record<string, string>): Endpoint[] {
   const out: Endpoint[] = [];
   const ref = (v: string | undefined) => v === undefined || v.includes('${');
@@ -288,6 +300,15 @@ export function connectorEndpoints(config: Record<string, string>): Endpoint[] {
       if (m) out.push({ key: k, host: m[1]!, port: Number(m[2]) });
     }
     if (ref(v)) continue;
+    // Converters' Schema Registry (`value.converter.schema.registry.url`): one or more comma-separated URLs.
+    if (/schema\.registry\.url$/.test(k)) {
+      for (const one of v.split(',').map((x) => x.trim())) {
+        if (!/^https?:\/\//.test(one)) continue;
+        const u = new URL(one);
+        out.push({ key: k, host: u.hostname, port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)) });
+      }
+      continue;
+    }
     if (/(s3\.endpoint|store\.url|endpoint\.url|aws\.s3\.endpoint)$/i.test(k) && /^https?:\/\//.test(v)) {
       const u = new URL(v);
       out.push({ key: k, host: u.hostname, port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)) });

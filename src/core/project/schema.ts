@@ -117,6 +117,18 @@ const environment = z
     kafka: kafkaAccess.optional(),
     policies: policySchema.default({ requireDlqOnSinks: true, requireExactlyOnceOnSources: false }),
     audit: auditSettings.optional(),
+    schemaRegistry: z
+      .strictObject({
+        url: z.url().describe("Schema Registry URL (Confluent Cloud: the environment's Stream Governance endpoint)"),
+        auth: z
+          .strictObject({
+            username: z.string().min(1).describe('user, or the Schema Registry API key on Confluent Cloud'),
+            password: secretReference,
+          })
+          .optional(),
+      })
+      .optional()
+      .describe("the Schema Registry the connectors' converters use; `kcops doctor` checks it"),
   })
   .superRefine((e, ctx) => {
     const problem = auditAccessProblem(e.cluster.type, e.kafka, e.audit);

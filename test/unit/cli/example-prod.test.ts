@@ -1,12 +1,11 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { run } from '../../../src/cli/main.js';
 import { startCheckedCloud } from '../../fakes/confluent-cloud/checked.js';
 import type { Violation } from '../../fakes/confluent-cloud/openapi-contract.js';
 import type { FakeConfluentCloud } from '../../fakes/confluent-cloud/server.js';
+import { runCli } from '../../support/run-cli.js';
 
 /**
  * The example repository's `prod` environment (Confluent Cloud) end to end against the stand-in: its kcops.yaml is
@@ -28,22 +27,8 @@ const ENV: NodeJS.ProcessEnv = {
   PROD_S3_SECRET_ACCESS_KEY: 's3-prod-secret',
 };
 
-async function cli(...argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await run({
-    argv,
-    stdout,
-    stderr,
-    cwd: dir,
-    env: { ...ENV, KCOPS_AUDIT_FILE: join(dir, 'audit.jsonl') },
-  });
-  return { code, out, err };
-}
+const cli = (...argv: string[]) =>
+  runCli(argv, { cwd: dir, env: { ...ENV, KCOPS_AUDIT_FILE: join(dir, 'audit.jsonl') } });
 
 /** The one place the 2024 document and SERVICE_ACCOUNT mode disagree (SPEC.md): kafka.api.key/secret "required". */
 const knownDeviation = (v: Violation) =>
@@ -117,6 +102,7 @@ describe('examples/kafka-connect-configs: the prod (Confluent Cloud) environment
       'connector.state pass',
       'ccloud.kafka-rest pass',
       'ccloud.logs pass',
+      'schema-registry skip',
     ]);
     cloud.setState(
       'payments-orders-s3-sink',
@@ -127,14 +113,11 @@ describe('examples/kafka-connect-configs: the prod (Confluent Cloud) environment
     expect(bad.code).toBe(1);
     expect(bad.out).toContain('Access Denied');
     expect(bad.out).toContain('kcops connect logs payments-orders-s3-sink');
-    const wrong = await run({
-      argv: ['doctor', '--env', 'prod', '-o', 'json'],
-      stdout: new PassThrough(),
-      stderr: new PassThrough(),
+    const wrong = await runCli(['doctor', '--env', 'prod', '-o', 'json'], {
       cwd: dir,
       env: { ...ENV, CCLOUD_API_SECRET: 'nope' },
     });
-    expect(wrong).toBe(1);
+    expect(wrong.code).toBe(1);
     expect(violations.filter((x) => !knownDeviation(x))).toEqual([]);
   });
 });

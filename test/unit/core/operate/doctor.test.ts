@@ -31,7 +31,45 @@ describe('doctor checks', () => {
       'kafka.dns',
       'kafka.tcp',
       'kafka.sasl',
+      'schema-registry',
     ]);
+    expect(checks.find((c) => c.id === 'schema-registry')?.status).toBe('skip');
+  });
+
+  it('checks Schema Registry: reachable, key accepted (401), allowed to read subjects (403)', async () => {
+    const sr = { url: 'https://psrc-1.eu-west-1.aws.confluent.cloud', auth, credentialRef: '${env:SR_SECRET}' };
+    const seen: string[] = [];
+    const answer = (status: number, body?: unknown) =>
+      probes({
+        http: async (url) => {
+          seen.push(url);
+          return url.endsWith('/subjects') ? { status, body } : { status: 200, body: { version: '4.3.1' } };
+        },
+      });
+    const run = async (p: Probes, s = sr) =>
+      (await runDoctor({ connect: { urls: ['http://connect:8083'] }, schemaRegistry: s, connectors: false }, p)).filter(
+        (c) => c.id.startsWith('schema-registry'),
+      );
+    const ok = await run(answer(200, ['orders-value', 'orders-key']));
+    expect(ok.map((c) => [c.id, c.status])).toEqual([
+      ['schema-registry.dns', 'pass'],
+      ['schema-registry.tcp', 'pass'],
+      ['schema-registry', 'pass'],
+    ]);
+    expect(ok[2]!.detail).toBe('2 subject(s) readable as ops (secret ${env:SR_SECRET})');
+    expect(seen).toContain('https://psrc-1.eu-west-1.aws.confluent.cloud/subjects');
+    const r401 = (await run(answer(401, { error_code: 401, message: 'Unauthorized' }))).at(-1)!;
+    expect(r401).toMatchObject({ status: 'fail', detail: 'GET /subjects answered 401: Unauthorized' });
+    expect(r401.hint).toMatch(/Schema Registry API key/);
+    expect((await run(answer(403))).at(-1)!.hint).toMatch(/DeveloperRead/);
+    expect((await run(answer(200, '<html>'))).at(-1)!.hint).toMatch(/not like a Schema Registry/);
+    const closed = await run(probes(), { url: 'http://sr:1' } as typeof sr);
+    expect(closed.map((c) => [c.id, c.status])).toEqual([
+      ['schema-registry.dns', 'pass'],
+      ['schema-registry.tcp', 'fail'],
+    ]);
+    const password = JSON.stringify(await run(answer(401)));
+    expect(password).not.toContain('"pw"');
   });
 
   it('tells a wrong password (401) from missing permission (403)', async () => {
@@ -101,7 +139,7 @@ describe('doctor checks', () => {
     });
   });
 
-  it('finds the endpoints connectors use (databases, JDBC URLs, S3), never references', () => {
+  it('finds the endpoints connectors use (databases, JDBC URLs, S3, Schema Registry), never references', () => {
     expect(
       connectorEndpoints({
         'connector.class': 'io.debezium.connector.postgresql.PostgresConnector',
@@ -110,11 +148,15 @@ describe('doctor checks', () => {
         'connection.url': 'jdbc:postgresql://sink-db:5432/app?password=${env:X}',
         's3.endpoint': 'https://s3.eu-west-1.amazonaws.com',
         'store.url': '${env:S3_URL}',
+        'value.converter.schema.registry.url': 'http://sr-1:8081, http://sr-2:8081',
+        'key.converter.schema.registry.url': '${env:SR_URL}',
       }),
     ).toEqual([
       { key: 'database.hostname', host: 'db.internal', port: 5433 },
       { key: 'connection.url', host: 'sink-db', port: 5432 },
       { key: 's3.endpoint', host: 's3.eu-west-1.amazonaws.com', port: 443 },
+      { key: 'value.converter.schema.registry.url', host: 'sr-1', port: 8081 },
+      { key: 'value.converter.schema.registry.url', host: 'sr-2', port: 8081 },
     ]);
   });
 });

@@ -1,0 +1,60 @@
+import { lookup } from 'node:dns/promises';
+import { connect } from 'node:net';
+import { Admin } from '@platformatic/kafka';
+import { httpJson } from '../../connect/http.js';
+import type { Probes } from '../../core/operate/doctor.js';
+import type { SchemaRegistryAccess } from '../../core/operate/schema-registry-check.js';
+import type { OpsTarget } from '../../core/observe/target.js';
+
+/** What `kcops doctor` does to the network, for real (the core gets these injected; tests give fakes). */
+export function realProbes(timeoutMs: number): Probes {
+  return {
+    async resolve(host) {
+      const r = await lookup(host, { all: true });
+      return r.map((a) => a.address);
+    },
+    tcp: (host, port) =>
+      new Promise((resolve, reject) => {
+        const s = connect({ host, port });
+        const t = setTimeout(() => (s.destroy(), reject(new Error(`no answer within ${timeoutMs} ms`))), timeoutMs);
+        s.once('connect', () => (clearTimeout(t), s.end(), resolve()));
+        s.once(
+          'error',
+          (e: NodeJS.ErrnoException) => (
+            clearTimeout(t),
+            reject(new Error(e.code === 'ECONNREFUSED' ? 'connection refused' : e.message))
+          ),
+        );
+      }),
+    async http(url, auth) {
+      const r = await httpJson(url, { ...(auth ? { auth } : {}), timeoutMs });
+      const date = r.headers.get('date');
+      return { status: r.status, body: r.body, ...(date ? { date } : {}) };
+    },
+    async sasl(k) {
+      const admin = new Admin({
+        clientId: 'kcops-doctor',
+        bootstrapBrokers: [k.bootstrap],
+        sasl: { mechanism: k.mechanism, username: k.username, password: k.password },
+        retries: 0,
+        connectTimeout: timeoutMs,
+        timeout: timeoutMs,
+      });
+      try {
+        await admin.metadata({ topics: [] });
+      } finally {
+        await admin.close().catch(() => undefined);
+      }
+    },
+    now: () => Date.now(),
+  };
+}
+
+/** The environment's Schema Registry with its password resolved (only doctor needs it). */
+export function schemaRegistryAccess(t: OpsTarget): SchemaRegistryAccess | undefined {
+  const sr = t.schemaRegistry;
+  if (!sr) return undefined;
+  if (!sr.auth) return { url: sr.url };
+  const password = t.resolveSecret ? t.resolveSecret(sr.auth.passwordRef) : sr.auth.passwordRef;
+  return { url: sr.url, auth: { username: sr.auth.username, password }, credentialRef: sr.auth.passwordRef };
+}
