@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
@@ -23,6 +24,7 @@ import type { AddressInfo } from 'node:net';
  *    carried out and then the connection is cut before any answer (`crash-after`: a worker dying mid-request).
  * 7. Basic auth, when `auth` is set: anything else gets 401.
  * 8. Every request is recorded in `requests` (method and path) so tests can count them.
+ * 9. `GET /` answers the worker's version, commit and Kafka cluster id, as Connect does.
  */
 export interface FakeOptions {
   startDelayMs?: number;
@@ -119,6 +121,8 @@ export class FakeConnect {
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     const notFound = (n: string) => ({ status: 404, body: { error_code: 404, message: `Connector ${n} not found` } });
 
+    if (parts.length === 0 && method === 'GET')
+      return { status: 200, body: { version: '4.3.1', commit: 'fake', kafka_cluster_id: 'fake-cluster' } };
     if (parts[0] === 'connector-plugins') {
       if (method === 'GET')
         return {
@@ -216,14 +220,18 @@ export class FakeConnect {
     return { status: 405, body: { error_code: 405, message: 'HTTP 405 Method Not Allowed' } };
   }
 
-  async listen(): Promise<string> {
-    this.server = createServer((req, res) => void this.serve(req, res));
-    this.server.on('connection', (s) => {
+  /** Serves on a free port of 127.0.0.1; with `tls`, over HTTPS (and with `requestCert`, mutual TLS). */
+  async listen(tls?: { key: string; cert: string; ca?: string; requestCert?: boolean }): Promise<string> {
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.serve(req, res);
+    this.server = tls
+      ? createHttpsServer({ ...tls, rejectUnauthorized: tls.requestCert === true }, handler)
+      : createServer(handler);
+    this.server.on(tls ? 'secureConnection' : 'connection', (s: Socket) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `${tls ? 'https' : 'http'}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,8 @@
 import { lookup } from 'node:dns/promises';
 import { connect } from 'node:net';
 import { Admin } from '@platformatic/kafka';
-import { httpJson } from '../../connect/http.js';
+import { basicAuthHeader, httpJson } from '../../connect/http.js';
+import { send } from '../../connect/self-managed/transport.js';
 import type { Probes } from '../../core/operate/doctor.js';
 import type { SchemaRegistryAccess } from '../../core/operate/schema-registry-check.js';
 import type { OpsTarget } from '../../core/observe/target.js';
@@ -26,7 +27,19 @@ export function realProbes(timeoutMs: number): Probes {
           ),
         );
       }),
-    async http(url, auth) {
+    async http(url, auth, tls) {
+      // The workers' private CA or client certificate: the same transport the Connect client uses.
+      if (tls && url.startsWith('https:')) {
+        const r = await send({
+          method: 'GET',
+          url: new URL(url),
+          ...(auth ? { authorization: basicAuthHeader(auth) } : {}),
+          timeoutMs,
+          tls,
+        });
+        const date = r.headers.date;
+        return { status: r.status, body: r.body, ...(date ? { date } : {}) };
+      }
       const r = await httpJson(url, { ...(auth ? { auth } : {}), timeoutMs });
       const date = r.headers.get('date');
       return { status: r.status, body: r.body, ...(date ? { date } : {}) };

@@ -57,5 +57,11 @@ export function projectRootOrCwd(ctx: CliContext): string {
 
 function clusterOf(t: OpsTarget, reporter: Reporter): ConnectCluster {
   if (t.clusterType === 'confluent-cloud') return cloudCluster(t, reporter);
-  return new SelfManagedCluster({ urls: t.connect.urls, auth: t.connect.auth, credentialRef: t.connect.credentialRef });
+  return new SelfManagedCluster({
+    urls: t.connect.urls,
+    auth: t.connect.auth,
+    credentialRef: t.connect.credentialRef,
+    ...(t.connect.tls ? { tls: t.connect.tls } : {}),
+    ...(t.connect.timeoutMs ? { timeoutMs: t.connect.timeoutMs } : {}),
+  });
 }

@@ -30,7 +30,8 @@ export function clusterFor(t: OpsTarget, reporter?: Reporter): ConnectCluster {
     urls: t.connect.urls,
     ...(t.connect.auth ? { auth: t.connect.auth } : {}),
     ...(t.connect.credentialRef ? { credentialRef: t.connect.credentialRef } : {}),
-    timeoutMs: 15_000,
+    ...(t.connect.tls ? { tls: t.connect.tls } : {}),
+    timeoutMs: t.connect.timeoutMs ?? 15_000,
   });
 }
 

@@ -6,7 +6,9 @@ import { UserError } from '../../errors.js';
 import { credentialsSchema } from '../../dev/credentials.js';
 import { layout, resolveSettings } from '../../dev/settings.js';
 import { readState } from '../../dev/state.js';
+import type { TlsOptions } from '../../connect/self-managed/transport.js';
 import { findProjectFile, loadProject } from '../project/load-project.js';
+import { loadConnectTls, timeoutMs } from './connect-tls.js';
 import { secretReference } from '../project/schema.js';
 import { findSecretRefs, SECRET_REF } from '../secrets/reference.js';
 import { resolveLocally } from '../secrets/resolve.js';
@@ -82,7 +84,13 @@ export interface OpsTarget {
   /** The local dev stack: mutations need no Git change and warn about no drift. */
   isDev: boolean;
   clusterType: 'self-managed' | 'confluent-cloud';
-  connect: { urls: string[]; auth?: { username: string; password: string }; credentialRef?: string };
+  connect: {
+    urls: string[];
+    auth?: { username: string; password: string };
+    credentialRef?: string;
+    tls?: TlsOptions;
+    timeoutMs?: number;
+  };
   kafka?: {
     bootstrap: string;
     username: string;
@@ -211,6 +219,8 @@ export function resolveTarget(i: TargetInput): OpsTarget {
       resolveSecret: (ref) => resolveLocally(ref, p.secretProviders, i.processEnv),
       ...sr,
     };
+    if (c.tls) target.connect.tls = loadConnectTls(loaded.root, env, c.tls);
+    if (c.timeout) target.connect.timeoutMs = timeoutMs(c.timeout);
     if (c.auth) {
       target.connect.auth = {
         username: c.auth.username,

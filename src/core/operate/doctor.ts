@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { ConnectCluster } from '../../connect/cluster.js';
+import type { TlsOptions } from '../../connect/self-managed/transport.js';
 import type { KafkaAccess } from '../observe/lag.js';
 import { checkSchemaRegistry, type SchemaRegistryAccess } from './schema-registry-check.js';
 
@@ -22,13 +23,14 @@ export interface Probes {
   http(
     url: string,
     auth?: { username: string; password: string },
+    tls?: TlsOptions,
   ): Promise<{ status: number; date?: string; body?: unknown }>;
   sasl(k: KafkaAccess): Promise<void>;
   now(): number;
 }
 
 export interface DoctorInput {
-  connect: { urls: string[]; auth?: { username: string; password: string }; credentialRef?: string };
+  connect: { urls: string[]; auth?: { username: string; password: string }; credentialRef?: string; tls?: TlsOptions };
   kafka?: KafkaAccess;
   schemaRegistry?: SchemaRegistryAccess;
   expect?: { workerVersion?: string; plugins?: Record<string, string> };
@@ -48,7 +50,7 @@ export async function runDoctor(i: DoctorInput, p: Probes): Promise<Check[]> {
     if (!(await reach(checks, p, 'connect', u.hostname, port))) continue;
     try {
       const started = p.now();
-      const r = await p.http(url.replace(/\/+$/, '') + '/', i.connect.auth);
+      const r = await p.http(url.replace(/\/+$/, '') + '/', i.connect.auth, i.connect.tls);
       const rtt = p.now() - started;
       if (r.status === 200) {
         connectOk = true;

@@ -47,11 +47,36 @@ const secretProvider = z.discriminatedUnion('type', [
   }),
 ]);
 
+const connectTls = z
+  .strictObject({
+    ca: z.string().min(1).optional().describe("PEM file of the CA(s) that signed the workers' certificates"),
+    cert: z.string().min(1).optional().describe('client certificate PEM file, for mutual TLS'),
+    key: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('client private key PEM file, for mutual TLS: a path outside Git (a mounted secret), never the key'),
+    insecureSkipVerify: z
+      .boolean()
+      .default(false)
+      .describe('accept any server certificate: local experiments only, never for a shared cluster'),
+  })
+  .refine((t) => (t.cert === undefined) === (t.key === undefined), {
+    message: 'mutual TLS needs both cert and key',
+  })
+  .describe('TLS for https:// worker URLs; relative paths are relative to kcops.yaml');
+
 const selfManagedCluster = z.strictObject({
   type: z.literal('self-managed'),
   connect: z.strictObject({
     urls: z.array(z.url()).min(1).describe('Connect REST URLs of the workers; tried in order'),
     auth: z.strictObject({ username: z.string().min(1), password: secretReference }).optional(),
+    tls: connectTls.optional(),
+    timeout: z
+      .string()
+      .regex(/^\d+(ms|s|m)$/, 'a duration like 30s, 2m or 500ms')
+      .optional()
+      .describe('per-request timeout against the workers (default 30s)'),
   }),
 });
 
