@@ -19,6 +19,23 @@ describe('docs match the code', () => {
       expect(doc).toMatch(new RegExp(`\\| ${code} \\| \`${name}\` \\|`));
   });
 
+  it('docs/reference/exit-codes.md lists every error code the source can raise, and no other', () => {
+    const doc = readFileSync(join(root, 'docs', 'reference', 'exit-codes.md'), 'utf8');
+    const inSource = new Set(['INTERNAL']);
+    const walk = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+      );
+    for (const file of walk(join(root, 'src')))
+      for (const m of readFileSync(file, 'utf8').matchAll(/(?:UserError|usageError)\(\s*['`]([A-Z][A-Z0-9_]+)['`]/g))
+        inSource.add(m[1]!);
+    const listed = new Set(
+      [...doc.split('Error codes are stable identifiers')[1]!.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1]!),
+    );
+    expect([...inSource].filter((c) => !listed.has(c)).sort(), 'raised but not documented').toEqual([]);
+    expect([...listed].filter((c) => !inSource.has(c)).sort(), 'documented but never raised').toEqual([]);
+  });
+
   it('every `$ kcops ...` command in the episodes names a real command and real flags', () => {
     const dir = join(root, 'docs', 'episodes');
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.md'))) {

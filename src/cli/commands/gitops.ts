@@ -144,4 +144,25 @@ export const gitopsCommands: CommandSpec[] = [
     ],
     handler: async () => (await load()).auditVerify,
   },
+  {
+    path: ['audit', 'publish'],
+    summary: "copy audit records to the environment's audit topic again (after a failed publish)",
+    description:
+      'Publishes the records of --env from the audit file to environments.<env>.audit.topic, in order, as the same JSONL\n' +
+      'lines. The file must pass `kcops audit verify` first. Records already on the topic are published again:\n' +
+      'consumers recognise duplicates by seq and hash.',
+    options: [
+      { flags: '--from-seq <n>', description: 'first record (seq) to publish', integer: true },
+      { flags: '--to-seq <n>', description: 'last record (seq) to publish', integer: true },
+      { flags: '--dry-run', description: 'say what would be published, publish nothing', default: false },
+    ],
+    examples: [
+      {
+        command: 'kcops audit publish --env prod --from-seq 41 --to-seq 43',
+        description: 'the records a warning said were not published',
+      },
+      { command: 'kcops audit publish --env prod --dry-run -o json', description: 'what would go to the topic' },
+    ],
+    handler: async () => (await import('../handlers/audit-publish.js')).auditPublish,
+  },
 ];

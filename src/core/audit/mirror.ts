@@ -62,15 +62,16 @@ export async function mirrorAudit(
     const which = first === last ? `Audit record ${first}` : `Audit records ${first}–${last}`;
     const what = `${which} (deployment ${records[0]!.deploymentId}) ${first === last ? 'is' : 'are'} in ${file} but not published to ${mirror.publisher.target}: ${describeCause(e).replace(/\.$/, '')}`;
     const hint = (isUserError(e) ? e.hint : undefined) ?? 'The topic must exist and kcops needs WRITE on it.';
+    const again = `Once fixed: \`kcops audit publish --env ${records[0]!.env} --from-seq ${first} --to-seq ${last}\`.`;
     if (!mirror.required) {
-      reporter.warn(`${what}. ${hint}`);
+      reporter.warn(`${what}. ${hint} ${again}`);
       return;
     }
     throw new UserError(
       'AUDIT_TOPIC_FAILED',
       `${what}. Nothing was undone (the file says what the command did); audit.required is true, so the command fails.`,
       {
-        hint: `${hint} Records missing from the topic can be matched to the file by seq; set audit.required: false in kcops.yaml to make this a warning.`,
+        hint: `${hint} ${again} (audit.required: false in kcops.yaml makes this a warning.)`,
         cause: e,
       },
     );

@@ -109,6 +109,32 @@ describe('audit.topic on a Confluent Cloud environment (Kafka REST v3)', () => {
     expect(violations).toEqual([]);
   });
 
+  it('audit publish copies what a failed publish left out, once fixed, and refuses a tampered file', async () => {
+    const a = await apply();
+    expect(a.err).toContain('kcops audit publish --env prod --from-seq 1 --to-seq 1');
+    cloud.topics.add(TOPIC);
+    const p = await cli('connect', 'pause', 'payments-orders-s3', '--env', 'prod');
+    expect(p.code, p.err).toBe(0);
+    expect((cloud.produced.get(TOPIC) ?? []).map((r) => r.headers['kcops-seq'])).toEqual(['2']);
+
+    const dry = await cli('audit', 'publish', '--env', 'prod', '--to-seq', '1', '--dry-run', '-o', 'json');
+    expect(dry.json).toMatchObject({ dryRun: true, published: 0, seqs: [1] });
+    expect(cloud.produced.get(TOPIC)).toHaveLength(1);
+    const again = await cli('audit', 'publish', '--env', 'prod', '--from-seq', '1', '--to-seq', '1', '-o', 'json');
+    expect(again.code, again.err).toBe(0);
+    expect(again.json).toMatchObject({ env: 'prod', published: 1, seqs: [1] });
+    expect((cloud.produced.get(TOPIC) ?? []).map((r) => r.value)).toEqual([lines()[1], lines()[0]]);
+
+    writeFileSync(join(dir, 'audit.jsonl'), lines()[1] + '\n');
+    const tampered = await cli('audit', 'publish', '--env', 'prod');
+    expect(tampered.code).toBe(1);
+    expect(tampered.err).toMatch(/fails its hash chain/);
+    expect(cloud.produced.get(TOPIC)).toHaveLength(2);
+    const none = await cli('audit', 'publish', '--env', 'dev');
+    expect(none.code).toBe(2);
+    expect(violations).toEqual([]);
+  });
+
   it('with required: true a denied write fails the command, says how to grant it, and undoes nothing', async () => {
     cloud.topics.add(TOPIC);
     expect((await apply()).code).toBe(0);

@@ -70,7 +70,7 @@ describe('the audit topic (second sink)', () => {
     expect(reporter.events).toEqual([
       {
         kind: 'warn',
-        text: `Audit record 1 (deployment d-1) is in ${file} but not published to topic _kcops-audit on b1:9092: User:kcops may not write to topic _kcops-audit. Grant it WRITE on the topic.`,
+        text: `Audit record 1 (deployment d-1) is in ${file} but not published to topic _kcops-audit on b1:9092: User:kcops may not write to topic _kcops-audit. Grant it WRITE on the topic. Once fixed: \`kcops audit publish --env prod --from-seq 1 --to-seq 1\`.`,
       },
     ]);
     expect(verifyAudit(file)).toMatchObject({ ok: true, records: 1 });
@@ -92,7 +92,9 @@ describe('the audit topic (second sink)', () => {
       message: expect.stringMatching(
         /^Audit records 1–2 .* are in .*audit\.jsonl but not published to topic _kcops-audit on b1:9092: .*Nothing was undone/,
       ),
-      hint: expect.stringMatching(/^Grant it WRITE on the topic\. .*audit\.required: false/),
+      hint: expect.stringMatching(
+        /^Grant it WRITE on the topic\. Once fixed: `kcops audit publish --env prod --from-seq 1 --to-seq 2`\. .*audit\.required: false/,
+      ),
     });
     expect(verifyAudit(file)).toMatchObject({ ok: true, records: 2 });
   });
@@ -108,7 +110,7 @@ describe('the audit topic (second sink)', () => {
       reporter,
     );
     expect(reporter.events[0]?.text).toMatch(
-      /not published to topic _kcops-audit on b1:9092: socket hang up\. The topic must exist and kcops needs WRITE on it\.$/,
+      /not published to topic _kcops-audit on b1:9092: socket hang up\. The topic must exist and kcops needs WRITE on it\. Once fixed: `kcops audit publish --env prod --from-seq 1 --to-seq 1`\.$/,
     );
     await expect(mirrorAudit(written, undefined, file, reporter)).resolves.toBeUndefined();
     const publisher = new Recorder();
