@@ -1,4 +1,5 @@
 import type { CommandSpec, GroupSpec } from '../command-spec.js';
+import { alertsCommands, alertsGroup } from './alerts.js';
 import { connectClusterCommands, connectCommands, connectGroups, doctorCommands } from './connect.js';
 import { convertCommands } from './convert.js';
 import { devCommands, devGroup } from './dev.js';
@@ -7,7 +8,7 @@ import { scaffoldCommands } from './scaffold.js';
 import { validateCommands } from './validate.js';
 
 /** Every command kcops has. Each file under commands/ declares its own; handlers are imported lazily. */
-export const groups: GroupSpec[] = [devGroup, auditGroup, ...connectGroups];
+export const groups: GroupSpec[] = [devGroup, auditGroup, ...connectGroups, alertsGroup];
 export const commands: CommandSpec[] = [
   ...devCommands,
   ...validateCommands,
@@ -17,4 +18,5 @@ export const commands: CommandSpec[] = [
   ...doctorCommands,
   ...gitopsCommands,
   ...convertCommands,
+  ...alertsCommands,
 ];

@@ -10,6 +10,7 @@ import type { TlsOptions } from '../../connect/self-managed/transport.js';
 import { findProjectFile, loadProject } from '../project/load-project.js';
 import { loadConnectTls, timeoutMs } from './connect-tls.js';
 import { secretReference } from '../project/schema.js';
+import { alertsSchema } from '../monitor/alert-config.js';
 import { findSecretRefs, SECRET_REF } from '../secrets/reference.js';
 import { resolveLocally } from '../secrets/resolve.js';
 
@@ -74,6 +75,7 @@ export const observabilitySchema = z.strictObject({
       plugins: z.record(z.string(), z.string()).optional().describe('connector class → version the repository expects'),
     })
     .optional(),
+  alerts: alertsSchema.optional().describe('`kcops alerts check`: which failures alert whom'),
 });
 export type Observability = z.infer<typeof observabilitySchema>;
 export type LogSourceConfig = NonNullable<Observability['logs']>;

@@ -1,0 +1,135 @@
+import { join } from 'node:path';
+import { UserError, usageError, ExitCode } from '../../errors.js';
+import { checkAlerts, type AlertCheckResult } from '../../core/monitor/check.js';
+import { resolveLocally } from '../../core/secrets/resolve.js';
+import { resolveSettings } from '../../dev/settings.js';
+import type { CommandHandler } from '../command-spec.js';
+import type { CliContext, Style } from '../context.js';
+import { table } from '../render/output.js';
+import { makeStyle } from '../render/style.js';
+import { parseDuration } from './gitops.js';
+import { clusterFor, opsTarget } from './ops-context.js';
+
+export const alertsCheck: CommandHandler = async (ctx, _args, o) => {
+  const t = opsTarget(ctx);
+  const config = t.observability.alerts;
+  if (!config) {
+    throw new UserError('ALERTS_NOT_CONFIGURED', `Environment '${t.env}' has no alerts: section.`, {
+      hint: `Add alerts.destinations for '${t.env}' to kcops.observability.yaml beside kcops.yaml; see docs/episodes/03-operate-connectors.md ("Alerts").`,
+      exitCode: ExitCode.Usage,
+    });
+  }
+  const intervalMs = parseDuration(String(o.interval ?? '30s'), '--interval');
+  if (intervalMs < 1000) throw usageError('USAGE', '--interval must be at least 1s.');
+  const cluster = clusterFor(t, ctx.reporter);
+  const round = () =>
+    checkAlerts({
+      env: t.env,
+      cluster,
+      config,
+      stateFile: stateFile(ctx, t.projectRoot, t.env),
+      resolveSecret: t.resolveSecret ?? ((ref) => resolveLocally(ref, {}, ctx.env)),
+      dryRun: o.dryRun === true,
+    });
+  try {
+    if (!o.watch) {
+      const r = await round();
+      failOnUndelivered(r);
+      return { data: r, human: (st) => human(st, r), exitCode: r.open.length ? ExitCode.Error : ExitCode.Ok };
+    }
+    return await watch(ctx, round, intervalMs);
+  } finally {
+    await cluster.close();
+  }
+};
+
+/** One state file per environment, beside the audit log: what each destination has been told. */
+function stateFile(ctx: CliContext, projectRoot: string | undefined, env: string): string {
+  const dir =
+    ctx.env.KCOPS_ALERT_STATE_DIR ?? join(projectRoot ?? resolveSettings({ env: ctx.env }).home, '.kcops', 'alerts');
+  return join(dir, `${env}.json`);
+}
+
+/** Every destination was tried; the ones that failed are an error with what to check (the next run retries them). */
+function failOnUndelivered(r: AlertCheckResult): void {
+  const failed = r.deliveries.filter((d) => d.status === 'failed');
+  if (failed.length === 0) return;
+  const sent = r.deliveries.filter((d) => d.status === 'sent').length;
+  throw new UserError(
+    'ALERT_DELIVERY_FAILED',
+    `${failed.length} alert message(s) could not be delivered (${sent} delivered) in '${r.env}'.`,
+    {
+      details: failed.map((d) => `${d.action} ${d.alert}: ${d.error ?? ''}${d.hint ? ` (${d.hint})` : ''}`),
+      hint:
+        (failed[0]?.hint ? `${failed[0].hint} ` : '') +
+        'The state file remembers what was not delivered: the next `kcops alerts check` sends it again.',
+    },
+  );
+}
+
+/** Round after round until Ctrl-C; a failing round is reported and the loop goes on. JSON: one document per line. */
+async function watch(
+  ctx: CliContext,
+  round: () => Promise<AlertCheckResult>,
+  intervalMs: number,
+): Promise<{ data: object; human: () => string; exitCode: number }> {
+  const ac = new AbortController();
+  const stop = () => ac.abort();
+  process.once('SIGINT', stop);
+  const st = makeStyle(ctx.globals.color && ctx.globals.output === 'human');
+  let exitCode: number = ExitCode.Ok;
+  try {
+    while (!ac.signal.aborted) {
+      try {
+        const r = await round();
+        exitCode = r.open.length ? ExitCode.Error : ExitCode.Ok;
+        if (ctx.globals.output === 'json') ctx.stdout.write(JSON.stringify({ formatVersion: 1, ...r }) + '\n');
+        else ctx.stdout.write(human(st, r) + '\n');
+        failOnUndelivered(r);
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        exitCode = ExitCode.Error;
+        ctx.reporter.warn(`${e.message}${e.details.length ? `\n  ${e.details.join('\n  ')}` : ''}`);
+      }
+      await new Promise<void>((r) => {
+        const timer = setTimeout(r, intervalMs);
+        ac.signal.addEventListener('abort', () => (clearTimeout(timer), r()), { once: true });
+      });
+    }
+  } finally {
+    process.off('SIGINT', stop);
+  }
+  return { data: {}, human: () => '', exitCode };
+}
+
+function human(st: Style, r: AlertCheckResult): string {
+  const out: string[] = [];
+  if (r.open.length === 0) out.push(st.green(`All watched connectors in '${r.env}' are healthy (${r.checkedAt}).`));
+  else {
+    out.push(st.red(st.bold(`${r.open.length} open alert(s) in '${r.env}':`)));
+    out.push(
+      table(
+        ['ALERT', 'SINCE', 'SUMMARY'],
+        r.open.map((a) => [a.key, a.since, a.summary]),
+      ),
+    );
+  }
+  if (r.deliveries.length) {
+    out.push('', r.dryRun ? st.yellow('Would send (dry run, secrets masked):') : 'Sent:');
+    out.push(
+      table(
+        ['DESTINATION', 'ACTION', 'ALERT', 'RESULT'],
+        r.deliveries.map((d) => [
+          `${d.type} ${d.destination}`,
+          `${d.action} (${d.reason})`,
+          d.alert,
+          d.status === 'failed' ? st.red('failed') : d.status,
+        ]),
+      ),
+    );
+    if (r.dryRun)
+      for (const d of r.deliveries)
+        out.push('', st.dim(`${d.destination} ${d.alert}:`), JSON.stringify(d.request, null, 2));
+  } else if (r.open.length) out.push('', st.dim('Every destination already knows; nothing sent.'));
+  return out.join('\n');
+}

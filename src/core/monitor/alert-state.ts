@@ -1,0 +1,140 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { UserError } from '../../errors.js';
+import type { Problem } from './detect.js';
+
+/**
+ * What `alerts check` remembers between runs, so a failure is announced once and its recovery is announced too.
+ * Only names, kinds and times: never a trace (it may quote a connector's config), never a destination's secret.
+ */
+const openAlert = z.object({
+  key: z.string(),
+  kind: z.enum(['connector-failed', 'task-failed', 'unassigned']),
+  connector: z.string(),
+  task: z.int().optional(),
+  summary: z.string(),
+  since: z.string(),
+  /** Destination name → when a trigger last reached it. A destination missing here has not heard of the alert. */
+  notified: z.record(z.string(), z.string()),
+  /** Set once the problem is gone but a resolve has not reached every notified destination yet. */
+  recoveredAt: z.string().optional(),
+});
+const alertStateSchema = z.object({
+  formatVersion: z.literal(1),
+  env: z.string(),
+  alerts: z.record(z.string(), openAlert),
+  /** Connector → when it was first seen UNASSIGNED (for `unassignedAfter`). */
+  unassignedSince: z.record(z.string(), z.string()),
+});
+export type OpenAlert = z.infer<typeof openAlert>;
+export type AlertState = z.infer<typeof alertStateSchema>;
+
+export function emptyState(env: string): AlertState {
+  return { formatVersion: 1, env, alerts: {}, unassignedSince: {} };
+}
+
+export function readAlertState(file: string, env: string): AlertState {
+  if (!existsSync(file)) return emptyState(env);
+  const parsed = alertStateSchema.safeParse(safeJson(readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    throw new UserError('ALERT_STATE_INVALID', `The alert state file ${file} is not readable.`, {
+      hint: 'Delete it: the next `kcops alerts check` announces every open problem again (and resolves nothing it no longer knows).',
+    });
+  }
+  return parsed.data;
+}
+
+/** Written whole and renamed into place, so a run killed half-way leaves the previous state. */
+export function writeAlertState(file: string, state: AlertState): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(state, null, 2) + '\n');
+  renameSync(tmp, file);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What an alert is about, whether it is open (a Problem) or remembered (an OpenAlert being resolved). */
+export type AlertSubject = Pick<Problem, 'key' | 'kind' | 'connector' | 'task' | 'summary' | 'trace' | 'workerId'>;
+
+export interface Notification {
+  action: 'trigger' | 'resolve';
+  /** new: first time; retry: an earlier send to this destination failed; renotify: renotifyAfter passed. */
+  reason: 'new' | 'retry' | 'renotify' | 'recovered';
+  destination: string;
+  alert: AlertSubject;
+}
+
+/** Pure: who must hear about what, given the open problems and what earlier runs delivered. */
+export function planNotifications(
+  state: AlertState,
+  problems: Problem[],
+  destinations: string[],
+  now: Date,
+  renotifyAfterMs: number | undefined,
+): Notification[] {
+  const out: Notification[] = [];
+  const current = new Set(problems.map((p) => p.key));
+  for (const p of problems) {
+    const prev = state.alerts[p.key];
+    for (const d of destinations) {
+      const last = prev?.notified[d];
+      if (last === undefined) {
+        out.push({ action: 'trigger', reason: prev && !prev.recoveredAt ? 'retry' : 'new', destination: d, alert: p });
+      } else if (renotifyAfterMs !== undefined && now.getTime() - Date.parse(last) >= renotifyAfterMs) {
+        out.push({ action: 'trigger', reason: 'renotify', destination: d, alert: p });
+      }
+    }
+  }
+  for (const a of Object.values(state.alerts)) {
+    if (current.has(a.key)) continue;
+    for (const d of Object.keys(a.notified).filter((n) => destinations.includes(n)))
+      out.push({ action: 'resolve', reason: 'recovered', destination: d, alert: a });
+  }
+  return out;
+}
+
+/** Pure: the state after this run's deliveries (`delivered`: the notifications that reached their destination). */
+export function nextState(
+  state: AlertState,
+  problems: Problem[],
+  delivered: Notification[],
+  destinations: string[],
+  unassignedSince: Record<string, string>,
+  now: Date,
+): AlertState {
+  const at = now.toISOString();
+  const alerts: Record<string, OpenAlert> = {};
+  const known = (n: Record<string, string>) =>
+    Object.fromEntries(Object.entries(n).filter(([d]) => destinations.includes(d)));
+  const got = (key: string, action: Notification['action']) =>
+    delivered.filter((n) => n.alert.key === key && n.action === action).map((n) => n.destination);
+  for (const p of problems) {
+    const prev = state.alerts[p.key];
+    const notified = known(prev?.notified ?? {});
+    for (const d of got(p.key, 'trigger')) notified[d] = at;
+    alerts[p.key] = {
+      key: p.key,
+      kind: p.kind,
+      connector: p.connector,
+      ...(p.task !== undefined ? { task: p.task } : {}),
+      summary: p.summary,
+      since: prev?.since ?? at,
+      notified,
+    };
+  }
+  for (const a of Object.values(state.alerts)) {
+    if (alerts[a.key]) continue;
+    const notified = known(a.notified);
+    for (const d of got(a.key, 'resolve')) delete notified[d];
+    if (Object.keys(notified).length > 0) alerts[a.key] = { ...a, notified, recoveredAt: a.recoveredAt ?? at };
+  }
+  return { formatVersion: 1, env: state.env, alerts, unassignedSince };
+}

@@ -1,0 +1,42 @@
+import { UserError } from '../../../errors.js';
+import type { SlackDestination } from '../alert-config.js';
+import { excerpt, postJson } from './post-json.js';
+import { facts, headline, MASK, nextStep, type AlertMessage, type Channel, type ResolveSecret } from './channel.js';
+
+/** Slack incoming webhook: `text` (the notification line) and `blocks` (the formatted message). */
+export function slackBody(m: AlertMessage): { text: string; blocks: unknown[] } {
+  const title = `${m.action === 'trigger' ? ':rotating_light:' : ':white_check_mark:'} ${headline(m)}`;
+  const lines = facts(m).map(([k, v]) => `*${k}:* ${escape(v)}`);
+  const blocks: unknown[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: `*${escape(title)}*\n${lines.join('\n')}` } },
+  ];
+  // A section's text holds at most 3000 characters.
+  if (m.action === 'trigger' && m.alert.trace)
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: '```' + escape(m.alert.trace).slice(0, 2900) + '```' },
+    });
+  const next = nextStep(m);
+  if (next) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Next: \`${escape(next)}\`` }] });
+  return { text: escape(title), blocks };
+}
+
+/** Slack mrkdwn treats &, < and > as control characters. */
+function escape(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function slackChannel(d: SlackDestination, name: string, secret: ResolveSecret): Channel {
+  const label = `slack destination '${name}'`;
+  const hint = `Check that the webhook URL behind ${d.webhookUrl} is still active (Slack answers 403/404 for a revoked one) and that this machine reaches it.`;
+  return {
+    name,
+    type: 'slack',
+    preview: (m) => ({ url: MASK, body: slackBody(m) }),
+    async send(m) {
+      const r = await postJson(secret(d.webhookUrl), slackBody(m), label, hint);
+      if (r.status < 200 || r.status > 299)
+        throw new UserError('ALERT_SEND_FAILED', `${label}: HTTP ${r.status} ${excerpt(r.body)}`.trim(), { hint });
+    },
+  };
+}
