@@ -5,7 +5,6 @@ import { auditTopicOf, type AuditTopicTarget } from '../../core/audit/topic-targ
 import type { OpsTarget } from '../../core/observe/target.js';
 import { findProjectFile, loadProject } from '../../core/project/load-project.js';
 import type { Project } from '../../core/project/schema.js';
-import { produceRecords } from '../../kafka/produce.js';
 import type { CliContext } from '../context.js';
 
 /** The environment's audit topic as the second audit sink, when kcops.yaml gives one (`environments.<env>.audit`). */
@@ -31,8 +30,9 @@ function publisherFor(t: AuditTopicTarget): AuditPublisher {
   if (a.type === 'kafka') {
     return {
       target: `topic ${t.topic} on ${a.bootstrapServers.join(',')}`,
+      // Loaded only when publishing: the Kafka client costs ~0.5 s of start-up that every day-2 command would pay.
       publish: async (messages) =>
-        produceRecords(
+        (await import('../../kafka/produce.js')).produceRecords(
           {
             bootstrapServers: a.bootstrapServers,
             topic: t.topic,
