@@ -7,7 +7,7 @@ import type { CommandHandler } from '../command-spec.js';
 import type { CliContext, Style } from '../context.js';
 import { table } from '../render/output.js';
 import { makeStyle } from '../render/style.js';
-import { parseDuration } from './gitops.js';
+import { parseDuration } from './duration.js';
 import { clusterFor, opsTarget } from './ops-context.js';
 
 export const alertsCheck: CommandHandler = async (ctx, _args, o) => {

@@ -14,6 +14,7 @@ import type { CliContext, CommandResult } from '../context.js';
 import { renderApply, renderPlan } from '../render/plan.js';
 import { makeStyle } from '../render/style.js';
 import { auditFile, gitopsTarget, projectRootOrCwd } from './gitops-target.js';
+import { parseDuration } from './duration.js';
 
 export const plan: CommandHandler = async (ctx, _args, o) => {
   const t = gitopsTarget(ctx);
@@ -247,12 +248,4 @@ function readText(ctx: CliContext, path: string): string {
       'Pass the file written by `kcops plan --out`.',
     );
   }
-}
-
-/** 90s, 2m, 1500ms, or a bare number of seconds. */
-export function parseDuration(v: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(v.trim());
-  if (!m) throw usageError('USAGE', `${flag} takes a duration like 90s, 2m or 500ms (got '${v}').`);
-  const n = Number(m[1]);
-  return Math.round(m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000);
 }
