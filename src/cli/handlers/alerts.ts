@@ -9,6 +9,7 @@ import { table } from '../render/output.js';
 import { makeStyle } from '../render/style.js';
 import { parseDuration } from './duration.js';
 import { clusterFor, opsTarget } from './ops-context.js';
+import { sleepUnlessAborted } from '../../core/sleep.js';
 
 export const alertsCheck: CommandHandler = async (ctx, _args, o) => {
   const t = opsTarget(ctx);
@@ -91,10 +92,7 @@ async function watch(
         exitCode = ExitCode.Error;
         ctx.reporter.warn(`${e.message}${e.details.length ? `\n  ${e.details.join('\n  ')}` : ''}`);
       }
-      await new Promise<void>((r) => {
-        const timer = setTimeout(r, intervalMs);
-        ac.signal.addEventListener('abort', () => (clearTimeout(timer), r()), { once: true });
-      });
+      await sleepUnlessAborted(intervalMs, ac.signal);
     }
   } finally {
     process.off('SIGINT', stop);

@@ -40,6 +40,7 @@ import type { CommandHandler } from '../command-spec.js';
 import type { CliContext, Style } from '../context.js';
 import { table } from '../render/output.js';
 import { auditSinkFor, clusterFor, nameArg, opsTarget, warnDrift } from './ops-context.js';
+import { sleepUnlessAborted } from '../../core/sleep.js';
 
 export function colourState(st: Style, s: string): string {
   if (s === 'RUNNING') return st.green(s);
@@ -736,10 +737,7 @@ export const metrics: CommandHandler = (ctx, args, o) =>
       if (v.lag) push('lag', v.lag.total);
       if (ctx.globals.output === 'json') ctx.stdout.write(JSON.stringify({ formatVersion: 1, ...v }) + '\n');
       else ctx.stdout.write((ctx.isTTY ? '\u001b[2J\u001b[H' : '\n') + metricsHuman(st, v, history) + '\n');
-      await new Promise<void>((r) => {
-        const timer = setTimeout(r, intervalMs);
-        ac.signal.addEventListener('abort', () => (clearTimeout(timer), r()), { once: true });
-      });
+      await sleepUnlessAborted(intervalMs, ac.signal);
     }
     process.off('SIGINT', stopOn);
     return { data: {}, human: () => '' };

@@ -1,8 +1,7 @@
-import { ExitCode } from '../../errors.js';
-import { doctorFailed, runDoctor } from '../../core/operate/doctor.js';
+import { runDoctor } from '../../core/operate/doctor.js';
 import { realProbes, schemaRegistryAccess } from './doctor-probes.js';
 import type { CommandHandler } from '../command-spec.js';
-import { table } from '../render/output.js';
+import { checksResult } from '../render/checks.js';
 import { cloudDoctor } from './cloud-doctor.js';
 import { clusterFor, opsTarget } from './ops-context.js';
 
@@ -22,30 +21,7 @@ export const doctor: CommandHandler = async (ctx, _args, o) => {
       },
       realProbes(Number(o.timeout ?? 5000)),
     );
-    const failed = doctorFailed(checks);
-    return {
-      data: { env: t.env, ok: !failed, checks },
-      human: (st) => {
-        const mark = {
-          pass: st.green('PASS'),
-          fail: st.red(st.bold('FAIL')),
-          warn: st.yellow('WARN'),
-          skip: st.dim('SKIP'),
-        };
-        const rows = checks.map((c) => [mark[c.status], c.id, c.target, c.detail]);
-        const hints = checks
-          .filter((c) => c.hint && c.status !== 'pass')
-          .map((c) => `${st.cyan('Hint')} ${c.id} ${c.target}: ${c.hint}`);
-        const n = checks.filter((c) => c.status === 'fail').length;
-        return [
-          table(['', 'CHECK', 'TARGET', 'DETAIL'], rows),
-          ...(hints.length ? ['', ...hints] : []),
-          '',
-          failed ? st.red(`${n} check(s) failed in '${t.env}'.`) : st.green(`All checks passed in '${t.env}'.`),
-        ].join('\n');
-      },
-      exitCode: failed ? ExitCode.Error : ExitCode.Ok,
-    };
+    return checksResult(t.env, checks);
   } finally {
     await cluster?.close();
   }

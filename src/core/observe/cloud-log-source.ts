@@ -4,6 +4,7 @@ import { UserError } from '../../errors.js';
 import { categorize, LEVELS, type Level, type LogEntry } from './log-entry.js';
 import type { LogSource } from './log-source.js';
 import { matches, type LogQuery } from './log-query.js';
+import { sleepUnlessAborted } from '../sleep.js';
 
 const LOOK_BACK_MS = 72 * 3_600_000;
 const DEFAULT_SINCE_MS = 24 * 3_600_000;
@@ -36,7 +37,7 @@ export class ConfluentCloudLogSource implements LogSource {
     let from = now();
     const seen = new Set<string>();
     while (!signal.aborted) {
-      await (this.o.sleep ?? abortableSleep)(FOLLOW_POLL_MS, signal);
+      await (this.o.sleep ?? sleepUnlessAborted)(FOLLOW_POLL_MS, signal);
       if (signal.aborted) return;
       const to = now();
       for (const e of await this.search(q, from - 1000, to, 1000)) {
@@ -110,14 +111,4 @@ function toEntry(connector: string, r: CloudLogRecord): LogEntry {
 /** The API takes whole seconds: YYYY-MM-DDTHH:MM:SSZ. */
 function apiTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    });
-  });
 }

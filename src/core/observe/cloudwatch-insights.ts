@@ -2,6 +2,7 @@ import { UserError } from '../../errors.js';
 import type { Reporter } from '../reporter.js';
 import { LEVELS } from './log-entry.js';
 import type { LogQuery } from './log-query.js';
+import { sleepUnlessAborted } from '../sleep.js';
 
 /**
  * CloudWatch Logs Insights for `connect logs` windows too long to page through with FilterLogEvents. The query keeps
@@ -161,7 +162,7 @@ export async function runInsightsQuery(call: InsightsCall, o: InsightsRunOptions
           { hint: NARROW },
         );
       }
-      await sleep(wait, o.signal);
+      await sleepUnlessAborted(wait, o.signal);
       wait = Math.min(wait * 2, o.maxPollMs ?? 5000);
     }
   } catch (e) {
@@ -200,11 +201,4 @@ function toRow(fields: { field?: string; value?: string }[]): InsightsRow {
 /** Insights prints `@timestamp` as UTC `2026-11-23 10:00:01.000`. */
 export function insightsTimestamp(v: string): number {
   return /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/.test(v) ? Date.parse(v.replace(' ', 'T') + 'Z') : Date.parse(v);
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((r) => {
-    const t = setTimeout(r, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
-  });
 }

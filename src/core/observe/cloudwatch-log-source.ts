@@ -10,6 +10,7 @@ import {
   runInsightsQuery,
   type InsightsOperation,
 } from './cloudwatch-insights.js';
+import { sleepUnlessAborted } from '../sleep.js';
 
 const HOUR = 3_600_000;
 
@@ -219,10 +220,7 @@ export class CloudWatchLogSource implements LogSource {
       // A stream with nothing new is quiet: its last entry is complete (its stack trace came with it).
       for (const [stream, a] of assemblers) if (!touched.has(stream)) a.flush();
       if (seen.size > 100_000) seen.clear();
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, this.o.pollMs ?? 1000);
-        signal.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
-      });
+      await sleepUnlessAborted(this.o.pollMs ?? 1000, signal);
     }
     for (const a of assemblers.values()) a.flush();
   }

@@ -2,6 +2,7 @@ import { EntryAssembler, type LogEntry } from './log-entry.js';
 import { matches, mergeByTime, type LogQuery } from './log-query.js';
 import type { LogSource } from './log-source.js';
 import { UserError } from '../../errors.js';
+import { sleepUnlessAborted } from '../sleep.js';
 
 /**
  * Field names of the documents, defaults for Filebeat / Elastic Agent (ECS) documents carrying one Connect log entry
@@ -235,10 +236,7 @@ export class ElasticsearchLogSource implements LogSource {
       // A worker with nothing new is quiet: its last entry is complete (its stack trace came with it).
       for (const [host, a] of assemblers) if (!touched.has(host)) a.flush();
       if (seen.size > 100_000) seen.clear();
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, this.o.pollMs ?? 1000);
-        signal.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
-      });
+      await sleepUnlessAborted(this.o.pollMs ?? 1000, signal);
     }
     for (const a of assemblers.values()) a.flush();
   }
