@@ -7,6 +7,7 @@ import { startCheckedCloud } from '../../fakes/confluent-cloud/checked.js';
 import type { Violation } from '../../fakes/confluent-cloud/openapi-contract.js';
 import type { FakeConfluentCloud } from '../../fakes/confluent-cloud/server.js';
 import { runCli } from '../../support/run-cli.js';
+import { cloudProjectYaml } from '../../fakes/confluent-cloud/project.js';
 
 /**
  * The audit topic on a Confluent Cloud environment, published through Kafka REST v3 of the stand-in (checked against
@@ -33,24 +34,10 @@ const lines = () => readFileSync(join(dir, 'audit.jsonl'), 'utf8').trim().split(
 function writeRepo(required: boolean) {
   writeFileSync(
     join(dir, 'kcops.yaml'),
-    [
-      'project: shop',
-      'secretProviders:',
-      '  kcops-env: { type: env, resolvedBy: kcops }',
-      'teams:',
-      '  payments: { prefixes: [payments-], serviceAccounts: [sa-payments] }',
-      'environments:',
-      '  prod:',
-      '    cluster:',
-      '      type: confluent-cloud',
-      `      environmentId: ${cloud.environmentId}`,
-      `      kafkaClusterId: ${cloud.clusterId}`,
-      `      apiEndpoint: '${cloud.url}'`,
-      "      credentials: { apiKey: '${kcops-env:CCLOUD_API_KEY}', apiSecret: '${kcops-env:CCLOUD_API_SECRET}' }",
+    cloudProjectYaml(cloud, [
       `    kafka: { restEndpoint: '${cloud.url}', credentials: { apiKey: '\${kcops-env:KAFKA_REST_KEY}', apiSecret: '\${kcops-env:KAFKA_REST_SECRET}' } }`,
       `    audit: { topic: ${TOPIC}, required: ${required} }`,
-      '',
-    ].join('\n'),
+    ]),
   );
 }
 

@@ -6,6 +6,7 @@ import { startCheckedCloud } from '../../fakes/confluent-cloud/checked.js';
 import type { Violation } from '../../fakes/confluent-cloud/openapi-contract.js';
 import type { FakeConfluentCloud } from '../../fakes/confluent-cloud/server.js';
 import { runCli } from '../../support/run-cli.js';
+import { cloudProjectYaml } from '../../fakes/confluent-cloud/project.js';
 
 /** A `prod` environment of type confluent-cloud, driven through the CLI (plan / apply / drift / connect) against the stand-in. */
 let cloud: FakeConfluentCloud;
@@ -50,25 +51,7 @@ beforeEach(async () => {
   ({ cloud, violations } = await startCheckedCloud({ provisioningReads: 0 }));
   dir = mkdtempSync(join(tmpdir(), 'kcops-ccloud-'));
   mkdirSync(join(dir, 'connectors/prod'), { recursive: true });
-  writeFileSync(
-    join(dir, 'kcops.yaml'),
-    [
-      'project: shop',
-      'secretProviders:',
-      '  kcops-env: { type: env, resolvedBy: kcops }',
-      'teams:',
-      '  payments: { prefixes: [payments-], serviceAccounts: [sa-payments] }',
-      'environments:',
-      '  prod:',
-      '    cluster:',
-      '      type: confluent-cloud',
-      `      environmentId: ${cloud.environmentId}`,
-      `      kafkaClusterId: ${cloud.clusterId}`,
-      `      apiEndpoint: '${cloud.url}'`,
-      "      credentials: { apiKey: '${kcops-env:CCLOUD_API_KEY}', apiSecret: '${kcops-env:CCLOUD_API_SECRET}' }",
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(join(dir, 'kcops.yaml'), cloudProjectYaml(cloud));
   writeConnector('orders');
 });
 afterEach(async () => cloud.stop());

@@ -7,6 +7,7 @@ import { run } from '../../../src/cli/main.js';
 import { startCheckedCloud } from '../../fakes/confluent-cloud/checked.js';
 import type { Violation } from '../../fakes/confluent-cloud/openapi-contract.js';
 import type { FakeConfluentCloud } from '../../fakes/confluent-cloud/server.js';
+import { cloudProjectYaml } from '../../fakes/confluent-cloud/project.js';
 
 /** `kcops validate` online against a confluent-cloud environment: Connect v1 validate + Kafka REST v3 topics and ACLs. */
 let cloud: FakeConfluentCloud;
@@ -48,25 +49,11 @@ beforeEach(async () => {
   mkdirSync(join(dir, 'connectors/prod'), { recursive: true });
   writeFileSync(
     join(dir, 'kcops.yaml'),
-    [
-      'project: shop',
-      'secretProviders:',
-      '  kcops-env: { type: env, resolvedBy: kcops }',
-      'teams:',
-      '  payments: { prefixes: [payments-], serviceAccounts: [sa-payments] }',
-      'environments:',
-      '  prod:',
-      '    cluster:',
-      '      type: confluent-cloud',
-      `      environmentId: ${cloud.environmentId}`,
-      `      kafkaClusterId: ${cloud.clusterId}`,
-      `      apiEndpoint: '${cloud.url}'`,
-      "      credentials: { apiKey: '${kcops-env:CCLOUD_API_KEY}', apiSecret: '${kcops-env:CCLOUD_API_SECRET}' }",
+    cloudProjectYaml(cloud, [
       '    kafka:',
       `      restEndpoint: '${cloud.url}'`,
       "      credentials: { apiKey: '${kcops-env:KREST_KEY}', apiSecret: '${kcops-env:KREST_SECRET}' }",
-      '',
-    ].join('\n'),
+    ]),
   );
   const config = {
     'connector.class': 'S3_SINK',
