@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { UserError, describeCause } from '../errors.js';
@@ -88,8 +88,16 @@ export async function initEmbedded(dataDir: string, admin: Identity, logFile: st
       },
     );
   } catch (e) {
-    const stderr = (e as { stderr?: Buffer }).stderr?.toString() ?? describeCause(e);
-    throw new UserError('DEV_POSTGRES_INIT_FAILED', `initdb failed for ${dataDir}.`, {
+    const out = e as { stdout?: Buffer; stderr?: Buffer };
+    const stderr = out.stderr?.toString() || describeCause(e);
+    // The hint sends the user to the log file, so initdb's own output must be in it.
+    try {
+      appendFileSync(logFile, `initdb failed for ${dataDir}:\n${out.stdout?.toString() ?? ''}${stderr}\n`);
+    } catch {
+      // An unwritable log must not hide initdb's error: the message below still carries its last line.
+    }
+    const last = stderr.trim().split('\n').at(-1) ?? '';
+    throw new UserError('DEV_POSTGRES_INIT_FAILED', `initdb failed for ${dataDir}${last ? `: ${last}` : '.'}`, {
       hint: `See ${logFile}; or use an existing server with --postgres-url.`,
       details: stderr.split('\n').slice(-6),
     });
