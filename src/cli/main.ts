@@ -1,5 +1,4 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
 import { ExitCode, UserError, usageError } from '../errors.js';
 import type { CommandSpec } from './command-spec.js';
 import { commands, groups } from './commands/index.js';
@@ -13,6 +12,7 @@ import {
 } from './context.js';
 import { errorView, loadYaml, renderError, renderResult, type YamlStringify } from './render/output.js';
 import { StderrReporter } from './render/progress.js';
+import { version } from './version.js';
 import { colorWanted, makeStyle } from './render/style.js';
 
 export interface RunOptions {
@@ -23,10 +23,8 @@ export interface RunOptions {
   cwd?: string;
 }
 
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+// Re-exported: callers (and tests) that know version() from main keep working; handlers import ./version.js.
+export { version } from './version.js';
 
 /** argv → command → exit code. Never throws; never calls process.exit (bin/kcops.js does). */
 export async function run(opts: RunOptions): Promise<number> {

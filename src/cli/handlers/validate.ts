@@ -3,7 +3,7 @@ import { offlineRules } from '../../core/validate/rules/index.js';
 import { onlineRuleList, selfManagedOnlineChecker } from '../../core/validate/online/checker.js';
 import { ExitCode } from '../../errors.js';
 import type { CommandHandler } from '../command-spec.js';
-import { version } from '../main.js';
+import { version } from '../version.js';
 import { humanFindings, junit, sarif } from '../render/findings.js';
 
 export const validate: CommandHandler = async (ctx, args, o) => {

@@ -1,5 +1,6 @@
 import { UserError } from '../../errors.js';
 import { adaptLocal } from './local-adapters.js';
+import type { ConvertWarning } from './warning.js';
 import {
   isCloudOnly,
   MANAGED_PLUGINS,
@@ -17,10 +18,7 @@ import {
  */
 export type ConvertTarget = 'managed' | 'self-managed';
 
-export interface ConvertWarning {
-  key: string;
-  message: string;
-}
+export type { ConvertWarning } from './warning.js';
 
 export interface ConvertResult {
   config: Record<string, string>;

@@ -1,4 +1,4 @@
-import type { ConvertWarning } from './convert.js';
+import type { ConvertWarning } from './warning.js';
 
 /**
  * The self-managed connectors this project actually runs are not always the ones Confluent's templates map to:

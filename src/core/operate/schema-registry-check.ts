@@ -1,4 +1,4 @@
-import type { Check, Probes } from './doctor.js';
+import type { Check, Probes } from './check.js';
 
 export interface SchemaRegistryAccess {
   url: string;
