@@ -1,9 +1,9 @@
 import { usageError } from '../../errors.js';
+import { parseDuration as parse, type Duration } from '../../core/duration.js';
 
-/** 90s, 2m, 1500ms, or a bare number of seconds. */
-export function parseDuration(v: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(v.trim());
-  if (!m) throw usageError('USAGE', `${flag} takes a duration like 90s, 2m or 500ms (got '${v}').`);
-  const n = Number(m[1]);
-  return Math.round(m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000);
+/** A duration flag: 90s, 2m, 1500ms, 4h, or a bare number of seconds. */
+export function parseDuration(v: string, flag: string): Duration {
+  const ms = parse(v, { bareUnit: 's' });
+  if (ms === undefined) throw usageError('USAGE', `${flag} takes a duration like 90s, 2m or 500ms (got '${v}').`);
+  return ms;
 }

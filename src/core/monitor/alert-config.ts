@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { durationPattern, DURATION_UNITS, parseDuration } from '../duration.js';
 import { secretReference } from '../project/schema.js';
 
-const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 90s, 10m, 4h or 1d');
+const duration = z.string().regex(durationPattern(DURATION_UNITS), 'a duration such as 90s, 10m, 4h or 1d');
 
 /** Every destination may carry a name, so two of one type (two Slack channels) can be told apart in messages. */
 const named = { name: z.string().min(1).optional().describe('how messages and errors name it; default: its type') };
@@ -75,10 +76,7 @@ export type PagerDutyDestination = z.infer<typeof pagerdutyDestination>;
 
 /** 90s, 10m, 4h, 1d, 500ms → milliseconds (the schema has checked the shape). */
 export function durationMs(v: string): number {
-  const m = /^(\d+)(ms|s|m|h|d)$/.exec(v);
-  if (!m) return NaN;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
-  return Number(m[1]) * unit;
+  return parseDuration(v) ?? NaN;
 }
 
 export function destinationName(d: AlertDestination): string {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { TlsOptions } from '../../connect/self-managed/transport.js';
 import { UserError } from '../../errors.js';
+import { parseDuration } from '../duration.js';
 
 export interface ConnectTlsConfig {
   ca?: string | undefined;
@@ -43,7 +44,5 @@ export function loadConnectTls(root: string, env: string, tls: ConnectTlsConfig)
 
 /** `30s`, `2m`, `500ms` (the schema has checked the shape) → milliseconds. */
 export function timeoutMs(v: string): number {
-  const m = /^(\d+)(ms|s|m)$/.exec(v);
-  if (!m) return 30_000;
-  return Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 's' ? 1000 : 60_000);
+  return parseDuration(v) ?? 30_000;
 }

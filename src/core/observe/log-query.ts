@@ -1,4 +1,5 @@
 import { UserError, usageError } from '../../errors.js';
+import { parseDuration } from '../duration.js';
 import { LEVELS, type Category, type Level, type LogEntry } from './log-entry.js';
 
 export interface LogQuery {
@@ -48,11 +49,8 @@ function mentions(e: LogEntry, name: string): boolean {
  * `--since`/`--until`: a duration back from now (`90s`, `10m`, `2h`, `1d`) or an ISO-8601 time.
  */
 export function parseTimeArg(value: string, now: number, flag: string): number {
-  const d = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(value.trim());
-  if (d) {
-    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[d[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
-    return now - Number(d[1]) * unit;
-  }
+  const d = parseDuration(value);
+  if (d !== undefined) return now - d;
   const t = Date.parse(value);
   if (Number.isNaN(t)) {
     throw usageError(

@@ -1,4 +1,5 @@
 import { UserError } from '../../errors.js';
+import { parseDuration } from '../duration.js';
 import { CloudWatchLogSource } from './cloudwatch-log-source.js';
 import { ElasticsearchLogSource } from './elasticsearch-log-source.js';
 import { resolveLocally } from '../secrets/resolve.js';
@@ -57,8 +58,7 @@ export function logSourceFor(t: OpsTarget, reporter?: Reporter): LogSource {
 /** `insightsAbove: 6h` → ms; `never` keeps every read on FilterLogEvents. */
 function insightsAboveMs(v: string): number {
   if (v === 'never') return Infinity;
-  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[v.slice(-1) as 'm' | 'h' | 'd'];
-  return Number(v.slice(0, -1)) * unit;
+  return parseDuration(v) ?? NaN;
 }
 
 /** Confluent Cloud environments read their connector logs from Cloud's logs API unless observability.logs says otherwise. */

@@ -11,6 +11,7 @@ import { findProjectFile, loadProject } from '../project/load-project.js';
 import { loadConnectTls, timeoutMs } from './connect-tls.js';
 import { secretReference } from '../project/schema.js';
 import { alertsSchema } from '../monitor/alert-config.js';
+import { durationPattern } from '../duration.js';
 import { findSecretRefs, SECRET_REF } from '../secrets/reference.js';
 import { resolveLocally } from '../secrets/resolve.js';
 
@@ -37,7 +38,10 @@ export const observabilitySchema = z.strictObject({
         logStreamPrefix: z.string().optional(),
         endpoint: z.url().optional().describe('only for stand-ins and VPC endpoints'),
         insightsAbove: z
-          .union([z.string().regex(/^\d+(m|h|d)$/, 'a duration such as 90m, 6h or 2d'), z.literal('never')])
+          .union([
+            z.string().regex(durationPattern(['m', 'h', 'd']), 'a duration such as 90m, 6h or 2d'),
+            z.literal('never'),
+          ])
           .optional()
           .describe(
             'windows longer than this are read with Logs Insights (billed per GB scanned) instead of FilterLogEvents; default 1h',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isSecretRef } from '../secrets/reference.js';
+import { durationPattern } from '../duration.js';
 
 /**
  * The one definition of `kcops.yaml` (ARCHITECTURE habit 6): the TypeScript types, the runtime validation (all errors
@@ -74,7 +75,7 @@ const selfManagedCluster = z.strictObject({
     tls: connectTls.optional(),
     timeout: z
       .string()
-      .regex(/^\d+(ms|s|m)$/, 'a duration like 30s, 2m or 500ms')
+      .regex(durationPattern(['ms', 's', 'm']), 'a duration like 30s, 2m or 500ms')
       .optional()
       .describe('per-request timeout against the workers (default 30s)'),
   }),
