@@ -72,6 +72,8 @@ export interface PluginInfo {
 export interface ConfigValidation {
   errorCount: number;
   errors: { key: string; messages: string[] }[];
+  /** Per key: the value after the worker applied its config providers (self-managed; compared, never shown). */
+  values?: Record<string, string | null>;
 }
 
 /** KIP-875 offsets: partition and offset maps as the connector defines them. */

@@ -1,4 +1,10 @@
-/** A small JSON-over-HTTP helper with basic auth and a hard timeout (global fetch, i.e. undici). */
+import { lenientBody } from './http/response.js';
+import { HttpTransport, type Method } from './http/transport.js';
+
+/**
+ * A single JSON exchange on the shared transport (http/transport.ts) for probes that judge the answer themselves (the
+ * dev stack's readiness and status checks, doctor): no retries, the body as JSON when it is JSON, else its text.
+ */
 export interface BasicAuth {
   username: string;
   password: string;
@@ -14,25 +20,25 @@ export async function httpJson<T = unknown>(
   url: string,
   init: { method?: string; body?: unknown; auth?: BasicAuth; timeoutMs?: number } = {},
 ): Promise<HttpResponse<T>> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (init.auth) headers.authorization = basicAuthHeader(init.auth);
-  if (init.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(url, {
-    method: init.method ?? 'GET',
-    headers,
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    signal: AbortSignal.timeout(init.timeoutMs ?? 10_000),
-  });
-  const text = await res.text();
-  let body: unknown = text;
-  if (text.length > 0) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = text;
-    }
+  const transport = new HttpTransport({ timeoutMs: init.timeoutMs ?? 10_000 });
+  try {
+    const res = await transport.send(
+      {
+        // Callers pass REST verbs as strings (test helpers too); node rejects anything else.
+        method: (init.method ?? 'GET') as Method,
+        url: new URL(url),
+        ...(init.body === undefined ? {} : { body: init.body }),
+        ...(init.auth ? { headers: { authorization: basicAuthHeader(init.auth) } } : {}),
+      },
+      { reuseConnection: false },
+    );
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(res.headers))
+      if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+    return { status: res.status, body: (lenientBody(res) ?? '') as T, headers };
+  } finally {
+    transport.close();
   }
-  return { status: res.status, body: body as T, headers: res.headers };
 }
 
 export function basicAuthHeader(a: BasicAuth): string {

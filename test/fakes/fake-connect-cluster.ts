@@ -19,7 +19,8 @@ import type { AddressInfo } from 'node:net';
  *    been running for `afterMs`; a restart or a new config starts the clock again.
  * 4. `GET /connectors?expand=status&expand=info` returns `{name: {status, info}}` for all connectors in one answer.
  * 5. Offsets: GET works on any connector; PATCH/DELETE need STOPPED (400 otherwise), as KIP-875 says.
- * 6. Faults (`inject`): the next `times` requests matching method and path get the given status (409, 500, ...) or
+ * 6. Faults (`inject`): the next `times` requests matching method and path get the given status (409, 500, ...), with
+ *    a JSON body or a `raw` body of any content type (an HTML login page of a proxy, a truncated body), or
  *    no answer at all (`timeout`: the socket stays open until the client gives up or the server closes), or are
  *    carried out and then the connection is cut before any answer (`crash-after`: a worker dying mid-request).
  * 7. Basic auth, when `auth` is set: anything else gets 401.
@@ -35,7 +36,15 @@ export interface Fault {
   method?: string;
   path?: RegExp;
   times: number;
-  respond: { status: number; body?: unknown } | 'timeout' | 'crash-after';
+  respond: Answer | 'timeout' | 'crash-after';
+}
+
+/** A JSON body, or `raw` text sent as is with `contentType` (default text/html). */
+export interface Answer {
+  status: number;
+  body?: unknown;
+  raw?: string;
+  contentType?: string;
 }
 
 export interface TaskFailureRule {
@@ -94,12 +103,7 @@ export class FakeConnect {
     return { name, connector: { state, worker_id: 'fake:8083' }, tasks, type };
   }
 
-  handle(
-    method: string,
-    rawPath: string,
-    body: unknown,
-    authorization?: string,
-  ): { status: number; body?: unknown } | 'timeout' | 'crash' {
+  handle(method: string, rawPath: string, body: unknown, authorization?: string): Answer | 'timeout' | 'crash' {
     this.requests.push({ method, path: rawPath });
     if (this.opts.auth) {
       const expected =
@@ -251,6 +255,10 @@ export class FakeConnect {
     );
     if (out === 'timeout') return; // never answered: the client's timeout fires
     if (out === 'crash') return void req.socket.destroy();
+    if (out.raw !== undefined) {
+      res.writeHead(out.status, { 'content-type': out.contentType ?? 'text/html; charset=utf-8' });
+      return void res.end(out.raw);
+    }
     res.writeHead(out.status, { 'content-type': 'application/json' });
     res.end(out.body === undefined ? '' : JSON.stringify(out.body));
   }

@@ -1,5 +1,6 @@
 import { UserError } from '../../errors.js';
-import type { TransportError } from './transport.js';
+import type { Unreachable } from '../http/policy.js';
+import { describeTransportError, safeUrl } from '../http/transport.js';
 
 /**
  * Turns what a Connect worker answered into errors a person can act on: which URL, which credential reference, what
@@ -13,21 +14,22 @@ export interface ErrorContext {
   username: string | undefined;
 }
 
-export function unreachable(urls: string[], last: TransportError): UserError {
-  const what =
-    last.kind === 'timeout'
-      ? 'did not answer in time'
-      : last.kind === 'tls'
-        ? 'failed the TLS handshake'
-        : 'refused the connection';
+export function unreachable(e: Unreachable): UserError {
+  const last = e.last;
+  // Each URL with what happened to it: a reset is not a refusal, and a TLS failure needs another fix than a timeout.
+  const what = e.failures.map((f) => `${safeUrl(f.base)} ${describeTransportError(f.error)}`).join('; ');
   const hint =
     last.kind === 'tls'
       ? 'Check the CA bundle (tls.ca) and, for mutual TLS, the client certificate and key configured for this environment.'
-      : `Check that the workers run and listen there (for the dev stack: \`kcops dev status\`), and the connect.urls of the environment in kcops.yaml.`;
-  return new UserError('CONNECT_UNREACHABLE', `Kafka Connect at ${urls.join(', ')} ${what}: ${last.message}.`, {
-    hint,
-    cause: last,
-  });
+      : last.kind === 'reset'
+        ? 'Something accepted the connection and dropped it: a worker that died or restarted, a proxy, or TLS expected on an http:// URL. Check the workers (`kcops dev status` for the dev stack) and the connect.urls scheme in kcops.yaml.'
+        : last.kind === 'timeout'
+          ? 'The worker is overloaded or a rebalance is stuck; check its log, or raise connect.timeout in kcops.yaml.'
+          : `Check that the workers run and listen there (for the dev stack: \`kcops dev status\`), and the connect.urls of the environment in kcops.yaml.`;
+  const delivered = e.maybeDelivered
+    ? ' The request may have reached the worker before the connection broke, so it was not repeated: check the connector before running the command again.'
+    : '';
+  return new UserError('CONNECT_UNREACHABLE', `Kafka Connect: ${what}.${delivered}`, { hint, cause: e });
 }
 
 export function fromStatus(ctx: ErrorContext, status: number, body: unknown): UserError {

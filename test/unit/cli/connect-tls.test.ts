@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -108,6 +108,37 @@ describe('Connect over TLS with a private CA and a client certificate', () => {
       doctor.json.checks.find((c: { id: string }) => c.id === 'connect.auth'),
       doctor.out,
     ).toMatchObject({ status: 'pass' });
+  });
+
+  it('validate reaches the cluster with the same tls settings as plan (issue 11)', async () => {
+    writeProject('{ ca: ca.pem, cert: client.pem, key: client.key }');
+    mkdirSync(join(dir, 'connectors/prod'), { recursive: true });
+    writeFileSync(
+      join(dir, 'connectors/prod/payments-a.json'),
+      JSON.stringify({
+        name: 'payments-a',
+        config: {
+          'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector',
+          'tasks.max': '1',
+          topics: 'orders',
+          file: '/tmp/payments-a.txt',
+        },
+      }),
+    );
+    const before = fake.requests.length;
+    try {
+      const r = await cli('validate', '--env', 'prod', '-o', 'json');
+      const rules = (r.json.findings as { rule: string; message: string }[]).map((f) => `${f.rule}: ${f.message}`);
+      expect(
+        rules.filter((f) => f.includes('unreachable')),
+        r.out + r.err,
+      ).toEqual([]);
+      const asked = fake.requests.slice(before).map((q) => `${q.method} ${q.path.split('?')[0]}`);
+      expect(asked).toContain('GET /connector-plugins');
+      expect(asked.some((a) => a.startsWith('PUT /connector-plugins/') && a.endsWith('/config/validate'))).toBe(true);
+    } finally {
+      rmSync(join(dir, 'connectors'), { recursive: true, force: true });
+    }
   });
 
   it('says what is wrong without the CA, without the client certificate, and with a missing file', async () => {

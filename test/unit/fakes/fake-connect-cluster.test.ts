@@ -83,6 +83,20 @@ describe('FakeConnect behaviour spec', () => {
     expect(f.handle('GET', '/connectors', undefined)).toBe('timeout');
   });
 
+  it('6. a raw fault is sent as written, with its content type', async () => {
+    const f = new FakeConnect();
+    const url = await f.listen();
+    try {
+      f.inject({ method: 'GET', times: 1, respond: { status: 200, raw: '<html>login</html>' } });
+      const res = await fetch(`${url}/connectors`);
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(await res.text()).toBe('<html>login</html>');
+      expect(await (await fetch(`${url}/connectors`)).json()).toEqual([]);
+    } finally {
+      await f.close();
+    }
+  });
+
   it('7. basic auth and 8. request log', () => {
     const f = new FakeConnect({ auth: { username: 'u', password: 'p' } });
     expect(f.handle('GET', '/connectors', undefined)).toMatchObject({ status: 401 });

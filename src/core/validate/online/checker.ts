@@ -8,6 +8,8 @@ import type { OnlineChecker } from '../run.js';
 import { buildConfluentCloud } from './confluent-cloud.js';
 import { ClusterUnreachable, type AclEntry, type ValidationCluster } from './cluster.js';
 import { SelfManagedValidationCluster } from './self-managed.js';
+import { SelfManagedCluster } from '../../../connect/self-managed/client.js';
+import { loadConnectTls, timeoutMs } from '../../observe/connect-tls.js';
 
 interface OnlineRule {
   id: string;
@@ -126,7 +128,8 @@ export function selfManagedOnlineChecker(opts: CheckerOptions): OnlineChecker {
     try {
       cluster = opts.clusterFor
         ? opts.clusterFor(envName, def, project)
-        : (buildSelfManaged(def, project, opts.env) ?? buildConfluentCloud(def, project, opts.env));
+        : (buildSelfManaged(envName, def, project, loaded.root, opts.env) ??
+          buildConfluentCloud(def, project, opts.env));
     } catch (e) {
       return [
         finding(
@@ -170,12 +173,30 @@ export function selfManagedOnlineChecker(opts: CheckerOptions): OnlineChecker {
   };
 }
 
-function buildSelfManaged(def: Environment, project: Project, env: NodeJS.ProcessEnv): ValidationCluster | undefined {
+function buildSelfManaged(
+  envName: string,
+  def: Environment,
+  project: Project,
+  root: string,
+  env: NodeJS.ProcessEnv,
+): ValidationCluster | undefined {
   if (def.cluster.type !== 'self-managed') return undefined;
   const c = def.cluster.connect;
-  const auth = c.auth
-    ? { username: c.auth.username, password: resolveLocally(c.auth.password, project.secretProviders, env) }
-    : undefined;
+  // The same client, TLS and timeout as plan and apply (a private CA or mutual TLS must not fail only here).
+  const connect = new SelfManagedCluster({
+    urls: c.urls,
+    ...(c.auth
+      ? {
+          auth: {
+            username: c.auth.username,
+            password: resolveLocally(c.auth.password, project.secretProviders, env),
+          },
+          credentialRef: c.auth.password,
+        }
+      : {}),
+    ...(c.tls ? { tls: loadConnectTls(root, envName, c.tls) } : {}),
+    ...(c.timeout ? { timeoutMs: timeoutMs(c.timeout) } : {}),
+  });
   const k = def.kafka;
   const kafka =
     k && 'bootstrapServers' in k && k.sasl
@@ -185,7 +206,7 @@ function buildSelfManaged(def: Environment, project: Project, env: NodeJS.Proces
           password: resolveLocally(k.sasl.password, project.secretProviders, env),
         }
       : undefined;
-  return new SelfManagedValidationCluster(c.urls, auth, kafka);
+  return new SelfManagedValidationCluster(connect, c.urls, kafka);
 }
 
 /** Connect's own validation first, then topics, ACLs and references. One plugin list and one topic list per environment. */

@@ -5,7 +5,8 @@ import {
   AclPermissionTypes,
   type Admin,
 } from '@platformatic/kafka';
-import { httpJson, type BasicAuth } from '../../../connect/http.js';
+import { SelfManagedCluster } from '../../../connect/self-managed/client.js';
+import { isUserError } from '../../../errors.js';
 import { saslAdmin } from '../../../kafka/admin.js';
 import {
   ClusterUnreachable,
@@ -18,64 +19,65 @@ import {
 const nameOf = <T extends Record<string, number>>(table: T, v: number): string =>
   Object.entries(table).find(([, n]) => n === v)?.[0] ?? 'UNKNOWN';
 
-/** Self-managed Connect REST (+ the Kafka admin API for topics and ACLs), for the online rules. */
+/**
+ * Self-managed Connect REST (+ the Kafka admin API for topics and ACLs), for the online rules. The REST calls go
+ * through the same client as plan and apply, so the environment's TLS (private CA, client certificate), timeout,
+ * failover and retries apply to validate too.
+ */
 export class SelfManagedValidationCluster implements ValidationCluster {
   private admin: Admin | undefined;
+  /** Only with Kafka access in kcops.yaml: without it the topic and ACL rules are skipped, not "unreachable". */
+  readonly topics?: () => Promise<Set<string>>;
+  readonly aclsFor?: (principal: string) => Promise<AclEntry[]>;
 
   constructor(
+    private readonly connect: SelfManagedCluster,
     private readonly urls: string[],
-    private readonly auth: BasicAuth | undefined,
     private readonly kafka?: { bootstrap: string; username: string; password: string },
-  ) {}
+  ) {
+    if (kafka) {
+      this.topics = () => this.listTopics();
+      this.aclsFor = (principal) => this.describeAcls(principal);
+    }
+  }
 
   describe(): string {
     return `Connect at ${this.urls.join(', ')}`;
   }
 
-  private async call<T>(
-    path: string,
-    init: { method?: string; body?: unknown } = {},
-  ): Promise<{ status: number; body: T }> {
-    let last: unknown;
-    for (const url of this.urls) {
-      try {
-        return await httpJson<T>(url.replace(/\/$/, '') + path, {
-          ...init,
-          ...(this.auth ? { auth: this.auth } : {}),
-          timeoutMs: 10_000,
-        });
-      } catch (e) {
-        last = e; // try the next worker
-      }
-    }
-    throw new ClusterUnreachable(this.describe(), last);
-  }
-
   async plugins(): Promise<PluginInfo[]> {
-    const r = await this.call<PluginInfo[]>('/connector-plugins?connectorsOnly=true');
-    if (r.status !== 200 || !Array.isArray(r.body))
-      throw new ClusterUnreachable(this.describe(), new Error(`GET /connector-plugins answered HTTP ${r.status}`));
-    return r.body;
+    // The connector plugins only (what connectorsOnly=true answers): a transform is no connector.class.
+    const all = await this.guard(() => this.connect.plugins());
+    return all.filter((p) => p.type === 'source' || p.type === 'sink');
   }
 
   async validateConfig(cls: string, config: Record<string, string>): Promise<RemoteValidation> {
-    const r = await this.call<{
-      error_count?: number;
-      configs?: { value: { name: string; value: string | null; errors: string[] } }[];
-      message?: string;
-    }>(`/connector-plugins/${encodeURIComponent(cls)}/config/validate`, { method: 'PUT', body: config });
-    if (r.status !== 200 || !r.body.configs) {
-      const msg = typeof r.body === 'object' && r.body?.message ? r.body.message : `HTTP ${r.status}`;
-      return { errorCount: 1, errors: [{ key: 'connector.class', messages: [String(msg)] }], resolved: new Map() };
+    try {
+      const v = await this.connect.validateConfig(cls, config);
+      return {
+        errorCount: v.errorCount,
+        errors: v.errors,
+        resolved: new Map(Object.entries(v.values ?? {})),
+      };
+    } catch (e) {
+      // The worker refused to validate (unknown class, bad request): that is a finding on connector.class.
+      if (isUserError(e) && /REJECTED|NOT_FOUND|SERVER_ERROR/.test(e.code))
+        return { errorCount: 1, errors: [{ key: 'connector.class', messages: [e.message] }], resolved: new Map() };
+      throw this.unreachable(e);
     }
-    const configs = r.body.configs;
-    return {
-      errorCount: r.body.error_count ?? 0,
-      errors: configs
-        .filter((c) => c.value.errors.length > 0)
-        .map((c) => ({ key: c.value.name, messages: c.value.errors })),
-      resolved: new Map(configs.map((c) => [c.value.name, c.value.value])),
-    };
+  }
+
+  /** Unreachable, refused or not Connect at all: the checker reports it as one finding and keeps the offline ones. */
+  private async guard<T>(f: () => Promise<T>): Promise<T> {
+    try {
+      return await f();
+    } catch (e) {
+      throw this.unreachable(e);
+    }
+  }
+
+  private unreachable(e: unknown): unknown {
+    return isUserError(e) ? new ClusterUnreachable(this.describe(), e) : e;
   }
 
   private async kafkaAdmin(): Promise<Admin> {
@@ -88,7 +90,7 @@ export class SelfManagedValidationCluster implements ValidationCluster {
     return this.admin;
   }
 
-  async topics(): Promise<Set<string>> {
+  private async listTopics(): Promise<Set<string>> {
     try {
       return new Set(await (await this.kafkaAdmin()).listTopics({ includeInternals: false }));
     } catch (e) {
@@ -96,7 +98,7 @@ export class SelfManagedValidationCluster implements ValidationCluster {
     }
   }
 
-  async aclsFor(principal: string): Promise<AclEntry[]> {
+  private async describeAcls(principal: string): Promise<AclEntry[]> {
     let res;
     try {
       res = await (
@@ -131,6 +133,7 @@ export class SelfManagedValidationCluster implements ValidationCluster {
   }
 
   async close(): Promise<void> {
+    await this.connect.close();
     await this.admin?.close().catch(() => undefined);
   }
 }
