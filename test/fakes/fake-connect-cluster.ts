@@ -26,6 +26,8 @@ import type { AddressInfo } from 'node:net';
  * 7. Basic auth, when `auth` is set: anything else gets 401.
  * 8. Every request is recorded in `requests` (method and path) so tests can count them.
  * 9. `GET /` answers the worker's version, commit and Kafka cluster id, as Connect does.
+ * 10. Hooks (`before`): a function run once just before the next request matching method and path is handled, e.g.
+ *    someone else creating a connector between a plan's snapshot and the apply's POST.
  */
 export interface FakeOptions {
   startDelayMs?: number;
@@ -65,6 +67,7 @@ export class FakeConnect {
   readonly requests: { method: string; path: string }[] = [];
   private readonly faults: Fault[] = [];
   private readonly failures: TaskFailureRule[] = [];
+  private readonly hooks: { method?: string; path?: RegExp; run: () => void }[] = [];
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private readonly startDelayMs: number;
@@ -78,6 +81,9 @@ export class FakeConnect {
   }
   failTasks(rule: TaskFailureRule): void {
     this.failures.push(rule);
+  }
+  before(match: { method?: string; path?: RegExp }, run: () => void): void {
+    this.hooks.push({ ...match, run });
   }
 
   /** Puts a connector in place directly (as if someone created it long ago), bypassing faults and request counts. */
@@ -111,6 +117,8 @@ export class FakeConnect {
       if (authorization !== expected)
         return { status: 401, body: { error_code: 401, message: 'User cannot access the resource.' } };
     }
+    const hook = this.hooks.findIndex((h) => (!h.method || h.method === method) && (!h.path || h.path.test(rawPath)));
+    if (hook >= 0) this.hooks.splice(hook, 1)[0]!.run();
     const fault = this.faults.find(
       (f) => f.times > 0 && (!f.method || f.method === method) && (!f.path || f.path.test(rawPath)),
     );

@@ -23,10 +23,15 @@ const deployOptions: OptionSpec[] = [
     flags: '--approve-delete <name...>',
     description: 'approve the deletion of these connectors (every deleted one must be named)',
   },
-  { flags: '--concurrency <n>', description: 'connectors changed at once', default: 8, integer: true },
+  {
+    flags: '--concurrency <n>',
+    description: 'changes sent at once (requests in flight); all are then waited for together',
+    default: 64,
+    integer: true,
+  },
   {
     flags: '--wait-timeout <duration>',
-    description: 'how long each connector may take to be healthy (90s, 2m)',
+    description: 'how long the changed connectors may take, together, to be healthy (90s, 2m)',
     default: '120s',
   },
   {
@@ -71,9 +76,11 @@ export const gitopsCommands: CommandSpec[] = [
     description:
       'Applies a fresh plan, or the saved plan given (refused when the cluster or the files changed since it was made).\n' +
       'Asks for confirmation on a terminal; without one it needs --auto-approve and never waits for input.\n' +
-      'Changes run with bounded concurrency; each waits until the connector and all its tasks reach the desired state and\n' +
-      'stay there for --settle. A failure or timeout rolls back everything this apply changed (previous config and state\n' +
-      'restored, created connectors deleted). Every change is appended to the audit log.\n' +
+      'Every change is sent at once (at most --concurrency in flight), then all are waited for together (one cluster\n' +
+      'listing per poll round) until each connector and all its tasks reach the desired state and stay there for --settle.\n' +
+      'A failure or timeout rolls back what this apply verifiably did (previous config and state restored, connectors it\n' +
+      'created deleted); a connector someone else created or changed meanwhile is left alone and reported as a conflict.\n' +
+      'Every change is appended to the audit log.\n' +
       'Exit code: 0 applied or nothing to do, 4 failed and rolled back, 1 error (or failed without/with incomplete rollback), 2 usage.',
     args: [{ name: 'plan-file', description: 'a plan written by `kcops plan --out` (default: plan now)' }],
     options: deployOptions,

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { ExitCode, usageError } from '../../errors.js';
 import { applyPrepared, preparePlan, type Prepared } from '../../core/apply/deploy.js';
-import type { ApplyOptions } from '../../core/apply/types.js';
+import { DEFAULT_CONCURRENCY, type ApplyOptions } from '../../core/apply/types.js';
 import { gitCommit, resolveActor } from '../../core/audit/actor.js';
 import { readAudit, verifyAudit } from '../../core/audit/log.js';
 import { hasChanges } from '../../core/plan/compute.js';
@@ -109,7 +109,7 @@ async function deploy(
   commit: string | null,
 ): Promise<CommandResult> {
   const options: ApplyOptions = {
-    concurrency: typeof o.concurrency === 'number' ? o.concurrency : 8,
+    concurrency: typeof o.concurrency === 'number' ? o.concurrency : DEFAULT_CONCURRENCY,
     rollback: o.rollback !== false,
     approvedDeletes: new Set(Array.isArray(o.approveDelete) ? (o.approveDelete as string[]) : []),
     wait: {
@@ -130,7 +130,14 @@ async function deploy(
     mirror: t.auditMirror,
   });
   return {
-    data: { env: r.env, status: r.status, deploymentId: r.deploymentId, plan: p.plan, outcomes: r.outcomes },
+    data: {
+      env: r.env,
+      status: r.status,
+      deploymentId: r.deploymentId,
+      plan: p.plan,
+      outcomes: r.outcomes,
+      conflicts: r.conflicts,
+    },
     human: (st) => renderApply(r, st),
     exitCode: r.exitCode,
   };

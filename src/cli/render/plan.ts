@@ -56,22 +56,29 @@ export function renderApply(r: ApplyResult, st: Style): string {
         ? st.green('✔')
         : o.result === 'rolled-back' || o.result === 'not-started'
           ? st.yellow('↺')
-          : st.red('✘');
+          : o.result === 'conflict'
+            ? st.yellow('!')
+            : st.red('✘');
     let line = `${mark} ${o.connector} ${st.dim(o.action)} ${o.result}`;
     if (o.waitedMs !== undefined && o.result === 'applied') line += st.dim(` (${(o.waitedMs / 1000).toFixed(1)} s)`);
     if (o.error) line += `\n    ${st.red(o.error)}`;
     if (o.trace) line += `\n    ${st.dim(o.trace.split('\n').slice(0, 3).join('\n    '))}`;
     if (o.rollback)
-      line += `\n    rollback: ${o.rollback.action} ${o.rollback.result === 'done' ? st.green('done') : st.red('failed')}${o.rollback.error ? ` (${o.rollback.error})` : ''}`;
+      line += `\n    rollback: ${o.rollback.action} ${o.rollback.result === 'done' ? st.green('done') : o.rollback.result === 'skipped' ? st.yellow('skipped') : st.red('failed')}${o.rollback.error ? ` (${o.rollback.error})` : ''}`;
     return line;
   });
+  const others = r.conflicts.length
+    ? ` ${r.conflicts.length} connector(s) were changed by someone else meanwhile and left as they are (${r.conflicts.join(', ')}): the cluster is NOT as it was before; run \`kcops plan\` again.`
+    : '';
   const verdict =
-    r.status === 'applied'
-      ? st.green(st.bold('Apply complete.'))
-      : r.status === 'rolled-back'
-        ? st.yellow(st.bold('Apply failed and was rolled back: the cluster is as it was before.'))
-        : r.status === 'rollback-failed'
-          ? st.red(st.bold('Apply failed and the rollback did not complete: check the connectors above.'))
-          : st.red(st.bold('Apply failed (rollback disabled): the cluster is partly changed.'));
+    r.status === 'rolled-back' && others
+      ? st.yellow(st.bold(`Apply failed; this apply's own changes were rolled back.${others}`))
+      : r.status === 'applied'
+        ? st.green(st.bold('Apply complete.'))
+        : r.status === 'rolled-back'
+          ? st.yellow(st.bold('Apply failed and was rolled back: the cluster is as it was before.'))
+          : r.status === 'rollback-failed'
+            ? st.red(st.bold(`Apply failed and the rollback did not complete: check the connectors above.${others}`))
+            : st.red(st.bold(`Apply failed (rollback disabled): the cluster is partly changed.${others}`));
   return [...lines, '', verdict].join('\n');
 }

@@ -101,7 +101,8 @@ function finalConfig(
   before: Record<string, string> | undefined,
   desired: Record<string, string> | undefined,
 ) {
-  if (o.result === 'not-started' || o.result === 'rolled-back') return before;
+  // A conflict is someone else's doing: this apply changed nothing there.
+  if (o.result === 'not-started' || o.result === 'rolled-back' || o.result === 'conflict') return before;
   if (o.result === 'failed' && o.rollback?.result === 'done') return before;
   return o.action === 'delete' ? undefined : desired;
 }

@@ -1,128 +1,153 @@
-import { setState, type ActualConnector, type ConnectCluster, type TargetState } from '../../connect/cluster.js';
+import { setState, type ActualConnector, type ConnectCluster } from '../../connect/cluster.js';
 import { describeCause, ExitCode } from '../../errors.js';
 import { targetStateOf } from '../plan/normalise.js';
 import type { ConnectorChange, DesiredConnector } from '../plan/types.js';
 import { STATE_FIELD } from '../plan/types.js';
 import { assertDeletesApproved } from './approvals.js';
+import { isAlreadyExists, step, type Step } from './ownership.js';
 import { forEachLimited } from './pool.js';
 import { rollbackOne } from './rollback.js';
 import type { ApplyInput, ApplyResult, ApplyStatus, ConnectorOutcome } from './types.js';
-import { waitForState } from './wait.js';
+import { waitForAll, type WaitTarget } from './wait.js';
 
 /**
- * Carries out a plan: every change with bounded concurrency, each followed by a wait until the connector and its
- * tasks are in the desired state. The first failure stops new changes from starting; then (unless disabled) every
- * connector this apply touched is put back as it was in the snapshot the plan was made from.
+ * Carries out a plan at the speed of Connect: every change is sent at once (at most `concurrency` requests in
+ * flight), then all changed connectors are waited for together, one cluster listing per poll round and one settle
+ * window for all of them. The first failure stops changes not yet sent; then (unless disabled) everything this apply
+ * verifiably did is undone, and nothing it did not do (see ownership.ts).
  */
 export async function executePlan(input: ApplyInput): Promise<ApplyResult> {
   const { plan, cluster, reporter, options } = input;
   assertDeletesApproved(plan, options.approvedDeletes);
   const work = plan.changes.filter((c) => c.action !== 'none');
-  if (work.length === 0) return { env: plan.env, status: 'no-changes', outcomes: [], exitCode: ExitCode.Ok };
+  if (work.length === 0)
+    return { env: plan.env, status: 'no-changes', outcomes: [], conflicts: [], exitCode: ExitCode.Ok };
 
   const desired = new Map(input.desired.map((d) => [d.name, d]));
   const before = new Map(input.actual.connectors.map((c) => [c.name, c]));
   const outcomes = new Map<string, ConnectorOutcome>();
+  const steps = new Map<string, Step[]>();
   const touched: ConnectorChange[] = [];
   let failed = false;
 
-  const step = reporter.step(`Applying ${work.length} change(s) to ${cluster.id}`);
-  let done = 0;
+  const progress = reporter.step(`Applying ${work.length} change(s) to ${cluster.id}`);
+  let sent = 0;
   await forEachLimited(work, options.concurrency, async (change) => {
+    const base = { connector: change.connector, action: change.action };
     if (failed) {
-      outcomes.set(change.connector, { connector: change.connector, action: change.action, result: 'not-started' });
+      outcomes.set(change.connector, { ...base, result: 'not-started' });
       return;
     }
     touched.push(change);
-    const o = await applyOne(cluster, change, desired.get(change.connector), input);
-    outcomes.set(change.connector, o);
-    if (o.result === 'failed') {
+    const done: Step[] = [];
+    steps.set(change.connector, done);
+    try {
+      await submit(cluster, change, desired.get(change.connector), before.get(change.connector), done);
+      outcomes.set(change.connector, { ...base, result: 'applied' });
+    } catch (e) {
       failed = true;
-      reporter.warn(`${change.connector}: ${change.action} failed: ${o.error ?? ''}`);
+      const conflict = isAlreadyExists(e);
+      outcomes.set(change.connector, { ...base, result: conflict ? 'conflict' : 'failed', error: describeCause(e) });
+      reporter.warn(`${change.connector}: ${change.action} ${conflict ? 'conflicts' : 'failed'}: ${describeCause(e)}`);
     }
-    step.update(`${++done}/${work.length} ${change.connector}: ${o.result}`);
+    progress.update(`${++sent}/${work.length} sent`);
   });
+
+  // Wait for everything that was sent, together. When the apply will roll back anyway there is nothing to wait for.
+  if (!(failed && options.rollback)) {
+    const targets = new Map<string, WaitTarget>();
+    for (const c of touched) {
+      if (outcomes.get(c.connector)?.result !== 'applied') continue;
+      targets.set(c.connector, c.action === 'delete' ? 'ABSENT' : (desired.get(c.connector)?.state ?? 'RUNNING'));
+    }
+    const results = await waitForAll(cluster, targets, {
+      ...options.wait,
+      stopOnFailure: options.rollback,
+      onRound: (n, total) => progress.update(`${n}/${total} in their target state`),
+    });
+    for (const [name, w] of results) {
+      const o = outcomes.get(name)!;
+      o.waitedMs = w.waitedMs;
+      if (w.ok) continue;
+      failed = true;
+      Object.assign(o, { result: 'failed', error: w.detail, ...(w.trace ? { trace: w.trace } : {}) });
+      reporter.warn(`${name}: ${o.action} failed: ${w.detail}`);
+    }
+  }
 
   let status: ApplyStatus = failed ? 'failed' : 'applied';
   if (failed && options.rollback) {
-    step.update('rolling back');
-    let rollbackOk = true;
-    await forEachLimited(touched, options.concurrency, async (change) => {
-      const r = await rollbackOne(cluster, change, before.get(change.connector), options.wait);
-      const o = outcomes.get(change.connector)!;
-      o.rollback = r;
-      o.result = r.result === 'done' ? (o.result === 'failed' ? 'failed' : 'rolled-back') : 'rollback-failed';
-      if (r.result === 'failed') rollbackOk = false;
-    });
-    status = rollbackOk ? 'rolled-back' : 'rollback-failed';
+    progress.update('rolling back');
+    status = await rollBack(input, touched, steps, before, outcomes);
   }
-  if (failed) step.fail(`apply ${status}`);
-  else step.done(`${work.length} change(s) applied`);
+  const conflicts = work.map((c) => c.connector).filter((n) => outcomes.get(n)?.result === 'conflict');
+  if (failed) progress.fail(`apply ${status}`);
+  else progress.done(`${work.length} change(s) applied`);
 
   const exitCode = status === 'applied' ? ExitCode.Ok : status === 'rolled-back' ? ExitCode.RolledBack : ExitCode.Error;
-  return { env: plan.env, status, outcomes: work.map((c) => outcomes.get(c.connector)!), exitCode };
+  return { env: plan.env, status, outcomes: work.map((c) => outcomes.get(c.connector)!), conflicts, exitCode };
 }
 
-async function applyOne(
+/** Undoes every touched connector at once, then waits for all of them together (informational: `healthy`). */
+async function rollBack(
+  input: ApplyInput,
+  touched: readonly ConnectorChange[],
+  steps: ReadonlyMap<string, Step[]>,
+  before: ReadonlyMap<string, ActualConnector>,
+  outcomes: Map<string, ConnectorOutcome>,
+): Promise<ApplyStatus> {
+  const { cluster, options } = input;
+  let complete = true;
+  const targets = new Map<string, WaitTarget>();
+  await forEachLimited(touched, options.concurrency, async (change) => {
+    const name = change.connector;
+    const r = await rollbackOne(cluster, name, steps.get(name) ?? [], before.get(name));
+    const o = outcomes.get(name)!;
+    o.rollback = r.outcome;
+    if (r.conflict) o.result = 'conflict';
+    else if (r.outcome.result === 'failed') {
+      o.result = 'rollback-failed';
+      complete = false;
+    } else if (o.result === 'applied') o.result = 'rolled-back';
+    if (r.waitFor) targets.set(name, r.waitFor);
+  });
+  const results = await waitForAll(cluster, targets, { ...options.wait, settleMs: 0 });
+  for (const [name, w] of results) outcomes.get(name)!.rollback!.healthy = w.ok;
+  return complete ? 'rolled-back' : 'rollback-failed';
+}
+
+/** Sends one change, recording each call as a step of this apply (what a rollback may undo). */
+async function submit(
   cluster: ConnectCluster,
   change: ConnectorChange,
   d: DesiredConnector | undefined,
-  input: ApplyInput,
-): Promise<ConnectorOutcome> {
-  const base = { connector: change.connector, action: change.action };
-  let target: TargetState | 'ABSENT';
-  try {
-    if (change.action === 'delete') {
-      await cluster.delete(change.connector);
-      target = 'ABSENT';
-    } else {
-      if (!d)
-        return {
-          ...base,
-          result: 'failed',
-          error: 'no connector file declares it (internal: plan and files disagree)',
-        };
-      target = d.state;
-      await mutate(
-        cluster,
-        change,
-        d,
-        input.actual.connectors.find((c) => c.name === d.name),
-      );
-    }
-  } catch (e) {
-    return { ...base, result: 'failed', error: describeCause(e) };
-  }
-  const w = await waitForState(cluster, change.connector, target, input.options.wait);
-  if (w.ok) return { ...base, result: 'applied', waitedMs: w.waitedMs };
-  return { ...base, result: 'failed', error: w.detail, trace: w.trace, waitedMs: w.waitedMs };
-}
-
-async function mutate(
-  cluster: ConnectCluster,
-  change: ConnectorChange,
-  d: DesiredConnector,
   a: ActualConnector | undefined,
+  steps: Step[],
 ): Promise<void> {
+  const name = change.connector;
+  if (change.action === 'delete') return step(steps, { kind: 'delete' }, () => cluster.delete(name));
+  // The plan holds no configs; a change without its file means plan and files disagree: a bug, reported per connector.
+  if (!d) throw new Error('no connector file declares it (internal: plan and files disagree)');
+  const setTo = () => step(steps, { kind: 'state', state: d.state }, () => setState(cluster, name, d.state));
   switch (change.action) {
     case 'create':
-      if (cluster.traits.supportsInitialState || d.state === 'RUNNING') await cluster.create(d.name, d.config, d.state);
-      else {
-        await cluster.create(d.name, d.config);
-        await setState(cluster, d.name, d.state);
+      if (cluster.traits.supportsInitialState || d.state === 'RUNNING') {
+        return step(steps, { kind: 'create', config: d.config, state: d.state }, () =>
+          cluster.create(name, d.config, d.state),
+        );
       }
-      return;
+      await step(steps, { kind: 'create', config: d.config }, () => cluster.create(name, d.config));
+      return setTo();
     case 'update': {
-      await cluster.updateConfig(d.name, d.config);
+      await step(steps, { kind: 'config', config: d.config }, () => cluster.updateConfig(name, d.config));
       const stateChanged = change.fields.some((f) => f.key === STATE_FIELD);
-      if (stateChanged || (a && targetStateOf(a) !== d.state)) await setState(cluster, d.name, d.state);
+      if (stateChanged || (a && targetStateOf(a) !== d.state)) await setTo();
       return;
     }
     case 'pause':
     case 'resume':
     case 'stop':
-      await setState(cluster, d.name, d.state);
-      return;
+      return setTo();
     default:
       return;
   }

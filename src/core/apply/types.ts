@@ -3,8 +3,11 @@ import type { Reporter } from '../reporter.js';
 import type { DesiredConnector, Plan, PlanAction } from '../plan/types.js';
 import type { WaitOptions } from './wait.js';
 
+/** Changes in flight at once when the caller does not say: every change of a 50-connector apply, still bounded. */
+export const DEFAULT_CONCURRENCY = 64;
+
 export interface ApplyOptions {
-  /** Connectors changed at the same time. */
+  /** Connector changes sent at the same time (requests in flight); the wait for all of them is shared. */
   concurrency: number;
   wait: WaitOptions;
   /** Undo everything this apply changed when one connector fails (default); false leaves the cluster as it is. */
@@ -27,14 +30,19 @@ export interface ApplyInput {
 /**
  * What happened to one connector. `applied`: changed and healthy. `failed`: the change or the wait failed.
  * `not-started`: skipped because another connector failed first. `rolled-back` / `rollback-failed`: the connector was
- * changed, then restored (or restoring it failed).
+ * changed, then restored (or restoring it failed). `conflict`: someone else changed the connector since the plan was
+ * made (it already existed when this apply created it, say); kcops left it as it is and rolled back none of it.
  */
-export type ConnectorResult = 'applied' | 'failed' | 'not-started' | 'rolled-back' | 'rollback-failed';
+export type ConnectorResult = 'applied' | 'failed' | 'not-started' | 'rolled-back' | 'rollback-failed' | 'conflict';
 
 export interface RollbackOutcome {
-  /** delete: it was created by this apply; restore: previous config/state put back; recreate: it was deleted. */
-  action: 'delete' | 'restore' | 'recreate';
-  result: 'done' | 'failed';
+  /**
+   * delete: it was created by this apply; restore: previous config/state put back; recreate: it was deleted;
+   * none: nothing of this apply's to undo (the change never took effect, or the connector is someone else's).
+   */
+  action: 'delete' | 'restore' | 'recreate' | 'none';
+  /** skipped: not verifiably changed by this apply, so left alone (`error` says why). */
+  result: 'done' | 'failed' | 'skipped';
   error?: string;
   /** Whether the restored connector reached its previous state within the wait budget (informational). */
   healthy?: boolean;
@@ -57,5 +65,10 @@ export interface ApplyResult {
   env: string;
   status: ApplyStatus;
   outcomes: ConnectorOutcome[];
+  /**
+   * Connectors someone else changed while this apply ran, left as they are (never deleted or overwritten by a
+   * rollback). When not empty the cluster is not as it was before, even after a complete rollback.
+   */
+  conflicts: string[];
   exitCode: number;
 }

@@ -2,72 +2,142 @@ import type { ConnectCluster, ConnectorStatus, TargetState } from '../../connect
 import { describeCause } from '../../errors.js';
 
 /**
- * Waits until a connector and all its tasks are in `target` and stay there for `settleMs` (a task that fails a few
- * seconds after starting must not pass as healthy), or until `target` is 'ABSENT' and the connector is gone. Bounded
- * by `timeoutMs`; a FAILED connector or task ends the wait at once.
+ * Waits for many connectors at once: each must reach its target (with all its tasks) and stay there for `settleMs`
+ * (a task that fails a few seconds after starting must not pass as healthy), or be gone when the target is 'ABSENT'.
+ * Each poll round is ONE listing of the whole cluster (`collect`: `GET /connectors?expand=status...` on self-managed,
+ * the list call on Confluent Cloud), whatever the number of connectors, so waiting for 50 costs what waiting for 1
+ * does. Bounded by `timeoutMs` for all of them together; a FAILED connector or task is a verdict at once.
  */
 export interface WaitOptions {
   timeoutMs: number;
   settleMs: number;
+  /** Interval between rounds while some connector is still on its way to its target. */
   pollMs: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
 
+export type WaitTarget = TargetState | 'ABSENT';
+
 export type WaitResult =
   | { ok: true; waitedMs: number }
   | { ok: false; reason: 'failed' | 'timeout'; detail: string; trace?: string; waitedMs: number };
 
-export async function waitForState(
+export interface WaitAllOptions extends WaitOptions {
+  /** Return as soon as one connector FAILED (the apply rolls back anyway); the others then have no result. */
+  stopOnFailure?: boolean;
+  /** Called after each round with how many have a verdict (progress lines). */
+  onRound?: (decided: number, total: number) => void;
+}
+
+export async function waitForAll(
   cluster: ConnectCluster,
-  name: string,
-  target: TargetState | 'ABSENT',
-  o: WaitOptions,
-): Promise<WaitResult> {
+  targets: ReadonlyMap<string, WaitTarget>,
+  o: WaitAllOptions,
+): Promise<Map<string, WaitResult>> {
   const now = o.now ?? Date.now;
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const start = now();
-  let healthySince: number | undefined;
-  let last = 'no status yet';
+  const results = new Map<string, WaitResult>();
+  const healthySince = new Map<string, number>();
+  const last = new Map<string, string>();
+  if (targets.size === 0) return results;
   for (;;) {
-    let s: ConnectorStatus | undefined;
+    let listed: Map<string, ConnectorStatus> | undefined;
+    let unavailable: string | undefined;
     try {
-      s = await cluster.status(name);
+      listed = new Map((await cluster.collect()).connectors.map((c) => [c.name, c.status]));
     } catch (e) {
-      // A status call failing during a rebalance is not a verdict on the connector: keep polling within the budget.
-      last = `status unavailable: ${describeCause(e)}`;
-      s = undefined;
-      healthySince = undefined;
+      // A listing failing during a rebalance (or while a worker dies) is no verdict on any connector: keep polling
+      // within the budget, but nobody counts as settled across a round nobody could see.
+      unavailable = `status unavailable: ${describeCause(e)}`;
+      healthySince.clear();
     }
     const t = now();
-    if (target === 'ABSENT') {
-      if (s === undefined && !last.startsWith('status unavailable')) return { ok: true, waitedMs: t - start };
-    } else if (s) {
-      const failed = s.state === 'FAILED' ? { what: 'connector', trace: s.trace } : firstFailedTask(s);
-      if (failed)
-        return {
-          ok: false,
-          reason: 'failed',
-          detail: `${failed.what} FAILED`,
-          trace: failed.trace,
-          waitedMs: t - start,
-        };
-      last = describe(s);
-      if (reached(s, target)) {
-        healthySince ??= t;
-        if (t - healthySince >= o.settleMs) return { ok: true, waitedMs: t - start };
-      } else healthySince = undefined;
+    if (listed) {
+      for (const [name, target] of targets) {
+        if (results.has(name)) continue;
+        const verdict = judge(listed.get(name), target);
+        if (verdict.kind === 'failed') {
+          results.set(name, {
+            ok: false,
+            reason: 'failed',
+            detail: verdict.detail,
+            trace: verdict.trace,
+            waitedMs: t - start,
+          });
+          if (o.stopOnFailure) {
+            o.onRound?.(results.size, targets.size);
+            return results;
+          }
+          continue;
+        }
+        last.set(name, verdict.seen);
+        if (verdict.kind === 'gone') results.set(name, { ok: true, waitedMs: t - start });
+        else if (verdict.kind === 'reached') {
+          const since = healthySince.get(name) ?? t;
+          healthySince.set(name, since);
+          if (t - since >= o.settleMs) results.set(name, { ok: true, waitedMs: t - start });
+        } else healthySince.delete(name);
+      }
     }
+    o.onRound?.(results.size, targets.size);
+    if (results.size === targets.size) return results;
     if (t - start >= o.timeoutMs) {
-      return {
-        ok: false,
-        reason: 'timeout',
-        detail: `not ${target} after ${Math.round((t - start) / 1000)} s (last seen: ${last})`,
-        waitedMs: t - start,
-      };
+      for (const [name, target] of targets) {
+        if (results.has(name)) continue;
+        const seen = last.get(name) ?? unavailable ?? 'no status yet';
+        results.set(name, {
+          ok: false,
+          reason: 'timeout',
+          detail: `not ${target} after ${seconds(t - start)} (gave up waiting; last seen: ${seen})`,
+          waitedMs: t - start,
+        });
+      }
+      return results;
     }
-    await sleep(o.pollMs);
+    await sleep(nextDelay(targets, results, healthySince, t, start, o));
   }
+}
+
+type Verdict =
+  { kind: 'failed'; detail: string; trace?: string } | { kind: 'reached' | 'gone' | 'pending'; seen: string };
+
+function judge(s: ConnectorStatus | undefined, target: WaitTarget): Verdict {
+  if (target === 'ABSENT')
+    return s ? { kind: 'pending', seen: `still there (${describe(s)})` } : { kind: 'gone', seen: 'gone' };
+  // Connect lists a connector a moment after the create answered (the config topic is read back first).
+  if (!s) return { kind: 'pending', seen: 'not listed yet' };
+  if (s.state === 'FAILED') return { kind: 'failed', detail: 'connector FAILED', trace: s.trace };
+  const task = s.tasks.find((x) => x.state === 'FAILED');
+  if (task) return { kind: 'failed', detail: `task ${task.id} FAILED`, trace: task.trace };
+  return { kind: reached(s, target) ? 'reached' : 'pending', seen: describe(s) };
+}
+
+/**
+ * While anything is still on its way, look again after `pollMs`. Once every pending connector has reached its target
+ * only the settle window is left: look again halfway through it (so a task failing late is seen before the end) or
+ * when the first of them will have settled, whichever comes first; never past the overall bound.
+ */
+function nextDelay(
+  targets: ReadonlyMap<string, WaitTarget>,
+  results: ReadonlyMap<string, WaitResult>,
+  healthySince: ReadonlyMap<string, number>,
+  t: number,
+  start: number,
+  o: WaitOptions,
+): number {
+  let delay = Math.max(o.pollMs, o.settleMs / 2);
+  for (const name of targets.keys()) {
+    if (results.has(name)) continue;
+    const since = healthySince.get(name);
+    if (since === undefined) {
+      delay = o.pollMs;
+      break;
+    }
+    delay = Math.min(delay, Math.max(o.pollMs / 4, since + o.settleMs - t));
+  }
+  return Math.max(1, Math.min(delay, start + o.timeoutMs - t));
 }
 
 function reached(s: ConnectorStatus, target: TargetState): boolean {
@@ -79,11 +149,10 @@ function reached(s: ConnectorStatus, target: TargetState): boolean {
   return s.tasks.every((t) => t.state === target);
 }
 
-function firstFailedTask(s: ConnectorStatus): { what: string; trace?: string } | undefined {
-  const t = s.tasks.find((x) => x.state === 'FAILED');
-  return t ? { what: `task ${t.id}`, trace: t.trace } : undefined;
-}
-
 function describe(s: ConnectorStatus): string {
   return `connector ${s.state}, tasks [${s.tasks.map((t) => `${t.id}:${t.state}`).join(', ')}]`;
+}
+
+function seconds(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }

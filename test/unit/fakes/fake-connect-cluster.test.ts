@@ -104,4 +104,13 @@ describe('FakeConnect behaviour spec', () => {
     expect(f.handle('GET', '/connectors', undefined, ok)).toMatchObject({ status: 200 });
     expect(f.requests).toHaveLength(2);
   });
+
+  it('10. a hook runs once, just before the first matching request is handled', () => {
+    const f = new FakeConnect();
+    f.before({ method: 'POST', path: /^\/connectors$/ }, () => f.seed('a', { ...cfg, topics: 'theirs' }));
+    expect(f.handle('GET', '/connectors', undefined)).toMatchObject({ status: 200, body: [] });
+    expect(f.handle('POST', '/connectors', { name: 'a', config: cfg })).toMatchObject({ status: 409 });
+    expect(f.connectors.get('a')?.config.topics).toBe('theirs');
+    expect(f.handle('POST', '/connectors', { name: 'b', config: cfg })).toMatchObject({ status: 201 });
+  });
 });

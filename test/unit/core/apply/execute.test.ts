@@ -82,7 +82,7 @@ describe('executePlan against the fake', () => {
     });
     fake.inject({
       method: 'GET',
-      path: /status/,
+      path: /expand=status/,
       times: 2,
       respond: { status: 500, body: { message: 'Request timed out' } },
     });
@@ -90,7 +90,7 @@ describe('executePlan against the fake', () => {
     expect(r.status).toBe('applied');
   });
 
-  it('rolls back everything on a task that fails after a while: restores updated, deletes created; exit 4', async () => {
+  it('rolls back everything sent on a task that fails after a while: restores updated, deletes created; exit 4', async () => {
     const cluster = await setup();
     fake.seed('payments-upd', { ...cfg, topics: 'payments.old' }, 'PAUSED');
     fake.failTasks({ match: (_n, c) => c.file === '/bad', afterMs: 30, trace: 'java.io.FileNotFoundException: /bad' });
@@ -111,7 +111,11 @@ describe('executePlan against the fake', () => {
       result: 'rolled-back',
       rollback: { action: 'delete' },
     });
-    expect(r.outcomes.find((o) => o.connector === 'payments-upd')).toMatchObject({ result: 'not-started' });
+    // Every change was sent before the failure showed (they are waited for together), so all three are undone.
+    expect(r.outcomes.find((o) => o.connector === 'payments-upd')).toMatchObject({
+      result: 'rolled-back',
+      rollback: { action: 'restore', result: 'done' },
+    });
     expect([...fake.connectors.keys()]).toEqual(['payments-upd']);
     expect(fake.connectors.get('payments-upd')).toMatchObject({ target: 'PAUSED', config: { topics: 'payments.old' } });
   });
@@ -119,13 +123,16 @@ describe('executePlan against the fake', () => {
   it('restores previous config and state of an updated connector after a timeout', async () => {
     const cluster = await setup();
     fake.seed('payments-upd', { ...cfg, topics: 'payments.old' }, 'PAUSED');
-    // Every status call for the connector times out: the wait gives up at its bound and the apply rolls back.
-    fake.inject({ method: 'GET', path: /payments-upd\/status/, times: 1_000, respond: 'timeout' });
+    // Once the change is sent, every listing of the cluster times out: the wait gives up at its bound and says so,
+    // and the apply rolls back.
+    fake.before({ method: 'PUT', path: /config/ }, () =>
+      fake.inject({ method: 'GET', path: /expand=status/, times: 1_000, respond: 'timeout' }),
+    );
     const r = await apply(cluster, [d('payments-upd')], { wait: { timeoutMs: 400, settleMs: 0, pollMs: 20 } });
     expect(r).toMatchObject({ status: 'rolled-back', exitCode: 4 });
     expect(r.outcomes[0]).toMatchObject({
       result: 'failed',
-      error: expect.stringMatching(/not RUNNING after/),
+      error: expect.stringMatching(/not RUNNING after [\d.]+ s \(gave up waiting; last seen: status unavailable: /),
       rollback: { action: 'restore', result: 'done' },
     });
     expect(fake.connectors.get('payments-upd')).toMatchObject({ target: 'PAUSED', config: { topics: 'payments.old' } });
