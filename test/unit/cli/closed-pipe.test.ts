@@ -43,5 +43,5 @@ describe('a stdout whose reader went away (issue 19 §5)', () => {
     const r = await runWithClosedStdout(['validate', '--offline', '-o', 'json', example]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-  });
+  }, 60_000);
 });
