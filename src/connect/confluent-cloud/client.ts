@@ -16,9 +16,35 @@ import {
   type ServerInfo,
   type TargetState,
 } from '../cluster.js';
-import { httpJson, type HttpResponse } from '../http.js';
-import { backoffDelay, DEFAULT_SERVER_RETRY, sleep, type RetryPolicy } from '../retry.js';
+import type { z } from 'zod';
+import { basicAuthHeader } from '../http.js';
+import {
+  DEFAULT_RATE_LIMIT,
+  DEFAULT_SERVER_RETRY,
+  exchange,
+  sleep,
+  Unreachable,
+  type Call,
+  type RateLimitPolicy,
+  type RetryPolicy,
+} from '../http/policy.js';
+import { isServiceNotFound, lenientBody, parseBody } from '../http/response.js';
+import { HttpTransport, type Method, type RawResponse } from '../http/transport.js';
 import { fromCloudStatus, isAlreadyExists, unreachable, type CloudErrorContext } from './errors.js';
+import {
+  configMap,
+  environmentSchema,
+  expandedSchema,
+  idsSchema,
+  namesSchema,
+  offsetsSchema,
+  offsetsStatusSchema,
+  pluginsSchema,
+  roleBindingsSchema,
+  statusSchema,
+  validationSchema,
+  type RawStatus,
+} from './schemas.js';
 import { CLOUD_SERVER_KEYS, cloudStoredConfig, isMaskedValue } from './normalise.js';
 
 export interface ConfluentCloudOptions {
@@ -33,7 +59,7 @@ export interface ConfluentCloudOptions {
   credentialRef?: string;
   timeoutMs?: number;
   /** 429: attempts including the first, and the longest Retry-After honoured (longer asks give up at once). */
-  rateLimit?: { attempts: number; maxRetryAfterSeconds: number };
+  rateLimit?: RateLimitPolicy;
   serverRetry?: RetryPolicy;
   /** Bounded wait after create while the connector is PROVISIONING; `false` returns right after the POST. */
   provisioning?: { timeoutMs: number; pollMs: number } | false;
@@ -49,9 +75,6 @@ export interface ConfluentCloudOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
-
-const DEFAULT_RATE_LIMIT = { attempts: 6, maxRetryAfterSeconds: 60 };
 const DEFAULT_PROVISIONING = { timeoutMs: 10 * 60_000, pollMs: 5_000 };
 const DEFAULT_OFFSETS_POLL = { timeoutMs: 60_000, pollMs: 2_000 };
 
@@ -76,10 +99,14 @@ export class ConfluentCloudCluster implements ConnectCluster {
   readonly rateLimitWaits: number[] = [];
 
   private readonly base: string;
+  private readonly root: string;
   private readonly wait: (ms: number) => Promise<void>;
+  private readonly transport: HttpTransport;
 
   constructor(private readonly opts: ConfluentCloudOptions) {
     const endpoint = opts.apiEndpoint.replace(/\/+$/, '');
+    this.root = endpoint;
+    this.transport = new HttpTransport({ timeoutMs: opts.timeoutMs });
     this.base = `${endpoint}/connect/v1/environments/${encodeURIComponent(opts.environmentId)}/clusters/${encodeURIComponent(opts.kafkaClusterId)}`;
     this.id = `${opts.environmentId}/${opts.kafkaClusterId}`;
     this.credentialKeyId = opts.apiKey;
@@ -88,46 +115,45 @@ export class ConfluentCloudCluster implements ConnectCluster {
 
   async collect(): Promise<ClusterSnapshot> {
     // One request for everything, whatever the number of connectors.
-    const body = await this.call<Record<string, RawExpansion>>('GET', '/connectors?expand=info,status,id');
-    const connectors: ActualConnector[] = Object.entries(body ?? {}).map(([name, e]) => ({
+    const body = await this.read('GET', '/connectors?expand=info,status,id', expandedSchema);
+    const connectors: ActualConnector[] = Object.entries(body).map(([name, e]) => ({
       name,
-      config: cloudStoredConfig(stringMap(e.info?.config)),
-      status: parseStatus(name, e.status, e.info?.type),
+      config: cloudStoredConfig(stringMap(e.info.config)),
+      status: parseStatus(name, e.status, e.info.type),
     }));
     connectors.sort((a, b) => a.name.localeCompare(b.name));
     return { connectors, collectedAt: new Date().toISOString() };
   }
 
   async status(name: string): Promise<ConnectorStatus | undefined> {
-    const s = await this.call<RawStatus>('GET', `/connectors/${enc(name)}/status`, undefined, { allow404: true });
+    const s = await this.read('GET', `/connectors/${enc(name)}/status`, statusSchema, { allow404: true });
     return s === undefined ? undefined : parseStatus(name, s, s.type);
   }
 
   async create(name: string, config: Record<string, string>, initialState?: TargetState): Promise<void> {
     if (initialState === 'STOPPED') throw stopUnsupported(name);
     const cfg = this.outgoing(name, config);
-    await this.call(
-      'POST',
-      '/connectors',
-      { name, config: cfg },
-      { retryServerErrors: false, onError: alreadyExists(name) },
-    );
+    // POST is not idempotent: after a 5xx or a broken connection Cloud may have created it; never repeated blindly.
+    const { res } = await this.send({ method: 'POST', path: '/connectors', body: { name, config: cfg } });
+    const exists = alreadyExists(name)(res);
+    if (exists) throw exists;
+    this.check(res, 'POST', '/connectors');
     if (initialState === 'PAUSED') await this.pause(name);
     await this.waitProvisioned(name);
   }
 
   async updateConfig(name: string, config: Record<string, string>): Promise<void> {
-    await this.call('PUT', `/connectors/${enc(name)}/config`, this.outgoing(name, config));
+    await this.act({ method: 'PUT', path: `/connectors/${enc(name)}/config`, body: this.outgoing(name, config) });
   }
 
   async delete(name: string): Promise<void> {
-    await this.call('DELETE', `/connectors/${enc(name)}`, undefined, { allow404: true });
+    await this.act({ method: 'DELETE', path: `/connectors/${enc(name)}` }, { allow404: true });
   }
   async pause(name: string): Promise<void> {
-    await this.call('PUT', `/connectors/${enc(name)}/pause`);
+    await this.act({ method: 'PUT', path: `/connectors/${enc(name)}/pause` });
   }
   async resume(name: string): Promise<void> {
-    await this.call('PUT', `/connectors/${enc(name)}/resume`);
+    await this.act({ method: 'PUT', path: `/connectors/${enc(name)}/resume` });
   }
   async stop(name: string): Promise<void> {
     throw stopUnsupported(name);
@@ -138,7 +164,7 @@ export class ConfluentCloudCluster implements ConnectCluster {
         `Confluent Cloud restarts the connector and all its tasks (no includeTasks/onlyFailed): ${name}`,
       );
     }
-    await this.call('POST', `/connectors/${enc(name)}/restart`);
+    await this.act({ method: 'POST', path: `/connectors/${enc(name)}/restart` });
   }
   async restartTask(name: string, taskId: number): Promise<void> {
     this.opts.reporter?.warn(
@@ -148,26 +174,25 @@ export class ConfluentCloudCluster implements ConnectCluster {
   }
 
   async plugins(): Promise<PluginInfo[]> {
-    const list = await this.call<{ class: string; type: string; version?: string }[]>('GET', '/connector-plugins');
-    return (list ?? []).map((p) => ({ class: p.class, type: p.type, version: p.version ?? '' }));
+    const list = await this.read('GET', '/connector-plugins', pluginsSchema);
+    return list.map((p) => ({ class: p.class, type: p.type, version: p.version ?? '' }));
   }
 
   async validateConfig(pluginClass: string, config: Record<string, string>): Promise<ConfigValidation> {
     const resolve = this.opts.resolveValue ?? ((v: string) => v);
     const resolved = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, resolve(v)]));
-    const res = await this.call<RawValidation>('PUT', `/connector-plugins/${enc(pluginClass)}/config/validate`, {
-      ...resolved,
-      'connector.class': pluginClass,
+    const res = await this.read('PUT', `/connector-plugins/${enc(pluginClass)}/config/validate`, validationSchema, {
+      body: { ...resolved, 'connector.class': pluginClass },
     });
-    const errors = (res?.configs ?? [])
+    const errors = res.configs
       .map((c) => ({ key: c.value?.name ?? c.definition?.name ?? '?', messages: c.value?.errors ?? [] }))
       .filter((e) => e.messages.length > 0);
-    return { errorCount: res?.error_count ?? errors.length, errors };
+    return { errorCount: res.error_count ?? errors.length, errors };
   }
 
   async getOffsets(name: string): Promise<ConnectorOffset[]> {
-    const res = await this.call<{ offsets?: ConnectorOffset[] }>('GET', `/connectors/${enc(name)}/offsets`);
-    return res?.offsets ?? [];
+    const res = await this.read('GET', `/connectors/${enc(name)}/offsets`, offsetsSchema);
+    return res.offsets;
   }
 
   /** Cloud alters offsets asynchronously: a request, then its status polled (bounded) until APPLIED or FAILED. */
@@ -180,14 +205,12 @@ export class ConfluentCloudCluster implements ConnectCluster {
 
   async serverInfo(): Promise<ServerInfo> {
     // No version endpoint on Cloud: listing names proves the endpoint, the ids and the key in one cheap call.
-    await this.call('GET', '/connectors');
+    await this.read('GET', '/connectors', namesSchema);
     return { version: 'confluent-cloud', kafkaClusterId: this.opts.kafkaClusterId };
   }
 
   async connectorConfig(name: string): Promise<Record<string, string> | undefined> {
-    const cfg = await this.call<Record<string, unknown>>('GET', `/connectors/${enc(name)}/config`, undefined, {
-      allow404: true,
-    });
+    const cfg = await this.read('GET', `/connectors/${enc(name)}/config`, configMap, { allow404: true });
     return cfg === undefined ? undefined : cloudStoredConfig(stringMap(cfg));
   }
 
@@ -196,9 +219,7 @@ export class ConfluentCloudCluster implements ConnectCluster {
    * its config. Undefined when the connector does not exist or Cloud gave no CRN.
    */
   async connectorCrn(name: string): Promise<string | undefined> {
-    const cfg = await this.call<Record<string, unknown>>('GET', `/connectors/${enc(name)}/config`, undefined, {
-      allow404: true,
-    });
+    const cfg = await this.read('GET', `/connectors/${enc(name)}/config`, configMap, { allow404: true });
     const crn = cfg?.['connector.crn'];
     return typeof crn === 'string' && crn.startsWith('crn://')
       ? crn.replace(/\/connector=[^/]*$/, `/connector=${name}`)
@@ -207,26 +228,17 @@ export class ConfluentCloudCluster implements ConnectCluster {
 
   /** Cloud's `lcc-…` id of a connector (what the Metrics API filters on); undefined when it does not exist. */
   async connectorId(name: string): Promise<string | undefined> {
-    const body = await this.call<Record<string, RawExpansion>>('GET', '/connectors?expand=id');
-    return body?.[name]?.id?.id;
+    const body = await this.read('GET', '/connectors?expand=id', idsSchema);
+    return body[name]?.id.id;
   }
 
   /** Whether an IAM service account (sa-…) exists in the organisation of the Cloud API key (IAM v2). */
   async serviceAccountExists(id: string): Promise<boolean> {
-    const url = `${this.opts.apiEndpoint.replace(/\/+$/, '')}/iam/v2/service-accounts/${encodeURIComponent(id)}`;
-    let res: HttpResponse;
-    try {
-      this.requestCount++;
-      res = await httpJson(url, {
-        auth: { username: this.opts.apiKey, password: this.opts.apiSecret },
-        timeoutMs: this.opts.timeoutMs ?? 30_000,
-      });
-    } catch (e) {
-      throw unreachable(this.opts.apiEndpoint, e);
-    }
+    const path = `/iam/v2/service-accounts/${encodeURIComponent(id)}`;
+    const { res } = await this.send({ method: 'GET', path }, this.root);
     if (res.status === 200) return true;
-    if (res.status === 404) return false;
-    throw fromCloudStatus(this.context('GET', `/iam/v2/service-accounts/${id}`), res.status, res.body);
+    if (isServiceNotFound(res)) return false;
+    throw fromCloudStatus(this.context('GET', path), res.status, lenientBody(res));
   }
 
   /**
@@ -243,9 +255,8 @@ export class ConfluentCloudCluster implements ConnectCluster {
     let path: string | undefined =
       `/iam/v2/role-bindings?principal=${encodeURIComponent(principal)}&crn_pattern=${encodeURIComponent(org)}`;
     for (let page = 0; path && page < 20; page++) {
-      const body: { data?: { role_name: string; crn_pattern: string }[]; metadata?: { next?: string | null } } =
-        await this.rootGet(path);
-      for (const b of body.data ?? [])
+      const body: z.infer<typeof roleBindingsSchema> = await this.rootGet(path, roleBindingsSchema);
+      for (const b of body.data)
         if (covers(b.role_name, b.crn_pattern, { org, env, cluster, name })) roles.push(b.role_name);
       path = body.metadata?.next
         ? new URL(body.metadata.next).pathname + new URL(body.metadata.next).search
@@ -257,8 +268,9 @@ export class ConfluentCloudCluster implements ConnectCluster {
   private orgCrn: string | undefined;
   private async organizationCrn(): Promise<string> {
     if (!this.orgCrn) {
-      const env: { metadata?: { resource_name?: string } } = await this.rootGet(
+      const env = await this.rootGet(
         `/org/v2/environments/${encodeURIComponent(this.opts.environmentId)}`,
+        environmentSchema,
       );
       const crn = env.metadata?.resource_name ?? '';
       const org = /^(crn:\/\/confluent\.cloud\/organization=[^/]+)/.exec(crn)?.[1];
@@ -274,19 +286,11 @@ export class ConfluentCloudCluster implements ConnectCluster {
   }
 
   /** GET on the API endpoint outside the Connect base path (IAM, org), with the same key and error mapping. */
-  private async rootGet<T>(path: string): Promise<T> {
-    let res: HttpResponse;
-    try {
-      this.requestCount++;
-      res = await httpJson(`${this.opts.apiEndpoint.replace(/\/+$/, '')}${path}`, {
-        auth: { username: this.opts.apiKey, password: this.opts.apiSecret },
-        timeoutMs: this.opts.timeoutMs ?? 30_000,
-      });
-    } catch (e) {
-      throw unreachable(this.opts.apiEndpoint, e);
-    }
-    if (res.status !== 200) throw fromCloudStatus(this.context('GET', path.split('?')[0]!), res.status, res.body);
-    return res.body as T;
+  private async rootGet<S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S>> {
+    const { res } = await this.send({ method: 'GET', path }, this.root);
+    if (res.status !== 200)
+      throw fromCloudStatus(this.context('GET', path.split('?')[0]!), res.status, lenientBody(res));
+    return parseBody(res, schema, { method: 'GET', url: this.root + path, service: 'Confluent Cloud' });
   }
 
   async connectorTopics(): Promise<string[] | undefined> {
@@ -294,10 +298,10 @@ export class ConfluentCloudCluster implements ConnectCluster {
   }
 
   async pluginConfig(pluginClass: string): Promise<ConfigDefinition[]> {
-    const res = await this.call<RawValidation>('PUT', `/connector-plugins/${enc(pluginClass)}/config/validate`, {
-      'connector.class': pluginClass,
+    const res = await this.read('PUT', `/connector-plugins/${enc(pluginClass)}/config/validate`, validationSchema, {
+      body: { 'connector.class': pluginClass },
     });
-    return (res?.configs ?? [])
+    return res.configs
       .filter((c) => c.definition)
       .map((c) => {
         const d = c.definition!;
@@ -314,7 +318,7 @@ export class ConfluentCloudCluster implements ConnectCluster {
   }
 
   async close(): Promise<void> {
-    // Global fetch pools its own sockets; nothing of ours to release.
+    this.transport.close();
   }
 
   /** Waits (bounded) while a new connector is PROVISIONING, reporting progress; gives up with a UserError. */
@@ -348,16 +352,13 @@ export class ConfluentCloudCluster implements ConnectCluster {
     name: string,
     body: { type: 'PATCH' | 'DELETE'; offsets?: ConnectorOffset[] },
   ): Promise<void> {
-    await this.call('POST', `/connectors/${enc(name)}/offsets/request`, body, { retryServerErrors: false });
+    await this.act({ method: 'POST', path: `/connectors/${enc(name)}/offsets/request`, body });
     const { timeoutMs, pollMs } = this.opts.offsetsPoll ?? DEFAULT_OFFSETS_POLL;
     const polls = Math.max(1, Math.ceil(timeoutMs / pollMs));
     const step = this.opts.reporter?.step(`${body.type === 'DELETE' ? 'Resetting' : 'Altering'} offsets of ${name}`);
     for (let i = 0; i < polls; i++) {
-      const s = await this.call<{ status?: { phase?: string; message?: string } }>(
-        'GET',
-        `/connectors/${enc(name)}/offsets/request/status`,
-      );
-      const phase = s?.status?.phase ?? 'PENDING';
+      const s = await this.read('GET', `/connectors/${enc(name)}/offsets/request/status`, offsetsStatusSchema);
+      const phase = s.status.phase;
       if (phase === 'APPLIED') {
         step?.done(`offsets of ${name} applied`);
         return;
@@ -366,7 +367,7 @@ export class ConfluentCloudCluster implements ConnectCluster {
         step?.fail();
         throw new UserError(
           'CCLOUD_OFFSETS_FAILED',
-          `Confluent Cloud could not apply the offsets of ${name}: ${s?.status?.message ?? '(no message)'}`,
+          `Confluent Cloud could not apply the offsets of ${name}: ${s.status.message ?? '(no message)'}`,
           {
             hint: `\`kcops connect offsets ${name}\` shows the offsets in place; check the partitions and offsets you sent.`,
           },
@@ -405,57 +406,74 @@ export class ConfluentCloudCluster implements ConnectCluster {
     return { ...out, name };
   }
 
-  /**
-   * One logical request. 429 waits the Retry-After the server asks for (bounded attempts and a ceiling on the wait);
-   * idempotent calls also retry 5xx and network failures with backoff.
-   */
-  private async call<T = unknown>(
+  /** A call whose answer kcops reads: the body must have the endpoint's shape (schemas.ts). */
+  private async read<S extends z.ZodType>(
     method: Method,
     path: string,
-    body?: unknown,
-    o: { allow404?: boolean; retryServerErrors?: boolean; onError?: (res: HttpResponse) => UserError | undefined } = {},
-  ): Promise<T | undefined> {
-    const limit = this.opts.rateLimit ?? DEFAULT_RATE_LIMIT;
-    const server = this.opts.serverRetry ?? DEFAULT_SERVER_RETRY;
-    const retryServer = o.retryServerErrors ?? method !== 'POST';
-    let limited = 0;
-    let failures = 0;
-    for (;;) {
-      let res: HttpResponse;
-      try {
-        this.requestCount++;
-        res = await httpJson(this.base + path, {
-          method,
-          body,
-          auth: { username: this.opts.apiKey, password: this.opts.apiSecret },
-          timeoutMs: this.opts.timeoutMs ?? 30_000,
-        });
-      } catch (e) {
-        if (retryServer && ++failures < server.attempts) {
-          await this.wait(backoffDelay(server, failures - 1));
-          continue;
-        }
-        throw unreachable(this.opts.apiEndpoint, e);
-      }
-      if (res.status >= 200 && res.status < 300) return res.body as T;
-      if (res.status === 404 && o.allow404) return undefined;
-      if (res.status === 429 && ++limited < limit.attempts) {
-        const seconds = Number.parseInt(res.headers.get('retry-after') ?? '', 10);
-        if (!Number.isFinite(seconds) || seconds <= limit.maxRetryAfterSeconds) {
-          const ms = Number.isFinite(seconds) ? seconds * 1000 : backoffDelay(server, limited - 1);
-          this.rateLimitWaits.push(ms);
-          this.opts.reporter?.debug(
-            `Confluent Cloud rate limit on ${method} ${path}: waiting ${ms} ms (retry ${limited} of ${limit.attempts - 1})`,
-          );
-          await this.wait(ms);
-          continue;
-        }
-      }
-      if (res.status >= 500 && retryServer && ++failures < server.attempts) {
-        await this.wait(backoffDelay(server, failures - 1));
-        continue;
-      }
-      throw o.onError?.(res) ?? fromCloudStatus(this.context(method, path), res.status, res.body);
+    schema: S,
+    o?: { body?: unknown; allow404?: false },
+  ): Promise<z.infer<S>>;
+  private async read<S extends z.ZodType>(
+    method: Method,
+    path: string,
+    schema: S,
+    o: { body?: unknown; allow404: true },
+  ): Promise<z.infer<S> | undefined>;
+  private async read<S extends z.ZodType>(
+    method: Method,
+    path: string,
+    schema: S,
+    o: { body?: unknown; allow404?: boolean } = {},
+  ): Promise<z.infer<S> | undefined> {
+    const { res } = await this.send({ method, path, ...(o.body === undefined ? {} : { body: o.body }) });
+    if (o.allow404 && isServiceNotFound(res)) return undefined;
+    this.check(res, method, path);
+    return parseBody(res, schema, { method, url: this.base + path, service: 'Confluent Cloud' });
+  }
+
+  /** A call whose answer is only its status. */
+  private async act(call: Call, o: { allow404?: boolean } = {}): Promise<void> {
+    const { res } = await this.send(call);
+    if (o.allow404 && isServiceNotFound(res)) return;
+    this.check(res, call.method, call.path);
+  }
+
+  private check(res: RawResponse, method: Method, path: string): void {
+    if (res.status >= 200 && res.status < 300) return;
+    throw fromCloudStatus(this.context(method, path), res.status, lenientBody(res));
+  }
+
+  /**
+   * One logical request through the shared policy (http/policy.ts): 429 waits the Retry-After the server asks for
+   * (bounded attempts and a ceiling on the wait); calls safe to repeat also retry 5xx and network failures.
+   */
+  private async send(call: Call, base = this.base): Promise<{ res: RawResponse }> {
+    try {
+      return await exchange(
+        {
+          transport: this.transport,
+          bases: [base],
+          policy: {
+            server: this.opts.serverRetry ?? DEFAULT_SERVER_RETRY,
+            rateLimit: this.opts.rateLimit ?? DEFAULT_RATE_LIMIT,
+          },
+          wait: this.wait,
+          onAttempt: () => this.requestCount++,
+          onRateLimit: (ms, attempt) => {
+            this.rateLimitWaits.push(ms);
+            this.opts.reporter?.debug(
+              `Confluent Cloud rate limit on ${call.method} ${call.path}: waiting ${ms} ms (retry ${attempt} of ${(this.opts.rateLimit ?? DEFAULT_RATE_LIMIT).attempts - 1})`,
+            );
+          },
+        },
+        {
+          ...call,
+          headers: { authorization: basicAuthHeader({ username: this.opts.apiKey, password: this.opts.apiSecret }) },
+        },
+      );
+    } catch (e) {
+      if (e instanceof Unreachable) throw unreachable(this.opts.apiEndpoint, e);
+      throw e;
     }
   }
 
@@ -470,35 +488,6 @@ export class ConfluentCloudCluster implements ConnectCluster {
       credentialRef: this.opts.credentialRef,
     };
   }
-}
-
-interface RawStatus {
-  name?: string;
-  type?: string;
-  connector?: { state?: string; worker_id?: string; trace?: string };
-  tasks?: { id: number; state?: string; worker_id?: string; msg?: string; trace?: string }[];
-  error_summary?: string | null;
-}
-interface RawExpansion {
-  id?: { id?: string; id_type?: string };
-  info?: { name?: string; config?: Record<string, unknown>; type?: string };
-  status?: RawStatus;
-}
-interface RawValidation {
-  error_count?: number;
-  configs?: {
-    definition?: {
-      name: string;
-      type?: string;
-      required?: boolean;
-      default_value?: string;
-      importance?: string;
-      documentation?: string;
-      display_name?: string;
-      group?: string;
-    };
-    value?: { name: string; errors?: string[] };
-  }[];
 }
 
 function parseStatus(name: string, s: RawStatus | undefined, type: string | undefined): ConnectorStatus {
@@ -525,9 +514,9 @@ function toType(t: string | undefined): ConnectorType {
   return l === 'source' || l === 'sink' ? l : 'unknown';
 }
 
-function stringMap(o: Record<string, unknown> | undefined): Record<string, string> {
+function stringMap(o: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(o ?? {})) out[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  for (const [k, v] of Object.entries(o)) out[k] = typeof v === 'string' ? v : JSON.stringify(v);
   return out;
 }
 
@@ -568,9 +557,9 @@ function stopUnsupported(name: string): UserError {
   );
 }
 
-function alreadyExists(name: string): (res: HttpResponse) => UserError | undefined {
+function alreadyExists(name: string): (res: RawResponse) => UserError | undefined {
   return (res) =>
-    (res.status === 400 || res.status === 409) && isAlreadyExists(res.body)
+    (res.status === 400 || res.status === 409) && isAlreadyExists(lenientBody(res))
       ? new UserError('CONNECTOR_EXISTS', `Connector ${name} already exists.`, {
           hint: 'Someone created it since the plan was made; run `kcops plan` again.',
         })

@@ -1,4 +1,6 @@
 import { UserError } from '../../errors.js';
+import { Unreachable } from '../http/policy.js';
+import { describeTransportError, safeUrl, TransportError } from '../http/transport.js';
 
 /**
  * Confluent Cloud answers errors in three body shapes (research/ccloud.md §1): `{"error":{"code","message"}}`
@@ -98,15 +100,20 @@ export function fromCloudStatus(ctx: CloudErrorContext, status: number, body: un
 }
 
 export function unreachable(apiEndpoint: string, cause: unknown): UserError {
-  const timeout = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
-  const detail =
-    cause instanceof Error ? ((cause.cause as Error | undefined)?.message ?? cause.message) : String(cause);
-  return new UserError(
-    'CCLOUD_UNREACHABLE',
-    `Confluent Cloud at ${apiEndpoint} ${timeout ? 'did not answer in time' : 'could not be reached'}: ${detail}.`,
-    {
-      hint: 'Check network access to the API endpoint (proxy, firewall) and cluster.apiEndpoint in kcops.yaml.',
-      cause,
-    },
-  );
+  const transport = cause instanceof Unreachable ? cause.last : cause instanceof TransportError ? cause : undefined;
+  // The real cause (refused, reset, timeout, TLS, DNS), not one word for all of them.
+  const what = transport
+    ? describeTransportError(transport)
+    : `could not be reached: ${cause instanceof Error ? ((cause.cause as Error | undefined)?.message ?? cause.message) : String(cause)}`;
+  const delivered =
+    cause instanceof Unreachable && cause.maybeDelivered
+      ? ' The request may have reached Confluent Cloud before the connection broke, so it was not repeated: check the connector before running the command again.'
+      : '';
+  return new UserError('CCLOUD_UNREACHABLE', `Confluent Cloud at ${safeUrl(apiEndpoint)} ${what}.${delivered}`, {
+    hint:
+      transport?.kind === 'tls'
+        ? 'A proxy that inspects TLS needs its CA trusted (NODE_EXTRA_CA_CERTS); check cluster.apiEndpoint in kcops.yaml.'
+        : 'Check network access to the API endpoint (proxy, firewall) and cluster.apiEndpoint in kcops.yaml.',
+    cause,
+  });
 }

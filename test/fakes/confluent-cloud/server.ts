@@ -122,6 +122,7 @@ export class FakeConfluentCloud {
   private rateLimited = 0;
   private retryAfterSeconds = 1;
   private readonly failures: InjectedFailure[] = [];
+  private readonly rawAnswers: { match: RegExp; status: number; raw: string; contentType: string }[] = [];
   private nextId = 1000;
   private readonly listeners: ((x: Exchange) => void)[] = [];
 
@@ -167,6 +168,14 @@ export class FakeConfluentCloud {
     this.failures.push({ status, shape, message, match });
   }
 
+  /**
+   * The next request whose `METHOD path?query` matches gets `raw` as its body, sent as is (an HTML page of a proxy, a
+   * truncated body): outside the contract on purpose, so it is not recorded as an exchange.
+   */
+  answerRawNext(match: RegExp, status: number, raw: string, contentType = 'text/html; charset=utf-8'): void {
+    this.rawAnswers.push({ match, status, raw, contentType });
+  }
+
   setState(name: string, state: CloudState, trace = ''): void {
     const c = this.mustGet(name);
     c.state = state;
@@ -193,6 +202,12 @@ export class FakeConfluentCloud {
       body = raw;
     }
     const url = new URL(req.url ?? '/', 'http://x');
+    const rawAnswer = this.rawAnswers.findIndex((r) => r.match.test(`${req.method ?? 'GET'} ${req.url ?? '/'}`));
+    if (rawAnswer >= 0) {
+      const r = this.rawAnswers.splice(rawAnswer, 1)[0]!;
+      res.writeHead(r.status, { 'content-type': r.contentType });
+      return void res.end(r.raw);
+    }
     const answer = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
       const text = payload === undefined ? '' : JSON.stringify(payload);
       res.writeHead(status, { ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...headers });
