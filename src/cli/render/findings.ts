@@ -1,23 +1,39 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { mergeSpans, MASK, textSpans, type Span } from '../../core/secrets/sensitive.js';
 import type { Finding } from '../../core/validate/finding.js';
 import type { ValidateResult } from '../../core/validate/run.js';
 import type { Style } from '../context.js';
+import { escapeControl } from './terminal.js';
 
-/** The human view: findings grouped by file, each with a code frame, then one summary line. */
+/** Frames show at most this many characters either side of the column, so a minified file prints a readable excerpt. */
+const CONTEXT = 60;
+/** Files larger than this get no code frames (the findings are still listed with their file:line:col). */
+const MAX_FRAME_FILE = 8 * 1024 * 1024;
+
+/**
+ * The human view: findings grouped by file, each with a code frame, then one summary line. Linear in the size of the
+ * files and the number of findings: each file is read and scanned for credentials once, each frame is clipped.
+ */
 export function humanFindings(r: ValidateResult, st: Style, cwd: string): string {
   const out: string[] = [];
   const byFile = new Map<string, Finding[]>();
-  for (const f of r.findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  for (const f of r.findings) {
+    const list = byFile.get(f.file);
+    if (list) list.push(f);
+    else byFile.set(f.file, [f]);
+  }
   for (const [file, list] of byFile) {
-    out.push(st.bold(st.cyan(file)));
-    const lines = readLines(resolve(cwd, file));
+    out.push(st.bold(st.cyan(escapeControl(file))));
+    const source = loadSource(resolve(cwd, file), list);
     for (const f of list) {
       const sev =
         f.severity === 'error' ? st.red('error') : f.severity === 'warning' ? st.yellow('warning') : st.dim('info');
-      out.push(`  ${st.dim(`${f.line}:${f.column}`)}  ${sev}  ${f.message}  ${st.dim(f.rule)}`);
-      if (lines) out.push(...codeFrame(lines, f, st));
-      if (f.hint) out.push(`      ${st.cyan('hint:')} ${f.hint}`);
+      out.push(
+        `  ${st.dim(`${f.line}:${f.column}`)}  ${sev}  ${escapeControl(f.message)}  ${st.dim(escapeControl(f.rule))}`,
+      );
+      if (source) out.push(...codeFrame(source, f, st));
+      if (f.hint) out.push(`      ${st.cyan('hint:')} ${escapeControl(f.hint)}`);
     }
     out.push('');
   }
@@ -29,38 +45,132 @@ export function humanFindings(r: ValidateResult, st: Style, cwd: string): string
   return out.join('\n');
 }
 
-function readLines(path: string): string[] | undefined {
+/** A file's text, where each line starts, and the ranges that hold credentials (never printed). */
+interface Source {
+  text: string;
+  lineStarts: number[];
+  secrets: Span[];
+}
+
+function loadSource(path: string, findings: readonly Finding[]): Source | undefined {
+  let text: string;
   try {
     const buf = readFileSync(path);
-    if (buf.length > 1024 * 1024 || buf.includes(0)) return undefined;
-    return buf.toString('utf8').split(/\r?\n/);
+    if (buf.length > MAX_FRAME_FILE || buf.includes(0)) return undefined;
+    text = buf.toString('utf8');
   } catch {
     return undefined;
   }
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const src: Source = { text, lineStarts, secrets: [] };
+  // What the scanner finds by key and value shape, plus the value under every secret finding (a key only the plugin
+  // catalog knows as PASSWORD): masked in every frame that shows it, not only in the finding's own.
+  const spans = textSpans(text);
+  for (const f of findings) if (f.category === 'secret') spans.push(valueSpanAt(src, f));
+  src.secrets = mergeSpans(spans);
+  return src;
 }
 
-/** Two lines of context and a caret. On secret findings the value is cut off, so the frame never shows it. */
-function codeFrame(lines: string[], f: Finding, st: Style): string[] {
+function lineBounds(src: Source, line: number): { start: number; end: number } | undefined {
+  const start = src.lineStarts[line - 1];
+  if (start === undefined) return undefined;
+  let end = (src.lineStarts[line] ?? src.text.length + 1) - 1;
+  if (end > start && src.text[end - 1] === '\r') end--;
+  return { start, end };
+}
+
+function offsetOf(src: Source, f: Finding): number {
+  const b = lineBounds(src, f.line);
+  if (!b) return src.text.length;
+  return Math.min(b.end, b.start + Math.max(0, f.column - 1));
+}
+
+/** The value token that starts at a finding: a quoted string to its closing quote, else up to , } ] or the line end. */
+function valueSpanAt(src: Source, f: Finding): Span {
+  const start = offsetOf(src, f);
+  const end = lineBounds(src, f.line)?.end ?? src.text.length;
+  const t = src.text;
+  let i = start;
+  const q = t[i];
+  if (q === '"' || q === "'") {
+    for (i++; i < end && t[i] !== q; i++) if (t[i] === '\\') i++;
+    return { start: start + 1, end: Math.min(i, end) };
+  }
+  while (i < end && !',}]"'.includes(t[i] ?? '')) i++;
+  return { start, end: i };
+}
+
+/** First secret span that ends after `at` (binary search: frames stay linear however many credentials a file holds). */
+function firstSpanAfter(spans: readonly Span[], at: number): number {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((spans[mid]?.end ?? 0) <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * One line of a frame, cut to [from, to) of the file, credentials masked, control characters escaped, tabs shown as
+ * two spaces. Also returns where `caretAt` lands in the printed text.
+ */
+function renderSlice(src: Source, from: number, to: number, caretAt: number): { text: string; caret: number } {
+  let text = '';
+  let caret = -1;
+  let at = from;
+  const plain = (a: number, b: number) => {
+    if (caret < 0 && caretAt >= a && caretAt < b) caret = text.length + shown(src.text.slice(a, caretAt)).length;
+    text += shown(src.text.slice(a, b));
+  };
+  for (let i = firstSpanAfter(src.secrets, from); i < src.secrets.length; i++) {
+    const s = src.secrets[i]!;
+    if (s.start >= to) break;
+    if (s.start > at) plain(at, s.start);
+    if (caret < 0 && caretAt >= Math.max(at, s.start) && caretAt < s.end) caret = text.length;
+    text += MASK;
+    at = Math.min(s.end, to);
+    if (s.end >= to) break;
+  }
+  if (at < to) plain(at, to);
+  return { text, caret: caret < 0 ? text.length : caret };
+}
+
+function shown(raw: string): string {
+  return escapeControl(raw.replace(/\t/g, '  '));
+}
+
+/** Two lines of context and a caret, each clipped to the columns around the finding. */
+function codeFrame(src: Source, f: Finding, st: Style): string[] {
   const out: string[] = [];
   const width = String(f.line + 1).length;
-  for (let n = Math.max(1, f.line - 1); n <= Math.min(lines.length, f.line + 1); n++) {
-    let text = (lines[n - 1] ?? '').replace(/\t/g, '  ');
-    if (f.category === 'secret') text = maskSecrets(text, n === f.line ? f.column : undefined);
-    if (text.length > 160) text = text.slice(0, 157) + '...';
+  const col = Math.max(0, f.column - 1);
+  const last = Math.min(src.lineStarts.length, f.line + 1);
+  for (let n = Math.max(1, f.line - 1); n <= last; n++) {
+    const b = lineBounds(src, n);
+    if (!b) continue;
+    const centre = Math.min(b.end, b.start + col);
+    let from = Math.max(b.start, centre - CONTEXT);
+    let to = Math.min(b.end, centre + CONTEXT);
+    // Never cut inside a credential: a clipped mask would show its edges.
+    const cut = (x: number) => {
+      const s = src.secrets[firstSpanAfter(src.secrets, x)];
+      return s && s.start < x ? s : undefined;
+    };
+    from = cut(from)?.start ?? from;
+    to = cut(to)?.end ?? to;
+    const slice = renderSlice(src, from, to, n === f.line ? offsetOf(src, f) : -1);
+    const before = from > b.start ? '…' : '';
+    const after = to < b.end ? '…' : '';
     const gutter = `${n === f.line ? st.red('>') : ' '} ${String(n).padStart(width)} │`;
-    out.push(`    ${st.dim(gutter)} ${text}`);
+    out.push(`    ${st.dim(gutter)} ${before}${slice.text}${after}`);
     if (n === f.line) {
-      const col = (lines[n - 1] ?? '').slice(0, f.column - 1).replace(/\t/g, '  ').length;
-      out.push(`    ${' '.repeat(width + 2)} ${st.dim('│')} ${' '.repeat(col)}${st.red('^')}`);
+      out.push(`    ${' '.repeat(width + 2)} ${st.dim('│')} ${' '.repeat(before.length + slice.caret)}${st.red('^')}`);
     }
   }
   return out;
-}
-
-/** Hide string values on lines near a secret finding: "key": "****". */
-function maskSecrets(text: string, column: number | undefined): string {
-  if (column !== undefined) return text.slice(0, column - 1) + '****';
-  return text.replace(/(:\s*|=\s*)("([^"\\]|\\.)*"|[^,\s{}][^,]*)/, '$1****');
 }
 
 // ---------------------------------------------------------------- SARIF 2.1.0

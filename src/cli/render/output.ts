@@ -1,5 +1,7 @@
 import type { CommandResult, OutputFormat, Style } from '../context.js';
 import { InternalError, UserError } from '../../errors.js';
+import { redactDeep, redactText } from '../../core/secrets/sensitive.js';
+import { sanitizeTerminal } from './terminal.js';
 
 /** Every machine-readable document carries formatVersion (ARCHITECTURE habit 9). */
 export const FORMAT_VERSION = 1;
@@ -18,19 +20,20 @@ export function renderResult(
   toYaml?: YamlStringify,
 ): string {
   switch (format) {
+    // Every format passes the one redaction (core/secrets/sensitive.ts) on its way out, whatever the command built.
     case 'json':
-      return JSON.stringify({ formatVersion: FORMAT_VERSION, ...result.data }, null, 2) + '\n';
+      return JSON.stringify(redactDeep({ formatVersion: FORMAT_VERSION, ...result.data }), null, 2) + '\n';
     case 'yaml':
       if (!toYaml) throw new InternalError('YAML output requested without loading the YAML module');
-      return toYaml({ formatVersion: FORMAT_VERSION, ...result.data });
+      return toYaml(redactDeep({ formatVersion: FORMAT_VERSION, ...result.data }));
     case 'sarif':
     case 'junit': {
       const report = result.reports?.[format];
       if (!report) throw new InternalError(`the command declared -o ${format} but produced no ${format} report`);
-      return report();
+      return redactText(report());
     }
     case 'human': {
-      const text = result.human(style);
+      const text = sanitizeTerminal(redactText(result.human(style)));
       return text.length === 0 || text.endsWith('\n') ? text : text + '\n';
     }
   }
@@ -44,7 +47,17 @@ export interface ErrorView {
   stack?: string;
 }
 
+/** What an error shows, with credentials masked: servers echo URLs and configs into their messages. */
 export function errorView(e: unknown, debug: boolean): ErrorView {
+  const v = rawErrorView(e, debug);
+  const view: ErrorView = { code: v.code, message: redactText(v.message) };
+  if (v.hint !== undefined) view.hint = redactText(v.hint);
+  if (v.details) view.details = v.details.map(redactText);
+  if (v.stack !== undefined) view.stack = redactText(v.stack);
+  return view;
+}
+
+function rawErrorView(e: unknown, debug: boolean): ErrorView {
   if (e instanceof UserError) {
     const view: ErrorView = { code: e.code, message: e.message };
     if (e.hint) view.hint = e.hint;
@@ -74,7 +87,7 @@ export function renderError(view: ErrorView, format: OutputFormat, style: Style,
   for (const d of view.details ?? []) lines.push(`  ${style.dim('│')} ${d}`);
   if (view.hint) lines.push(`${style.cyan('Hint:')} ${view.hint}`);
   if (view.stack) lines.push(style.dim(view.stack));
-  return lines.join('\n') + '\n';
+  return sanitizeTerminal(lines.join('\n')) + '\n';
 }
 
 /** A plain aligned table for human views. */

@@ -1,5 +1,7 @@
 import type { Reporter, StepHandle } from '../../core/reporter.js';
 import type { Style } from '../context.js';
+import { redactText } from '../../core/secrets/sensitive.js';
+import { sanitizeTerminal } from './terminal.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -68,7 +70,7 @@ export class StderrReporter implements Reporter {
   private line(text: string): void {
     const resume = this.timer !== undefined;
     this.stopSpinner();
-    this.o.stream.write(text + '\n');
+    this.o.stream.write(sanitizeTerminal(redactText(text)) + '\n');
     if (resume) this.startSpinner();
   }
 
@@ -91,8 +93,7 @@ export class StderrReporter implements Reporter {
     this.frame = (this.frame + 1) % FRAMES.length;
     const secs = Math.floor((Date.now() - this.current.started) / 1000);
     const detail = this.current.detail ? this.o.style.dim(` ${this.current.detail}`) : '';
-    this.o.stream.write(
-      `\r\u001b[2K${this.o.style.cyan(FRAMES[this.frame] ?? '')} ${this.current.title}${detail} ${this.o.style.dim(`${secs}s`)}`,
-    );
+    const text = `${this.o.style.cyan(FRAMES[this.frame] ?? '')} ${this.current.title}${detail} ${this.o.style.dim(`${secs}s`)}`;
+    this.o.stream.write(`\r\u001b[2K${sanitizeTerminal(redactText(text))}`);
   }
 }

@@ -1,5 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { redactDeep } from '../secrets/sensitive.js';
 import { GENESIS, recordHash, type AuditEntry, type AuditRecord } from './record.js';
 
 /**
@@ -33,7 +34,8 @@ export function appendAudit(file: string, entries: readonly AuditEntry[]): Audit
   let seq = last?.seq ?? 0;
   const out: AuditRecord[] = [];
   for (const e of entries) {
-    const body = { ...e, seq: ++seq, prevHash };
+    // A credential never reaches the log, whatever a caller put in a field (a URL with user:pass@, a server message).
+    const body = { ...redactDeep(e), seq: ++seq, prevHash };
     const rec: AuditRecord = { ...body, hash: recordHash(body) };
     out.push(rec);
     prevHash = rec.hash;

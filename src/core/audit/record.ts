@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isSecretKey } from '../secrets/scan.js';
+import { isSensitiveEntry } from '../secrets/sensitive.js';
 
 /**
  * One audit record (§6.2): who did what to which connector, where, from which Git commit, and how it ended. Config
@@ -41,7 +41,7 @@ export function configHash(config: Record<string, string> | undefined): string |
   if (!config) return null;
   const entries = Object.entries(config)
     .filter(([k]) => k !== 'name')
-    .map(([k, v]) => [k, isSecretKey(k) ? '(sensitive)' : v])
+    .map(([k, v]) => [k, isSensitiveEntry(k, v) ? '(sensitive)' : v])
     .sort(([a], [b]) => String(a).localeCompare(String(b)));
   return 'sha256:' + createHash('sha256').update(JSON.stringify(entries)).digest('hex');
 }

@@ -1,6 +1,6 @@
 import { UserError } from '../../errors.js';
 import type { ConnectCluster, ConnectorOffset, ConnectorStatus, ObservedState } from '../../connect/cluster.js';
-import { classifySecretValue, credentialsInUrl, isSecretKey, jaasSecrets } from '../secrets/scan.js';
+import { MASK, redactConfig } from '../secrets/sensitive.js';
 
 export interface ConnectorRow {
   name: string;
@@ -51,26 +51,14 @@ export function overallState(s: ConnectorStatus): ObservedState {
   return s.state;
 }
 
-export const MASK = '********';
+export { MASK };
 
 /**
- * Config for display: literal secrets masked (secret-looking keys, JAAS passwords, credentials in URLs); references
- * such as `${file:...:sasl.jaas.config}` stay visible, since they are where the secret lives, not the secret.
+ * Config for display: literal secrets masked (sensitive keys, and credentials inside values); references such as
+ * `${file:...:sasl.jaas.config}` stay visible, since they are where the secret lives, not the secret.
  */
 export function maskConfig(config: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(config)) {
-    const kind = classifySecretValue(v);
-    if (kind === 'reference' || kind === 'empty') out[k] = v;
-    else if (isSecretKey(k)) out[k] = MASK;
-    else {
-      let masked = v;
-      for (const s of jaasSecrets(v)) if (s) masked = masked.split(s).join(MASK);
-      for (const c of credentialsInUrl(v)) masked = masked.split(c.value).join(MASK);
-      out[k] = masked;
-    }
-  }
-  return out;
+  return redactConfig(config);
 }
 
 export interface ConnectorDescription {

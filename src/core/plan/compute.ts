@@ -1,5 +1,5 @@
 import type { ClusterSnapshot, ClusterTraits, TargetState } from '../../connect/cluster.js';
-import { isSecretKey } from '../secrets/scan.js';
+import { isSensitiveKey, redactValue } from '../secrets/sensitive.js';
 import { fingerprint, newSalt, saltedHash } from './fingerprint.js';
 import { MASKED, normaliseActual, normaliseDesired, targetStateOf, type NormalValue } from './normalise.js';
 import {
@@ -25,7 +25,7 @@ export function computePlan(
   options: PlanOptions,
 ): Plan {
   const salt = options.salt ?? newSalt();
-  const isSensitive = options.isSensitive ?? isSecretKey;
+  const isSensitive = options.isSensitive ?? isSensitiveKey;
   const actualByName = new Map(actual.connectors.map((c) => [c.name, c]));
   const desiredNames = new Set(desired.map((d) => d.name));
   const changes: ConnectorChange[] = [];
@@ -114,12 +114,12 @@ function diffConfig(
       continue;
     }
     if (b === a) continue;
-    out.push({
-      key,
-      before: b === undefined || b === MASKED ? null : b,
-      after: a === undefined || a === MASKED ? null : a,
-      sensitive: false,
-    });
+    // A credential inside an ordinary value (user:pass@ in a URL, a PEM block, a JAAS password): the rest of the
+    // value stays reviewable, the credential is masked, and a change of only the credential still shows as a change.
+    const rb = typeof b === 'string' ? redactValue(key, b) : null;
+    const ra = typeof a === 'string' ? redactValue(key, a) : null;
+    const hidden = (typeof b === 'string' && rb !== b) || (typeof a === 'string' && ra !== a);
+    out.push({ key, before: rb, after: hidden && rb === ra ? SENSITIVE_CHANGED : ra, sensitive: hidden });
   }
   return out;
 }

@@ -13,6 +13,15 @@ export const secretReference = z
   .refine(isSecretRef, { message: 'must be a secret reference ${provider:path:key}, never a literal credential' })
   .describe('A reference ${provider:path:key} to a secret provider declared under secretProviders.');
 
+/**
+ * A URL without `user:password@`: kcops.yaml is committed, so a credential in a URL would be too, and every error,
+ * progress line and audit record naming the URL would print it.
+ */
+const credentialFreeUrl = (credentialsGoTo: string) =>
+  z.url().refine((u) => !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(u), {
+    message: `holds credentials (user:password@ in the URL; value hidden): move them to ${credentialsGoTo}, the password as a secret reference \${provider:path:key}`,
+  });
+
 const resolvedBy = z
   .enum(['worker', 'kcops'])
   .describe(
@@ -36,7 +45,7 @@ const secretProvider = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('vault'),
     resolvedBy,
-    address: z.url(),
+    address: credentialFreeUrl('the auth block'),
     namespace: z.string().optional(),
     auth: z
       .strictObject({
@@ -70,7 +79,10 @@ const connectTls = z
 const selfManagedCluster = z.strictObject({
   type: z.literal('self-managed'),
   connect: z.strictObject({
-    urls: z.array(z.url()).min(1).describe('Connect REST URLs of the workers; tried in order'),
+    urls: z
+      .array(credentialFreeUrl('cluster.connect.auth'))
+      .min(1)
+      .describe('Connect REST URLs of the workers; tried in order'),
     auth: z.strictObject({ username: z.string().min(1), password: secretReference }).optional(),
     tls: connectTls.optional(),
     timeout: z
@@ -85,7 +97,7 @@ const confluentCloudCluster = z.strictObject({
   type: z.literal('confluent-cloud'),
   environmentId: z.string().regex(/^env-[a-z0-9]+$/, 'looks like env-abc123'),
   kafkaClusterId: z.string().regex(/^lkc-[a-z0-9]+$/, 'looks like lkc-abc123'),
-  apiEndpoint: z.url().default('https://api.confluent.cloud'),
+  apiEndpoint: credentialFreeUrl('cluster.credentials').default('https://api.confluent.cloud'),
   credentials: z.strictObject({ apiKey: secretReference, apiSecret: secretReference }).optional(),
 });
 
@@ -101,7 +113,9 @@ const kafkaAccess = z.union([
       .optional(),
   }),
   z.strictObject({
-    restEndpoint: z.url().describe('Kafka REST v3 endpoint of the Confluent Cloud cluster'),
+    restEndpoint: credentialFreeUrl('kafka.credentials').describe(
+      'Kafka REST v3 endpoint of the Confluent Cloud cluster',
+    ),
     credentials: z.strictObject({ apiKey: secretReference, apiSecret: secretReference }).optional(),
   }),
 ]);
@@ -145,7 +159,9 @@ const environment = z
     audit: auditSettings.optional(),
     schemaRegistry: z
       .strictObject({
-        url: z.url().describe("Schema Registry URL (Confluent Cloud: the environment's Stream Governance endpoint)"),
+        url: credentialFreeUrl('schemaRegistry.auth').describe(
+          "Schema Registry URL (Confluent Cloud: the environment's Stream Governance endpoint)",
+        ),
         auth: z
           .strictObject({
             username: z.string().min(1).describe('user, or the Schema Registry API key on Confluent Cloud'),

@@ -1,28 +1,7 @@
 import { findSecretRefs } from './reference.js';
 
-/**
- * Which config keys carry credentials, and what their values look like. Heuristics by name, because a strict
- * validator must also judge connectors it has no catalog for; catalog PASSWORD types are added by the caller.
- */
-const SECRET_KEY = [
-  /(^|[._-])(password|passwd|pwd|passphrase)$/i,
-  /secret/i,
-  /\.jaas\.config$|^sasl\.jaas\.config$/i,
-  /(^|\.)basic\.auth\.user\.info$/i,
-  /(^|\.)bearer\.auth\.token$/i,
-  /^aws\..*key/i,
-  /(^|\.)(access|secret)[._-]?key([._-]id)?$/i,
-  /(^|\.)api[._-]?key$/i,
-  /(^|\.)(auth[._-]?)?token$/i,
-  /(^|\.)credentials?$/i,
-];
-/** Keys that mention a secret but hold a setting about it (a mode, a class, a flag, a location). */
-const NOT_SECRET =
-  /(\.(enabled?|mode|type|class|source|provider|location|manager.*|id\.list|strategy|format|ttl\.ms|encoding)$)|(secret\.manager)|(key\.(converter|field|columns?|fields))/i;
-
-export function isSecretKey(key: string): boolean {
-  return !NOT_SECRET.test(key) && SECRET_KEY.some((r) => r.test(key));
-}
+/** Which config keys carry credentials: the one definition lives in sensitive.ts (catalog PASSWORD types are added by the caller). */
+export { isSensitiveKey as isSecretKey } from './sensitive.js';
 
 export type SecretValueKind = 'empty' | 'reference' | 'placeholder' | 'literal';
 
@@ -82,9 +61,4 @@ function decodeSafe(s: string): string {
   } catch {
     return s;
   }
-}
-
-/** Never print a secret: keep its length class and nothing else. */
-export function mask(value: string): string {
-  return value.length === 0 ? '""' : '"****"';
 }
