@@ -40,6 +40,12 @@ const deployOptions: OptionSpec[] = [
     default: '5s',
   },
   { flags: '--no-rollback', description: 'on failure, leave the cluster as it is instead of undoing this apply' },
+  {
+    flags: '--lock-timeout <duration>',
+    description:
+      'how long to wait for another apply or rollback of the same environment to finish (0s: fail at once, naming who holds the lock)',
+    default: '0s',
+  },
 ];
 
 export const gitopsCommands: CommandSpec[] = [
@@ -143,6 +149,17 @@ export const gitopsCommands: CommandSpec[] = [
       {
         name: 'file',
         description: 'audit log (default: .kcops/audit/audit.jsonl of the repository, or KCOPS_AUDIT_FILE)',
+      },
+    ],
+    description:
+      'Checks the SHA-256 chain, the head (<log>.head) and, with audit.hmacKey in kcops.yaml, the HMAC of every signed\n' +
+      'record and of the head. See docs/reference/audit.md for what this detects and what it cannot.\n' +
+      'Exit code: 0 intact, 1 tampered with or no log at the path.',
+    options: [
+      {
+        flags: '--require-hmac',
+        description: 'fail unless the head is signed with the key (a log stripped of every HMAC fails too)',
+        default: false,
       },
     ],
     examples: [

@@ -5,7 +5,7 @@ import { findProjectFile, loadProject } from '../../core/project/load-project.js
 import { ExitCode, UserError, usageError } from '../../errors.js';
 import type { CommandHandler } from '../command-spec.js';
 import { auditMirrorOf } from './audit-topic.js';
-import { auditFile, projectRootOrCwd } from './gitops-target.js';
+import { auditLogToVerify } from './audit-log.js';
 
 /**
  * `kcops audit publish`: copies records of the audit file to the environment's audit topic again, e.g. those a
@@ -30,8 +30,9 @@ export const auditPublish: CommandHandler = async (ctx, _args, o) => {
       `Declare one in kcops.yaml: environments.${env}.audit: { topic: <name> }.`,
     );
   }
-  const file = auditFile(ctx, projectRootOrCwd(ctx));
-  const v = verifyAudit(file);
+  const log = auditLogToVerify(ctx, undefined);
+  const file = log.file;
+  const v = verifyAudit(file, { boundary: log.boundary, ...(log.key ? { key: log.key } : {}) });
   if (!v.ok) {
     throw new UserError(
       'AUDIT_TAMPERED',
@@ -44,7 +45,7 @@ export const auditPublish: CommandHandler = async (ctx, _args, o) => {
   const from = typeof o.fromSeq === 'number' ? o.fromSeq : 1;
   const to = typeof o.toSeq === 'number' ? o.toSeq : Number.MAX_SAFE_INTEGER;
   if (from < 1 || to < from) throw usageError('USAGE', `--from-seq ${from} / --to-seq ${o.toSeq} is not a range.`);
-  const records = readAudit(file).records.filter((r) => r.env === env && r.seq >= from && r.seq <= to);
+  const records = readAudit(file, log.boundary).records.filter((r) => r.env === env && r.seq >= from && r.seq <= to);
   if (!o.dryRun && records.length > 0) await mirror.publisher.publish(records.map(auditMessage));
   const data = {
     env,

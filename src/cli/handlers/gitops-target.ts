@@ -8,6 +8,8 @@ import type { CliContext } from '../context.js';
 import type { Reporter } from '../../core/reporter.js';
 import type { AuditMirror } from '../../core/audit/mirror.js';
 import { auditMirrorOf } from './audit-topic.js';
+import { auditLogFor, auditLogPath, type AuditLog } from './audit-log.js';
+import { boundaryOf, type Boundary } from '../../core/fs/boundary.js';
 import { cloudCluster } from './cloud-cluster.js';
 
 /** What plan/apply/drift/rollback need: the repository, the environment, its cluster and the audit log. */
@@ -17,6 +19,10 @@ export interface GitopsTarget {
   cluster: ConnectCluster;
   ownedPrefixes: string[] | undefined;
   auditFile: string;
+  /** The audit log with its boundary and key (kcops.yaml audit.hmacKey). */
+  auditLog: AuditLog;
+  /** The repository: nothing kcops writes under it goes through a link out of it. */
+  boundary: Boundary;
   /** `audit.topic` of the environment: the second sink, after the file. */
   auditMirror: AuditMirror | undefined;
 }
@@ -35,19 +41,23 @@ export function gitopsTarget(ctx: CliContext): GitopsTarget {
   const t: OpsTarget = resolveTarget({ cwd: ctx.cwd, processEnv: ctx.env, env: ctx.globals.env, config: file });
   const project = loadProject(file).project;
   const prefixes = Object.values(project?.teams ?? {}).flatMap((team) => team.prefixes);
+  const root = t.projectRoot ?? ctx.cwd;
+  const auditLog = auditLogFor(ctx, root, project);
   return {
     env: t.env,
-    root: t.projectRoot ?? ctx.cwd,
+    root,
     cluster: clusterOf(t, ctx.reporter),
     ownedPrefixes: prefixes.length ? prefixes : undefined,
-    auditFile: auditFile(ctx, t.projectRoot ?? ctx.cwd),
+    auditFile: auditLog.file,
+    auditLog,
+    boundary: boundaryOf(root),
     auditMirror: auditMirrorOf(project, t.env, ctx.env),
   };
 }
 
 /** One audit chain per repository (KCOPS_AUDIT_FILE moves it, e.g. to a CI artifact or a shared volume). */
 export function auditFile(ctx: CliContext, root: string): string {
-  return ctx.env.KCOPS_AUDIT_FILE ?? join(root, '.kcops', 'audit', 'audit.jsonl');
+  return auditLogPath(ctx.env, root);
 }
 
 export function projectRootOrCwd(ctx: CliContext): string {

@@ -1,11 +1,14 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { ExitCode, usageError } from '../../errors.js';
 import { applyPrepared, preparePlan, type Prepared } from '../../core/apply/deploy.js';
 import { DEFAULT_CONCURRENCY, type ApplyOptions } from '../../core/apply/types.js';
 import { gitCommit, resolveActor } from '../../core/audit/actor.js';
-import { readAudit, verifyAudit } from '../../core/audit/log.js';
+import { assertAuditAppendable, readAudit, verifyAudit } from '../../core/audit/log.js';
+import { lockDeployment } from '../../core/apply/deploy-lock.js';
+import { writeInside } from '../../core/fs/boundary.js';
+import { auditLogToVerify } from './audit-log.js';
 import { hasChanges } from '../../core/plan/compute.js';
 import { gitRevision, workingTree } from '../../core/plan/desired.js';
 import { parsePlan } from '../../core/plan/plan-file.js';
@@ -13,7 +16,7 @@ import type { CommandHandler } from '../command-spec.js';
 import type { CliContext, CommandResult } from '../context.js';
 import { renderApply, renderPlan } from '../render/plan.js';
 import { makeStyle } from '../render/style.js';
-import { auditFile, gitopsTarget, projectRootOrCwd } from './gitops-target.js';
+import { gitopsTarget } from './gitops-target.js';
 import { parseDuration } from './duration.js';
 
 export const plan: CommandHandler = async (ctx, _args, o) => {
@@ -27,7 +30,7 @@ export const plan: CommandHandler = async (ctx, _args, o) => {
     reporter: ctx.reporter,
   });
   if (typeof o.out === 'string') {
-    writeFileSync(resolve(ctx.cwd, o.out), JSON.stringify(p.plan, null, 2) + '\n');
+    writeInside(t.boundary, resolve(ctx.cwd, o.out), JSON.stringify(p.plan, null, 2) + '\n');
     ctx.reporter.info(`Plan written to ${o.out}; apply it with \`kcops apply --env ${t.env} ${o.out}\`.`);
   }
   const changes = hasChanges(p.plan);
@@ -71,34 +74,66 @@ export const apply: CommandHandler = async (ctx, args, o) => {
   const planFile = typeof args[0] === 'string' ? args[0] : undefined;
   const saved = planFile ? parsePlan(readText(ctx, planFile), planFile) : undefined;
   const prune = o.prune === true || (saved?.changes.some((c) => c.action === 'delete') ?? false);
-  const p = await preparePlan({
-    cluster: t.cluster,
-    source: workingTree(t.root),
-    env: t.env,
-    prune,
-    ownedPrefixes: t.ownedPrefixes,
-    reporter: ctx.reporter,
-    ...(saved ? { saved } : {}),
+  return underDeployLock(ctx, t, o, 'apply', async () => {
+    const p = await preparePlan({
+      cluster: t.cluster,
+      source: workingTree(t.root),
+      env: t.env,
+      prune,
+      ownedPrefixes: t.ownedPrefixes,
+      reporter: ctx.reporter,
+      ...(saved ? { saved } : {}),
+    });
+    return deploy(ctx, t, p, o, 'apply', gitCommit(t.root, `connectors/${t.env}`));
   });
-  return deploy(ctx, t, p, o, 'apply', gitCommit(t.root, `connectors/${t.env}`));
 };
 
 export const rollback: CommandHandler = async (ctx, _args, o) => {
   const t = gitopsTarget(ctx);
   const ref = String(o.to);
   const source = gitRevision(t.root, ref);
-  // Rolling back to a revision means Git's view at that commit: connectors that did not exist then are deleted
-  // (only in scope, and only with --approve-delete like any other deletion).
-  const p = await preparePlan({
-    cluster: t.cluster,
-    source,
+  return underDeployLock(ctx, t, o, 'rollback', async () => {
+    // Rolling back to a revision means Git's view at that commit: connectors that did not exist then are deleted
+    // (only in scope, and only with --approve-delete like any other deletion).
+    const p = await preparePlan({
+      cluster: t.cluster,
+      source,
+      env: t.env,
+      prune: o.prune === true,
+      ownedPrefixes: t.ownedPrefixes,
+      reporter: ctx.reporter,
+    });
+    return deploy(ctx, t, p, o, 'rollback', source.describe().replace(/^commit /, '') + ` (${ref})`);
+  });
+};
+
+/**
+ * One deployment per environment at a time: the lock is taken before the cluster is read (a plan made while another
+ * run changes the cluster would be stale) and released once the audit log has the records. The log is checked first,
+ * so a torn or cut log stops the run before anything changes instead of after.
+ */
+async function underDeployLock(
+  ctx: CliContext,
+  t: ReturnType<typeof gitopsTarget>,
+  o: Record<string, unknown>,
+  kind: 'apply' | 'rollback',
+  run: () => Promise<CommandResult>,
+): Promise<CommandResult> {
+  const lock = await lockDeployment({
+    boundary: t.boundary,
+    root: t.root,
     env: t.env,
-    prune: o.prune === true,
-    ownedPrefixes: t.ownedPrefixes,
+    purpose: `kcops ${kind} --env ${t.env}`,
+    timeoutMs: parseDuration(String(o.lockTimeout ?? '0s'), '--lock-timeout'),
     reporter: ctx.reporter,
   });
-  return deploy(ctx, t, p, o, 'rollback', source.describe().replace(/^commit /, '') + ` (${ref})`);
-};
+  try {
+    assertAuditAppendable(t.auditFile, { boundary: t.auditLog.boundary });
+    return await run();
+  } finally {
+    lock.release();
+  }
+}
 
 async function deploy(
   ctx: CliContext,
@@ -128,6 +163,7 @@ async function deploy(
     gitCommit: commit,
     kind,
     mirror: t.auditMirror,
+    log: { boundary: t.auditLog.boundary, ...(t.auditLog.key ? { key: t.auditLog.key } : {}) },
   });
   return {
     data: {
@@ -166,9 +202,9 @@ async function confirm(ctx: CliContext, p: Prepared, autoApprove: boolean, kind:
 }
 
 export const history: CommandHandler = async (ctx) => {
-  const file = auditFile(ctx, projectRootOrCwd(ctx));
+  const { file, boundary } = auditLogToVerify(ctx, undefined);
   const env = ctx.globals.env;
-  const { records } = readAudit(file);
+  const { records } = readAudit(file, boundary);
   const deployments = new Map<
     string,
     {
@@ -229,18 +265,25 @@ function outcomeOf(changes: { result: string; detail?: string }[]): string {
   return changes.some((c) => c.detail?.includes('rollback')) ? 'rolled-back' : 'failed';
 }
 
-export const auditVerify: CommandHandler = async (ctx, args) => {
-  const file = typeof args[0] === 'string' ? resolve(ctx.cwd, args[0]) : auditFile(ctx, projectRootOrCwd(ctx));
-  const v = verifyAudit(file);
+export const auditVerify: CommandHandler = async (ctx, args, o) => {
+  const log = auditLogToVerify(ctx, typeof args[0] === 'string' ? args[0] : undefined);
+  const v = verifyAudit(log.file, {
+    boundary: log.boundary,
+    ...(log.key ? { key: log.key } : {}),
+    ...(log.keyUnavailable ? { keyUnavailable: log.keyUnavailable } : {}),
+    requireHmac: o.requireHmac === true,
+  });
+  const how = v.hmac === 'verified' ? 'hash chain and HMACs verified' : 'hash chain verified';
   return {
     data: v,
     human: (st) =>
-      v.ok
-        ? st.green(`Audit log intact: ${v.records} record(s) in ${file}, hash chain verified.`)
-        : [
-            st.red(st.bold(`Audit log TAMPERED: ${v.problems.length} problem(s) in ${file}`)),
-            ...v.problems.map((p) => `  record ${p.seq ?? `line ${p.line}`}: ${p.problem} — ${p.detail}`),
-          ].join('\n'),
+      [
+        v.ok
+          ? st.green(`Audit log intact: ${v.records} record(s) in ${v.file}, ${how}.`)
+          : st.red(st.bold(`Audit log TAMPERED: ${v.problems.length} problem(s) in ${v.file}`)),
+        ...v.problems.map((p) => `  record ${p.seq ?? `line ${p.line}`}: ${p.problem} — ${p.detail}`),
+        ...v.notices.map((n) => st.dim(`  note: ${n}`)),
+      ].join('\n'),
     exitCode: v.ok ? ExitCode.Ok : ExitCode.Error,
   };
 };

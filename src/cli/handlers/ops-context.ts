@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { appendAudit } from '../../core/audit/log.js';
+import { resolve } from 'node:path';
+import { appendAudit, assertAuditAppendable } from '../../core/audit/log.js';
+import { findProjectFile, loadProject } from '../../core/project/load-project.js';
+import { auditLogFor } from './audit-log.js';
 import { mirrorAudit } from '../../core/audit/mirror.js';
 import { gitCommit, resolveActor } from '../../core/audit/actor.js';
 import { UserError } from '../../errors.js';
@@ -51,29 +53,42 @@ export function warnDrift(ctx: CliContext, t: OpsTarget, what: string): void {
  */
 export function auditSinkFor(ctx: CliContext, t: OpsTarget): AuditSink {
   const root = t.projectRoot ?? resolveSettings({ env: ctx.env }).home;
-  const file = ctx.env.KCOPS_AUDIT_FILE ?? join(root, '.kcops', 'audit', 'audit.jsonl');
+  const projectFile = !t.projectRoot
+    ? undefined
+    : ctx.globals.config
+      ? resolve(ctx.cwd, ctx.globals.config)
+      : findProjectFile(ctx.cwd);
+  const project = projectFile ? loadProject(projectFile).project : undefined;
+  const log = auditLogFor(ctx, root, project);
+  const file = log.file;
+  // Before the mutation: a torn or cut log refuses now, not after the change is made.
+  assertAuditAppendable(file, { boundary: log.boundary });
   const deploymentId = randomUUID();
   const mirror = opsAuditMirror(ctx, t);
   return {
     async append(r: OpsAuditRecord) {
       const detail = [r.details ? JSON.stringify(r.details) : '', r.error ?? ''].filter(Boolean).join(' ');
-      const written = appendAudit(file, [
-        {
-          time: new Date().toISOString(),
-          actor: resolveActor(ctx.cwd, ctx.env),
-          credentialKeyId: r.credentialKeyId ?? null,
-          env: r.env,
-          cluster: r.cluster,
-          connector: r.connector,
-          action: r.action,
-          configHashBefore: null,
-          configHashAfter: null,
-          gitCommit: t.projectRoot ? gitCommit(t.projectRoot) : null,
-          result: r.outcome,
-          deploymentId,
-          ...(detail ? { detail } : {}),
-        },
-      ]);
+      const written = appendAudit(
+        file,
+        [
+          {
+            time: new Date().toISOString(),
+            actor: resolveActor(ctx.cwd, ctx.env),
+            credentialKeyId: r.credentialKeyId ?? null,
+            env: r.env,
+            cluster: r.cluster,
+            connector: r.connector,
+            action: r.action,
+            configHashBefore: null,
+            configHashAfter: null,
+            gitCommit: t.projectRoot ? gitCommit(t.projectRoot) : null,
+            result: r.outcome,
+            deploymentId,
+            ...(detail ? { detail } : {}),
+          },
+        ],
+        { boundary: log.boundary, ...(log.key ? { key: log.key } : {}) },
+      );
       await mirrorAudit(written, mirror, file, ctx.reporter);
     },
   };

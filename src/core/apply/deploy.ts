@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ClusterSnapshot, ConnectCluster } from '../../connect/cluster.js';
-import { appendAudit } from '../audit/log.js';
+import { appendAudit, type AuditLogOptions } from '../audit/log.js';
 import { mirrorAudit, type AuditMirror } from '../audit/mirror.js';
 import { configHash, type AuditEntry } from '../audit/record.js';
 import { computePlan } from '../plan/compute.js';
@@ -63,6 +63,8 @@ export interface AuditContext {
   kind: 'apply' | 'rollback';
   /** The environment's audit topic, published to after the file has the records. */
   mirror?: AuditMirror;
+  /** The repository boundary and HMAC key of the log. */
+  log?: AuditLogOptions;
 }
 
 export async function applyPrepared(
@@ -91,7 +93,7 @@ export async function applyPrepared(
     deploymentId,
     ...(o.error || o.rollback ? { detail: detailOf(o) } : {}),
   }));
-  await mirrorAudit(appendAudit(audit.file, entries), audit.mirror, audit.file, reporter);
+  await mirrorAudit(appendAudit(audit.file, entries, audit.log), audit.mirror, audit.file, reporter);
   return { ...result, deploymentId };
 }
 

@@ -29,6 +29,8 @@ export interface AuditRecord extends AuditEntry {
   seq: number;
   prevHash: string;
   hash: string;
+  /** HMAC of `hash` with the repository's audit key (audit.hmacKey); absent in logs written without one. */
+  mac?: string;
 }
 
 export const GENESIS = '0'.repeat(64);

@@ -213,6 +213,14 @@ export const projectSchema = z
     project: z.string().min(1),
     secretProviders: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), secretProvider).default({}),
     teams: z.record(z.string(), team).default({}),
+    audit: z
+      .strictObject({
+        hmacKey: secretReference.describe(
+          "A reference to the key that signs the repository's audit log (HMAC-SHA256 of each record and of the head): without it nobody can rewrite records or cut the tail undetected. Resolved by kcops (env or file provider); at least 16 characters, e.g. `openssl rand -hex 32`",
+        ),
+      })
+      .optional()
+      .describe('The audit log of this repository (.kcops/audit/audit.jsonl, one chain for every environment)'),
     environments: z
       .record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and -'), environment)
       .refine((e) => Object.keys(e).length > 0, {
