@@ -2,10 +2,12 @@
 // The main job, end to end on real engines (issue #4 §6; README's first command, `npm run demo`):
 // dev stack up → validate → plan → apply examples/kafka-connect-configs (dev) → insert rows into PostgreSQL →
 // rows arrive in the sink database (Debezium JDBC sink) and as objects in the bucket (S3 sink) → status.
+// With --check-readme (CI), it then runs README.md's "Then, in a new shell" lines as a new user would (issue #20 §2).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { newShellEnv, quickstartLines } from './readme-quickstart.mjs';
 
 const root = join(import.meta.dirname, '..');
 const bin = join(root, 'bin', 'kcops.js');
@@ -43,12 +45,8 @@ async function until(what, probe, timeoutMs = 120_000) {
 step('kcops dev up');
 const stack = kcops(['dev', 'up'], { json: true });
 const creds = JSON.parse(readFileSync(stack.credentialsFile, 'utf8'));
-// kcops resolves `${kcops-env:...}` references in kcops.yaml from its own environment.
-const env = {
-  ...process.env,
-  KCOPS_CONNECT_PASSWORD: creds.connect.password,
-  KCOPS_KAFKA_ADMIN_PASSWORD: creds.kafka.admin.password,
-};
+// Nothing to export: the example's dev environment reads the stack's credentials file (`${dev:connect.password}`).
+const env = process.env;
 const pgUrl = (db) => {
   const u = new URL(stack.postgres.url);
   u.password = creds.postgres.cdc.password;
@@ -103,4 +101,16 @@ for (const k of keys) console.log(`  s3://${stack.s3.bucket}/${k}`);
 
 step('kcops connect list --env dev');
 kcops(['connect', 'list', '--config', config, '--env', 'dev'], { env });
-process.stderr.write('\nDone. Stop the stack with `npx kcops dev down` (add --purge to remove its data).\n');
+
+if (process.argv.includes('--check-readme')) {
+  step("README.md's next commands, in a new shell (no KCOPS_* variable but the dev home, kcops on PATH)");
+  const lines = quickstartLines(readFileSync(join(root, 'README.md'), 'utf8'));
+  // One shell for all lines, as a user types them (a `cd` holds for the lines after it); each echoed before it runs.
+  const script = ['set -eo pipefail', ...lines.flatMap((l) => [`printf '%s\\n' ${shellQuote(`$ ${l}`)} >&2`, l])];
+  execFileSync('bash', ['-c', script.join('\n')], { cwd: root, env: newShellEnv(process.env, root), stdio: 'inherit' });
+}
+process.stderr.write('\nDone. Stop the stack with `kcops dev down` (add --purge to remove its data).\n');
+
+function shellQuote(s) {
+  return `'${s.replaceAll("'", `'\\''`)}'`;
+}

@@ -1,6 +1,7 @@
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
+import { devHome } from '../core/dev-stack/home.js';
 
 /**
  * Default ports sit in the 28000/29000 ranges so they never meet the services this kind of machine runs
@@ -44,7 +45,7 @@ export interface SettingsInput {
 
 export function resolveSettings(input: SettingsInput = {}): DevSettings {
   const env = input.env ?? process.env;
-  const home = resolve(input.home ?? env.KCOPS_DEV_HOME ?? join(homedir(), '.kcops', 'dev'));
+  const home = input.home !== undefined ? resolve(input.home) : devHome(env);
   const cacheDir = resolve(input.cacheDir ?? env.KCOPS_CACHE_DIR ?? join(homedir(), '.cache', 'kcops'));
   const p = input.ports ?? {};
   const ports: DevPorts = {

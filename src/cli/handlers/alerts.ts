@@ -36,9 +36,13 @@ export const alertsCheck: CommandHandler = async (ctx, _args, o) => {
     if (!o.watch) {
       const r = await round();
       failOnUndelivered(r);
-      return { data: r, human: (st) => human(st, r), exitCode: r.open.length ? ExitCode.Error : ExitCode.Ok };
+      return {
+        data: r,
+        human: (st) => human(st, r, config.destinations.length),
+        exitCode: r.open.length ? ExitCode.Error : ExitCode.Ok,
+      };
     }
-    return await watch(ctx, round, intervalMs);
+    return await watch(ctx, round, intervalMs, config.destinations.length);
   } finally {
     await cluster.close();
   }
@@ -73,6 +77,7 @@ async function watch(
   ctx: CliContext,
   round: () => Promise<AlertCheckResult>,
   intervalMs: number,
+  destinations: number,
 ): Promise<{ data: object; human: () => string; exitCode: number }> {
   const ac = new AbortController();
   const stop = () => ac.abort();
@@ -85,7 +90,7 @@ async function watch(
         const r = await round();
         exitCode = r.open.length ? ExitCode.Error : ExitCode.Ok;
         if (ctx.globals.output === 'json') ctx.stdout.write(JSON.stringify({ formatVersion: 1, ...r }) + '\n');
-        else ctx.stdout.write(human(st, r) + '\n');
+        else ctx.stdout.write(human(st, r, destinations) + '\n');
         failOnUndelivered(r);
       } catch (e) {
         if (!(e instanceof UserError)) throw e;
@@ -100,7 +105,7 @@ async function watch(
   return { data: {}, human: () => '', exitCode };
 }
 
-function human(st: Style, r: AlertCheckResult): string {
+function human(st: Style, r: AlertCheckResult, destinations: number): string {
   const out: string[] = [];
   if (r.open.length === 0) out.push(st.green(`All watched connectors in '${r.env}' are healthy (${r.checkedAt}).`));
   else {
@@ -128,6 +133,8 @@ function human(st: Style, r: AlertCheckResult): string {
     if (r.dryRun)
       for (const d of r.deliveries)
         out.push('', st.dim(`${d.destination} ${d.alert}:`), JSON.stringify(d.request, null, 2));
-  } else if (r.open.length) out.push('', st.dim('Every destination already knows; nothing sent.'));
+  } else if (r.open.length && destinations === 0)
+    out.push('', st.dim('No destinations configured (alerts.destinations): nothing sent.'));
+  else if (r.open.length) out.push('', st.dim('Every destination already knows; nothing sent.'));
   return out.join('\n');
 }

@@ -62,10 +62,13 @@ export const alertsSchema = z.strictObject({
   traceLines: z.int().min(1).max(100).optional().describe('lines of a stack trace put in a message; default 8'),
   destinations: z
     .array(alertDestination)
-    .min(1)
     .refine((ds) => new Set(ds.map(destinationName)).size === ds.length, {
       message: 'two destinations share a name: give each of the same type its own `name`',
-    }),
+    })
+    .default([])
+    .describe(
+      'who hears about a failure; none (a dev environment): `alerts check` only reports and exits 1 while one is open',
+    ),
 });
 export type AlertsConfig = z.infer<typeof alertsSchema>;
 export type AlertDestination = z.infer<typeof alertDestination>;

@@ -14,6 +14,7 @@ import { alertsSchema } from '../monitor/alert-config.js';
 import { durationPattern } from '../duration.js';
 import { findSecretRefs, SECRET_REF } from '../secrets/reference.js';
 import { resolveLocally } from '../secrets/resolve.js';
+import { devStackLogFiles, devStackLogs } from '../dev-stack/logs.js';
 
 /**
  * Where an environment's logs and metrics are. Meant for `environments.<env>.observability` in kcops.yaml; until the
@@ -82,6 +83,11 @@ export const observabilitySchema = z.strictObject({
   alerts: alertsSchema.optional().describe('`kcops alerts check`: which failures alert whom'),
 });
 export type Observability = z.infer<typeof observabilitySchema>;
+
+/** The file as written: `logs` may also be `{ type: dev-stack }`, which is read as the dev stack's log files. */
+const observabilityFileSchema = observabilitySchema.extend({
+  logs: z.discriminatedUnion('type', [...observabilitySchema.shape.logs.unwrap().options, devStackLogs]).optional(),
+});
 export type LogSourceConfig = NonNullable<Observability['logs']>;
 
 export interface OpsTarget {
@@ -166,7 +172,7 @@ export function resolveTarget(i: TargetInput): OpsTarget {
         exitCode: 2,
       });
     }
-    const obs = readObservability(loaded.root, env);
+    const obs = readObservability(loaded.root, env, i.processEnv);
     const sr = e.schemaRegistry
       ? {
           schemaRegistry: {
@@ -286,17 +292,19 @@ export function devTarget(processEnv: NodeJS.ProcessEnv): OpsTarget {
   };
 }
 
-function readObservability(root: string, env: string): Observability {
+function readObservability(root: string, env: string, processEnv: NodeJS.ProcessEnv): Observability {
   const file = join(root, 'kcops.observability.yaml');
   if (!existsSync(file)) return {};
-  const all = z.record(z.string(), observabilitySchema).safeParse(parseYaml(readFileSync(file, 'utf8')) ?? {});
+  const all = z.record(z.string(), observabilityFileSchema).safeParse(parseYaml(readFileSync(file, 'utf8')) ?? {});
   if (!all.success) {
     throw new UserError('OBSERVABILITY_INVALID', `${file} is not valid.`, {
       details: all.error.issues.slice(0, 5).map((x) => `${x.path.join('.')}: ${x.message}`),
       hint: 'See docs/episodes/03-operate-connectors.md for its shape.',
     });
   }
-  const o = all.data[env] ?? {};
+  const { logs, ...rest } = all.data[env] ?? {};
+  const o: Observability = rest;
+  if (logs) o.logs = logs.type === 'dev-stack' ? devStackLogFiles(processEnv) : logs;
   if (o.logs?.type === 'files') o.logs.files = o.logs.files.map((f) => (isAbsolute(f) ? f : join(root, f)));
   return o;
 }

@@ -35,6 +35,14 @@ const secretProvider = z.discriminatedUnion('type', [
     allowlist: z.string().optional().describe('regular expression of variable names the worker may read'),
   }),
   z.strictObject({ type: z.literal('file'), resolvedBy, baseDir: z.string().optional() }),
+  z
+    .strictObject({
+      type: z.literal('dev-stack'),
+      resolvedBy: z.literal('kcops').default('kcops').describe('always kcops: the workers have no such provider'),
+    })
+    .describe(
+      "the local dev stack's credentials file (0600, in KCOPS_DEV_HOME or ~/.kcops/dev), read by kcops: ${dev:connect.password}, ${dev:kafka.admin.password}",
+    ),
   z.strictObject({ type: z.literal('dir'), resolvedBy, baseDir: z.string().optional() }),
   z.strictObject({
     type: z.literal('aws-secrets-manager'),

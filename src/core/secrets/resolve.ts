@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { UserError } from '../../errors.js';
 import type { SecretProvider } from '../project/schema.js';
 import { findSecretRefs } from './reference.js';
+import { resolveDevStackSecret } from '../dev-stack/secret.js';
 
 /**
  * Resolves a reference on the kcops side (credentials kcops itself needs, such as the Connect REST password, and
- * providers declared `resolvedBy: kcops`). env, file and dir work today; vault and aws-secrets-manager are declared
+ * providers declared `resolvedBy: kcops`). env, file, dir and dev-stack work today; vault and aws-secrets-manager are declared
  * in the model but resolved in a later issue.
  */
 export function resolveLocally(ref: string, providers: Record<string, SecretProvider>, env: NodeJS.ProcessEnv): string {
@@ -27,6 +28,7 @@ export function resolveLocally(ref: string, providers: Record<string, SecretProv
     const v = env[r.key];
     return v === undefined ? fail('the environment variable is not set') : v;
   }
+  if (type === 'dev-stack') return resolveDevStackSecret(r, env);
   if (type === 'file' || type === 'dir') {
     const base = p && (p.type === 'file' || p.type === 'dir') ? p.baseDir : undefined;
     const path = base && r.path && !r.path.startsWith('/') ? join(base, r.path) : r.path;
