@@ -3,8 +3,17 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      // Some unit tests drive the CLI through real HTTP stand-ins; 20 s leaves room on a loaded 2-core machine.
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node', testTimeout: 20_000 } },
+      // Some unit tests drive the CLI through real HTTP stand-ins (the Cloud one checks every exchange against the
+      // OpenAPI documents); 30 s leaves room on a loaded 2-core machine, for hooks that start stand-ins too.
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
       // Online validate rules against a running dev stack (KCOPS_TEST_CONNECT_URL, KCOPS_TEST_CREDENTIALS_FILE); skipped without them.
       { test: { name: 'online', include: ['test/online/**/*.test.ts'], environment: 'node', testTimeout: 60_000 } },
       // Deployment engine against a running dev stack (KCOPS_TEST_CONNECT_URLS, KCOPS_TEST_CREDENTIALS_FILE); skipped without them.
