@@ -6,8 +6,6 @@ import { InternalError, UserError } from '../../../errors.js';
 import { ConfluentCloudLogSource } from '../../observe/cloud-log-source.js';
 import { cloudConnectorMetrics } from '../../observe/cloud-metrics.js';
 import type { CloudTarget, OpsTarget } from '../../observe/target.js';
-import { runCloudDoctor } from '../../operate/cloud-doctor.js';
-import { checkSchemaRegistry } from '../../operate/schema-registry-check.js';
 import { silentReporter, type Reporter } from '../../reporter.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, lazyClient, type BackendProvider } from '../backend.js';
 import { schemaRegistryAccess } from '../schema-registry.js';
@@ -40,6 +38,10 @@ export const confluentCloud: BackendProvider = {
           ),
       },
       async probes(p) {
+        const [{ runCloudDoctor }, { checkSchemaRegistry }] = await Promise.all([
+          import('../../operate/cloud-doctor.js'),
+          import('../../operate/schema-registry-check.js'),
+        ]);
         const checks = await runCloudDoctor({
           cluster: client.get(),
           ...(c.kafkaRest

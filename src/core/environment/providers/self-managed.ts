@@ -1,5 +1,4 @@
 import { openSelfManagedConnect } from '../../../connect/self-managed/backend.js';
-import { runDoctor } from '../../operate/doctor.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, lazyClient, type BackendProvider } from '../backend.js';
 import { schemaRegistryAccess } from '../schema-registry.js';
 
@@ -19,8 +18,9 @@ export const selfManaged: BackendProvider = {
     return {
       connect: client.get,
       ...(t.kafka ? { kafka: t.kafka } : {}),
-      probes: (p, o) =>
-        runDoctor(
+      // Doctor's checks load only for `kcops doctor` (start-up of the other commands stays small).
+      probes: async (p, o) =>
+        (await import('../../operate/doctor.js')).runDoctor(
           {
             connect: t.connect,
             ...(t.kafka ? { kafka: t.kafka } : {}),
