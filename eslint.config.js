@@ -16,6 +16,25 @@ export default tseslint.config(
     },
   },
   {
+    // ARCHITECTURE: nothing outside a backend's folder names its class; code asks core/environment for the backend.
+    files: ['src/**/*.ts'],
+    ignores: ['src/connect/self-managed/**', 'src/connect/confluent-cloud/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/connect/**'],
+              importNames: ['SelfManagedCluster', 'ConfluentCloudCluster'],
+              message: "Open the environment's backend with core/environment (openEnvironment) instead.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/core/**/*.ts', 'src/dev/**/*.ts', 'src/connect/**/*.ts'],
     rules: {
       'no-console': 'error',

@@ -7,7 +7,12 @@ import {
   ResourceTypes,
   describeGroupsV5,
 } from '@platformatic/kafka';
-import type { Identity } from '../dev/credentials.js';
+
+/** A SASL/PLAIN user (the dev stack's identities have this shape). */
+export interface Identity {
+  username: string;
+  password: string;
+}
 
 export type AclOp = keyof typeof AclOperations;
 export type AclResource = 'TOPIC' | 'GROUP' | 'CLUSTER' | 'TRANSACTIONAL_ID';

@@ -8,31 +8,31 @@ import type { CliContext, Style } from '../context.js';
 import { table } from '../render/output.js';
 import { makeStyle } from '../render/style.js';
 import { parseDuration } from './duration.js';
-import { clusterFor, opsTarget } from './ops-context.js';
+import { withEnvironment } from './environment.js';
 import { sleepUnlessAborted } from '../../core/sleep.js';
 
-export const alertsCheck: CommandHandler = async (ctx, _args, o) => {
-  const t = opsTarget(ctx);
-  const config = t.observability.alerts;
-  if (!config) {
-    throw new UserError('ALERTS_NOT_CONFIGURED', `Environment '${t.env}' has no alerts: section.`, {
-      hint: `Add alerts.destinations for '${t.env}' to kcops.observability.yaml beside kcops.yaml; see docs/episodes/03-operate-connectors.md ("Alerts").`,
-      exitCode: ExitCode.Usage,
-    });
-  }
-  const intervalMs = parseDuration(String(o.interval ?? '30s'), '--interval');
-  if (intervalMs < 1000) throw usageError('USAGE', '--interval must be at least 1s.');
-  const cluster = clusterFor(t, ctx.reporter);
-  const round = () =>
-    checkAlerts({
-      env: t.env,
-      cluster,
-      config,
-      stateFile: stateFile(ctx, t.projectRoot, t.env),
-      resolveSecret: t.resolveSecret ?? ((ref) => resolveLocally(ref, {}, ctx.env)),
-      dryRun: o.dryRun === true,
-    });
-  try {
+export const alertsCheck: CommandHandler = (ctx, _args, o) =>
+  withEnvironment(ctx, async (b) => {
+    const t = b.target;
+    const config = t.observability.alerts;
+    if (!config) {
+      throw new UserError('ALERTS_NOT_CONFIGURED', `Environment '${t.env}' has no alerts: section.`, {
+        hint: `Add alerts.destinations for '${t.env}' to kcops.observability.yaml beside kcops.yaml; see docs/episodes/03-operate-connectors.md ("Alerts").`,
+        exitCode: ExitCode.Usage,
+      });
+    }
+    const intervalMs = parseDuration(String(o.interval ?? '30s'), '--interval');
+    if (intervalMs < 1000) throw usageError('USAGE', '--interval must be at least 1s.');
+    const cluster = b.connect;
+    const round = () =>
+      checkAlerts({
+        env: t.env,
+        cluster,
+        config,
+        stateFile: stateFile(ctx, t.projectRoot, t.env),
+        resolveSecret: t.resolveSecret ?? ((ref) => resolveLocally(ref, {}, ctx.env)),
+        dryRun: o.dryRun === true,
+      });
     if (!o.watch) {
       const r = await round();
       failOnUndelivered(r);
@@ -43,10 +43,7 @@ export const alertsCheck: CommandHandler = async (ctx, _args, o) => {
       };
     }
     return await watch(ctx, round, intervalMs, config.destinations.length);
-  } finally {
-    await cluster.close();
-  }
-};
+  });
 
 /** One state file per environment, beside the audit log: what each destination has been told. */
 function stateFile(ctx: CliContext, projectRoot: string | undefined, env: string): string {

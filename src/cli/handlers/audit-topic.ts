@@ -1,9 +1,7 @@
-import { resolve } from 'node:path';
 import { CloudKafkaRest } from '../../connect/confluent-cloud/kafka-rest.js';
 import type { AuditMirror, AuditPublisher } from '../../core/audit/mirror.js';
 import { auditTopicOf, type AuditTopicTarget } from '../../core/audit/topic-target.js';
 import type { OpsTarget } from '../../core/observe/target.js';
-import { findProjectFile, loadProject } from '../../core/project/load-project.js';
 import type { Project } from '../../core/project/schema.js';
 import type { CliContext } from '../context.js';
 
@@ -20,8 +18,7 @@ export function auditMirrorOf(
 /** Day-2 commands: the kcops.yaml the target came from (none for the local stack outside a repository). */
 export function opsAuditMirror(ctx: CliContext, t: OpsTarget): AuditMirror | undefined {
   if (!t.projectRoot) return undefined;
-  const file = ctx.globals.config ? resolve(ctx.cwd, ctx.globals.config) : findProjectFile(ctx.cwd);
-  return file ? auditMirrorOf(loadProject(file).project, t.env, ctx.env) : undefined;
+  return auditMirrorOf(t.project, t.env, ctx.env);
 }
 
 /** Brokers for self-managed clusters, Kafka REST for Confluent Cloud; credentials are resolved when publishing. */

@@ -18,7 +18,8 @@ import type { CommandHandler } from '../command-spec.js';
 import type { CliContext } from '../context.js';
 import { table } from '../render/output.js';
 import { colourState } from './connect.js';
-import { auditSinkFor, clusterFor, opsTarget, warnDrift } from './ops-context.js';
+import { auditSinkFor, warnDrift } from './ops-context.js';
+import { withEnvironment } from './environment.js';
 
 /**
  * `kcops connect cluster ...`: the verbs of `confluent connect cluster ...` on the kcops environment model.
@@ -72,14 +73,7 @@ async function withEnvCluster<T>(
   o: Record<string, unknown>,
   run: (c: ConnectCluster, t: OpsTarget) => Promise<T>,
 ): Promise<T> {
-  const env = envFromConfluentFlags(ctx, o);
-  const t = opsTarget(env === undefined ? ctx : { ...ctx, globals: { ...ctx.globals, env } });
-  const c = clusterFor(t, ctx.reporter);
-  try {
-    return await run(c, t);
-  } finally {
-    await c.close();
-  }
+  return withEnvironment(ctx, (b) => run(b.connect, b.target), envFromConfluentFlags(ctx, o) ?? ctx.globals.env);
 }
 
 function names(args: (string | string[] | undefined)[]): string[] {

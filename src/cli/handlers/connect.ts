@@ -22,24 +22,22 @@ import {
 } from '../../core/operate/connectors.js';
 import { CATEGORIES, entryText, type Category, type LogEntry } from '../../core/observe/log-entry.js';
 import { parseGrep, parseLevel, parseTimeArg, type LogQuery } from '../../core/observe/log-query.js';
-import { logSourceFor } from '../../core/observe/log-sources.js';
 import {
   connectorMetrics,
   rateBetween,
   sparkline,
   type ConnectorMetrics,
 } from '../../core/observe/connector-metrics.js';
-import { cloudConnectorMetrics } from '../../core/observe/cloud-metrics.js';
-import { ConfluentCloudCluster } from '../../connect/confluent-cloud/client.js';
-import { CloudMetricsClient, metricsEndpoint } from '../../connect/confluent-cloud/metrics.js';
 import { scrapeAll } from '../../core/observe/scrape.js';
 // lag.js loads the Kafka client (~0.5-1 s): imported only when lag is asked for, so status/list start fast.
 import type { GroupLag } from '../../core/observe/lag.js';
 import type { OpsTarget } from '../../core/observe/target.js';
 import type { CommandHandler } from '../command-spec.js';
-import type { CliContext, Style } from '../context.js';
+import type { CliContext, CommandResult, Style } from '../context.js';
 import { table } from '../render/output.js';
-import { auditSinkFor, clusterFor, nameArg, opsTarget, warnDrift } from './ops-context.js';
+import { auditSinkFor, nameArg, warnDrift } from './ops-context.js';
+import { withEnvironment } from './environment.js';
+import type { Backend, ConnectorMetricsService } from '../../core/environment/backend.js';
 import { sleepUnlessAborted } from '../../core/sleep.js';
 
 export function colourState(st: Style, s: string): string {
@@ -49,14 +47,8 @@ export function colourState(st: Style, s: string): string {
   return s;
 }
 
-async function withCluster<T>(ctx: CliContext, run: (c: ConnectCluster, t: OpsTarget) => Promise<T>): Promise<T> {
-  const t = opsTarget(ctx);
-  const c = clusterFor(t, ctx.reporter);
-  try {
-    return await run(c, t);
-  } finally {
-    await c.close();
-  }
+function withCluster<T>(ctx: CliContext, run: (c: ConnectCluster, t: OpsTarget, b: Backend) => Promise<T>): Promise<T> {
+  return withEnvironment(ctx, (b) => run(b.connect, b.target, b));
 }
 
 export const list: CommandHandler = (ctx, _args, o) =>
@@ -498,10 +490,16 @@ function entryHuman(st: Style, e: LogEntry, multiSource: boolean): string {
   return [src + head + tag, ...rest.map((l) => src + l)].join('\n');
 }
 
-export const logs: CommandHandler = async (ctx, args, o) => {
+export const logs: CommandHandler = (ctx, args, o) => withEnvironment(ctx, (b) => readLogs(ctx, b, args, o));
+
+async function readLogs(
+  ctx: CliContext,
+  b: Backend,
+  args: (string | string[] | undefined)[],
+  o: Record<string, unknown>,
+): Promise<CommandResult> {
   const name = nameArg(args);
-  const t = opsTarget(ctx);
-  const source = logSourceFor(t, ctx.reporter);
+  const source = b.logs();
   const q = logQuery(name, o);
   const json = ctx.globals.output === 'json';
   const st = styleOf(ctx);
@@ -534,7 +532,7 @@ export const logs: CommandHandler = async (ctx, args, o) => {
         ? s.dim(`No entries of ${name} match in ${source.description}.`)
         : entries.map((e) => entryHuman(s, e, multi)).join('\n'),
   };
-};
+}
 
 /** Follow mode writes as it goes, so it styles lines itself (same rules as the renderer). */
 function styleOf(ctx: CliContext): Style {
@@ -557,8 +555,10 @@ interface MetricsView {
   notes: string[];
 }
 
-async function collectMetrics(c: ConnectCluster, t: OpsTarget, name: string, withLag: boolean): Promise<MetricsView> {
-  if (c instanceof ConfluentCloudCluster && t.cloud) return collectCloudMetrics(c, t.cloud, name, withLag);
+async function collectMetrics(b: Backend, name: string, withLag: boolean): Promise<MetricsView> {
+  const c = b.connect;
+  const t = b.target;
+  if (b.metrics) return collectServiceMetrics(c, b.metrics, name, withLag);
   const urls = t.observability.metrics?.prometheusUrls ?? [];
   const [status, scraped] = await Promise.all([c.status(name), scrapeAll(urls)]);
   if (!status)
@@ -596,10 +596,10 @@ async function collectMetrics(c: ConnectCluster, t: OpsTarget, name: string, wit
   };
 }
 
-/** Managed connectors: the Metrics API instead of the workers' JMX exporters. */
-async function collectCloudMetrics(
-  c: ConfluentCloudCluster,
-  cloud: NonNullable<OpsTarget['cloud']>,
+/** Managed connectors: the backend's metrics service (Cloud's Metrics API) instead of the workers' JMX exporters. */
+async function collectServiceMetrics(
+  c: ConnectCluster,
+  service: ConnectorMetricsService,
   name: string,
   withLag: boolean,
 ): Promise<MetricsView> {
@@ -608,12 +608,7 @@ async function collectCloudMetrics(
     throw new UserError('CONNECTOR_NOT_FOUND', `There is no connector '${name}' on this cluster.`, {
       hint: 'List what exists with `kcops connect list`.',
     });
-  const client = new CloudMetricsClient({
-    endpoint: metricsEndpoint(cloud.apiEndpoint),
-    apiKey: cloud.apiKey ?? '',
-    apiSecret: cloud.apiSecret ?? '',
-  });
-  const { metrics, notes } = await cloudConnectorMetrics(c, client, name, status.type);
+  const { metrics, notes } = await service.connectorMetrics(name, status.type);
   metrics.status = status.state;
   const sourceOffsets = withLag && status.type === 'source' ? await c.getOffsets(name).catch(() => null) : null;
   return {
@@ -708,11 +703,11 @@ function metricsHuman(st: Style, v: MetricsView, history?: Map<string, number[]>
 }
 
 export const metrics: CommandHandler = (ctx, args, o) =>
-  withCluster(ctx, async (c, t) => {
+  withCluster(ctx, async (_c, _t, b) => {
     const name = nameArg(args);
     const withLag = o.lag !== false;
     if (!o.watch) {
-      const v = await collectMetrics(c, t, name, withLag);
+      const v = await collectMetrics(b, name, withLag);
       return { data: v, human: (st) => metricsHuman(st, v) };
     }
     const ac = new AbortController();
@@ -729,7 +724,7 @@ export const metrics: CommandHandler = (ctx, args, o) =>
     let prev: { at: number; count: number } | undefined;
     const intervalMs = Math.max(1, Number(o.interval ?? 5)) * 1000;
     while (!ac.signal.aborted) {
-      const v = await collectMetrics(c, t, name, withLag);
+      const v = await collectMetrics(b, name, withLag);
       const count = v.metrics.totals.source?.written ?? v.metrics.totals.sink?.put ?? 0;
       const now = Date.now();
       push('rate', prev ? rateBetween(prev.count, count, now - prev.at) : null);

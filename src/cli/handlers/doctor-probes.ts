@@ -4,8 +4,6 @@ import { Admin } from '@platformatic/kafka';
 import { basicAuthHeader, httpJson } from '../../connect/http.js';
 import { send } from '../../connect/self-managed/transport.js';
 import type { Probes } from '../../core/operate/doctor.js';
-import type { SchemaRegistryAccess } from '../../core/operate/schema-registry-check.js';
-import type { OpsTarget } from '../../core/observe/target.js';
 
 /** What `kcops doctor` does to the network, for real (the core gets these injected; tests give fakes). */
 export function realProbes(timeoutMs: number): Probes {
@@ -61,13 +59,4 @@ export function realProbes(timeoutMs: number): Probes {
     },
     now: () => Date.now(),
   };
-}
-
-/** The environment's Schema Registry with its password resolved (only doctor needs it). */
-export function schemaRegistryAccess(t: OpsTarget): SchemaRegistryAccess | undefined {
-  const sr = t.schemaRegistry;
-  if (!sr) return undefined;
-  if (!sr.auth) return { url: sr.url };
-  const password = t.resolveSecret ? t.resolveSecret(sr.auth.passwordRef) : sr.auth.passwordRef;
-  return { url: sr.url, auth: { username: sr.auth.username, password }, credentialRef: sr.auth.passwordRef };
 }

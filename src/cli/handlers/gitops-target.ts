@@ -1,16 +1,14 @@
 import { join, resolve } from 'node:path';
 import { usageError } from '../../errors.js';
-import { SelfManagedCluster } from '../../connect/self-managed/client.js';
 import type { ConnectCluster } from '../../connect/cluster.js';
-import { findProjectFile, loadProject } from '../../core/project/load-project.js';
-import { resolveTarget, type OpsTarget } from '../../core/observe/target.js';
+import { openEnvironment } from '../../core/environment/open.js';
+import { findProjectFile } from '../../core/project/load-project.js';
 import type { CliContext } from '../context.js';
-import type { Reporter } from '../../core/reporter.js';
 import type { AuditMirror } from '../../core/audit/mirror.js';
 import { auditMirrorOf } from './audit-topic.js';
 import { auditLogFor, auditLogPath, type AuditLog } from './audit-log.js';
 import { boundaryOf, type Boundary } from '../../core/fs/boundary.js';
-import { cloudCluster } from './cloud-cluster.js';
+import { targetInput } from './environment.js';
 
 /** What plan/apply/drift/rollback need: the repository, the environment, its cluster and the audit log. */
 export interface GitopsTarget {
@@ -27,7 +25,11 @@ export interface GitopsTarget {
   auditMirror: AuditMirror | undefined;
 }
 
-export function gitopsTarget(ctx: CliContext): GitopsTarget {
+/**
+ * Runs a GitOps command against `--env` of the repository's kcops.yaml (read once) and closes the cluster afterwards,
+ * whatever happens.
+ */
+export async function withGitopsTarget<T>(ctx: CliContext, run: (t: GitopsTarget) => Promise<T>): Promise<T> {
   const file = ctx.globals.config ? resolve(ctx.cwd, ctx.globals.config) : findProjectFile(ctx.cwd);
   if (!file) {
     throw usageError(
@@ -38,21 +40,25 @@ export function gitopsTarget(ctx: CliContext): GitopsTarget {
   }
   if (!ctx.globals.env)
     throw usageError('ENV_REQUIRED', 'Say which environment with --env.', 'e.g. `kcops plan --env dev`.');
-  const t: OpsTarget = resolveTarget({ cwd: ctx.cwd, processEnv: ctx.env, env: ctx.globals.env, config: file });
-  const project = loadProject(file).project;
-  const prefixes = Object.values(project?.teams ?? {}).flatMap((team) => team.prefixes);
-  const root = t.projectRoot ?? ctx.cwd;
-  const auditLog = auditLogFor(ctx, root, project);
-  return {
-    env: t.env,
-    root,
-    cluster: clusterOf(t, ctx.reporter),
-    ownedPrefixes: prefixes.length ? prefixes : undefined,
-    auditFile: auditLog.file,
-    auditLog,
-    boundary: boundaryOf(root),
-    auditMirror: auditMirrorOf(project, t.env, ctx.env),
-  };
+  const b = await openEnvironment({ ...targetInput(ctx), config: file }, { reporter: ctx.reporter });
+  try {
+    const t = b.target;
+    const prefixes = Object.values(t.project?.teams ?? {}).flatMap((team) => team.prefixes);
+    const root = t.projectRoot ?? ctx.cwd;
+    const auditLog = auditLogFor(ctx, root, t.project);
+    return await run({
+      env: t.env,
+      root,
+      cluster: b.connect,
+      ownedPrefixes: prefixes.length ? prefixes : undefined,
+      auditFile: auditLog.file,
+      auditLog,
+      boundary: boundaryOf(root),
+      auditMirror: auditMirrorOf(t.project, t.env, ctx.env),
+    });
+  } finally {
+    await b.close();
+  }
 }
 
 /** One audit chain per repository (KCOPS_AUDIT_FILE moves it, e.g. to a CI artifact or a shared volume). */
@@ -63,15 +69,4 @@ export function auditFile(ctx: CliContext, root: string): string {
 export function projectRootOrCwd(ctx: CliContext): string {
   const file = ctx.globals.config ? resolve(ctx.cwd, ctx.globals.config) : findProjectFile(ctx.cwd);
   return file ? join(file, '..') : ctx.cwd;
-}
-
-function clusterOf(t: OpsTarget, reporter: Reporter): ConnectCluster {
-  if (t.clusterType === 'confluent-cloud') return cloudCluster(t, reporter);
-  return new SelfManagedCluster({
-    urls: t.connect.urls,
-    auth: t.connect.auth,
-    credentialRef: t.connect.credentialRef,
-    ...(t.connect.tls ? { tls: t.connect.tls } : {}),
-    ...(t.connect.timeoutMs ? { timeoutMs: t.connect.timeoutMs } : {}),
-  });
 }

@@ -16,96 +16,96 @@ import type { CommandHandler } from '../command-spec.js';
 import type { CliContext, CommandResult } from '../context.js';
 import { renderApply, renderPlan } from '../render/plan.js';
 import { makeStyle } from '../render/style.js';
-import { gitopsTarget } from './gitops-target.js';
+import { auditFile, projectRootOrCwd, withGitopsTarget, type GitopsTarget } from './gitops-target.js';
 import { parseDuration } from './duration.js';
 
-export const plan: CommandHandler = async (ctx, _args, o) => {
-  const t = gitopsTarget(ctx);
-  const p = await preparePlan({
-    cluster: t.cluster,
-    source: workingTree(t.root),
-    env: t.env,
-    prune: o.prune === true,
-    ownedPrefixes: t.ownedPrefixes,
-    reporter: ctx.reporter,
-  });
-  if (typeof o.out === 'string') {
-    writeInside(t.boundary, resolve(ctx.cwd, o.out), JSON.stringify(p.plan, null, 2) + '\n');
-    ctx.reporter.info(`Plan written to ${o.out}; apply it with \`kcops apply --env ${t.env} ${o.out}\`.`);
-  }
-  const changes = hasChanges(p.plan);
-  return {
-    data: p.plan,
-    human: (st) => renderPlan(p.plan, st),
-    exitCode: o.detailedExitcode === true && changes ? ExitCode.Changes : ExitCode.Ok,
-  };
-};
-
-export const drift: CommandHandler = async (ctx, _args, o) => {
-  const t = gitopsTarget(ctx);
-  const p = await preparePlan({
-    cluster: t.cluster,
-    source: workingTree(t.root),
-    env: t.env,
-    prune: false,
-    ownedPrefixes: t.ownedPrefixes,
-    reporter: ctx.reporter,
-  });
-  const drifted = p.plan.changes.filter((c) => c.action !== 'none');
-  const data = {
-    env: t.env,
-    drift: drifted.length > 0 || p.plan.notInGit.length > 0,
-    changed: drifted,
-    notInGit: p.plan.notInGit,
-    unmanaged: p.plan.unmanaged,
-  };
-  return {
-    data,
-    human: (st) =>
-      data.drift
-        ? renderPlan({ ...p.plan, changes: drifted }, st, 'Drift (what `kcops apply` would change to match Git)')
-        : st.green(`No drift: ${t.env} matches Git (${p.plan.changes.length} connector(s)).`),
-    exitCode: o.detailedExitcode === true && data.drift ? ExitCode.Changes : ExitCode.Ok,
-  };
-};
-
-export const apply: CommandHandler = async (ctx, args, o) => {
-  const t = gitopsTarget(ctx);
-  const planFile = typeof args[0] === 'string' ? args[0] : undefined;
-  const saved = planFile ? parsePlan(readText(ctx, planFile), planFile) : undefined;
-  const prune = o.prune === true || (saved?.changes.some((c) => c.action === 'delete') ?? false);
-  return underDeployLock(ctx, t, o, 'apply', async () => {
+export const plan: CommandHandler = (ctx, _args, o) =>
+  withGitopsTarget(ctx, async (t) => {
     const p = await preparePlan({
       cluster: t.cluster,
       source: workingTree(t.root),
-      env: t.env,
-      prune,
-      ownedPrefixes: t.ownedPrefixes,
-      reporter: ctx.reporter,
-      ...(saved ? { saved } : {}),
-    });
-    return deploy(ctx, t, p, o, 'apply', gitCommit(t.root, `connectors/${t.env}`));
-  });
-};
-
-export const rollback: CommandHandler = async (ctx, _args, o) => {
-  const t = gitopsTarget(ctx);
-  const ref = String(o.to);
-  const source = gitRevision(t.root, ref);
-  return underDeployLock(ctx, t, o, 'rollback', async () => {
-    // Rolling back to a revision means Git's view at that commit: connectors that did not exist then are deleted
-    // (only in scope, and only with --approve-delete like any other deletion).
-    const p = await preparePlan({
-      cluster: t.cluster,
-      source,
       env: t.env,
       prune: o.prune === true,
       ownedPrefixes: t.ownedPrefixes,
       reporter: ctx.reporter,
     });
-    return deploy(ctx, t, p, o, 'rollback', source.describe().replace(/^commit /, '') + ` (${ref})`);
+    if (typeof o.out === 'string') {
+      writeInside(t.boundary, resolve(ctx.cwd, o.out), JSON.stringify(p.plan, null, 2) + '\n');
+      ctx.reporter.info(`Plan written to ${o.out}; apply it with \`kcops apply --env ${t.env} ${o.out}\`.`);
+    }
+    const changes = hasChanges(p.plan);
+    return {
+      data: p.plan,
+      human: (st) => renderPlan(p.plan, st),
+      exitCode: o.detailedExitcode === true && changes ? ExitCode.Changes : ExitCode.Ok,
+    };
   });
-};
+
+export const drift: CommandHandler = (ctx, _args, o) =>
+  withGitopsTarget(ctx, async (t) => {
+    const p = await preparePlan({
+      cluster: t.cluster,
+      source: workingTree(t.root),
+      env: t.env,
+      prune: false,
+      ownedPrefixes: t.ownedPrefixes,
+      reporter: ctx.reporter,
+    });
+    const drifted = p.plan.changes.filter((c) => c.action !== 'none');
+    const data = {
+      env: t.env,
+      drift: drifted.length > 0 || p.plan.notInGit.length > 0,
+      changed: drifted,
+      notInGit: p.plan.notInGit,
+      unmanaged: p.plan.unmanaged,
+    };
+    return {
+      data,
+      human: (st) =>
+        data.drift
+          ? renderPlan({ ...p.plan, changes: drifted }, st, 'Drift (what `kcops apply` would change to match Git)')
+          : st.green(`No drift: ${t.env} matches Git (${p.plan.changes.length} connector(s)).`),
+      exitCode: o.detailedExitcode === true && data.drift ? ExitCode.Changes : ExitCode.Ok,
+    };
+  });
+
+export const apply: CommandHandler = (ctx, args, o) =>
+  withGitopsTarget(ctx, async (t) => {
+    const planFile = typeof args[0] === 'string' ? args[0] : undefined;
+    const saved = planFile ? parsePlan(readText(ctx, planFile), planFile) : undefined;
+    const prune = o.prune === true || (saved?.changes.some((c) => c.action === 'delete') ?? false);
+    return underDeployLock(ctx, t, o, 'apply', async () => {
+      const p = await preparePlan({
+        cluster: t.cluster,
+        source: workingTree(t.root),
+        env: t.env,
+        prune,
+        ownedPrefixes: t.ownedPrefixes,
+        reporter: ctx.reporter,
+        ...(saved ? { saved } : {}),
+      });
+      return deploy(ctx, t, p, o, 'apply', gitCommit(t.root, `connectors/${t.env}`));
+    });
+  });
+
+export const rollback: CommandHandler = (ctx, _args, o) =>
+  withGitopsTarget(ctx, async (t) => {
+    const ref = String(o.to);
+    const source = gitRevision(t.root, ref);
+    return underDeployLock(ctx, t, o, 'rollback', async () => {
+      // Rolling back to a revision means Git's view at that commit: connectors that did not exist then are deleted
+      // (only in scope, and only with --approve-delete like any other deletion).
+      const p = await preparePlan({
+        cluster: t.cluster,
+        source,
+        env: t.env,
+        prune: o.prune === true,
+        ownedPrefixes: t.ownedPrefixes,
+        reporter: ctx.reporter,
+      });
+      return deploy(ctx, t, p, o, 'rollback', source.describe().replace(/^commit /, '') + ` (${ref})`);
+    });
+  });
 
 /**
  * One deployment per environment at a time: the lock is taken before the cluster is read (a plan made while another
@@ -114,7 +114,7 @@ export const rollback: CommandHandler = async (ctx, _args, o) => {
  */
 async function underDeployLock(
   ctx: CliContext,
-  t: ReturnType<typeof gitopsTarget>,
+  t: GitopsTarget,
   o: Record<string, unknown>,
   kind: 'apply' | 'rollback',
   run: () => Promise<CommandResult>,
@@ -137,7 +137,7 @@ async function underDeployLock(
 
 async function deploy(
   ctx: CliContext,
-  t: ReturnType<typeof gitopsTarget>,
+  t: GitopsTarget,
   p: Prepared,
   o: Record<string, unknown>,
   kind: 'apply' | 'rollback',

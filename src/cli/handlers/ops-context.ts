@@ -6,36 +6,11 @@ import { auditLogFor } from './audit-log.js';
 import { mirrorAudit } from '../../core/audit/mirror.js';
 import { gitCommit, resolveActor } from '../../core/audit/actor.js';
 import { UserError } from '../../errors.js';
-import type { ConnectCluster } from '../../connect/cluster.js';
-import { SelfManagedCluster } from '../../connect/self-managed/client.js';
-import { resolveTarget, type OpsTarget } from '../../core/observe/target.js';
+import type { OpsTarget } from '../../core/observe/target.js';
 import type { AuditSink, OpsAuditRecord } from '../../core/operate/audit.js';
 import { resolveSettings } from '../../dev/settings.js';
-import { silentReporter, type Reporter } from '../../core/reporter.js';
 import { opsAuditMirror } from './audit-topic.js';
-import { cloudCluster } from './cloud-cluster.js';
 import type { CliContext } from '../context.js';
-
-/** The environment and its cluster for a day-2 command. */
-export function opsTarget(ctx: CliContext): OpsTarget {
-  return resolveTarget({
-    cwd: ctx.cwd,
-    processEnv: ctx.env,
-    ...(ctx.globals.env ? { env: ctx.globals.env } : {}),
-    ...(ctx.globals.config ? { config: ctx.globals.config } : {}),
-  });
-}
-
-export function clusterFor(t: OpsTarget, reporter?: Reporter): ConnectCluster {
-  if (t.clusterType === 'confluent-cloud') return cloudCluster(t, reporter ?? silentReporter);
-  return new SelfManagedCluster({
-    urls: t.connect.urls,
-    ...(t.connect.auth ? { auth: t.connect.auth } : {}),
-    ...(t.connect.credentialRef ? { credentialRef: t.connect.credentialRef } : {}),
-    ...(t.connect.tls ? { tls: t.connect.tls } : {}),
-    timeoutMs: t.connect.timeoutMs ?? 15_000,
-  });
-}
 
 /** Outside dev, a change made by hand differs from Git until someone commits it. */
 export function warnDrift(ctx: CliContext, t: OpsTarget, what: string): void {

@@ -1,4 +1,4 @@
-import type { ConfluentCloudCluster } from '../../connect/confluent-cloud/client.js';
+import type { CloudConnect } from '../../connect/confluent-cloud/backend.js';
 import type { CloudLogRecord, CloudLogsClient } from '../../connect/confluent-cloud/logs.js';
 import { UserError } from '../../errors.js';
 import { categorize, LEVELS, type Level, type LogEntry } from './log-entry.js';
@@ -19,7 +19,7 @@ export class ConfluentCloudLogSource implements LogSource {
   private readonly crns = new Map<string, string>();
 
   constructor(
-    private readonly cluster: ConfluentCloudCluster,
+    private readonly cluster: CloudConnect,
     private readonly logs: CloudLogsClient,
     private readonly o: { now?: () => number; sleep?: (ms: number, signal: AbortSignal) => Promise<void> } = {},
   ) {

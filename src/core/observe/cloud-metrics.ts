@@ -1,4 +1,4 @@
-import type { ConfluentCloudCluster } from '../../connect/confluent-cloud/client.js';
+import type { CloudConnect } from '../../connect/confluent-cloud/backend.js';
 import { CONNECTOR_METRICS, type CloudMetricsClient } from '../../connect/confluent-cloud/metrics.js';
 import type { ConnectorType } from '../../connect/cluster.js';
 import type { ConnectorMetrics } from './connector-metrics.js';
@@ -10,7 +10,7 @@ const WINDOW_MS = 3_600_000;
  * record totals over the last hour and their mean rate. Cloud publishes no per-task counters, lag or error details.
  */
 export async function cloudConnectorMetrics(
-  cluster: ConfluentCloudCluster,
+  cluster: CloudConnect,
   client: CloudMetricsClient,
   name: string,
   type: ConnectorType,

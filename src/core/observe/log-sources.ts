@@ -5,16 +5,16 @@ import { ElasticsearchLogSource } from './elasticsearch-log-source.js';
 import { resolveLocally } from '../secrets/resolve.js';
 import { FileLogSource } from './file-log-source.js';
 import type { LogSource } from './log-source.js';
-import type { CloudTarget, OpsTarget } from './target.js';
-import { ConfluentCloudCluster } from '../../connect/confluent-cloud/client.js';
-import { CloudLogsClient, logsEndpoints } from '../../connect/confluent-cloud/logs.js';
-import { ConfluentCloudLogSource } from './cloud-log-source.js';
+import type { OpsTarget } from './target.js';
 import type { Reporter } from '../reporter.js';
 
-/** The log source configured for an environment; the reporter hears what a source has to say about a read. */
-export function logSourceFor(t: OpsTarget, reporter?: Reporter): LogSource {
+/**
+ * The log source configured for an environment; the reporter hears what a source has to say about a read. Without
+ * observability.logs the backend's own source is used when it has one (Confluent Cloud's logs API).
+ */
+export function logSourceFor(t: OpsTarget, reporter?: Reporter, backendLogs?: () => LogSource): LogSource {
   const l = t.observability.logs;
-  if (!l && t.clusterType === 'confluent-cloud' && t.cloud?.apiKey && t.cloud.apiSecret) return cloudLogSource(t.cloud);
+  if (!l && backendLogs) return backendLogs();
   if (!l) {
     throw new UserError('LOGS_NOT_CONFIGURED', `No log source is configured for environment '${t.env}'.`, {
       hint: 'Declare observability.logs (files, cloudwatch or elasticsearch) for it; see docs/episodes/03-operate-connectors.md.',
@@ -59,16 +59,4 @@ export function logSourceFor(t: OpsTarget, reporter?: Reporter): LogSource {
 function insightsAboveMs(v: string): number {
   if (v === 'never') return Infinity;
   return parseDuration(v) ?? NaN;
-}
-
-/** Confluent Cloud environments read their connector logs from Cloud's logs API unless observability.logs says otherwise. */
-function cloudLogSource(c: CloudTarget): LogSource {
-  const key = { apiKey: c.apiKey!, apiSecret: c.apiSecret! };
-  const cluster = new ConfluentCloudCluster({
-    apiEndpoint: c.apiEndpoint,
-    environmentId: c.environmentId,
-    kafkaClusterId: c.kafkaClusterId,
-    ...key,
-  });
-  return new ConfluentCloudLogSource(cluster, new CloudLogsClient({ ...logsEndpoints(c.apiEndpoint), ...key }));
 }

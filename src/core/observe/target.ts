@@ -1,20 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { UserError } from '../../errors.js';
-import { credentialsSchema } from '../../dev/credentials.js';
-import { layout, resolveSettings } from '../../dev/settings.js';
-import { readState } from '../../dev/state.js';
 import type { TlsOptions } from '../../connect/self-managed/transport.js';
-import { findProjectFile, loadProject } from '../project/load-project.js';
-import { loadConnectTls, timeoutMs } from './connect-tls.js';
-import { secretReference } from '../project/schema.js';
+import { secretReference, type Project } from '../project/schema.js';
 import { alertsSchema } from '../monitor/alert-config.js';
 import { durationPattern } from '../duration.js';
-import { findSecretRefs, SECRET_REF } from '../secrets/reference.js';
-import { resolveLocally } from '../secrets/resolve.js';
-import { devStackLogFiles, devStackLogs } from '../dev-stack/logs.js';
+import { devStackLogs } from '../dev-stack/logs.js';
 
 /**
  * Where an environment's logs and metrics are. Meant for `environments.<env>.observability` in kcops.yaml; until the
@@ -85,7 +74,7 @@ export const observabilitySchema = z.strictObject({
 export type Observability = z.infer<typeof observabilitySchema>;
 
 /** The file as written: `logs` may also be `{ type: dev-stack }`, which is read as the dev stack's log files. */
-const observabilityFileSchema = observabilitySchema.extend({
+export const observabilityFileSchema = observabilitySchema.extend({
   logs: z.discriminatedUnion('type', [...observabilitySchema.shape.logs.unwrap().options, devStackLogs]).optional(),
 });
 export type LogSourceConfig = NonNullable<Observability['logs']>;
@@ -112,6 +101,8 @@ export interface OpsTarget {
   observability: Observability;
   /** Root of the configuration repository, when there is one. */
   projectRoot?: string;
+  /** Its kcops.yaml, parsed once here (GitOps commands read ownership and the audit topic from it). */
+  project?: Project;
   /** Confluent Cloud environments: where the cluster is and the Cloud API key (resolved from its references). */
   cloud?: CloudTarget;
   /** Schema Registry of the environment; its password stays a reference until a command needs it (doctor). */
@@ -139,172 +130,4 @@ export interface TargetInput {
   env?: string;
   config?: string;
   processEnv: NodeJS.ProcessEnv;
-}
-
-/**
- * The environment a day-2 command acts on: `--env E` of the repository's kcops.yaml, or, outside a repository (or
- * with `--env dev` when the repository has no `dev`), the local dev stack of `kcops dev up`.
- */
-export function resolveTarget(i: TargetInput): OpsTarget {
-  const file = i.config ? resolve(i.cwd, i.config) : findProjectFile(i.cwd);
-  if (file && existsSync(file)) {
-    const loaded = loadProject(file);
-    const p = loaded.project;
-    if (!p) {
-      throw new UserError('PROJECT_INVALID', `${file} is not valid (${loaded.issues.length} problem(s)).`, {
-        hint: 'Run `kcops validate` to see them.',
-        details: loaded.issues.slice(0, 5).map((x) => `${x.path || '(root)'}: ${x.message}`),
-      });
-    }
-    const names = Object.keys(p.environments);
-    const env = i.env ?? (names.length === 1 ? names[0] : undefined);
-    if (env === undefined) {
-      throw new UserError('ENV_REQUIRED', `${file} declares ${names.length} environments; say which one with --env.`, {
-        hint: `e.g. --env ${names[0]} (one of ${names.join(', ')}).`,
-        exitCode: 2,
-      });
-    }
-    const e = p.environments[env];
-    if (!e) {
-      if (env === 'dev') return devTarget(i.processEnv);
-      throw new UserError('ENV_UNKNOWN', `There is no environment '${env}' in ${file}.`, {
-        hint: `Use one of ${names.join(', ')}.`,
-        exitCode: 2,
-      });
-    }
-    const obs = readObservability(loaded.root, env, i.processEnv);
-    const sr = e.schemaRegistry
-      ? {
-          schemaRegistry: {
-            url: e.schemaRegistry.url,
-            ...(e.schemaRegistry.auth
-              ? { auth: { username: e.schemaRegistry.auth.username, passwordRef: e.schemaRegistry.auth.password } }
-              : {}),
-          },
-        }
-      : {};
-    if (e.cluster.type !== 'self-managed') {
-      const cc = e.cluster;
-      const resolve = (ref: string) => resolveLocally(ref, p.secretProviders, i.processEnv);
-      return {
-        env,
-        isDev: false,
-        clusterType: 'confluent-cloud',
-        connect: { urls: [cc.apiEndpoint] },
-        observability: obs,
-        projectRoot: loaded.root,
-        resolveSecret: resolve,
-        ...sr,
-        cloud: {
-          environmentId: cc.environmentId,
-          kafkaClusterId: cc.kafkaClusterId,
-          apiEndpoint: cc.apiEndpoint,
-          ...(cc.credentials
-            ? {
-                apiKey: resolve(cc.credentials.apiKey),
-                apiSecret: resolve(cc.credentials.apiSecret),
-                credentialRef: cc.credentials.apiSecret,
-              }
-            : {}),
-          resolveValue: (v) => (findSecretRefs(v).length > 0 ? v.replace(SECRET_REF, (ref) => resolve(ref)) : v),
-          ...(e.kafka && 'restEndpoint' in e.kafka && e.kafka.credentials
-            ? {
-                kafkaRest: {
-                  restEndpoint: e.kafka.restEndpoint,
-                  apiKey: resolve(e.kafka.credentials.apiKey),
-                  apiSecret: resolve(e.kafka.credentials.apiSecret),
-                  credentialRef: e.kafka.credentials.apiSecret,
-                },
-              }
-            : {}),
-        },
-      };
-    }
-    const c = e.cluster.connect;
-    const target: OpsTarget = {
-      env,
-      isDev: env === 'dev',
-      clusterType: 'self-managed',
-      connect: { urls: c.urls },
-      observability: obs,
-      projectRoot: loaded.root,
-      resolveSecret: (ref) => resolveLocally(ref, p.secretProviders, i.processEnv),
-      ...sr,
-    };
-    if (c.tls) target.connect.tls = loadConnectTls(loaded.root, env, c.tls);
-    if (c.timeout) target.connect.timeoutMs = timeoutMs(c.timeout);
-    if (c.auth) {
-      target.connect.auth = {
-        username: c.auth.username,
-        password: resolveLocally(c.auth.password, p.secretProviders, i.processEnv),
-      };
-      target.connect.credentialRef = c.auth.password;
-    }
-    const k = e.kafka;
-    if (k && 'bootstrapServers' in k && k.sasl) {
-      target.kafka = {
-        bootstrap: k.bootstrapServers[0] ?? '',
-        username: k.sasl.username,
-        password: resolveLocally(k.sasl.password, p.secretProviders, i.processEnv),
-        mechanism: k.sasl.mechanism,
-      };
-    }
-    return target;
-  }
-  if (i.env !== undefined && i.env !== 'dev') {
-    throw new UserError(
-      'PROJECT_NOT_FOUND',
-      `No kcops.yaml here or above ${i.cwd}, so there is no environment '${i.env}'.`,
-      {
-        hint: 'Run the command inside a configuration repository (or pass --config), or use the local stack with --env dev.',
-        exitCode: 2,
-      },
-    );
-  }
-  return devTarget(i.processEnv);
-}
-
-/** The local stack of `kcops dev up` (its home: KCOPS_DEV_HOME or ~/.kcops/dev). */
-export function devTarget(processEnv: NodeJS.ProcessEnv): OpsTarget {
-  const s = resolveSettings({ env: processEnv });
-  const l = layout(s);
-  if (!existsSync(l.credentials)) {
-    throw new UserError('DEV_NOT_RUNNING', `No kcops.yaml here and no dev stack in ${s.home}.`, {
-      hint: 'Start the local stack with `kcops dev up` (or set KCOPS_DEV_HOME), or run inside a configuration repository with --env.',
-    });
-  }
-  const creds = credentialsSchema.parse(JSON.parse(readFileSync(l.credentials, 'utf8')));
-  const ports = readState(l.state)?.ports ?? s.ports;
-  return {
-    env: 'dev',
-    isDev: true,
-    clusterType: 'self-managed',
-    connect: {
-      urls: ports.connect.map((p) => `http://127.0.0.1:${p}`),
-      auth: creds.connect,
-      credentialRef: `${l.credentials}:connect`,
-    },
-    kafka: { bootstrap: `127.0.0.1:${ports.kafka}`, ...creds.kafka.admin, mechanism: 'PLAIN' },
-    observability: {
-      logs: { type: 'files', files: ['worker-1', 'worker-2'].map((w) => join(l.logsDir, `${w}.log`)) },
-      metrics: { prometheusUrls: ports.metrics.map((p) => `http://127.0.0.1:${p}/metrics`) },
-    },
-  };
-}
-
-function readObservability(root: string, env: string, processEnv: NodeJS.ProcessEnv): Observability {
-  const file = join(root, 'kcops.observability.yaml');
-  if (!existsSync(file)) return {};
-  const all = z.record(z.string(), observabilityFileSchema).safeParse(parseYaml(readFileSync(file, 'utf8')) ?? {});
-  if (!all.success) {
-    throw new UserError('OBSERVABILITY_INVALID', `${file} is not valid.`, {
-      details: all.error.issues.slice(0, 5).map((x) => `${x.path.join('.')}: ${x.message}`),
-      hint: 'See docs/episodes/03-operate-connectors.md for its shape.',
-    });
-  }
-  const { logs, ...rest } = all.data[env] ?? {};
-  const o: Observability = rest;
-  if (logs) o.logs = logs.type === 'dev-stack' ? devStackLogFiles(processEnv) : logs;
-  if (o.logs?.type === 'files') o.logs.files = o.logs.files.map((f) => (isAbsolute(f) ? f : join(root, f)));
-  return o;
 }

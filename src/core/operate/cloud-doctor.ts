@@ -1,4 +1,4 @@
-import type { ConfluentCloudCluster } from '../../connect/confluent-cloud/client.js';
+import type { CloudConnect } from '../../connect/confluent-cloud/backend.js';
 import type { CloudKafkaRest } from '../../connect/confluent-cloud/kafka-rest.js';
 import type { CloudLogsClient } from '../../connect/confluent-cloud/logs.js';
 import { describeCause, isUserError } from '../../errors.js';
@@ -10,7 +10,7 @@ import type { Check } from './doctor.js';
  * cluster key, and the logs token exchange.
  */
 export interface CloudDoctorInput {
-  cluster: ConfluentCloudCluster;
+  cluster: CloudConnect;
   kafkaRest?: CloudKafkaRest;
   logs?: CloudLogsClient;
 }

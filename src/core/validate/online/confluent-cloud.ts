@@ -1,4 +1,4 @@
-import { ConfluentCloudCluster } from '../../../connect/confluent-cloud/client.js';
+import { openCloudConnect, type CloudConnect } from '../../../connect/confluent-cloud/backend.js';
 import { CloudKafkaRest } from '../../../connect/confluent-cloud/kafka-rest.js';
 import { isUserError } from '../../../errors.js';
 import type { Environment, Project } from '../../project/schema.js';
@@ -22,7 +22,7 @@ export class CloudValidationCluster implements ValidationCluster {
   readonly aclsFor?: (principal: string) => Promise<AclEntry[]>;
 
   constructor(
-    private readonly cloud: ConfluentCloudCluster,
+    private readonly cloud: CloudConnect,
     rest?: CloudKafkaRest,
   ) {
     if (rest) {
@@ -97,7 +97,7 @@ export function buildConfluentCloud(
       return ref;
     }
   };
-  const cloud = new ConfluentCloudCluster({
+  const cloud = openCloudConnect({
     apiEndpoint: c.apiEndpoint,
     environmentId: c.environmentId,
     kafkaClusterId: c.kafkaClusterId,

@@ -1,0 +1,50 @@
+// The import rules of ARCHITECTURE.md ("Dependencies point downward"), checked by `npm run lint` (part of `npm test`).
+// Type-only imports count too (tsPreCompilationDeps): a cycle through a type is still a cycle in the design.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'No import cycles: move the shared piece (a type, a helper) into its own module.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'core-not-cli-or-dev',
+      severity: 'error',
+      comment:
+        'core never imports the CLI or the dev stack; the dev stack registers itself (core/environment/local-stack.ts).',
+      from: { path: '^src/core/' },
+      to: { path: '^src/(cli|dev)/' },
+    },
+    {
+      name: 'clients-not-cli-or-dev',
+      severity: 'error',
+      comment: 'The cluster clients (connect, kafka) import neither the CLI nor the dev stack.',
+      from: { path: '^src/(connect|kafka)/' },
+      to: { path: '^src/(cli|dev)/' },
+    },
+    {
+      name: 'backends-independent',
+      severity: 'error',
+      comment: 'Backends never import each other.',
+      from: { path: '^src/connect/(self-managed|confluent-cloud)/' },
+      to: { path: '^src/connect/(self-managed|confluent-cloud)/', pathNot: '^src/connect/$1/' },
+    },
+    {
+      name: 'backend-client-through-its-factory',
+      severity: 'error',
+      comment:
+        "Outside a backend's folder, its client is reached through its backend.ts factory (core/environment does that).",
+      from: { path: '^src/', pathNot: '^src/connect/(self-managed|confluent-cloud)/' },
+      to: { path: '^src/connect/(self-managed|confluent-cloud)/client[.]ts$' },
+    },
+  ],
+  options: {
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(node_modules|dist)/' },
+  },
+};

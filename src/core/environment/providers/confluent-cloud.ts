@@ -1,0 +1,89 @@
+import { openCloudConnect } from '../../../connect/confluent-cloud/backend.js';
+import { CloudKafkaRest } from '../../../connect/confluent-cloud/kafka-rest.js';
+import { CloudLogsClient, logsEndpoints } from '../../../connect/confluent-cloud/logs.js';
+import { CloudMetricsClient, metricsEndpoint } from '../../../connect/confluent-cloud/metrics.js';
+import { InternalError, UserError } from '../../../errors.js';
+import { ConfluentCloudLogSource } from '../../observe/cloud-log-source.js';
+import { cloudConnectorMetrics } from '../../observe/cloud-metrics.js';
+import type { CloudTarget, OpsTarget } from '../../observe/target.js';
+import { silentReporter, type Reporter } from '../../reporter.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, lazyClient, type BackendProvider } from '../backend.js';
+import { schemaRegistryAccess } from '../schema-registry.js';
+
+/**
+ * Confluent Cloud: the Connect v1 API with a Cloud API key, its logs and Metrics APIs with the same key, Kafka REST
+ * with the cluster key when kcops.yaml gives `kafka.restEndpoint`.
+ */
+export const confluentCloud: BackendProvider = {
+  open(t, o) {
+    const c = cloudOf(t);
+    const client = lazyClient(() => openCloudConnect(connectOptions(t, c, o.reporter ?? silentReporter)));
+    const key = c.apiKey && c.apiSecret ? { apiKey: c.apiKey, apiSecret: c.apiSecret } : undefined;
+    const logsClient = () =>
+      new CloudLogsClient({ ...logsEndpoints(c.apiEndpoint), apiKey: c.apiKey!, apiSecret: c.apiSecret! });
+    return {
+      connect: client.get,
+      ...(key ? { defaultLogs: () => new ConfluentCloudLogSource(client.get(), logsClient()) } : {}),
+      metrics: {
+        connectorMetrics: (name, type) =>
+          cloudConnectorMetrics(
+            client.get(),
+            new CloudMetricsClient({
+              endpoint: metricsEndpoint(c.apiEndpoint),
+              apiKey: c.apiKey ?? '',
+              apiSecret: c.apiSecret ?? '',
+            }),
+            name,
+            type,
+          ),
+      },
+      async probes(p) {
+        const [{ runCloudDoctor }, { checkSchemaRegistry }] = await Promise.all([
+          import('../../operate/cloud-doctor.js'),
+          import('../../operate/schema-registry-check.js'),
+        ]);
+        const checks = await runCloudDoctor({
+          cluster: client.get(),
+          ...(c.kafkaRest
+            ? { kafkaRest: new CloudKafkaRest({ ...c.kafkaRest, kafkaClusterId: c.kafkaClusterId }) }
+            : {}),
+          logs: logsClient(),
+        });
+        await checkSchemaRegistry(checks, p, schemaRegistryAccess(t));
+        return checks;
+      },
+      close: client.close,
+    };
+  },
+};
+
+function cloudOf(t: OpsTarget): CloudTarget {
+  if (!t.cloud)
+    throw new InternalError(`environment '${t.env}' is confluent-cloud but was resolved without its cloud section`);
+  return t.cloud;
+}
+
+function connectOptions(t: OpsTarget, c: CloudTarget, reporter: Reporter) {
+  if (!c.apiKey || !c.apiSecret) {
+    throw new UserError(
+      'CCLOUD_NO_CREDENTIALS',
+      `Environment '${t.env}' is on Confluent Cloud but declares no Cloud API key.`,
+      {
+        hint: "Add cluster.credentials { apiKey: '${kcops-env:CCLOUD_API_KEY}', apiSecret: '${kcops-env:CCLOUD_API_SECRET}' } to the environment in kcops.yaml (a Cloud API key, not a Kafka cluster key).",
+        exitCode: 2,
+      },
+    );
+  }
+  return {
+    apiEndpoint: c.apiEndpoint,
+    environmentId: c.environmentId,
+    kafkaClusterId: c.kafkaClusterId,
+    apiKey: c.apiKey,
+    apiSecret: c.apiSecret,
+    ...(c.credentialRef ? { credentialRef: c.credentialRef } : {}),
+    provisioning: { timeoutMs: 10 * 60_000, pollMs: 2_000 },
+    resolveValue: c.resolveValue,
+    reporter,
+    timeoutMs: DEFAULT_CONNECT_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,37 @@
+import { openSelfManagedConnect } from '../../../connect/self-managed/backend.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, lazyClient, type BackendProvider } from '../backend.js';
+import { schemaRegistryAccess } from '../schema-registry.js';
+
+/** Self-managed Kafka Connect (and the local dev stack, which is one): the workers' REST API, SASL to Kafka. */
+export const selfManaged: BackendProvider = {
+  open(t) {
+    const client = lazyClient(() =>
+      openSelfManagedConnect({
+        urls: t.connect.urls,
+        ...(t.connect.auth ? { auth: t.connect.auth } : {}),
+        ...(t.connect.credentialRef ? { credentialRef: t.connect.credentialRef } : {}),
+        ...(t.connect.tls ? { tls: t.connect.tls } : {}),
+        timeoutMs: t.connect.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      }),
+    );
+    const sr = schemaRegistryAccess(t);
+    return {
+      connect: client.get,
+      ...(t.kafka ? { kafka: t.kafka } : {}),
+      // Doctor's checks load only for `kcops doctor` (start-up of the other commands stays small).
+      probes: async (p, o) =>
+        (await import('../../operate/doctor.js')).runDoctor(
+          {
+            connect: t.connect,
+            ...(t.kafka ? { kafka: t.kafka } : {}),
+            ...(sr ? { schemaRegistry: sr } : {}),
+            ...(t.observability.expect ? { expect: t.observability.expect } : {}),
+            cluster: client.get(),
+            connectors: o.connectors,
+          },
+          p,
+        ),
+      close: client.close,
+    };
+  },
+};

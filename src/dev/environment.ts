@@ -1,0 +1,39 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../errors.js';
+import type { LocalStackProvider } from '../core/environment/local-stack.js';
+import type { OpsTarget } from '../core/observe/target.js';
+import { credentialsSchema } from './credentials.js';
+import { layout, resolveSettings } from './settings.js';
+import { readState } from './state.js';
+
+/** The local stack of `kcops dev up` (its home: KCOPS_DEV_HOME or ~/.kcops/dev). */
+export function devTarget(processEnv: NodeJS.ProcessEnv): OpsTarget {
+  const s = resolveSettings({ env: processEnv });
+  const l = layout(s);
+  if (!existsSync(l.credentials)) {
+    throw new UserError('DEV_NOT_RUNNING', `No kcops.yaml here and no dev stack in ${s.home}.`, {
+      hint: 'Start the local stack with `kcops dev up` (or set KCOPS_DEV_HOME), or run inside a configuration repository with --env.',
+    });
+  }
+  const creds = credentialsSchema.parse(JSON.parse(readFileSync(l.credentials, 'utf8')));
+  const ports = readState(l.state)?.ports ?? s.ports;
+  return {
+    env: 'dev',
+    isDev: true,
+    clusterType: 'self-managed',
+    connect: {
+      urls: ports.connect.map((p) => `http://127.0.0.1:${p}`),
+      auth: creds.connect,
+      credentialRef: `${l.credentials}:connect`,
+    },
+    kafka: { bootstrap: `127.0.0.1:${ports.kafka}`, ...creds.kafka.admin, mechanism: 'PLAIN' },
+    observability: {
+      logs: { type: 'files', files: ['worker-1', 'worker-2'].map((w) => join(l.logsDir, `${w}.log`)) },
+      metrics: { prometheusUrls: ports.metrics.map((p) => `http://127.0.0.1:${p}/metrics`) },
+    },
+  };
+}
+
+/** The dev stack as the local-stack environment of core/environment (registered by the CLI). */
+export const devStack: LocalStackProvider = { target: devTarget };
