@@ -184,6 +184,28 @@ describe('the request policy', () => {
     expect(b.seen).toHaveLength(1);
   });
 
+  it('keeps one connection alive across calls, without piling up listeners on it', async () => {
+    const a = await http([]);
+    let connections = 0;
+    (servers[servers.length - 1] as Server).on('connection', () => connections++);
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const t = new HttpTransport({ timeoutMs: 2_000 });
+      for (let i = 0; i < 25; i++)
+        expect((await exchange({ ...opts([a.url]), transport: t }, { method: 'GET', path: '/x' })).res.status).toBe(
+          200,
+        );
+      t.close();
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(connections).toBe(1);
+    expect(warnings).toEqual([]);
+  });
+
   it('reads Retry-After', () => {
     expect(retryAfterSeconds('7')).toBe(7);
     expect(retryAfterSeconds(undefined)).toBeUndefined();
