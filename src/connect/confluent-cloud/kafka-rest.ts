@@ -1,7 +1,13 @@
+import { z } from 'zod';
 import { UserError } from '../../errors.js';
-import { httpJson, type HttpResponse } from '../http.js';
-import { sleep } from '../retry.js';
+import { basicAuthHeader } from '../http.js';
+import { DEFAULT_SERVER_RETRY, exchange, sleep, Unreachable } from '../http/policy.js';
+import { lenientBody, parseBody } from '../http/response.js';
+import { HttpTransport, type RawResponse } from '../http/transport.js';
 import { cloudMessage, unreachable } from './errors.js';
+
+const topicsSchema = z.looseObject({ data: z.array(z.looseObject({ topic_name: z.string() })) });
+const aclsSchema = z.looseObject({ data: z.array(z.record(z.string(), z.unknown())) });
 
 /**
  * Kafka REST v3 on a Confluent Cloud cluster's own endpoint (https://pkc-….confluent.cloud), with the Kafka cluster
@@ -15,7 +21,7 @@ export interface KafkaRestOptions {
   apiSecret: string;
   credentialRef?: string;
   timeoutMs?: number;
-  /** 429: attempts including the first; Retry-After (seconds) honoured up to 60 s. */
+  /** 429: attempts including the first; Retry-After (seconds) honoured up to 60 s, a backoff without one. */
   rateLimitAttempts?: number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -32,7 +38,9 @@ export interface KafkaRestAcl {
 
 export class CloudKafkaRest {
   private readonly base: string;
+  private readonly transport: HttpTransport;
   constructor(private readonly opts: KafkaRestOptions) {
+    this.transport = new HttpTransport({ timeoutMs: opts.timeoutMs });
     this.base = `${opts.restEndpoint.replace(/\/+$/, '')}/kafka/v3/clusters/${encodeURIComponent(opts.kafkaClusterId)}`;
   }
 
@@ -41,22 +49,21 @@ export class CloudKafkaRest {
   }
 
   async topics(): Promise<Set<string>> {
-    const body = await this.get<{ data?: { topic_name: string }[] }>('/topics');
-    return new Set((body.data ?? []).map((t) => t.topic_name));
+    const body = await this.get('/topics', topicsSchema);
+    return new Set(body.data.map((t) => t.topic_name));
   }
 
   async acls(principal: string): Promise<KafkaRestAcl[]> {
-    const body = await this.get<{ data?: Record<string, string>[] }>(
-      `/acls?principal=${encodeURIComponent(principal)}`,
-    );
-    return (body.data ?? []).map((a) => ({
-      resourceType: a.resource_type ?? '',
-      resourceName: a.resource_name ?? '',
-      patternType: a.pattern_type ?? '',
-      principal: a.principal ?? '',
-      host: a.host ?? '*',
-      operation: a.operation ?? '',
-      permission: a.permission ?? '',
+    const body = await this.get(`/acls?principal=${encodeURIComponent(principal)}`, aclsSchema);
+    const text = (v: unknown, d: string) => (typeof v === 'string' ? v : d);
+    return body.data.map((a) => ({
+      resourceType: text(a.resource_type, ''),
+      resourceName: text(a.resource_name, ''),
+      patternType: text(a.pattern_type, ''),
+      principal: text(a.principal, ''),
+      host: text(a.host, '*'),
+      operation: text(a.operation, ''),
+      permission: text(a.permission, ''),
     }));
   }
 
@@ -71,7 +78,7 @@ export class CloudKafkaRest {
   ): Promise<void> {
     const path = `/topics/${encodeURIComponent(topic)}/records`;
     for (const r of records) {
-      const res = await this.call<{ error_code?: number; message?: string }>('POST', path, {
+      const res = await this.call('POST', path, {
         key: { type: 'STRING', data: r.key },
         value: { type: 'STRING', data: r.value },
         headers: Object.entries(r.headers).map(([name, v]) => ({
@@ -79,9 +86,13 @@ export class CloudKafkaRest {
           value: Buffer.from(v, 'utf8').toString('base64'),
         })),
       });
-      const code = typeof res.body === 'object' && res.body ? res.body.error_code : undefined;
+      const body = lenientBody(res);
+      const code =
+        typeof body === 'object' && body && 'error_code' in body && typeof body.error_code === 'number'
+          ? body.error_code
+          : undefined;
       if (res.status === 200 && (code === undefined || code === 200)) continue;
-      throw this.produceError(topic, res.status, code, cloudMessage(res.body));
+      throw this.produceError(topic, res.status, code, cloudMessage(body));
     }
   }
 
@@ -111,42 +122,53 @@ export class CloudKafkaRest {
     );
   }
 
-  private async get<T>(path: string): Promise<T> {
-    const res = await this.call<T>('GET', path);
-    if (res.status === 200) return res.body;
+  private async get<S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S>> {
+    const res = await this.call('GET', path);
+    if (res.status === 200)
+      return parseBody(res, schema, { method: 'GET', url: this.base + path, service: 'Kafka REST' });
     if (res.status === 401) throw this.unauthorized();
     throw new UserError(
       'CCLOUD_KAFKA_REST',
-      `Kafka REST answered ${res.status} to GET ${path}: ${cloudMessage(res.body)}`,
+      `Kafka REST answered ${res.status} to GET ${path}: ${cloudMessage(lenientBody(res))}`,
       {
         hint: 'Check kafka.restEndpoint and the cluster id in kcops.yaml; the key needs DESCRIBE on the cluster to list ACLs.',
       },
     );
   }
 
-  /** One request; 429 is retried (Retry-After honoured up to 60 s), anything else is the caller's to judge. */
-  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<HttpResponse<T>> {
-    const attempts = this.opts.rateLimitAttempts ?? 4;
-    const wait = this.opts.sleep ?? sleep;
-    for (let i = 1; ; i++) {
-      let res: HttpResponse<T>;
-      try {
-        res = await httpJson<T>(this.base + path, {
+  /**
+   * One request through the shared policy: 429 is retried (Retry-After honoured up to 60 s), reads also on 5xx and
+   * broken connections; a produce is not repeated once it may have arrived (the record would be written twice).
+   */
+  private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<RawResponse> {
+    try {
+      const { res } = await exchange(
+        {
+          transport: this.transport,
+          bases: [this.base],
+          policy: {
+            server: DEFAULT_SERVER_RETRY,
+            rateLimit: { attempts: this.opts.rateLimitAttempts ?? 4, maxRetryAfterSeconds: 60 },
+          },
+          wait: this.opts.sleep ?? sleep,
+        },
+        {
           method,
+          path,
           ...(body === undefined ? {} : { body }),
-          auth: { username: this.opts.apiKey, password: this.opts.apiSecret },
-          timeoutMs: this.opts.timeoutMs ?? 15_000,
-        });
-      } catch (e) {
-        throw unreachable(this.opts.restEndpoint, e);
-      }
-      const retryAfter = Number.parseInt(res.headers.get('retry-after') ?? '1', 10);
-      if (res.status === 429 && i < attempts && retryAfter <= 60) {
-        await wait(retryAfter * 1000);
-        continue;
-      }
+          headers: { authorization: basicAuthHeader({ username: this.opts.apiKey, password: this.opts.apiSecret }) },
+        },
+      );
       return res;
+    } catch (e) {
+      if (e instanceof Unreachable) throw unreachable(this.opts.restEndpoint, e);
+      throw e;
     }
+  }
+
+  /** Releases the pooled connections. */
+  close(): void {
+    this.transport.close();
   }
 
   private unauthorized(): UserError {

@@ -1,6 +1,8 @@
 import { UserError } from '../../errors.js';
 import { basicAuthHeader } from '../http.js';
-import { sleep } from '../retry.js';
+import { DEFAULT_SERVER_RETRY, exchange, sleep, Unreachable } from '../http/policy.js';
+import { lenientBody } from '../http/response.js';
+import { HttpTransport } from '../http/transport.js';
 import { cloudMessage, unreachable } from './errors.js';
 
 /**
@@ -50,8 +52,10 @@ export class CloudLogsClient {
   private readonly recent = new Map<string, number[]>();
   private readonly wait: (ms: number) => Promise<void>;
   private readonly now: () => number;
+  private readonly transport: HttpTransport;
 
   constructor(private readonly opts: CloudLogsOptions) {
+    this.transport = new HttpTransport({ timeoutMs: opts.timeoutMs });
     this.wait = opts.sleep ?? sleep;
     this.now = opts.now ?? Date.now;
   }
@@ -79,22 +83,14 @@ export class CloudLogsClient {
   }
 
   private async post(crn: string, url: string, body: unknown): Promise<unknown> {
-    let refreshed = false;
-    for (let attempt = 1; ; attempt++) {
+    // 429 is the shared policy's (send); an expired token is exchanged once more here.
+    for (let refreshed = false; ; refreshed = true) {
       await this.keepUnderLimit(crn);
       const res = await this.send(url, { authorization: `Bearer ${await this.dataPlaneToken()}` }, body);
       if (res.status === 200) return res.body;
       if (res.status === 401 && !refreshed) {
-        this.token = undefined; // expired token: exchange once more
-        refreshed = true;
+        this.token = undefined;
         continue;
-      }
-      if (res.status === 429 && attempt < 4) {
-        const seconds = Number.parseInt(res.retryAfter ?? '12', 10);
-        if (seconds <= 60) {
-          await this.wait(seconds * 1000);
-          continue;
-        }
       }
       if (res.status === 429) {
         throw new UserError(
@@ -153,29 +149,33 @@ export class CloudLogsClient {
     return token;
   }
 
+  /** One POST through the shared policy: both the token exchange and a search may be repeated (they change nothing). */
   private async send(
     url: string,
     headers: Record<string, string>,
     body: unknown,
-  ): Promise<{ status: number; body: unknown; retryAfter: string | null }> {
+  ): Promise<{ status: number; body: unknown }> {
+    const u = new URL(url);
     try {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { accept: 'application/json', 'content-type': 'application/json', ...headers },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000),
-      });
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        // keep the text
-      }
-      return { status: res.status, body: parsed, retryAfter: res.headers.get('retry-after') };
+      const { res } = await exchange(
+        {
+          transport: this.transport,
+          bases: [u.origin],
+          policy: { server: DEFAULT_SERVER_RETRY, rateLimit: { attempts: 4, maxRetryAfterSeconds: 60 } },
+          wait: this.wait,
+        },
+        { method: 'POST', path: u.pathname + u.search, body, headers, idempotent: true },
+      );
+      return { status: res.status, body: lenientBody(res) };
     } catch (e) {
-      throw unreachable(new URL(url).origin, e);
+      if (e instanceof Unreachable) throw unreachable(u.origin, e);
+      throw e;
     }
+  }
+
+  /** Releases the pooled connections. */
+  close(): void {
+    this.transport.close();
   }
 }
 

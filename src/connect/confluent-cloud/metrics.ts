@@ -1,7 +1,12 @@
+import { z } from 'zod';
 import { UserError } from '../../errors.js';
-import { httpJson, type HttpResponse } from '../http.js';
-import { sleep } from '../retry.js';
+import { basicAuthHeader } from '../http.js';
+import { DEFAULT_SERVER_RETRY, exchange, sleep, Unreachable } from '../http/policy.js';
+import { lenientBody, parseBody } from '../http/response.js';
+import { HttpTransport, type RawResponse } from '../http/transport.js';
 import { cloudMessage, unreachable } from './errors.js';
+
+const querySchema = z.looseObject({ data: z.array(z.looseObject({ value: z.number().optional() })) });
 
 /**
  * Confluent Cloud Metrics API v2 (`POST /v2/metrics/cloud/query`, basic auth with the Cloud API key): one
@@ -23,7 +28,10 @@ export const CONNECTOR_METRICS = {
 } as const;
 
 export class CloudMetricsClient {
-  constructor(private readonly opts: CloudMetricsOptions) {}
+  private readonly transport: HttpTransport;
+  constructor(private readonly opts: CloudMetricsOptions) {
+    this.transport = new HttpTransport({ timeoutMs: opts.timeoutMs });
+  }
 
   /** SUM of `metric` for the connector (lcc- id) over the interval `[start, start + duration)`; 0 when no data. */
   async sum(metric: string, connectorId: string, start: Date, duration = 'PT1H'): Promise<number> {
@@ -33,35 +41,48 @@ export class CloudMetricsClient {
       granularity: 'ALL',
       intervals: [`${start.toISOString().replace(/\.\d{3}Z$/, 'Z')}/${duration}`],
     };
-    for (let attempt = 1; ; attempt++) {
-      let res: HttpResponse<{ data?: { value?: number }[] }>;
-      try {
-        res = await httpJson(`${this.opts.endpoint.replace(/\/+$/, '')}/v2/metrics/cloud/query`, {
-          method: 'POST',
-          body,
-          auth: { username: this.opts.apiKey, password: this.opts.apiSecret },
-          timeoutMs: this.opts.timeoutMs ?? 15_000,
-        });
-      } catch (e) {
-        throw unreachable(this.opts.endpoint, e);
-      }
-      if (res.status === 200) return (res.body.data ?? []).reduce((n, p) => n + (p.value ?? 0), 0);
-      const retryAfter = Number.parseInt(res.headers.get('retry-after') ?? '5', 10);
-      if (res.status === 429 && attempt < 3 && retryAfter <= 60) {
-        await (this.opts.sleep ?? sleep)(retryAfter * 1000);
-        continue;
-      }
-      throw new UserError(
-        'CCLOUD_METRICS',
-        `The Confluent Cloud Metrics API answered ${res.status}: ${cloudMessage(res.body)}`,
+    const url = `${this.opts.endpoint.replace(/\/+$/, '')}/v2/metrics/cloud/query`;
+    let res: RawResponse;
+    try {
+      // A query changes nothing: it may be repeated like a read. 429: the API allows 60 queries a minute.
+      ({ res } = await exchange(
         {
-          hint:
-            res.status === 401 || res.status === 403
-              ? 'It takes a Cloud API key whose principal may read the connector metrics (MetricsViewer or ConnectManager).'
-              : 'Its global limit is 60 requests a minute: try again shortly.',
+          transport: this.transport,
+          bases: [url],
+          policy: { server: DEFAULT_SERVER_RETRY, rateLimit: { attempts: 3, maxRetryAfterSeconds: 60 } },
+          wait: this.opts.sleep ?? sleep,
         },
-      );
+        {
+          method: 'POST',
+          path: '',
+          body,
+          idempotent: true,
+          headers: { authorization: basicAuthHeader({ username: this.opts.apiKey, password: this.opts.apiSecret }) },
+        },
+      ));
+    } catch (e) {
+      if (e instanceof Unreachable) throw unreachable(this.opts.endpoint, e);
+      throw e;
     }
+    if (res.status === 200) {
+      const q = parseBody(res, querySchema, { method: 'POST', url, service: 'The Confluent Cloud Metrics API' });
+      return q.data.reduce((n, p) => n + (p.value ?? 0), 0);
+    }
+    throw new UserError(
+      'CCLOUD_METRICS',
+      `The Confluent Cloud Metrics API answered ${res.status}: ${cloudMessage(lenientBody(res))}`,
+      {
+        hint:
+          res.status === 401 || res.status === 403
+            ? 'It takes a Cloud API key whose principal may read the connector metrics (MetricsViewer or ConnectManager).'
+            : 'Its global limit is 60 requests a minute: try again shortly.',
+      },
+    );
+  }
+
+  /** Releases the pooled connections. */
+  close(): void {
+    this.transport.close();
   }
 }
 

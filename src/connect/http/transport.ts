@@ -115,9 +115,10 @@ export class HttpTransport {
         },
       );
       r.on('socket', (s: Socket) => {
-        // A pooled socket is already connected; a new one is once its (TLS) handshake is done.
-        if (!s.connecting && (!isHttps || (s as Socket & { encrypted?: boolean }).encrypted)) connected = true;
-        s.once(isHttps ? 'secureConnect' : 'connect', () => (connected = true));
+        // A pooled socket is already connected (and no listener may pile up on it); a new one is once its (TLS)
+        // handshake is done.
+        if (r.reusedSocket) connected = true;
+        else s.once(isHttps ? 'secureConnect' : 'connect', () => (connected = true));
       });
       r.setTimeout(timeoutMs, () =>
         r.destroy(new TransportError(`no answer within ${timeoutMs} ms`, 'timeout', connected, 'ETIMEDOUT')),

@@ -164,7 +164,7 @@ describe('the request policy', () => {
     const x = await exchange(opts([a.url]), { method: 'POST', path: '/x', body: {} });
     expect(x.res.status).toBe(200);
     expect(waits[0]).toBe(2_000);
-    expect(waits[1]).toBeLessThanOrEqual(fast.baseDelayMs);
+    expect(waits[1]).toBeLessThanOrEqual(fast.maxDelayMs);
     expect(waits[2]).toBeGreaterThanOrEqual(2_000);
     expect(waits[2]).toBeLessThanOrEqual(4_000);
     expect(a.seen).toHaveLength(4);
@@ -182,6 +182,28 @@ describe('the request policy', () => {
     });
     expect(final.res.status).toBe(409);
     expect(b.seen).toHaveLength(1);
+  });
+
+  it('keeps one connection alive across calls, without piling up listeners on it', async () => {
+    const a = await http([]);
+    let connections = 0;
+    (servers[servers.length - 1] as Server).on('connection', () => connections++);
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const t = new HttpTransport({ timeoutMs: 2_000 });
+      for (let i = 0; i < 25; i++)
+        expect((await exchange({ ...opts([a.url]), transport: t }, { method: 'GET', path: '/x' })).res.status).toBe(
+          200,
+        );
+      t.close();
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(connections).toBe(1);
+    expect(warnings).toEqual([]);
   });
 
   it('reads Retry-After', () => {

@@ -23,7 +23,7 @@ export class CloudValidationCluster implements ValidationCluster {
 
   constructor(
     private readonly cloud: CloudConnect,
-    rest?: CloudKafkaRest,
+    private readonly rest?: CloudKafkaRest,
   ) {
     if (rest) {
       this.topics = () => this.guard(() => rest.topics());
@@ -66,6 +66,7 @@ export class CloudValidationCluster implements ValidationCluster {
 
   async close(): Promise<void> {
     await this.cloud.close();
+    this.rest?.close();
   }
 
   /** Unreachable or refused: the checker reports it as one finding and keeps the offline ones. */
@@ -73,7 +74,10 @@ export class CloudValidationCluster implements ValidationCluster {
     try {
       return await f();
     } catch (e) {
-      if (isUserError(e) && /UNREACHABLE|UNAUTHORIZED|NOT_FOUND|RATE_LIMITED|SERVER_ERROR|KAFKA_REST/.test(e.code)) {
+      if (
+        isUserError(e) &&
+        /UNREACHABLE|UNAUTHORIZED|NOT_FOUND|RATE_LIMITED|SERVER_ERROR|KAFKA_REST|BAD_RESPONSE/.test(e.code)
+      ) {
         throw new ClusterUnreachable(this.describe(), e);
       }
       throw e;
@@ -106,7 +110,6 @@ export function buildConfluentCloud(
     credentialRef: c.credentials.apiSecret,
     // A reference kcops cannot resolve is sent as written: the offline secret rules already explain it.
     resolveValue: (v) => (findSecretRefs(v).length > 0 ? v.replace(SECRET_REF, (ref) => lenient(ref)) : v),
-    timeoutMs: 15_000,
   });
   const k = def.kafka;
   const rest =
