@@ -124,4 +124,24 @@ describe.skipIf(!enabled)('deployment engine on the dev stack', () => {
     expect(after.map((c) => c.name)).toEqual([prefix + 'a']);
     expect(after[0]!.config.file).toBe(before.config.file);
   });
+
+  it('never deletes a connector someone else created after the plan: a conflict, and only its own create undone', async () => {
+    const ours = d('own', sink('/tmp/kcit-own.txt'));
+    const theirs = d('theirs', sink('/tmp/kcit-ours-for-theirs.txt'));
+    const actual = await cluster.collect();
+    const desired = [ours, theirs];
+    const plan = computePlan(desired, actual, cluster.traits, { env: 'dev', prune: false, ownedPrefixes: [prefix] });
+    // Someone else creates `theirs` (their own config) between this plan's snapshot and the apply.
+    await cluster.create(theirs.name, sink('/tmp/kcit-theirs.txt'));
+    const r = await executePlan({ plan, desired, actual, cluster, reporter: silentReporter, options });
+    expect(r).toMatchObject({ status: 'rolled-back', exitCode: 4, conflicts: [theirs.name] });
+    expect(r.outcomes.find((o) => o.connector === theirs.name)).toMatchObject({
+      result: 'conflict',
+      rollback: { action: 'none', result: 'skipped' },
+    });
+    const left = await mine();
+    expect(left.find((c) => c.name === ours.name)).toBeUndefined();
+    expect(left.find((c) => c.name === theirs.name)?.config.file).toBe('/tmp/kcit-theirs.txt');
+    await cluster.delete(theirs.name);
+  });
 });

@@ -28,6 +28,8 @@ import type { AddressInfo } from 'node:net';
  * 9. `GET /` answers the worker's version, commit and Kafka cluster id, as Connect does.
  * 10. Hooks (`before`): a function run once just before the next request matching method and path is handled, e.g.
  *    someone else creating a connector between a plan's snapshot and the apply's POST.
+ * 11. Start failures (`failStart`): the connector itself is FAILED with the given trace (no tasks) for its next `starts`
+ *    starts; each `POST /connectors/{n}/restart` is a new start.
  */
 export interface FakeOptions {
   startDelayMs?: number;
@@ -60,6 +62,7 @@ interface FakeConnector {
   target: 'RUNNING' | 'PAUSED' | 'STOPPED';
   since: number;
   offsets: { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[];
+  failStart?: { trace: string; starts: number };
 }
 
 export class FakeConnect {
@@ -82,6 +85,9 @@ export class FakeConnect {
   failTasks(rule: TaskFailureRule): void {
     this.failures.push(rule);
   }
+  failStart(name: string, trace: string, starts = 1): void {
+    this.connectors.get(name)!.failStart = { trace, starts };
+  }
   before(match: { method?: string; path?: RegExp }, run: () => void): void {
     this.hooks.push({ ...match, run });
   }
@@ -96,6 +102,15 @@ export class FakeConnect {
     if (!c) return undefined;
     const age = Date.now() - c.since;
     const starting = age < this.startDelayMs;
+    if (!starting && c.failStart && c.failStart.starts > 0) {
+      const type = /sink/i.test(c.config['connector.class'] ?? '') ? 'sink' : 'source';
+      return {
+        name,
+        connector: { state: 'FAILED', worker_id: 'fake:8083', trace: c.failStart.trace },
+        tasks: [],
+        type,
+      };
+    }
     const state = starting ? 'UNASSIGNED' : c.target;
     const failure = this.failures.find((f) => f.match(name, c.config));
     const count = c.target === 'STOPPED' || starting ? 0 : Math.max(1, Number(c.config['tasks.max'] ?? '1') || 1);
@@ -208,6 +223,7 @@ export class FakeConnect {
         return { status: 204 };
       case 'POST restart':
         c.since = Date.now();
+        if (c.failStart) c.failStart.starts--;
         return { status: 204 };
       case 'GET offsets':
         return { status: 200, body: { offsets: c.offsets } };

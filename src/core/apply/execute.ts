@@ -64,6 +64,7 @@ export async function executePlan(input: ApplyInput): Promise<ApplyResult> {
       ...options.wait,
       stopOnFailure: options.rollback,
       onRound: (n, total) => progress.update(`${n}/${total} in their target state`),
+      onRestart: (name, why) => reporter.warn(`${name}: the worker failed to start it (${why}); restarted it once`),
     });
     for (const [name, w] of results) {
       const o = outcomes.get(name)!;

@@ -28,6 +28,8 @@ export interface WaitAllOptions extends WaitOptions {
   stopOnFailure?: boolean;
   /** Called after each round with how many have a verdict (progress lines). */
   onRound?: (decided: number, total: number) => void;
+  /** Told when a connector the runtime failed to start was restarted (see `isRuntimeStartRace`). */
+  onRestart?: (name: string, why: string) => void;
 }
 
 export async function waitForAll(
@@ -41,8 +43,9 @@ export async function waitForAll(
   const results = new Map<string, WaitResult>();
   const healthySince = new Map<string, number>();
   const last = new Map<string, string>();
+  const restarted = new Set<string>();
   if (targets.size === 0) return results;
-  for (;;) {
+  for (let round = 0; ; round++) {
     let listed: Map<string, ConnectorStatus> | undefined;
     let unavailable: string | undefined;
     try {
@@ -58,6 +61,19 @@ export async function waitForAll(
       for (const [name, target] of targets) {
         if (results.has(name)) continue;
         const verdict = judge(listed.get(name), target);
+        if (verdict.kind === 'failed' && !restarted.has(name) && isRuntimeStartRace(verdict.trace)) {
+          // Once per connector: the restart is what Connect itself would need; a second failure is a verdict.
+          restarted.add(name);
+          healthySince.delete(name);
+          last.set(name, 'restarted after the worker failed to start it');
+          try {
+            await cluster.restart(name);
+            o.onRestart?.(name, firstLine(verdict.trace));
+            continue;
+          } catch (e) {
+            verdict.detail += ` (restarting it failed: ${describeCause(e)})`;
+          }
+        }
         if (verdict.kind === 'failed') {
           results.set(name, {
             ok: false,
@@ -96,7 +112,7 @@ export async function waitForAll(
       }
       return results;
     }
-    await sleep(nextDelay(targets, results, healthySince, t, start, o));
+    await sleep(nextDelay(round, targets, results, healthySince, t, start, o));
   }
 }
 
@@ -115,11 +131,14 @@ function judge(s: ConnectorStatus | undefined, target: WaitTarget): Verdict {
 }
 
 /**
- * While anything is still on its way, look again after `pollMs`. Once every pending connector has reached its target
- * only the settle window is left: look again halfway through it (so a task failing late is seen before the end) or
- * when the first of them will have settled, whichever comes first; never past the overall bound.
+ * While anything is still on its way, look again after `pollMs`, then a little later each round (x1.5, at most
+ * 4 x `pollMs`): a cluster busy starting 50 connectors is asked a handful of times, not every half second. Once every
+ * pending connector has reached its target only the settle window is left: look again halfway through it (so a task
+ * failing late is seen before the end) or when the first of them will have settled, whichever comes first; never past
+ * the overall bound.
  */
 function nextDelay(
+  round: number,
   targets: ReadonlyMap<string, WaitTarget>,
   results: ReadonlyMap<string, WaitResult>,
   healthySince: ReadonlyMap<string, number>,
@@ -132,12 +151,27 @@ function nextDelay(
     if (results.has(name)) continue;
     const since = healthySince.get(name);
     if (since === undefined) {
-      delay = o.pollMs;
+      delay = Math.min(o.pollMs * 1.5 ** round, 4 * o.pollMs);
       break;
     }
     delay = Math.min(delay, Math.max(o.pollMs / 4, since + o.settleMs - t));
   }
   return Math.max(1, Math.min(delay, start + o.timeoutMs - t));
+}
+
+/**
+ * A connector the Connect runtime failed to start before any of the connector's own code ran: the worker was assigned
+ * it before it had read its config (`Worker.startConnector` throws a NullPointerException on the missing properties).
+ * Connect 4.x does this now and then when dozens of connectors are created at once; a restart starts it normally.
+ * A failure inside the connector (its `start`, a bad setting) has other frames first and is never retried.
+ */
+export function isRuntimeStartRace(trace: string | undefined): boolean {
+  const frame = trace?.split('\n').find((l) => l.trim().startsWith('at '));
+  return frame?.trim().startsWith('at org.apache.kafka.connect.runtime.Worker.startConnector(') === true;
+}
+
+function firstLine(trace: string | undefined): string {
+  return trace?.split('\n')[0]?.trim() ?? '';
 }
 
 function reached(s: ConnectorStatus, target: TargetState): boolean {

@@ -113,4 +113,17 @@ describe('FakeConnect behaviour spec', () => {
     expect(f.connectors.get('a')?.config.topics).toBe('theirs');
     expect(f.handle('POST', '/connectors', { name: 'b', config: cfg })).toMatchObject({ status: 201 });
   });
+
+  it('11. a start failure shows the connector FAILED until it has been restarted that many times', async () => {
+    const f = new FakeConnect({ startDelayMs: 0 });
+    f.handle('POST', '/connectors', { name: 'a', config: cfg });
+    f.failStart('a', 'java.lang.NullPointerException\n\tat x', 2);
+    expect(f.status('a')).toMatchObject({
+      connector: { state: 'FAILED', trace: expect.stringContaining('NullPointer') },
+    });
+    f.handle('POST', '/connectors/a/restart', undefined);
+    expect(f.status('a')?.connector.state).toBe('FAILED');
+    f.handle('POST', '/connectors/a/restart', undefined);
+    expect(f.status('a')?.connector.state).toBe('RUNNING');
+  });
 });

@@ -124,4 +124,85 @@ describe('apply at the speed of Connect', () => {
       rollback: { action: 'delete', result: 'done' },
     });
   });
+
+  describe('a connector the worker failed to start (Connect runtime race under many concurrent creates)', () => {
+    // What Connect 4.3.1 reported on the dev stack for one of 50 connectors created at once.
+    const RACE =
+      'java.lang.NullPointerException: Cannot invoke "java.util.Map.get(Object)" because "connProps" is null\n' +
+      '\tat org.apache.kafka.connect.runtime.Worker.startConnector(Worker.java:318)\n' +
+      '\tat org.apache.kafka.connect.runtime.distributed.DistributedHerder.startConnector(DistributedHerder.java:2106)';
+    const OWN =
+      'org.apache.kafka.connect.errors.ConnectException: could not open /bad\n' +
+      '\tat org.apache.kafka.connect.file.FileStreamSourceConnector.start(FileStreamSourceConnector.java:70)\n' +
+      '\tat org.apache.kafka.connect.runtime.WorkerConnector.doStart(WorkerConnector.java:145)';
+    const quick = { wait: { timeoutMs: 5_000, settleMs: 100, pollMs: 20 } };
+
+    it('is restarted once and then counts as healthy', async () => {
+      const cluster = await setup(10);
+      const reporter = new RecordingReporter();
+      const actual = await cluster.collect();
+      // Fails at the wait's first listing (after the create), not at the plan's.
+      fake.before({ method: 'GET', path: /expand=status/ }, () => fake.failStart('payments-r1', RACE));
+      const desired = [d('payments-r1'), d('payments-r2')];
+      const plan = computePlan(desired, actual, cluster.traits, {
+        env: 'dev',
+        prune: false,
+        ownedPrefixes: ['payments-'],
+      });
+      const r = await executePlan({ plan, desired, actual, cluster, reporter, options: options(quick) });
+      expect(r).toMatchObject({ status: 'applied', exitCode: 0 });
+      expect(fake.requests.filter((q) => q.method === 'POST' && q.path.includes('/restart'))).toHaveLength(1);
+      expect(reporter.events).toContainEqual({
+        kind: 'warn',
+        text: expect.stringMatching(
+          /^payments-r1: the worker failed to start it \(java.lang.NullPointerException.*\); restarted it once$/,
+        ),
+      });
+    });
+
+    it('failing again after the restart is a verdict', async () => {
+      const cluster = await setup(10);
+      const actual = await cluster.collect();
+      fake.before({ method: 'GET', path: /expand=status/ }, () => fake.failStart('payments-r3', RACE, 2));
+      const desired = [d('payments-r3')];
+      const plan = computePlan(desired, actual, cluster.traits, {
+        env: 'dev',
+        prune: false,
+        ownedPrefixes: ['payments-'],
+      });
+      const r = await executePlan({
+        plan,
+        desired,
+        actual,
+        cluster,
+        reporter: new RecordingReporter(),
+        options: options(quick),
+      });
+      expect(r).toMatchObject({ status: 'rolled-back' });
+      expect(r.outcomes[0]).toMatchObject({ result: 'failed', error: 'connector FAILED', trace: RACE });
+      expect(fake.requests.filter((q) => q.path.includes('/restart'))).toHaveLength(1);
+    });
+
+    it('a failure in the connector itself is never retried', async () => {
+      const cluster = await setup(10);
+      const actual = await cluster.collect();
+      fake.before({ method: 'GET', path: /expand=status/ }, () => fake.failStart('payments-r4', OWN));
+      const desired = [d('payments-r4')];
+      const plan = computePlan(desired, actual, cluster.traits, {
+        env: 'dev',
+        prune: false,
+        ownedPrefixes: ['payments-'],
+      });
+      const r = await executePlan({
+        plan,
+        desired,
+        actual,
+        cluster,
+        reporter: new RecordingReporter(),
+        options: options(quick),
+      });
+      expect(r.outcomes[0]).toMatchObject({ result: 'failed', trace: OWN });
+      expect(fake.requests.filter((q) => q.path.includes('/restart'))).toEqual([]);
+    });
+  });
 });
