@@ -5,7 +5,7 @@ export const convertCommands: CommandSpec[] = [
     path: ['convert'],
     summary: 'translate a connector file between Confluent Cloud (managed) and self-managed Kafka Connect',
     description:
-      "Uses the key mappings of Confluent's managed connector templates: Debezium PostgreSQL/MySQL ↔ PostgresCdcSourceV2/MySqlCdcSourceV2, S3 sink (Confluent or Camel aws2-s3) ↔ S3_SINK, JDBC ↔ PostgresSource/PostgresSink/MySqlSource/MySqlSink, DynamoDB ↔ DynamoDbSink/DynamoDbCdcSource. Every key that cannot be carried across is reported as a warning; secret references are kept as they are.",
+      "Uses the key mappings of Confluent's managed connector templates: Debezium PostgreSQL/MySQL ↔ PostgresCdcSourceV2/MySqlCdcSourceV2, S3 sink (Confluent or Camel aws2-s3) ↔ S3_SINK, JDBC ↔ PostgresSource/PostgresSink/MySqlSource/MySqlSink, DynamoDB ↔ DynamoDbSink/DynamoDbCdcSource. Every key that cannot be carried across is reported as a warning; secret references are kept as they are. A literal credential of the input is never printed or written: it becomes ******** with a warning naming the key to move into a secret store.",
     args: [
       {
         name: 'file',

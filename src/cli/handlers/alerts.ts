@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { redactText } from '../../core/secrets/sensitive.js';
+import { sanitizeTerminal } from '../render/terminal.js';
 import { UserError, usageError, ExitCode } from '../../errors.js';
 import { checkAlerts, type AlertCheckResult } from '../../core/monitor/check.js';
 import { resolveLocally } from '../../core/secrets/resolve.js';
@@ -87,7 +89,7 @@ async function watch(
         const r = await round();
         exitCode = r.open.length ? ExitCode.Error : ExitCode.Ok;
         if (ctx.globals.output === 'json') ctx.stdout.write(JSON.stringify({ formatVersion: 1, ...r }) + '\n');
-        else ctx.stdout.write(human(st, r, destinations) + '\n');
+        else ctx.stdout.write(sanitizeTerminal(redactText(human(st, r, destinations))) + '\n');
         failOnUndelivered(r);
       } catch (e) {
         if (!(e instanceof UserError)) throw e;

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { redactDeep, redactText } from '../../core/secrets/sensitive.js';
+import { sanitizeTerminal } from '../render/terminal.js';
 import { resolve } from 'node:path';
 import { UserError, usageError, ExitCode } from '../../errors.js';
 import {
@@ -510,8 +512,12 @@ async function readLogs(
     process.once('SIGINT', stopOn);
     process.once('SIGTERM', stopOn);
     ctx.reporter.info(`Following ${name} in ${source.description} (Ctrl-C to stop)`);
+    // Followed lines bypass the result renderer: they get its redaction and escaping here.
     const write = (e: LogEntry) =>
-      ctx.stdout.write((json ? JSON.stringify(entryJson(e)) : entryHuman(st, e, multi)) + '\n');
+      ctx.stdout.write(
+        (json ? JSON.stringify(redactDeep(entryJson(e))) : sanitizeTerminal(redactText(entryHuman(st, e, multi)))) +
+          '\n',
+      );
     const initial = await source.read(q, Number(o.lines ?? 200));
     initial.forEach(write);
     await source.follow(q, write, ac.signal);
@@ -731,7 +737,10 @@ export const metrics: CommandHandler = (ctx, args, o) =>
       prev = { at: now, count };
       if (v.lag) push('lag', v.lag.total);
       if (ctx.globals.output === 'json') ctx.stdout.write(JSON.stringify({ formatVersion: 1, ...v }) + '\n');
-      else ctx.stdout.write((ctx.isTTY ? '\u001b[2J\u001b[H' : '\n') + metricsHuman(st, v, history) + '\n');
+      else
+        ctx.stdout.write(
+          (ctx.isTTY ? '\u001b[2J\u001b[H' : '\n') + sanitizeTerminal(metricsHuman(st, v, history)) + '\n',
+        );
       await sleepUnlessAborted(intervalMs, ac.signal);
     }
     process.off('SIGINT', stopOn);

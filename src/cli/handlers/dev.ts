@@ -1,4 +1,6 @@
 import { usageError } from '../../errors.js';
+import { redactDeep, redactText } from '../../core/secrets/sensitive.js';
+import { sanitizeTerminal } from '../render/terminal.js';
 import { devUp } from '../../dev/up.js';
 import { devDown } from '../../dev/down.js';
 import { devStatus } from '../../dev/status.js';
@@ -132,18 +134,15 @@ export const logs: CommandHandler = async (ctx, args, o) => {
   const lines = readLogs(s, components, Number(o.lines ?? 100), connector);
   const prefix = components.length > 1;
   const fmt = (l: { component: string; line: string }) => (prefix ? `${l.component.padEnd(8)} | ${l.line}` : l.line);
+  // Followed lines bypass the result renderer: they get its redaction and escaping here.
+  const followed = (l: { component: string; line: string }) =>
+    (ctx.globals.output === 'json' ? JSON.stringify(redactDeep(l)) : sanitizeTerminal(redactText(fmt(l)))) + '\n';
   if (o.follow) {
-    for (const l of lines) ctx.stdout.write((ctx.globals.output === 'json' ? JSON.stringify(l) : fmt(l)) + '\n');
+    for (const l of lines) ctx.stdout.write(followed(l));
     const ac = new AbortController();
     process.once('SIGINT', () => ac.abort());
     process.once('SIGTERM', () => ac.abort());
-    await followLogs(
-      s,
-      components,
-      (l) => ctx.stdout.write((ctx.globals.output === 'json' ? JSON.stringify(l) : fmt(l)) + '\n'),
-      ac.signal,
-      connector,
-    );
+    await followLogs(s, components, (l) => ctx.stdout.write(followed(l)), ac.signal, connector);
     return { data: {}, human: () => '' };
   }
   return { data: { lines }, human: () => lines.map(fmt).join('\n') };

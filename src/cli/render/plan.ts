@@ -1,6 +1,7 @@
 import type { ApplyResult } from '../../core/apply/types.js';
 import type { Plan, PlanAction } from '../../core/plan/types.js';
 import type { Style } from '../context.js';
+import { escapeControl as e } from './terminal.js';
 
 const SYMBOL: Record<PlanAction, string> = {
   create: '+',
@@ -19,12 +20,13 @@ export function renderPlan(plan: Plan, st: Style, heading = 'Plan'): string {
   const colour = (a: PlanAction) =>
     a === 'create' || a === 'resume' ? st.green : a === 'delete' || a === 'stop' ? st.red : st.yellow;
   for (const c of changed) {
-    lines.push(colour(c.action)(`${SYMBOL[c.action]} ${c.connector}`) + st.dim(` (${c.action})`));
+    // Names, keys and values come from files and the cluster: escaped, so none can add a line or hide one.
+    lines.push(colour(c.action)(`${SYMBOL[c.action]} ${e(c.connector)}`) + st.dim(` (${c.action})`));
     for (const f of c.fields) {
-      const before = f.before === null ? st.dim('(absent)') : f.before;
-      const after = f.after === null ? st.dim('(absent)') : f.after;
+      const before = f.before === null ? st.dim('(absent)') : e(f.before);
+      const after = f.after === null ? st.dim('(absent)') : e(f.after);
       lines.push(
-        `    ${f.key}: ${c.action === 'create' ? after : c.action === 'delete' ? before : `${before} → ${after}`}`,
+        `    ${e(f.key)}: ${c.action === 'create' ? after : c.action === 'delete' ? before : `${before} → ${after}`}`,
       );
     }
   }
@@ -35,16 +37,16 @@ export function renderPlan(plan: Plan, st: Style, heading = 'Plan'): string {
     .map(([a, n]) => `${n} to ${a}`);
   lines.push('');
   lines.push(
-    st.bold(`${heading} for ${plan.env}: ${summary.length ? summary.join(', ') : 'no changes'}`) +
+    st.bold(`${heading} for ${e(plan.env)}: ${summary.length ? summary.join(', ') : 'no changes'}`) +
       st.dim(`, ${count('none')} unchanged`),
   );
   if (plan.notInGit.length)
     lines.push(
-      st.yellow(`In scope but not in Git: ${plan.notInGit.join(', ')}`) +
+      st.yellow(`In scope but not in Git: ${plan.notInGit.map(e).join(', ')}`) +
         st.dim(' (deleted only with --prune and --approve-delete)'),
     );
   if (plan.unmanaged.length)
-    lines.push(st.dim(`Unmanaged (outside the ownership scope, never touched): ${plan.unmanaged.join(', ')}`));
+    lines.push(st.dim(`Unmanaged (outside the ownership scope, never touched): ${plan.unmanaged.map(e).join(', ')}`));
   return lines.join('\n');
 }
 
@@ -59,16 +61,16 @@ export function renderApply(r: ApplyResult, st: Style): string {
           : o.result === 'conflict'
             ? st.yellow('!')
             : st.red('✘');
-    let line = `${mark} ${o.connector} ${st.dim(o.action)} ${o.result}`;
+    let line = `${mark} ${e(o.connector)} ${st.dim(o.action)} ${o.result}`;
     if (o.waitedMs !== undefined && o.result === 'applied') line += st.dim(` (${(o.waitedMs / 1000).toFixed(1)} s)`);
-    if (o.error) line += `\n    ${st.red(o.error)}`;
-    if (o.trace) line += `\n    ${st.dim(o.trace.split('\n').slice(0, 3).join('\n    '))}`;
+    if (o.error) line += `\n    ${st.red(e(o.error))}`;
+    if (o.trace) line += `\n    ${st.dim(o.trace.split('\n').slice(0, 3).map(e).join('\n    '))}`;
     if (o.rollback)
-      line += `\n    rollback: ${o.rollback.action} ${o.rollback.result === 'done' ? st.green('done') : o.rollback.result === 'skipped' ? st.yellow('skipped') : st.red('failed')}${o.rollback.error ? ` (${o.rollback.error})` : ''}`;
+      line += `\n    rollback: ${o.rollback.action} ${o.rollback.result === 'done' ? st.green('done') : o.rollback.result === 'skipped' ? st.yellow('skipped') : st.red('failed')}${o.rollback.error ? ` (${e(o.rollback.error)})` : ''}`;
     return line;
   });
   const others = r.conflicts.length
-    ? ` ${r.conflicts.length} connector(s) were changed by someone else meanwhile and left as they are (${r.conflicts.join(', ')}): the cluster is NOT as it was before; run \`kcops plan\` again.`
+    ? ` ${r.conflicts.length} connector(s) were changed by someone else meanwhile and left as they are (${r.conflicts.map(e).join(', ')}): the cluster is NOT as it was before; run \`kcops plan\` again.`
     : '';
   const verdict =
     r.status === 'rolled-back' && others

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { usageError } from '../../errors.js';
 import { fileStem, loadConnectorFile } from '../project/connector-file.js';
+import { isSensitiveKey, MASK, redactValue } from '../secrets/sensitive.js';
 import { convertConfig, isManagedConfig, type ConvertResult, type ConvertTarget } from './convert.js';
 
 /** A converted connector file: the REST-shaped document to write, and the warnings about what was not carried. */
@@ -38,7 +39,23 @@ export function convertConnectorFile(path: string, to: ConvertTarget): Converted
   }
   const { config: converted, ...rest } = convertConfig({ ...config, name }, to);
   const { name: _name, ...body } = converted;
+  // The converted document is printed and written: a literal credential of the input never reaches either. It is
+  // masked (validate then reports the mask as a placeholder) and a warning names the key to move to a secret store.
+  const warnings = [...rest.warnings];
+  for (const [k, v] of Object.entries(body)) {
+    const shown = redactValue(k, v);
+    if (shown === v) continue;
+    body[k] = shown;
+    warnings.push({
+      key: k,
+      message: `held a literal credential, written as ${MASK}: move it into a secret store and reference it, e.g. ${
+        isSensitiveKey(k)
+          ? `\${file:/etc/kafka/secrets/${name}.properties:${k}}`
+          : `a separate key holding \${file:...}`
+      }.`,
+    });
+  }
   const document: ConvertedFile['document'] = { name, config: body };
   if (f.state?.value) document.state = f.state.value;
-  return { file: path, document, ...rest };
+  return { file: path, document, ...rest, warnings };
 }

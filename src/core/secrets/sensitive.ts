@@ -92,6 +92,8 @@ const JSON_PAIR = /"([^"\\\n]{1,300})"\s*:\s*("(?:[^"\\\n]|\\.)*"|[-+\w.]+)/g;
 const ESCAPED_JSON_PAIR = /\\"([^"\\\n]{1,300})\\"\s*:\s*\\"(.*?)\\"/g;
 const LINE_PAIR = /^[ \t]*(?:-[ \t]+)?(["']?)([A-Za-z0-9_.-]{1,300})\1[ \t]*[=:][ \t]*([^\n]*?)[ \t]*,?[ \t]*$/gm;
 // In free text only `key=value` counts: `key: message` is how Connect reports a problem with a key, not its value.
+// Kafka's ConfigException: "Invalid value <value> for configuration <key>[: reason]".
+const CONFIG_EXCEPTION = /Invalid value ([^\n]{0,2000}?) for configuration ([A-Za-z0-9_.-]{1,300})/g;
 const TEXT_PAIR = /(?<![\w.-])([A-Za-z][A-Za-z0-9_.-]{0,300})[ \t]*=[ \t]*("[^"\n]*"|'[^'\n]*'|[^\s,;&]+)/g;
 
 /**
@@ -119,6 +121,10 @@ export function textSpans(text: string, kind: 'file' | 'free' = 'file'): Span[] 
     }
   } else {
     for (const m of text.matchAll(TEXT_PAIR)) pair(m[1] ?? '', m[2] ?? '', m.index + m[0].length);
+    for (const m of text.matchAll(CONFIG_EXCEPTION)) {
+      const v = m[1] ?? '';
+      pair(m[2] ?? '', v, m.index + 'Invalid value '.length + v.length);
+    }
   }
   return mergeSpans(out);
 }

@@ -99,3 +99,31 @@ describe('kcops.yaml', () => {
     expect(JSON.stringify(loaded.issues)).not.toContain('CANARY');
   });
 });
+
+describe('audit records', () => {
+  it('never hold a credential, whatever a caller put in a field', async () => {
+    const { appendAudit } = await import('../../../../src/core/audit/log.js');
+    const { readFileSync } = await import('node:fs');
+    const file = join(mkdtempSync(join(tmpdir(), 'kcops-audit-redact-')), 'audit.jsonl');
+    appendAudit(file, [
+      {
+        time: '2026-01-01T00:00:00Z',
+        actor: 'a',
+        credentialKeyId: 'admin',
+        env: 'prod',
+        cluster: 'http://admin:CANARY1@connect:8083',
+        connector: 'payments-a',
+        action: 'apply:update',
+        configHashBefore: null,
+        configHashAfter: null,
+        gitCommit: null,
+        result: 'failed',
+        deploymentId: 'd',
+        detail: 'Invalid value CANARY2 for configuration database.password',
+      },
+    ]);
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toMatch(/CANARY/);
+    expect(text).toContain('http://admin:********@connect:8083');
+  });
+});

@@ -72,6 +72,7 @@ describe('one definition of sensitive', () => {
       'connecting to http://admin:CANARY@connect:8083 failed',
       'Invalid config database.password=CANARY for connector a',
       'values: {"database.password": "CANARY"}',
+      'Invalid value CANARY for configuration database.password: must be set',
     ]) {
       expect(redactText(t), t).not.toContain('CANARY');
     }
