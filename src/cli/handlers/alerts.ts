@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { boundaryOf } from '../../core/fs/boundary.js';
 import { UserError, usageError, ExitCode } from '../../errors.js';
 import { checkAlerts, type AlertCheckResult } from '../../core/monitor/check.js';
 import { resolveLocally } from '../../core/secrets/resolve.js';
@@ -29,6 +30,9 @@ export const alertsCheck: CommandHandler = async (ctx, _args, o) => {
       cluster,
       config,
       stateFile: stateFile(ctx, t.projectRoot, t.env),
+      stateBoundary: boundaryOf(
+        ctx.env.KCOPS_ALERT_STATE_DIR ?? t.projectRoot ?? resolveSettings({ env: ctx.env }).home,
+      ),
       resolveSecret: t.resolveSecret ?? ((ref) => resolveLocally(ref, {}, ctx.env)),
       dryRun: o.dryRun === true,
     });

@@ -7,7 +7,7 @@ import { credentialsSchema } from '../../dev/credentials.js';
 import { layout, resolveSettings } from '../../dev/settings.js';
 import { readState } from '../../dev/state.js';
 import type { TlsOptions } from '../../connect/self-managed/transport.js';
-import { findProjectFile, loadProject } from '../project/load-project.js';
+import { findProjectFile, loadProject, projectFileExists } from '../project/load-project.js';
 import { loadConnectTls, timeoutMs } from './connect-tls.js';
 import { secretReference } from '../project/schema.js';
 import { alertsSchema } from '../monitor/alert-config.js';
@@ -137,7 +137,7 @@ export interface TargetInput {
  */
 export function resolveTarget(i: TargetInput): OpsTarget {
   const file = i.config ? resolve(i.cwd, i.config) : findProjectFile(i.cwd);
-  if (file && existsSync(file)) {
+  if (file && projectFileExists(file)) {
     const loaded = loadProject(file);
     const p = loaded.project;
     if (!p) {
