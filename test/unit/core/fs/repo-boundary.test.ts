@@ -144,6 +144,11 @@ describe('writing: never through a link out of the repository', () => {
         },
       });
       expect(readFileSync(outside, 'utf8')).toBe('root:x:0:0:CANARY-OUTSIDE');
+      // Nor is a saved plan read through it.
+      const applied = await runCli(['apply', '--env', 'dev', 'plan.json', '--auto-approve', '-o', 'json'], {
+        cwd: dir,
+      });
+      expect(JSON.parse(applied.err)).toMatchObject({ error: { code: 'PATH_OUTSIDE_REPO' } });
       // A path outside the repository named explicitly is the user's choice.
       const chosen = join(mkdtempSync(join(tmpdir(), 'kcops-plans-')), 'plan.json');
       expect((await runCli(['plan', '--env', 'dev', '--out', chosen], { cwd: dir })).code).toBe(0);
