@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { boundaryOf } from '../../core/fs/boundary.js';
 import { redactText } from '../../core/secrets/sensitive.js';
 import { sanitizeTerminal } from '../render/terminal.js';
 import { UserError, usageError, ExitCode } from '../../errors.js';
@@ -32,6 +33,9 @@ export const alertsCheck: CommandHandler = (ctx, _args, o) =>
         cluster,
         config,
         stateFile: stateFile(ctx, t.projectRoot, t.env),
+        stateBoundary: boundaryOf(
+          ctx.env.KCOPS_ALERT_STATE_DIR ?? t.projectRoot ?? resolveSettings({ env: ctx.env }).home,
+        ),
         resolveSecret: t.resolveSecret ?? ((ref) => resolveLocally(ref, {}, ctx.env)),
         dryRun: o.dryRun === true,
       });

@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
+import { boundaryOf, writeInside } from '../../core/fs/boundary.js';
 import { convertConnectorFile } from '../../core/convert/file.js';
 import { promoteConnector } from '../../core/convert/promote.js';
 import { findProjectFile, loadProject } from '../../core/project/load-project.js';
@@ -20,7 +20,11 @@ export const convert: CommandHandler = async (ctx, args, o) => {
   const r = convertConnectorFile(abs(args[0] as string), to);
   const text = JSON.stringify(r.document, null, 2) + '\n';
   const write = o.write as string | undefined;
-  if (write) writeFileSync(abs(write), text);
+  if (write) {
+    // Under the repository (or the current directory outside one) never through a link out of it.
+    const projectFile = findProjectFile(ctx.cwd);
+    writeInside(boundaryOf(projectFile ? dirname(projectFile) : ctx.cwd), abs(write), text);
+  }
   if (ctx.globals.output === 'human') for (const w of r.warnings) ctx.reporter.warn(`${w.key}: ${w.message}`);
   const data = {
     file: args[0],

@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { ExitCode, usageError } from '../../errors.js';
+import { ExitCode, isUserError, usageError } from '../../errors.js';
 import { applyPrepared, preparePlan, type Prepared } from '../../core/apply/deploy.js';
 import { DEFAULT_CONCURRENCY, type ApplyOptions } from '../../core/apply/types.js';
 import { gitCommit, resolveActor } from '../../core/audit/actor.js';
 import { assertAuditAppendable, readAudit, verifyAudit } from '../../core/audit/log.js';
 import { lockDeployment } from '../../core/apply/deploy-lock.js';
-import { writeInside } from '../../core/fs/boundary.js';
+import { readInside, writeInside, type Boundary } from '../../core/fs/boundary.js';
 import { auditLogToVerify } from './audit-log.js';
 import { hasChanges } from '../../core/plan/compute.js';
 import { gitRevision, workingTree } from '../../core/plan/desired.js';
@@ -72,7 +71,7 @@ export const drift: CommandHandler = (ctx, _args, o) =>
 export const apply: CommandHandler = (ctx, args, o) =>
   withGitopsTarget(ctx, async (t) => {
     const planFile = typeof args[0] === 'string' ? args[0] : undefined;
-    const saved = planFile ? parsePlan(readText(ctx, planFile), planFile) : undefined;
+    const saved = planFile ? parsePlan(readText(ctx, t.boundary, planFile), planFile) : undefined;
     const prune = o.prune === true || (saved?.changes.some((c) => c.action === 'delete') ?? false);
     return underDeployLock(ctx, t, o, 'apply', async () => {
       const p = await preparePlan({
@@ -288,10 +287,12 @@ export const auditVerify: CommandHandler = async (ctx, args, o) => {
   };
 };
 
-function readText(ctx: CliContext, path: string): string {
+/** A saved plan: under the repository, never read through a link out of it (like every connector file). */
+function readText(ctx: CliContext, boundary: Boundary, path: string): string {
   try {
-    return readFileSync(resolve(ctx.cwd, path), 'utf8');
+    return readInside(boundary, resolve(ctx.cwd, path)).toString('utf8');
   } catch (e) {
+    if (isUserError(e)) throw e;
     throw usageError(
       'PLAN_UNREADABLE',
       `Cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? 'error'}.`,

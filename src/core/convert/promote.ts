@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { boundaryOf, readInside, writeInside } from '../fs/boundary.js';
 import { UserError, usageError } from '../../errors.js';
 import { loadConnectorFile } from '../project/connector-file.js';
 import type { Project } from '../project/schema.js';
@@ -54,7 +55,8 @@ export function promoteConnector(
       'Review the difference, then run again with --force to overwrite it.',
     );
   }
-  const f = loadConnectorFile(source, readFileSync(join(root, source)));
+  const boundary = boundaryOf(root);
+  const f = loadConnectorFile(source, readInside(boundary, join(root, source)));
   if (f.problems.length > 0 || f.shape !== 'rest') {
     throw new UserError('CONNECTOR_FILES_INVALID', `${source} is not a connector REST body {"name","config"}.`, {
       hint: `Check it with \`kcops validate ${source} --offline\`.`,
@@ -77,7 +79,6 @@ export function promoteConnector(
   }
   const document: PromoteResult['document'] = { name, config: body };
   if (f.state?.value) document.state = f.state.value;
-  mkdirSync(dirname(join(root, target)), { recursive: true });
-  writeFileSync(join(root, target), JSON.stringify(document, null, 2) + '\n');
+  writeInside(boundary, join(root, target), JSON.stringify(document, null, 2) + '\n');
   return { from, to, source, target, converted, warnings, document };
 }

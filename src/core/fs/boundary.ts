@@ -40,6 +40,11 @@ export function boundaryOf(root: string): Boundary {
   return { root: abs, real: realOf(abs) };
 }
 
+/** Something is at `p`: a file, a directory, or a link even when broken or looping (existsSync says no to those). */
+export function lexists(p: string): boolean {
+  return lstatOrUndefined(p) !== undefined;
+}
+
 export function isInside(parent: string, child: string): boolean {
   const r = relative(parent, child);
   return r === '' || (r !== '..' && !r.startsWith('..' + sep) && !isAbsolute(r));

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
+import { boundaryOf, readInside, resolveInside, writeInside } from '../fs/boundary.js';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../../errors.js';
@@ -34,9 +35,9 @@ export function emptyState(env: string): AlertState {
   return { formatVersion: 1, env, alerts: {}, unassignedSince: {} };
 }
 
-export function readAlertState(file: string, env: string): AlertState {
+export function readAlertState(file: string, env: string, boundary = boundaryOf(dirname(file))): AlertState {
   if (!existsSync(file)) return emptyState(env);
-  const parsed = alertStateSchema.safeParse(safeJson(readFileSync(file, 'utf8')));
+  const parsed = alertStateSchema.safeParse(safeJson(readInside(boundary, file).toString('utf8')));
   if (!parsed.success) {
     throw new UserError('ALERT_STATE_INVALID', `The alert state file ${file} is not readable.`, {
       hint: 'Delete it: the next `kcops alerts check` announces every open problem again (and resolves nothing it no longer knows).',
@@ -46,11 +47,11 @@ export function readAlertState(file: string, env: string): AlertState {
 }
 
 /** Written whole and renamed into place, so a run killed half-way leaves the previous state. */
-export function writeAlertState(file: string, state: AlertState): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(state, null, 2) + '\n');
-  renameSync(tmp, file);
+export function writeAlertState(file: string, state: AlertState, boundary = boundaryOf(dirname(file))): void {
+  const real = resolveInside(boundary, file);
+  const tmp = `${real}.${process.pid}.tmp`;
+  writeInside(boundary, tmp, JSON.stringify(state, null, 2) + '\n');
+  renameSync(tmp, real);
 }
 
 function safeJson(text: string): unknown {

@@ -1,6 +1,7 @@
 import type { ConnectCluster } from '../../connect/cluster.js';
 import { isUserError, describeCause } from '../../errors.js';
 import { destinationName, durationMs, type AlertsConfig } from './alert-config.js';
+import type { Boundary } from '../fs/boundary.js';
 import { nextState, planNotifications, readAlertState, writeAlertState, type Notification } from './alert-state.js';
 import type { Channel, ResolveSecret } from './channels/channel.js';
 import { channelFor } from './channels/index.js';
@@ -11,6 +12,8 @@ export interface AlertCheckInput {
   cluster: ConnectCluster;
   config: AlertsConfig;
   stateFile: string;
+  /** The directory tree the state file must stay in (the repository); default: the file's directory. */
+  stateBoundary?: Boundary;
   resolveSecret: ResolveSecret;
   /** Say what would be sent (secrets masked); send nothing, keep the state file as it is. */
   dryRun: boolean;
@@ -57,7 +60,7 @@ export interface AlertCheckResult {
 export async function checkAlerts(i: AlertCheckInput): Promise<AlertCheckResult> {
   const now = i.now ?? new Date();
   const snapshot = await i.cluster.collect();
-  const state = readAlertState(i.stateFile, i.env);
+  const state = readAlertState(i.stateFile, i.env, i.stateBoundary);
   const detection = detectProblems(snapshot, {
     env: i.env,
     ...(i.config.connectors ? { filter: new RegExp(i.config.connectors) } : {}),
@@ -108,6 +111,7 @@ export async function checkAlerts(i: AlertCheckInput): Promise<AlertCheckResult>
     writeAlertState(
       i.stateFile,
       nextState(state, detection.problems, delivered, names, detection.unassignedSince, now),
+      i.stateBoundary,
     );
   return {
     env: i.env,

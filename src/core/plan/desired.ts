@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { boundaryOf, escapeMessage, PATH_OUTSIDE_HINT, resolveInside, walkInside } from '../fs/boundary.js';
 import { UserError } from '../../errors.js';
 import { isTargetState, type TargetState } from '../../connect/cluster.js';
 import { fileStem, loadConnectorFile } from '../project/connector-file.js';
@@ -18,15 +19,32 @@ export interface FileSource {
   describe(): string;
 }
 
+/**
+ * The files on disk. Links are followed as `kcops validate` follows them (src/core/fs/boundary.ts): inside the
+ * repository once, never out of it; a connector file that is a link out of the repository is refused, naming it.
+ */
 export function workingTree(root: string): FileSource {
+  const boundary = boundaryOf(root);
+  const real = new Map<string, string>();
   return {
-    list: (dir) =>
-      existsSync(join(root, dir))
-        ? readdirSync(join(root, dir), { withFileTypes: true })
-            .filter((e) => e.isFile())
-            .map((e) => `${dir}/${e.name}`)
-        : [],
-    read: (path) => readFileSync(join(root, path)),
+    list: (dir) => {
+      if (!existsSync(join(root, dir))) return [];
+      const walk = walkInside(boundary, join(root, dir), { recursive: false });
+      const escape = walk.escapes.find((e) => e.link === join(root, dir) || /\.json$/i.test(e.link));
+      if (escape)
+        throw new UserError('PATH_OUTSIDE_REPO', `${escapeMessage(boundary, escape)}.`, {
+          hint: PATH_OUTSIDE_HINT,
+          exitCode: 2,
+        });
+      return walk.files
+        .filter((f) => f.path !== join(root, dir))
+        .map((f) => {
+          const rel = `${dir}/${basename(f.path)}`;
+          real.set(rel, f.real);
+          return rel;
+        });
+    },
+    read: (path) => readFileSync(real.get(path) ?? resolveInside(boundary, join(root, path))),
     describe: () => 'the working tree',
   };
 }

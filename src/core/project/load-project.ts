@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { lexists } from '../fs/boundary.js';
+import { UserError } from '../../errors.js';
 import { dirname, join, resolve } from 'node:path';
 import { LineCounter, isMap, isSeq, parseDocument, type Document } from 'yaml';
 import { projectSchema, type Project } from './schema.js';
@@ -30,15 +32,39 @@ export function findProjectFile(start: string): string | undefined {
   let dir = resolve(start);
   for (;;) {
     const candidate = join(dir, PROJECT_FILE);
-    if (existsSync(candidate)) return candidate;
+    // lstat, not exists: a kcops.yaml that is a broken or looping link is found here and reported, not skipped.
+    if (projectFileExists(candidate)) return candidate;
     const parent = dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
   }
 }
 
+/** There is something at `file` (a file, or a link even when broken or looping: loadProject then says what). */
+export function projectFileExists(file: string): boolean {
+  return lexists(file);
+}
+
 export function loadProject(file: string): LoadedProject {
-  return parseProject(file, readFileSync(file, 'utf8'));
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ELOOP'
+        ? 'it is a symbolic link that leads back to itself (a link cycle)'
+        : code === 'ENOENT'
+          ? 'it is a symbolic link to a file that does not exist'
+          : code === 'EISDIR'
+            ? 'it is a directory'
+            : `it cannot be read (${code ?? 'error'})`;
+    throw new UserError('PROJECT_UNREADABLE', `${file}:1:1: ${why}.`, {
+      hint: 'kcops.yaml must be a file (a link to a file inside the repository is fine); `kcops init` writes one.',
+      exitCode: 2,
+    });
+  }
+  return parseProject(file, text);
 }
 
 export function parseProject(file: string, text: string): LoadedProject {

@@ -1,4 +1,5 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { boundaryOf, lexists, resolveInside, writeInside } from '../fs/boundary.js';
 import { basename, join, relative, resolve } from 'node:path';
 import { usageError, UserError } from '../../errors.js';
 import { findProjectFile, loadProject } from './load-project.js';
@@ -10,17 +11,18 @@ const tpl = (rel: string): string => new URL(rel, TEMPLATE_ROOT).pathname;
 /** `kcops init [dir]`: the REQ-OPS-001 layout, with what exists today. Never overwrites a file. */
 export function initRepository(dir: string): { created: string[]; skipped: string[] } {
   const root = resolve(dir);
+  const boundary = boundaryOf(root);
   const created: string[] = [];
   const skipped: string[] = [];
   const write = (rel: string, content: string, mode?: number): void => {
     const abs = join(root, rel);
-    if (existsSync(abs)) {
+    // lstat: a link (even a dangling one, which existsSync calls absent) counts as there and is not written through.
+    if (lexists(abs)) {
       skipped.push(rel);
       return;
     }
-    mkdirSync(join(abs, '..'), { recursive: true });
-    writeFileSync(abs, content);
-    if (mode) chmodSync(abs, mode);
+    writeInside(boundary, abs, content, mode ? { mode } : undefined);
+    if (mode) chmodSync(resolveInside(boundary, abs), mode);
     created.push(rel);
   };
   const read = (rel: string): string => readFileSync(tpl(rel), 'utf8');
@@ -136,13 +138,13 @@ export function newConnector(
     throw usageError('USAGE', `No template '${template}' for ${flavour}.`, `Templates: ${available.join(', ')}.`);
   }
   const target = join(loaded.root, 'connectors', env, `${name}.json`);
-  if (existsSync(target))
+  if (lexists(target))
     throw new UserError('EXISTS', `${relative(cwd, target)} already exists.`, {
       hint: 'Choose another --name or edit the file.',
     });
-  mkdirSync(join(target, '..'), { recursive: true });
   const slot = name.replace(/[^a-z0-9]/g, '_');
-  writeFileSync(
+  writeInside(
+    boundaryOf(loaded.root),
     target,
     readFileSync(source, 'utf8').replaceAll('{{name}}', name).replaceAll('{{env}}', env).replaceAll('{{slot}}', slot),
   );

@@ -1,7 +1,14 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { boundaryOf, escapeMessage, isInside, PATH_OUTSIDE_HINT, walkInside } from '../fs/boundary.js';
 import { loadConnectorFile, type ConnectorFile } from '../project/connector-file.js';
-import { findProjectFile, loadProject, PROJECT_FILE, type LoadedProject } from '../project/load-project.js';
+import {
+  findProjectFile,
+  loadProject,
+  PROJECT_FILE,
+  projectFileExists,
+  type LoadedProject,
+} from '../project/load-project.js';
 import { DEFAULT_POLICY, type Policy } from '../project/schema.js';
 import { connectorKind, findPlugin, isManagedClassName } from './catalog/index.js';
 import { compareFindings, type Draft, type Finding } from './finding.js';
@@ -39,7 +46,7 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
   const projectFile = opts.config
     ? resolve(opts.cwd, opts.config)
     : findProjectFile(opts.paths[0] ? resolve(opts.cwd, opts.paths[0]) : opts.cwd);
-  const project = projectFile && existsSync(projectFile) ? loadProject(projectFile) : undefined;
+  const project = projectFile && projectFileExists(projectFile) ? loadProject(projectFile) : undefined;
   const root = project?.root ?? opts.cwd;
   const display = (abs: string): string => {
     const rel = relative(opts.cwd, abs);
@@ -53,7 +60,26 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
       : project
         ? [join(root, 'connectors'), join(root, 'schemas', 'avro')].filter((d) => existsSync(d))
         : [opts.cwd];
-  const files = [...new Set(inputs.flatMap((p) => expand(p)))].sort();
+  // Links are followed inside the repository (or inside the directory given, outside one), never out of it.
+  const boundary = project ? boundaryOf(root) : undefined;
+  const realOfFile = new Map<string, string>();
+  for (const input of inputs) {
+    const b = boundary && isInside(boundary.root, input) ? boundary : boundaryOf(inputBase(input));
+    const walk = walkInside(b, input, { recursive: true, skip: (c) => SKIP_IN_DIRS.test(c.split(sep).join('/')) });
+    for (const f of walk.files) realOfFile.set(f.path, f.real);
+    for (const e of walk.escapes)
+      findings.push({
+        rule: 'syntax/link-outside-repository',
+        severity: 'error',
+        category: 'syntax',
+        message: `${escapeMessage(b, e)}; the file was not read.`,
+        file: display(e.link),
+        line: 1,
+        column: 1,
+        hint: PATH_OUTSIDE_HINT,
+      });
+  }
+  const files = [...realOfFile.keys()].sort();
   const connectorFiles = files.filter((f) => !isAvro(f, root, project) && !f.endsWith(PROJECT_FILE));
   const avroFiles = files.filter((f) => isAvro(f, root, project));
 
@@ -64,7 +90,7 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
     if (opts.env && project && envName !== opts.env) continue;
     let bytes: Uint8Array;
     try {
-      bytes = readFileSync(abs);
+      bytes = readFileSync(realOfFile.get(abs) ?? abs);
     } catch (e) {
       findings.push({
         rule: 'syntax/unreadable',
@@ -92,7 +118,11 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
     const repo: RepoContext = {
       project,
       connectors: contexts,
-      avroFiles: avroFiles.map((abs) => ({ path: display(abs), relPath: display(abs), text: readText(abs) })),
+      avroFiles: avroFiles.map((abs) => ({
+        path: display(abs),
+        relPath: display(abs),
+        text: readText(realOfFile.get(abs) ?? abs),
+      })),
     };
     for (const rule of repoRules)
       findings.push(...runRule(rule, () => rule.check(repo), display(project.file), display(project.file)));
@@ -184,21 +214,13 @@ function runRule(
   }
 }
 
-function expand(p: string): string[] {
-  let st;
+/** What a path given outside the repository may reach through links: the directory itself, or a file's directory. */
+function inputBase(p: string): string {
   try {
-    st = statSync(p);
+    return statSync(p).isDirectory() ? p : dirname(p);
   } catch {
-    return [p]; // reported as unreadable
+    return dirname(p);
   }
-  if (!st.isDirectory()) return [p];
-  const out: string[] = [];
-  for (const name of readdirSync(p).sort()) {
-    const child = join(p, name);
-    if (SKIP_IN_DIRS.test(child.split(sep).join('/'))) continue;
-    out.push(...expand(child));
-  }
-  return out;
 }
 
 function isAvro(abs: string, root: string, project: LoadedProject | undefined): boolean {
