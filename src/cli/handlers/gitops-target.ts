@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { usageError } from '../../errors.js';
 import { SelfManagedCluster } from '../../connect/self-managed/client.js';
 import type { ConnectCluster } from '../../connect/cluster.js';
+import { environmentOf, unknownEnvironment } from '../../core/project/environments.js';
 import { findProjectFile, loadProject } from '../../core/project/load-project.js';
 import { resolveTarget, type OpsTarget } from '../../core/observe/target.js';
 import type { CliContext } from '../context.js';
@@ -48,6 +49,22 @@ export function gitopsTarget(ctx: CliContext): GitopsTarget {
 /** One audit chain per repository (KCOPS_AUDIT_FILE moves it, e.g. to a CI artifact or a shared volume). */
 export function auditFile(ctx: CliContext, root: string): string {
   return ctx.env.KCOPS_AUDIT_FILE ?? join(root, '.kcops', 'audit', 'audit.jsonl');
+}
+
+/**
+ * `--env` of a command that needs kcops.yaml only to know the name (history, audit publish): inside a repository, a
+ * name it does not declare is a usage error listing those it does. `alsoKnown` names are accepted anyway (e.g.
+ * environments the audit log recorded before they were removed from kcops.yaml).
+ */
+export function checkDeclaredEnv(
+  ctx: CliContext,
+  env: string,
+  alsoKnown: (env: string) => boolean = () => false,
+): void {
+  const file = ctx.globals.config ? resolve(ctx.cwd, ctx.globals.config) : findProjectFile(ctx.cwd);
+  const project = file ? loadProject(file).project : undefined;
+  if (!file || !project || environmentOf(project, env) || alsoKnown(env)) return;
+  throw unknownEnvironment(project, env, file);
 }
 
 export function projectRootOrCwd(ctx: CliContext): string {

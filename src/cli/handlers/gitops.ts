@@ -13,7 +13,7 @@ import type { CommandHandler } from '../command-spec.js';
 import type { CliContext, CommandResult } from '../context.js';
 import { renderApply, renderPlan } from '../render/plan.js';
 import { makeStyle } from '../render/style.js';
-import { auditFile, gitopsTarget, projectRootOrCwd } from './gitops-target.js';
+import { auditFile, checkDeclaredEnv, gitopsTarget, projectRootOrCwd } from './gitops-target.js';
 import { parseDuration } from './duration.js';
 
 export const plan: CommandHandler = async (ctx, _args, o) => {
@@ -162,6 +162,7 @@ export const history: CommandHandler = async (ctx) => {
   const file = auditFile(ctx, projectRootOrCwd(ctx));
   const env = ctx.globals.env;
   const { records } = readAudit(file);
+  if (env) checkDeclaredEnv(ctx, env, (e) => records.some((r) => r.env === e));
   const deployments = new Map<
     string,
     {

@@ -329,9 +329,10 @@ function toType(t: string | undefined): ConnectorType {
 }
 
 function stringMap(o: Record<string, unknown> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(o ?? {})) out[k] = typeof v === 'string' ? v : JSON.stringify(v);
-  return out;
+  // fromEntries defines properties, so a config key named `__proto__` stays a key (assignment would drop it).
+  return Object.fromEntries(
+    Object.entries(o ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+  );
 }
 
 const enc = encodeURIComponent;

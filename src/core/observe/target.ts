@@ -7,6 +7,7 @@ import { credentialsSchema } from '../../dev/credentials.js';
 import { layout, resolveSettings } from '../../dev/settings.js';
 import { readState } from '../../dev/state.js';
 import type { TlsOptions } from '../../connect/self-managed/transport.js';
+import { environmentOf, unknownEnvironment } from '../project/environments.js';
 import { findProjectFile, loadProject } from '../project/load-project.js';
 import { loadConnectTls, timeoutMs } from './connect-tls.js';
 import { secretReference } from '../project/schema.js';
@@ -154,13 +155,10 @@ export function resolveTarget(i: TargetInput): OpsTarget {
         exitCode: 2,
       });
     }
-    const e = p.environments[env];
+    const e = environmentOf(p, env);
     if (!e) {
       if (env === 'dev') return devTarget(i.processEnv);
-      throw new UserError('ENV_UNKNOWN', `There is no environment '${env}' in ${file}.`, {
-        hint: `Use one of ${names.join(', ')}.`,
-        exitCode: 2,
-      });
+      throw unknownEnvironment(p, env, file);
     }
     const obs = readObservability(loaded.root, env);
     const sr = e.schemaRegistry
@@ -285,14 +283,27 @@ export function devTarget(processEnv: NodeJS.ProcessEnv): OpsTarget {
 function readObservability(root: string, env: string): Observability {
   const file = join(root, 'kcops.observability.yaml');
   if (!existsSync(file)) return {};
-  const all = z.record(z.string(), observabilitySchema).safeParse(parseYaml(readFileSync(file, 'utf8')) ?? {});
+  let raw: unknown;
+  try {
+    // maxAliasCount: aliases that expand without bound ("billion laughs") are refused, not followed.
+    raw = parseYaml(readFileSync(file, 'utf8'), { maxAliasCount: 100 });
+  } catch (e) {
+    throw new UserError(
+      'OBSERVABILITY_INVALID',
+      `${file} cannot be read as YAML: ${(e as Error).message.split('\n')[0]}`,
+      {
+        hint: 'Fix the file (see docs/episodes/03-operate-connectors.md for its shape).',
+      },
+    );
+  }
+  const all = z.record(z.string(), observabilitySchema).safeParse(raw ?? {});
   if (!all.success) {
     throw new UserError('OBSERVABILITY_INVALID', `${file} is not valid.`, {
       details: all.error.issues.slice(0, 5).map((x) => `${x.path.join('.')}: ${x.message}`),
       hint: 'See docs/episodes/03-operate-connectors.md for its shape.',
     });
   }
-  const o = all.data[env] ?? {};
+  const o = (Object.hasOwn(all.data, env) ? all.data[env] : undefined) ?? {};
   if (o.logs?.type === 'files') o.logs.files = o.logs.files.map((f) => (isAbsolute(f) ? f : join(root, f)));
   return o;
 }

@@ -58,7 +58,7 @@ export const MASK = '********';
  * such as `${file:...:sasl.jaas.config}` stay visible, since they are where the secret lives, not the secret.
  */
 export function maskConfig(config: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = Object.create(null) as Record<string, string>; // user-chosen keys: no prototype
   for (const [k, v] of Object.entries(config)) {
     const kind = classifySecretValue(v);
     if (kind === 'reference' || kind === 'empty') out[k] = v;
