@@ -80,7 +80,22 @@ export interface PortUse {
   flag: string;
 }
 
+/**
+ * All ports at once, before anything starts: a conflict on the last one must not leave the first processes running.
+ * The same port given for two uses is refused too (the second process would only fail after the first started).
+ */
 export async function checkPorts(ports: PortUse[]): Promise<void> {
+  const seen = new Map<number, PortUse>();
+  for (const p of ports) {
+    const first = seen.get(p.port);
+    if (first) {
+      throw new UserError('DEV_PORT_IN_USE', `Port ${p.port} is given for both ${first.what} and ${p.what}.`, {
+        hint: `Give each its own port (${first.flag}, ${p.flag}).`,
+        exitCode: ExitCode.Usage,
+      });
+    }
+    seen.set(p.port, p);
+  }
   for (const p of ports) {
     if (!(await portFree(p.port))) {
       throw new UserError('DEV_PORT_IN_USE', `Port ${p.port} (${p.what}) is already in use by another process.`, {

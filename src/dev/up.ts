@@ -14,6 +14,7 @@ import { loadOrCreateCredentials, type Credentials } from './credentials.js';
 import { secretFiles, workerSecretEnv, writeStackFiles } from './files.js';
 import { checkDisk, checkJava, checkPorts, type PortUse } from './preflight.js';
 import { isOurs, startDetached, tailFile } from './process.js';
+import { undoStart } from './undo-start.js';
 import {
   DEV_DATABASE,
   embeddedInitialised,
@@ -121,180 +122,214 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
   const logTail = (c: Component) => () => [...tailFile(l.console(c), 8), ...tailFile(l.log(c), 12)];
   const env = { ...process.env, KCOPS_DEV_HOME: s.home };
 
-  // 1. Broker, S3 and PostgreSQL start side by side.
-  const startStep = reporter.step('Starting Kafka broker, S3 server and PostgreSQL');
-  if (alive('broker')) alreadyRunning.push('broker');
-  else {
-    await checkPorts([
-      port(s.ports.kafka, 'Kafka broker', '--kafka-port'),
-      port(s.ports.controller, 'KRaft controller', '--controller-port'),
-    ]);
-    if (!existsSync(join(l.kafkaData, 'meta.properties'))) {
-      const f = storageFormatCommand(rt, l.configDir, state.kafkaClusterId);
-      await run(java.binary, f.args, { env }).catch((e: { stderr?: string }) => {
-        throw new UserError('DEV_KAFKA_FORMAT_FAILED', 'Formatting the KRaft storage failed.', {
-          details: (e.stderr ?? '').split('\n').slice(-8),
-        });
-      });
-    }
-    record(
-      'broker',
-      startDetached({
-        command: java.binary,
-        args: brokerCommand(s, rt, l.configDir, l.logsDir).args,
-        consoleFile: l.console('broker'),
-        env,
-      }),
-      [s.ports.kafka, s.ports.controller],
-    );
-  }
-  if (alive('s3')) alreadyRunning.push('s3');
-  else {
-    await checkPorts([
-      port(s.ports.s3, 'S3 server', '--s3-port'),
-      port(s.ports.s3Https, 'S3 server (https)', '--s3-https-port'),
-    ]);
-    record(
-      's3',
-      startDetached({ command: java.binary, args: s3Command(s, rt, l.s3Data).args, consoleFile: l.log('s3'), env }),
-      [s.ports.s3, s.ports.s3Https],
-    );
-  }
-  if (pgMode === 'embedded') {
-    if (alive('postgres')) alreadyRunning.push('postgres');
-    else {
-      await checkPorts([port(s.ports.postgres, 'PostgreSQL', '--postgres-port')]);
-      const dataDir = state.postgres.dataDir ?? '';
-      if (!embeddedInitialised(dataDir)) await initEmbedded(dataDir, pgAdmin(creds), l.log('postgres'));
-      record('postgres', await startEmbedded(dataDir, s.ports.postgres, l.log('postgres')), [s.ports.postgres]);
-    }
-  }
-  startStep.done(started.length ? `Started ${started.join(', ')}` : 'Broker, S3 server and PostgreSQL already running');
+  // Every port of every component this run will start, before it starts any (issue 19 §5).
+  await checkPorts(portsToStart(s, pgMode === 'embedded', alive));
 
-  // 2. Broker ready → ACLs → workers.
-  const kafkaStep = reporter.step('Waiting for the Kafka broker');
-  const bootstrap = `127.0.0.1:${s.ports.kafka}`;
-  const admin = saslAdmin(bootstrap, creds.kafka.admin, 'kcops-dev');
   try {
-    await waitFor(async () => ((await admin.listTopics({ includeInternals: true })) ? true : undefined), {
-      what: `the Kafka broker on ${bootstrap}`,
-      timeoutMs: READY_TIMEOUT_MS,
-      intervalMs: 1000,
-      abort: () => died('broker'),
-      details: logTail('broker'),
-      hint: `See ${l.log('broker')} (\`kcops dev logs broker\`).`,
-    });
-    await createAcls(admin, devAcls(s, creds));
-    kafkaStep.done('Kafka broker ready (SASL/PLAIN, ACLs enforced)');
+    return await startAll();
+  } catch (e) {
+    // Stop what this run started rather than leave it running unannounced; say what (and what could not be stopped).
+    const undo = await undoStart(
+      started.flatMap((c) => {
+        const p = state.processes[c];
+        return p ? [{ component: c, pid: p.pid, marker: p.marker }] : [];
+      }),
+      s.home,
+    );
+    for (const p of undo.stopped) delete state.processes[p.component];
+    save();
+    if (e instanceof UserError) e.details.push(...undo.note);
+    else for (const line of undo.note) reporter.warn(line);
+    throw e;
+  }
 
-    const workersStep = reporter.step('Starting 2 Connect workers');
-    for (const i of [0, 1] as const) {
-      const c: Component = i === 0 ? 'worker-1' : 'worker-2';
-      if (alive(c)) {
-        alreadyRunning.push(c);
-        continue;
+  async function startAll(): Promise<UpResult> {
+    // 1. Broker, S3 and PostgreSQL start side by side.
+    const startStep = reporter.step('Starting Kafka broker, S3 server and PostgreSQL');
+    if (alive('broker')) alreadyRunning.push('broker');
+    else {
+      if (!existsSync(join(l.kafkaData, 'meta.properties'))) {
+        const f = storageFormatCommand(rt, l.configDir, state.kafkaClusterId);
+        await run(java.binary, f.args, { env }).catch((e: { stderr?: string }) => {
+          throw new UserError('DEV_KAFKA_FORMAT_FAILED', 'Formatting the KRaft storage failed.', {
+            details: (e.stderr ?? '').split('\n').slice(-8),
+          });
+        });
       }
-      await checkPorts([
-        port(s.ports.connect[i], `Connect ${c} REST`, `--connect-ports`),
-        port(s.ports.metrics[i], `${c} metrics`, '--metrics-ports'),
-      ]);
       record(
-        c,
+        'broker',
         startDetached({
           command: java.binary,
-          args: workerCommand(s, rt, i, l.configDir, l.logsDir).args,
-          consoleFile: l.console(c),
-          env: {
-            ...env,
-            ...workerSecretEnv(creds, { host: pgEndpoint.hostname, port: Number(pgEndpoint.port || 5432) }),
-          },
+          args: brokerCommand(s, rt, l.configDir, l.logsDir).args,
+          consoleFile: l.console('broker'),
+          env,
         }),
-        [s.ports.connect[i], s.ports.metrics[i]],
+        [s.ports.kafka, s.ports.controller],
       );
     }
-    await Promise.all(
-      ([0, 1] as const).map((i) => {
-        const c: Component = i === 0 ? 'worker-1' : 'worker-2';
-        const url = connectUrls(s)[i] ?? '';
-        return waitFor(
-          async () => {
-            const r = await httpJson<{ class: string }[]>(`${url}/connector-plugins`, {
-              auth: creds.connect,
-              timeoutMs: 5000,
-            });
-            if (r.status !== 200 || !Array.isArray(r.body)) return undefined;
-            const have = new Set(r.body.map((p) => p.class));
-            return REQUIRED_PLUGINS.every((p) => have.has(p.class)) ? true : undefined;
-          },
-          {
-            what: `${c} at ${url} to serve its REST API with every plugin loaded`,
-            timeoutMs: READY_TIMEOUT_MS,
-            intervalMs: 1000,
-            abort: () => died(c),
-            details: logTail(c),
-            hint: `See ${l.log(c)} (\`kcops dev logs ${c}\`).`,
-          },
-        );
-      }),
+    if (alive('s3')) alreadyRunning.push('s3');
+    else {
+      record(
+        's3',
+        startDetached({ command: java.binary, args: s3Command(s, rt, l.s3Data).args, consoleFile: l.log('s3'), env }),
+        [s.ports.s3, s.ports.s3Https],
+      );
+    }
+    if (pgMode === 'embedded') {
+      if (alive('postgres')) alreadyRunning.push('postgres');
+      else {
+        const dataDir = state.postgres.dataDir ?? '';
+        if (!embeddedInitialised(dataDir)) await initEmbedded(dataDir, pgAdmin(creds), l.log('postgres'));
+        record('postgres', await startEmbedded(dataDir, s.ports.postgres, l.log('postgres')), [s.ports.postgres]);
+      }
+    }
+    startStep.done(
+      started.length ? `Started ${started.join(', ')}` : 'Broker, S3 server and PostgreSQL already running',
     );
-    workersStep.update('joining the group');
-    await waitFor(
-      async () => ((await groupMemberCount(bootstrap, creds.kafka.admin, s.connectGroup)) === 2 ? true : undefined),
-      {
-        what: `both workers to join the Connect group '${s.connectGroup}'`,
-        timeoutMs: 60_000,
+
+    // 2. Broker ready → ACLs → workers.
+    const kafkaStep = reporter.step('Waiting for the Kafka broker');
+    const bootstrap = `127.0.0.1:${s.ports.kafka}`;
+    const admin = saslAdmin(bootstrap, creds.kafka.admin, 'kcops-dev');
+    try {
+      await waitFor(async () => ((await admin.listTopics({ includeInternals: true })) ? true : undefined), {
+        what: `the Kafka broker on ${bootstrap}`,
+        timeoutMs: READY_TIMEOUT_MS,
         intervalMs: 1000,
-        hint: `See ${l.log('worker-1')} and ${l.log('worker-2')}.`,
+        abort: () => died('broker'),
+        details: logTail('broker'),
+        hint: `See ${l.log('broker')} (\`kcops dev logs broker\`).`,
+      });
+      await createAcls(admin, devAcls(s, creds));
+      kafkaStep.done('Kafka broker ready (SASL/PLAIN, ACLs enforced)');
+
+      const workersStep = reporter.step('Starting 2 Connect workers');
+      for (const i of [0, 1] as const) {
+        const c: Component = i === 0 ? 'worker-1' : 'worker-2';
+        if (alive(c)) {
+          alreadyRunning.push(c);
+          continue;
+        }
+        record(
+          c,
+          startDetached({
+            command: java.binary,
+            args: workerCommand(s, rt, i, l.configDir, l.logsDir).args,
+            consoleFile: l.console(c),
+            env: {
+              ...env,
+              ...workerSecretEnv(creds, { host: pgEndpoint.hostname, port: Number(pgEndpoint.port || 5432) }),
+            },
+          }),
+          [s.ports.connect[i], s.ports.metrics[i]],
+        );
+      }
+      await Promise.all(
+        ([0, 1] as const).map((i) => {
+          const c: Component = i === 0 ? 'worker-1' : 'worker-2';
+          const url = connectUrls(s)[i] ?? '';
+          return waitFor(
+            async () => {
+              const r = await httpJson<{ class: string }[]>(`${url}/connector-plugins`, {
+                auth: creds.connect,
+                timeoutMs: 5000,
+              });
+              if (r.status !== 200 || !Array.isArray(r.body)) return undefined;
+              const have = new Set(r.body.map((p) => p.class));
+              return REQUIRED_PLUGINS.every((p) => have.has(p.class)) ? true : undefined;
+            },
+            {
+              what: `${c} at ${url} to serve its REST API with every plugin loaded`,
+              timeoutMs: READY_TIMEOUT_MS,
+              intervalMs: 1000,
+              abort: () => died(c),
+              details: logTail(c),
+              hint: `See ${l.log(c)} (\`kcops dev logs ${c}\`).`,
+            },
+          );
+        }),
+      );
+      workersStep.update('joining the group');
+      await waitFor(
+        async () => ((await groupMemberCount(bootstrap, creds.kafka.admin, s.connectGroup)) === 2 ? true : undefined),
+        {
+          what: `both workers to join the Connect group '${s.connectGroup}'`,
+          timeoutMs: 60_000,
+          intervalMs: 1000,
+          hint: `See ${l.log('worker-1')} and ${l.log('worker-2')}.`,
+        },
+      );
+      workersStep.done('2 Connect workers in one group, plugins loaded');
+    } finally {
+      await admin.close().catch(() => undefined);
+    }
+
+    // 3. S3 and PostgreSQL ready.
+    const otherStep = reporter.step('Waiting for the S3 server and PostgreSQL');
+    await waitFor(
+      async () =>
+        (await fetch(`http://127.0.0.1:${s.ports.s3}/favicon.ico`, { signal: AbortSignal.timeout(3000) })).ok
+          ? true
+          : undefined,
+      {
+        what: `the S3 server on port ${s.ports.s3}`,
+        timeoutMs: READY_TIMEOUT_MS,
+        abort: () => died('s3'),
+        details: logTail('s3'),
+        hint: `See ${l.log('s3')}.`,
       },
     );
-    workersStep.done('2 Connect workers in one group, plugins loaded');
-  } finally {
-    await admin.close().catch(() => undefined);
+    await waitFor(async () => ((await pgQuery(pgAdminUrl, 'SELECT 1')).length ? true : undefined), {
+      what: `PostgreSQL at ${withoutPassword(pgAdminUrl)}`,
+      timeoutMs: pgMode === 'embedded' ? 60_000 : 10_000,
+      abort: () => (pgMode === 'embedded' ? died('postgres') : undefined),
+      details: logTail('postgres'),
+      hint:
+        pgMode === 'embedded'
+          ? `See ${l.log('postgres')}.`
+          : 'Check that the server given with --postgres-url is running and accepts the connection.',
+    });
+    await requireLogical(pgAdminUrl, withoutPassword(pgAdminUrl));
+    await provision(pgAdminUrl, creds);
+    otherStep.done('S3 server and PostgreSQL ready');
+    save();
+
+    return {
+      kafka: { bootstrap, saslMechanism: 'PLAIN' },
+      connect: { urls: connectUrls(s) },
+      postgres: { url: state.postgres.url },
+      s3: { endpoint: `http://127.0.0.1:${s.ports.s3}`, bucket: s.bucket },
+      credentialsFile: l.credentials,
+      metrics: metricsUrls(s),
+      logs: { dir: l.logsDir },
+      secrets: secretFiles(s, creds),
+      started,
+      alreadyRunning,
+      readyInMs: Date.now() - t0,
+    };
   }
+}
 
-  // 3. S3 and PostgreSQL ready.
-  const otherStep = reporter.step('Waiting for the S3 server and PostgreSQL');
-  await waitFor(
-    async () =>
-      (await fetch(`http://127.0.0.1:${s.ports.s3}/favicon.ico`, { signal: AbortSignal.timeout(3000) })).ok
-        ? true
-        : undefined,
-    {
-      what: `the S3 server on port ${s.ports.s3}`,
-      timeoutMs: READY_TIMEOUT_MS,
-      abort: () => died('s3'),
-      details: logTail('s3'),
-      hint: `See ${l.log('s3')}.`,
-    },
-  );
-  await waitFor(async () => ((await pgQuery(pgAdminUrl, 'SELECT 1')).length ? true : undefined), {
-    what: `PostgreSQL at ${withoutPassword(pgAdminUrl)}`,
-    timeoutMs: pgMode === 'embedded' ? 60_000 : 10_000,
-    abort: () => (pgMode === 'embedded' ? died('postgres') : undefined),
-    details: logTail('postgres'),
-    hint:
-      pgMode === 'embedded'
-        ? `See ${l.log('postgres')}.`
-        : 'Check that the server given with --postgres-url is running and accepts the connection.',
-  });
-  await requireLogical(pgAdminUrl, withoutPassword(pgAdminUrl));
-  await provision(pgAdminUrl, creds);
-  otherStep.done('S3 server and PostgreSQL ready');
-  save();
-
-  return {
-    kafka: { bootstrap, saslMechanism: 'PLAIN' },
-    connect: { urls: connectUrls(s) },
-    postgres: { url: state.postgres.url },
-    s3: { endpoint: `http://127.0.0.1:${s.ports.s3}`, bucket: s.bucket },
-    credentialsFile: l.credentials,
-    metrics: metricsUrls(s),
-    logs: { dir: l.logsDir },
-    secrets: secretFiles(s, creds),
-    started,
-    alreadyRunning,
-    readyInMs: Date.now() - t0,
-  };
+/** The ports of the components `dev up` is about to start (those already running keep theirs). */
+export function portsToStart(s: DevSettings, embeddedPostgres: boolean, alive: (c: Component) => boolean): PortUse[] {
+  const out: PortUse[] = [];
+  if (!alive('broker'))
+    out.push(
+      port(s.ports.kafka, 'Kafka broker', '--kafka-port'),
+      port(s.ports.controller, 'KRaft controller', '--controller-port'),
+    );
+  if (!alive('s3'))
+    out.push(port(s.ports.s3, 'S3 server', '--s3-port'), port(s.ports.s3Https, 'S3 server (https)', '--s3-https-port'));
+  if (embeddedPostgres && !alive('postgres')) out.push(port(s.ports.postgres, 'PostgreSQL', '--postgres-port'));
+  for (const i of [0, 1] as const) {
+    const c: Component = i === 0 ? 'worker-1' : 'worker-2';
+    if (!alive(c))
+      out.push(
+        port(s.ports.connect[i], `Connect ${c} REST`, '--connect-ports'),
+        port(s.ports.metrics[i], `${c} metrics`, '--metrics-ports'),
+      );
+  }
+  return out;
 }
 
 function pgAdmin(c: Credentials) {

@@ -6,6 +6,7 @@ import { ExitCode, UserError, usageError } from '../../errors.js';
 import type { CommandHandler } from '../command-spec.js';
 import { auditMirrorOf } from './audit-topic.js';
 import { auditLogToVerify } from './audit-log.js';
+import { auditFile, checkDeclaredEnv, projectRootOrCwd } from './gitops-target.js';
 
 /**
  * `kcops audit publish`: copies records of the audit file to the environment's audit topic again, e.g. those a
@@ -20,6 +21,7 @@ export const auditPublish: CommandHandler = async (ctx, _args, o) => {
       'Say which environment with --env.',
       'e.g. `kcops audit publish --env prod --from-seq 41`.',
     );
+  checkDeclaredEnv(ctx, env);
   const projectFile = ctx.globals.config ? resolve(ctx.cwd, ctx.globals.config) : findProjectFile(ctx.cwd);
   const project = projectFile ? loadProject(projectFile).project : undefined;
   const mirror = auditMirrorOf(project, env, ctx.env);

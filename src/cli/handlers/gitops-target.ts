@@ -2,7 +2,8 @@ import { join, resolve } from 'node:path';
 import { usageError } from '../../errors.js';
 import type { ConnectCluster } from '../../connect/cluster.js';
 import { openEnvironment } from '../../core/environment/open.js';
-import { findProjectFile } from '../../core/project/load-project.js';
+import { environmentOf, unknownEnvironment } from '../../core/project/environments.js';
+import { findProjectFile, loadProject } from '../../core/project/load-project.js';
 import type { CliContext } from '../context.js';
 import type { AuditMirror } from '../../core/audit/mirror.js';
 import { auditMirrorOf } from './audit-topic.js';
@@ -64,6 +65,22 @@ export async function withGitopsTarget<T>(ctx: CliContext, run: (t: GitopsTarget
 /** One audit chain per repository (KCOPS_AUDIT_FILE moves it, e.g. to a CI artifact or a shared volume). */
 export function auditFile(ctx: CliContext, root: string): string {
   return auditLogPath(ctx.env, root);
+}
+
+/**
+ * `--env` of a command that needs kcops.yaml only to know the name (history, audit publish): inside a repository, a
+ * name it does not declare is a usage error listing those it does. `alsoKnown` names are accepted anyway (e.g.
+ * environments the audit log recorded before they were removed from kcops.yaml).
+ */
+export function checkDeclaredEnv(
+  ctx: CliContext,
+  env: string,
+  alsoKnown: (env: string) => boolean = () => false,
+): void {
+  const file = ctx.globals.config ? resolve(ctx.cwd, ctx.globals.config) : findProjectFile(ctx.cwd);
+  const project = file ? loadProject(file).project : undefined;
+  if (!file || !project || environmentOf(project, env) || alsoKnown(env)) return;
+  throw unknownEnvironment(project, env, file);
 }
 
 export function projectRootOrCwd(ctx: CliContext): string {

@@ -15,7 +15,7 @@ import type { CommandHandler } from '../command-spec.js';
 import type { CliContext, CommandResult } from '../context.js';
 import { renderApply, renderPlan } from '../render/plan.js';
 import { makeStyle } from '../render/style.js';
-import { auditFile, projectRootOrCwd, withGitopsTarget, type GitopsTarget } from './gitops-target.js';
+import { auditFile, checkDeclaredEnv, projectRootOrCwd, withGitopsTarget, type GitopsTarget } from './gitops-target.js';
 import { parseDuration } from './duration.js';
 
 export const plan: CommandHandler = (ctx, _args, o) =>
@@ -204,6 +204,7 @@ export const history: CommandHandler = async (ctx) => {
   const { file, boundary } = auditLogToVerify(ctx, undefined);
   const env = ctx.globals.env;
   const { records } = readAudit(file, boundary);
+  if (env) checkDeclaredEnv(ctx, env, (e) => records.some((r) => r.env === e));
   const deployments = new Map<
     string,
     {

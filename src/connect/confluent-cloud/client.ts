@@ -401,8 +401,8 @@ export class ConfluentCloudCluster implements ConnectCluster {
       );
     }
     const resolve = this.opts.resolveValue;
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(config)) out[k] = resolve ? resolve(v) : v;
+    // fromEntries defines properties, so a config key named `__proto__` stays a key (assignment would drop it).
+    const out = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, resolve ? resolve(v) : v]));
     return { ...out, name };
   }
 
@@ -514,10 +514,11 @@ function toType(t: string | undefined): ConnectorType {
   return l === 'source' || l === 'sink' ? l : 'unknown';
 }
 
-function stringMap(o: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(o)) out[k] = typeof v === 'string' ? v : JSON.stringify(v);
-  return out;
+function stringMap(o: Record<string, unknown> | undefined): Record<string, string> {
+  // fromEntries defines properties, so a config key named `__proto__` stays a key (assignment would drop it).
+  return Object.fromEntries(
+    Object.entries(o ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+  );
 }
 
 const CONNECTOR_ROLES = new Set([

@@ -31,11 +31,12 @@ export function isMaskedValue(value: string): boolean {
  */
 export function cloudStoredConfig(config: Record<string, string>): Record<string, string> {
   const serviceAccount = config['kafka.auth.mode'] === 'SERVICE_ACCOUNT';
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(config)) {
-    if (k.startsWith(INTERNAL_PREFIX)) continue;
-    if (serviceAccount && (k === 'kafka.api.key' || k === 'kafka.api.secret') && isMaskedValue(v)) continue;
-    out[k] = v;
-  }
-  return out;
+  // fromEntries defines properties, so a config key named `__proto__` stays a key (assignment would drop it).
+  return Object.fromEntries(
+    Object.entries(config).filter(
+      ([k, v]) =>
+        !k.startsWith(INTERNAL_PREFIX) &&
+        !(serviceAccount && (k === 'kafka.api.key' || k === 'kafka.api.secret') && isMaskedValue(v)),
+    ),
+  );
 }

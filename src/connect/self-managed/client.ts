@@ -314,10 +314,11 @@ function toType(t: string | undefined): ConnectorType {
   return t === 'source' || t === 'sink' ? t : 'unknown';
 }
 
-function stringMap(o: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(o)) out[k] = typeof v === 'string' ? v : JSON.stringify(v);
-  return out;
+function stringMap(o: Record<string, unknown> | undefined): Record<string, string> {
+  // fromEntries defines properties, so a config key named `__proto__` stays a key (assignment would drop it).
+  return Object.fromEntries(
+    Object.entries(o ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+  );
 }
 
 const enc = encodeURIComponent;

@@ -1,3 +1,4 @@
+import { environmentOf } from '../project/environments.js';
 import type { Project } from '../project/schema.js';
 import { resolveLocally } from '../secrets/resolve.js';
 
@@ -41,7 +42,7 @@ export function auditTopicOf(
   env: string,
   processEnv: NodeJS.ProcessEnv,
 ): AuditTopicTarget | undefined {
-  const e = project.environments[env];
+  const e = environmentOf(project, env);
   if (!e?.audit || !e.kafka) return undefined;
   const secret = (ref: string) => () => resolveLocally(ref, project.secretProviders, processEnv);
   const base = { env, topic: e.audit.topic, required: e.audit.required };

@@ -26,7 +26,7 @@ export function convertConnectorFile(path: string, to: ConvertTarget): Converted
       `Check it with \`kcops validate ${path} --offline\`.`,
     );
   }
-  const config: Record<string, string> = {};
+  const config = Object.create(null) as Record<string, string>; // user-chosen keys: no prototype
   for (const [k, e] of f.config) if (e.value !== undefined) config[k] = e.value;
   const name = f.name?.value ?? config.name ?? fileStem(path);
   const managed = isManagedConfig(config);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { boundaryOf, readInside, writeInside } from '../fs/boundary.js';
 import { UserError, usageError } from '../../errors.js';
+import { requireEnvironment } from '../project/environments.js';
 import { loadConnectorFile } from '../project/connector-file.js';
 import type { Project } from '../project/schema.js';
 import { convertConfig, type ConvertTarget, type ConvertWarning } from './convert.js';
@@ -29,15 +30,7 @@ export function promoteConnector(
   to: string,
   force = false,
 ): PromoteResult {
-  const envs = Object.keys(project.environments);
-  for (const e of [from, to]) {
-    if (!project.environments[e])
-      throw usageError(
-        'ENV_UNKNOWN',
-        `There is no environment '${e}' in kcops.yaml.`,
-        `Use one of ${envs.join(', ')}.`,
-      );
-  }
+  for (const e of [from, to]) requireEnvironment(project, e, 'kcops.yaml');
   if (from === to) throw usageError('USAGE', '--from and --to name the same environment.');
   const source = `connectors/${from}/${name}.json`;
   const target = `connectors/${to}/${name}.json`;
@@ -63,9 +56,9 @@ export function promoteConnector(
       exitCode: 2,
     });
   }
-  const config: Record<string, string> = {};
+  const config = Object.create(null) as Record<string, string>; // user-chosen keys: no prototype
   for (const [k, e] of f.config) if (e.value !== undefined) config[k] = e.value;
-  const typeOf = (e: string) => project.environments[e]!.cluster.type;
+  const typeOf = (e: string) => requireEnvironment(project, e, 'kcops.yaml').cluster.type;
   let converted: PromoteResult['converted'] = null;
   let warnings: ConvertWarning[] = [];
   let body = config;

@@ -34,7 +34,7 @@ export interface Detection {
 /** Pure: what is wrong in the snapshot. Cluster-wide (not only owned connectors): a failure is a failure. */
 export function detectProblems(snapshot: ClusterSnapshot, o: DetectOptions): Detection {
   const problems: Problem[] = [];
-  const unassignedSince: Record<string, string> = {};
+  const unassignedSince = Object.create(null) as Record<string, string>; // user-chosen keys: no prototype
   for (const c of [...snapshot.connectors].sort((a, b) => a.name.localeCompare(b.name))) {
     if (o.filter && !o.filter.test(c.name)) continue;
     const s = c.status;

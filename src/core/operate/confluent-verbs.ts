@@ -32,7 +32,7 @@ export function parseConnectorFile(text: string, source: string): ConnectorSpec 
   if (!isObject(doc)) throw bad(source, 'must hold a JSON object');
   const nested = isObject(doc.config);
   const raw = nested ? (doc.config as Record<string, unknown>) : doc;
-  const config: Record<string, string> = {};
+  const config = Object.create(null) as Record<string, string>; // user-chosen keys: no prototype
   for (const [k, v] of Object.entries(raw)) {
     if (!nested && k === 'offsets') continue;
     if (typeof v === 'string') config[k] = v;
@@ -53,7 +53,7 @@ export function parseConnectorFile(text: string, source: string): ConnectorSpec 
 
 /** `--config "k1=v1,k2=v2"` (Confluent's overrides for update); a value may contain '=' but not ','. */
 export function parseOverrides(list: string | string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = Object.create(null) as Record<string, string>; // user-chosen keys: no prototype
   for (const part of (Array.isArray(list) ? list : [list]).flatMap((s) => s.split(','))) {
     const item = part.trim();
     if (!item) continue;
@@ -136,7 +136,7 @@ export async function updateConnector(
   const stored = await cluster.connectorConfig(name);
   if (!stored) throw notFound(name);
   const managed = new Set(cluster.traits.serverManagedKeys);
-  const base: Record<string, string> = {};
+  const base = Object.create(null) as Record<string, string>; // user-chosen keys: no prototype
   for (const [k, v] of Object.entries(u.spec ? u.spec.config : stored))
     if (!managed.has(k) || k === 'name') base[k] = v;
   const next: Record<string, string> = { ...base, ...u.overrides, name };

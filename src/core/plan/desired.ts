@@ -5,6 +5,7 @@ import { boundaryOf, escapeMessage, PATH_OUTSIDE_HINT, resolveInside, walkInside
 import { UserError } from '../../errors.js';
 import { isTargetState, type TargetState } from '../../connect/cluster.js';
 import { fileStem, loadConnectorFile } from '../project/connector-file.js';
+import { syntaxErrors } from '../validate/syntax-errors.js';
 import type { DesiredConnector } from './types.js';
 
 /**
@@ -86,11 +87,17 @@ export function loadDesired(source: FileSource, env: string): DesiredConnector[]
     .filter((p) => /\.json$/i.test(p))
     .sort()) {
     const f = loadConnectorFile(path, source.read(path));
-    if (f.problems.length > 0 || f.shape !== 'rest' || !f.name?.value) {
-      problems.push(`${path}: not a connector REST body {"name","config"} (${f.problems[0]?.detail ?? f.shape})`);
+    const broken = syntaxErrors(f);
+    if (broken.length > 0) {
+      problems.push(...broken.map((e) => `${path}:${e.at.line}:${e.at.column}: ${e.message} (${e.rule})`));
       continue;
     }
-    const config: Record<string, string> = {};
+    if (f.shape !== 'rest' || !f.name?.value) {
+      problems.push(`${path}: not a connector REST body {"name","config"} (${f.shape})`);
+      continue;
+    }
+    // No prototype: a key named __proto__ (or constructor) is an ordinary config key, kept and sent like any other.
+    const config = Object.create(null) as Record<string, string>;
     for (const [k, e] of f.config) {
       if (e.value === undefined) problems.push(`${path}: ${k} is not a string, number or boolean`);
       else config[k] = e.value;

@@ -2,6 +2,7 @@ import { parse as parseJsonAst, type AnyNode, type DocumentNode, type ObjectNode
 import { LineCounter, parseDocument, isMap, isScalar, type Node as YamlNode } from 'yaml';
 import { extname, basename } from 'node:path';
 import type { Position } from '../validate/finding.js';
+import { MAX_NESTING, positionAt, tooDeepAt, yamlMessage } from './nesting.js';
 
 /**
  * A connector file as loaded, whatever it turned out to be: the REST body kcops wants, or one of the shapes people
@@ -22,7 +23,7 @@ export interface ConfigEntry {
 }
 
 export type LoadProblem =
-  | { kind: 'empty' | 'binary' | 'encoding' | 'too-large'; at: Position; detail: string }
+  | { kind: 'empty' | 'binary' | 'encoding' | 'too-large' | 'too-deep'; at: Position; detail: string }
   | { kind: 'invalid-json' | 'invalid-yaml'; at: Position; detail: string };
 
 export interface ConnectorFile {
@@ -82,8 +83,19 @@ export function loadConnectorFile(path: string, bytes: Uint8Array): ConnectorFil
     return file;
   }
   const ext = extname(path).toLowerCase();
+  const yaml = ext === '.yaml' || ext === '.yml';
+  const deep =
+    ext === '.properties' || ext === '.props' || ext === '.conf' ? undefined : tooDeepAt(file.text, { yaml });
+  if (deep !== undefined) {
+    file.problems.push({
+      kind: 'too-deep',
+      at: positionAt(file.text, deep),
+      detail: `nested more than ${MAX_NESTING} levels deep here (a connector config is a flat map of strings)`,
+    });
+    return file;
+  }
   if (ext === '.properties' || ext === '.props' || ext === '.conf') loadProperties(file);
-  else if (ext === '.yaml' || ext === '.yml') loadYaml(file);
+  else if (yaml) loadYaml(file);
   else if (ext === '.tf' || ext === '.hcl') loadTerraform(file);
   else loadJson(file, ext === '.tpl' || ext === '.tmpl' || /\.(j2|jinja|template)$/.test(path));
   for (const e of file.entries) file.config.set(e.key, e);
@@ -160,13 +172,14 @@ function at(n: AnyNode): Position {
   return { line: n.loc.start.line, column: n.loc.start.column };
 }
 
-function jsonEntry(key: string, keyNode: AnyNode, v: AnyNode): ConfigEntry {
+function jsonEntry(text: string, key: string, keyNode: AnyNode, v: AnyNode): ConfigEntry {
   const base = { key, keyAt: at(keyNode), valueAt: at(v) };
   switch (v.type) {
     case 'String':
       return { ...base, kind: 'string', value: v.value };
     case 'Number':
-      return { ...base, kind: 'number', value: String(v.value) };
+      // As written: Connect receives strings, and a JavaScript number would round 20 digits (or 1e400) away.
+      return { ...base, kind: 'number', value: text.slice(v.loc.start.offset, v.loc.end.offset) };
     case 'Boolean':
       return { ...base, kind: 'boolean', value: String(v.value) };
     case 'Null':
@@ -195,7 +208,7 @@ function readJsonBody(file: ConnectorFile, body: ObjectNode): void {
   }
   for (const m of target.members) {
     const key = m.name.type === 'String' ? m.name.value : m.name.name;
-    file.entries.push(jsonEntry(key, m.name, m.value));
+    file.entries.push(jsonEntry(file.text, key, m.name, m.value));
   }
   if (!configNode) {
     const hasClass = file.entries.some((e) => e.key === 'connector.class');
@@ -250,11 +263,7 @@ function loadYaml(file: ConnectorFile): void {
   const err = doc.errors[0];
   if (err) {
     const p = lc.linePos(err.pos[0]);
-    file.problems.push({
-      kind: 'invalid-yaml',
-      at: { line: p.line, column: p.col },
-      detail: err.message.split('\n')[0] ?? err.message,
-    });
+    file.problems.push({ kind: 'invalid-yaml', at: { line: p.line, column: p.col }, detail: yamlMessage(err) });
     return;
   }
   const root = doc.contents;
@@ -279,10 +288,12 @@ function loadYaml(file: ConnectorFile): void {
             : value === null
               ? 'null'
               : 'object';
+    // Numbers as written (see jsonEntry): the source text of the scalar, not a rounded JavaScript number.
+    const source = kind === 'number' && v?.range ? file.text.slice(v.range[0], v.range[1]) : undefined;
     return {
       key,
       kind,
-      value: value === null || value === undefined ? undefined : String(value),
+      value: value === null || value === undefined ? undefined : (source ?? String(value)),
       keyAt: pos(keyNode ?? v),
       valueAt: pos(v),
     };

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { lexists } from '../fs/boundary.js';
-import { UserError } from '../../errors.js';
 import { dirname, join, resolve } from 'node:path';
-import { LineCounter, isMap, isSeq, parseDocument, type Document } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit, type Document } from 'yaml';
+import { UserError } from '../../errors.js';
+import { MAX_NESTING, positionAt, tooDeepAt, yamlMessage } from './nesting.js';
 import { projectSchema, type Project } from './schema.js';
 import type { Position } from '../validate/finding.js';
 
@@ -45,6 +46,10 @@ export function projectFileExists(file: string): boolean {
   return lexists(file);
 }
 
+/** How many times YAML aliases (*name) may be expanded in all: far more than any kcops.yaml uses, far less than a
+ * "billion laughs" file needs to exhaust memory. */
+const MAX_ALIAS_COUNT = 100;
+
 export function loadProject(file: string): LoadedProject {
   let text: string;
   try {
@@ -69,18 +74,51 @@ export function loadProject(file: string): LoadedProject {
 
 export function parseProject(file: string, text: string): LoadedProject {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   const toPos = (offset: number): Position => {
     const p = lc.linePos(offset);
     return { line: p.line, column: p.col };
   };
+  const deep = tooDeepAt(text, { yaml: true });
+  if (deep !== undefined) {
+    const at = positionAt(text, deep);
+    return {
+      file,
+      root: dirname(file),
+      text,
+      issues: [
+        {
+          path: '',
+          message: `nested more than ${MAX_NESTING} levels deep here; kcops.yaml needs fewer than 10`,
+          at,
+          kind: 'yaml',
+        },
+      ],
+      positionOf: () => at,
+    };
+  }
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   const positionOf = (path: (string | number)[]): Position => nodePosition(doc, path, toPos);
   const loaded: LoadedProject = { file, root: dirname(file), text, issues: [], positionOf };
-  for (const e of doc.errors) {
-    loaded.issues.push({ path: '', message: e.message.split('\n')[0] ?? e.message, at: toPos(e.pos[0]), kind: 'yaml' });
-  }
+  for (const e of doc.errors)
+    loaded.issues.push({ path: '', message: yamlMessage(e), at: toPos(e.pos[0]), kind: 'yaml' });
   if (loaded.issues.length > 0) return loaded;
-  const result = projectSchema.safeParse(doc.toJS() ?? {});
+  loaded.issues.push(...aliasIssues(doc, toPos), ...reservedKeyIssues(doc, toPos));
+  if (loaded.issues.length > 0) return loaded;
+  let js: unknown;
+  try {
+    js = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    // Aliases that expand past the limit (a "billion laughs" file): the only error toJS has left to throw.
+    const first = firstAlias(doc);
+    loaded.issues.push({
+      path: '',
+      message: `YAML aliases (*name) here expand to too much data (${(e as Error).message}); write the values out instead`,
+      at: toPos(first?.range?.[0] ?? 0),
+      kind: 'yaml',
+    });
+    return loaded;
+  }
+  const result = projectSchema.safeParse(js ?? {});
   if (result.success) {
     loaded.project = result.data;
     return loaded;
@@ -90,6 +128,54 @@ export function parseProject(file: string, text: string): LoadedProject {
     loaded.issues.push({ path: path.join('.'), message: issue.message, at: positionOf(path), kind: 'schema' });
   }
   return loaded;
+}
+
+/** An alias used before (or without) its anchor: yaml would only say so when converting, with no position. */
+function aliasIssues(doc: Document, toPos: (o: number) => Position): ProjectIssue[] {
+  const out: ProjectIssue[] = [];
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) === undefined)
+        out.push({
+          path: '',
+          message: `the alias *${node.source} has no anchor &${node.source} before it`,
+          at: toPos(node.range?.[0] ?? 0),
+          kind: 'yaml',
+        });
+    },
+  });
+  return out;
+}
+
+function firstAlias(doc: Document): { range?: [number, number, number] | null } | undefined {
+  let found: { range?: [number, number, number] | null } | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/**
+ * `__proto__` as a key: JavaScript objects cannot hold it as an ordinary key, so it would vanish silently on the way
+ * into kcops (a team or environment named so would not exist). Refused where it is written.
+ */
+function reservedKeyIssues(doc: Document, toPos: (o: number) => Position): ProjectIssue[] {
+  const out: ProjectIssue[] = [];
+  visit(doc, {
+    Pair(_key, pair) {
+      if (isScalar(pair.key) && pair.key.value === '__proto__')
+        out.push({
+          path: '',
+          message: '`__proto__` cannot be used as a key or name',
+          at: toPos(pair.key.range?.[0] ?? 0),
+          kind: 'schema',
+        });
+    },
+  });
+  return out;
 }
 
 /** The deepest node on `path` that exists: a missing key is reported where its parent is. */

@@ -2,6 +2,7 @@ import { chmodSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { boundaryOf, lexists, resolveInside, writeInside } from '../fs/boundary.js';
 import { basename, join, relative, resolve } from 'node:path';
 import { usageError, UserError } from '../../errors.js';
+import { requireEnvironment } from './environments.js';
 import { findProjectFile, loadProject } from './load-project.js';
 
 /** templates/ ships with the package (package.json "files"). */
@@ -122,13 +123,7 @@ export function newConnector(
   const loaded = loadProject(projectFile);
   if (!loaded.project)
     throw new UserError('INVALID_PROJECT', 'kcops.yaml is invalid.', { hint: 'Run `kcops validate` to see why.' });
-  const def = loaded.project.environments[env];
-  if (!def)
-    throw usageError(
-      'USAGE',
-      `Unknown environment '${env}'.`,
-      `Declared: ${Object.keys(loaded.project.environments).join(', ')}.`,
-    );
+  const def = requireEnvironment(loaded.project, env, projectFile);
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name))
     throw usageError('USAGE', `'${name}' is not a valid connector name.`, 'Use lower-case letters, digits and -.');
   const flavour = def.cluster.type;

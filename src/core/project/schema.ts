@@ -215,12 +215,21 @@ const team = z.strictObject({
     .describe('Kafka principals (User:<name> or sa-...) the connectors run as'),
 });
 
+/**
+ * A map keyed by names the user chooses (environments, teams, secret providers). The parsed value has no prototype, so
+ * looking up a name such as `constructor` or `toString` finds only what kcops.yaml declares, never an Object method.
+ * `prefault`, not `default`: a default is returned as is, without the transform.
+ */
+function namedMap<V extends z.ZodType>(key: z.ZodString, value: V) {
+  return z.record(key, value).transform((r) => Object.assign(Object.create(null) as Record<string, z.output<V>>, r));
+}
+
 export const projectSchema = z
   .strictObject({
     $schema: z.string().optional(),
     project: z.string().min(1),
-    secretProviders: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), secretProvider).default({}),
-    teams: z.record(z.string(), team).default({}),
+    secretProviders: namedMap(z.string().regex(/^[A-Za-z0-9_-]+$/), secretProvider).prefault({}),
+    teams: namedMap(z.string(), team).prefault({}),
     audit: z
       .strictObject({
         hmacKey: secretReference.describe(
@@ -229,11 +238,12 @@ export const projectSchema = z
       })
       .optional()
       .describe('The audit log of this repository (.kcops/audit/audit.jsonl, one chain for every environment)'),
-    environments: z
-      .record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and -'), environment)
-      .refine((e) => Object.keys(e).length > 0, {
-        message: 'declare at least one environment',
-      }),
+    environments: namedMap(
+      z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and -'),
+      environment,
+    ).refine((e) => Object.keys(e).length > 0, {
+      message: 'declare at least one environment',
+    }),
   })
   .describe('kcops.yaml: a Kafka Connect configuration repository');
 

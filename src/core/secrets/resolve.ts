@@ -13,7 +13,8 @@ import { resolveDevStackSecret } from '../dev-stack/secret.js';
 export function resolveLocally(ref: string, providers: Record<string, SecretProvider>, env: NodeJS.ProcessEnv): string {
   const r = findSecretRefs(ref)[0];
   if (!r) throw new UserError('SECRET_REF', 'not a secret reference ${provider:path:key}');
-  const p = providers[r.provider];
+  // Own entries only: names in references are the user's (`toString` is not a provider, nor a variable).
+  const p = Object.hasOwn(providers, r.provider) ? providers[r.provider] : undefined;
   const type = p?.type ?? r.provider; // undeclared env/file/dir still work for loose use
   const fail = (why: string): never => {
     throw new UserError(
@@ -25,7 +26,7 @@ export function resolveLocally(ref: string, providers: Record<string, SecretProv
     );
   };
   if (type === 'env') {
-    const v = env[r.key];
+    const v = Object.hasOwn(env, r.key) ? env[r.key] : undefined;
     return v === undefined ? fail('the environment variable is not set') : v;
   }
   if (type === 'dev-stack') return resolveDevStackSecret(r, env);

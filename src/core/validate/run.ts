@@ -9,6 +9,7 @@ import {
   projectFileExists,
   type LoadedProject,
 } from '../project/load-project.js';
+import { environmentOf, unknownEnvironment } from '../project/environments.js';
 import { DEFAULT_POLICY, type Policy } from '../project/schema.js';
 import { connectorKind, findPlugin, isManagedClassName } from './catalog/index.js';
 import { compareFindings, type Draft, type Finding } from './finding.js';
@@ -52,6 +53,9 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
     const rel = relative(opts.cwd, abs);
     return (rel.startsWith('..') ? abs : rel || abs).split(sep).join('/');
   };
+  // An environment kcops.yaml does not declare would select no file at all and pass: refused instead.
+  if (opts.env !== undefined && project?.project && !environmentOf(project.project, opts.env))
+    throw unknownEnvironment(project.project, opts.env, display(project.file));
   const findings: Finding[] = [];
 
   const inputs =
@@ -162,7 +166,7 @@ export function connectorContext(
   envName: string | undefined,
 ): ConnectorContext {
   const cls = file.config.get('connector.class')?.value?.trim() || undefined;
-  const envDef = envName ? project?.project?.environments[envName] : undefined;
+  const envDef = envName && project?.project ? environmentOf(project.project, envName) : undefined;
   const managed = envDef ? envDef.cluster.type === 'confluent-cloud' : cls !== undefined && isManagedClassName(cls);
   const plugin = cls ? findPlugin(cls, managed) : undefined;
   const policy: Policy = envDef?.policies ?? DEFAULT_POLICY;

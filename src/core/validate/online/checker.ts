@@ -1,4 +1,5 @@
 import type { Reporter } from '../../reporter.js';
+import { environmentOf } from '../../project/environments.js';
 import type { Environment, Project } from '../../project/schema.js';
 import { findSecretRefs } from '../../secrets/reference.js';
 import { resolveLocally } from '../../secrets/resolve.js';
@@ -121,7 +122,7 @@ export interface CheckerOptions {
 export function selfManagedOnlineChecker(opts: CheckerOptions): OnlineChecker {
   return async (envName, connectors, loaded) => {
     const project = loaded.project;
-    const def = project?.environments[envName];
+    const def = project ? environmentOf(project, envName) : undefined;
     if (!project || !def) return [];
     const file = connectors[0]?.file.path ?? loaded.file;
     let cluster: ValidationCluster | undefined;
@@ -252,7 +253,9 @@ export async function checkEnvironment(
     // A reference the worker could resolve comes back changed; one it could not comes back as written.
     for (const e of c.file.config.values()) {
       for (const ref of findSecretRefs(e.value ?? '')) {
-        const provider = project.secretProviders[ref.provider];
+        const provider = Object.hasOwn(project.secretProviders, ref.provider)
+          ? project.secretProviders[ref.provider]
+          : undefined;
         if (provider && provider.resolvedBy !== 'worker') continue;
         const back = remote.resolved.get(e.key);
         if (back !== undefined && back !== null && back.includes(ref.text)) {

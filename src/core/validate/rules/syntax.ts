@@ -70,6 +70,13 @@ export const syntaxRules: ConnectorRule[] = [
     undefined,
     'A connector config is a few kilobytes; this is probably not one.',
   ),
+  problemRule(
+    'syntax/too-deep',
+    'too-deep',
+    'Nested too deeply',
+    `{"name": "orders-sink", "config": {"transforms": ${'['.repeat(65)}${']'.repeat(65)}}}\n`,
+    'A connector config is a flat map of string values: write nested data as a string, or remove it.',
+  ),
   connectorRule({
     id: 'syntax/duplicate-key',
     category: 'syntax',

@@ -76,7 +76,7 @@ it('init writes the layout and every template, for every environment, passes val
   );
   expect(v.summary.files).toBe(1 + envs.length * TEMPLATE_NAMES.length);
   expect(v.summary.errors).toBe(0);
-  expect(() => newConnector(dir, 'postgres-cdc', 'qa', 'payments-x')).toThrow(/Unknown environment/);
+  expect(() => newConnector(dir, 'postgres-cdc', 'qa', 'payments-x')).toThrow(/no environment 'qa'/);
   expect(() => newConnector(dir, 'nope', 'dev', 'payments-x')).toThrow(/No template/);
 });
 
