@@ -6,7 +6,7 @@ import { ExitCode, UserError, usageError } from '../../errors.js';
 import type { CommandHandler } from '../command-spec.js';
 import { auditMirrorOf } from './audit-topic.js';
 import { auditLogToVerify } from './audit-log.js';
-import { auditFile, checkDeclaredEnv, projectRootOrCwd } from './gitops-target.js';
+import { checkDeclaredEnv } from './gitops-target.js';
 
 /**
  * `kcops audit publish`: copies records of the audit file to the environment's audit topic again, e.g. those a

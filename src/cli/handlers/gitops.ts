@@ -15,7 +15,7 @@ import type { CommandHandler } from '../command-spec.js';
 import type { CliContext, CommandResult } from '../context.js';
 import { renderApply, renderPlan } from '../render/plan.js';
 import { makeStyle } from '../render/style.js';
-import { auditFile, checkDeclaredEnv, projectRootOrCwd, withGitopsTarget, type GitopsTarget } from './gitops-target.js';
+import { checkDeclaredEnv, withGitopsTarget, type GitopsTarget } from './gitops-target.js';
 import { parseDuration } from './duration.js';
 
 export const plan: CommandHandler = (ctx, _args, o) =>

@@ -9,7 +9,7 @@ import type { OnlineChecker } from '../run.js';
 import { buildConfluentCloud } from './confluent-cloud.js';
 import { ClusterUnreachable, type AclEntry, type ValidationCluster } from './cluster.js';
 import { SelfManagedValidationCluster } from './self-managed.js';
-import { SelfManagedCluster } from '../../../connect/self-managed/client.js';
+import { openSelfManagedConnect } from '../../../connect/self-managed/backend.js';
 import { loadConnectTls, timeoutMs } from '../../observe/connect-tls.js';
 
 interface OnlineRule {
@@ -184,7 +184,7 @@ function buildSelfManaged(
   if (def.cluster.type !== 'self-managed') return undefined;
   const c = def.cluster.connect;
   // The same client, TLS and timeout as plan and apply (a private CA or mutual TLS must not fail only here).
-  const connect = new SelfManagedCluster({
+  const connect = openSelfManagedConnect({
     urls: c.urls,
     ...(c.auth
       ? {

@@ -5,7 +5,7 @@ import {
   AclPermissionTypes,
   type Admin,
 } from '@platformatic/kafka';
-import { SelfManagedCluster } from '../../../connect/self-managed/client.js';
+import type { ConnectCluster } from '../../../connect/cluster.js';
 import { isUserError } from '../../../errors.js';
 import { saslAdmin } from '../../../kafka/admin.js';
 import {
@@ -31,7 +31,7 @@ export class SelfManagedValidationCluster implements ValidationCluster {
   readonly aclsFor?: (principal: string) => Promise<AclEntry[]>;
 
   constructor(
-    private readonly connect: SelfManagedCluster,
+    private readonly connect: ConnectCluster,
     private readonly urls: string[],
     private readonly kafka?: { bootstrap: string; username: string; password: string },
   ) {
