@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PROJECT_FILE } from '../project/load-project.js';
+import { catalogClasses, findPlugin } from './catalog/index.js';
 import type { Finding } from './finding.js';
 import { onlineRuleList } from './online/rules.js';
 import type { Rule, RuleExample } from './rule.js';
@@ -87,6 +88,18 @@ export async function renderRuleDocs(rules: Rule[]): Promise<string> {
     'Loose files are checked with `requireDlqOnSinks` and `requireExactlyOnceOnSources` on (advisory), so that a file',
     'copied from a tutorial is told everything production would refuse without failing.',
     '',
+    '## The offline catalog',
+    '',
+    'Keys, types, required keys, allowed values and deprecations per connector class come from',
+    '`src/core/validate/catalog/plugins/` (one file per plugin, loaded only when a validated file names the class),',
+    'written by `node scripts/gen-catalog.mjs [--maven] [--connect URL]`. Entries marked *partial* were written from the',
+    "plugin's published documentation (its jars are not on Maven Central): kcops checks what they list but reports no",
+    'unknown keys for them.',
+    '',
+    '| class | managed | source |',
+    '|---|---|---|',
+    ...(await catalogRows()),
+    '',
     '## Rules',
     '',
     '| rule | category | severity | advisory | what it checks |',
@@ -133,6 +146,16 @@ export async function renderRuleDocs(rules: Rule[]): Promise<string> {
   for (const r of onlineRuleList)
     out.push(`### ${r.id}`, '', `${r.summary}. Category \`${r.category}\`, severity \`${r.severity}\`.`, '');
   return out.join('\n');
+}
+
+async function catalogRows(): Promise<string[]> {
+  const rows: string[] = [];
+  for (const c of catalogClasses()) {
+    const p = await findPlugin(c.class, c.managed);
+    const partial = p?.complete === false ? ' (partial)' : '';
+    rows.push(`| \`${c.class}\` | ${c.managed ? 'yes' : 'no'} | ${p?.source ?? ''}${partial} |`);
+  }
+  return rows;
 }
 
 function anchor(id: string): string {
