@@ -8,10 +8,18 @@ export const validateCommands: CommandSpec[] = [
       'Checks syntax, shape, kcops.yaml, per-class keys (bundled catalog), secrets, DLQ, exactly-once, converters,\n' +
       "ownership and Avro schemas; then, unless --offline, asks the environment's cluster: plugin installed, its own\n" +
       'config validation, topics, ACLs and secret references. Inside a repository it validates every environment (or --env);\n' +
-      'outside one, the files given, under the strict default policy of a production environment.\n' +
+      'outside one, the files given. Severities follow the policy: strict (production) or advisory (environments named\n' +
+      'like dev or test, and loose files): advisory turns convention findings into warnings; --strict forces production.\n' +
       'Exit code: 0 without errors, 1 with errors, 2 usage.',
     args: [{ name: 'paths', description: 'files or directories (default: the whole repository)', variadic: true }],
-    options: [{ flags: '--offline', description: 'skip the checks that need the cluster', default: false }],
+    options: [
+      { flags: '--offline', description: 'skip the checks that need the cluster', default: false },
+      {
+        flags: '--strict',
+        description: 'production severities for every file, whatever the policy (e.g. loose files in CI)',
+        default: false,
+      },
+    ],
     extraOutputs: ['sarif', 'junit'],
     examples: [
       { command: 'kcops validate', description: 'every environment of the repository, online' },

@@ -1,6 +1,6 @@
 import { validate as runValidation } from '../../core/validate/run.js';
 import { offlineRules } from '../../core/validate/rules/index.js';
-import { onlineRuleList, selfManagedOnlineChecker } from '../../core/validate/online/checker.js';
+import { onlineRuleList } from '../../core/validate/online/rules.js';
 import { ExitCode } from '../../errors.js';
 import type { CommandHandler } from '../command-spec.js';
 import { version } from '../version.js';
@@ -13,7 +13,16 @@ export const validate: CommandHandler = async (ctx, args, o) => {
     cwd: ctx.cwd,
     ...(ctx.globals.config ? { config: ctx.globals.config } : {}),
     ...(ctx.globals.env ? { env: ctx.globals.env } : {}),
-    ...(o.offline ? {} : { online: selfManagedOnlineChecker({ env: ctx.env, reporter: ctx.reporter }) }),
+    ...(o.strict ? { strict: true } : {}),
+    // The cluster clients are loaded only for online checks: an offline run (a pre-commit hook) stays fast.
+    ...(o.offline
+      ? {}
+      : {
+          online: (await import('../../core/validate/online/checker.js')).selfManagedOnlineChecker({
+            env: ctx.env,
+            reporter: ctx.reporter,
+          }),
+        }),
   });
   const { findings, summary } = result;
   return {

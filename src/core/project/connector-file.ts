@@ -32,6 +32,8 @@ export interface ConnectorFile {
   shape: Shape;
   /** True when the config was recovered from around invalid syntax (e.g. a curl command wrapping the JSON). */
   recovered: boolean;
+  /** How it was recovered, for the finding that says so. */
+  recoveredAs?: 'embedded' | 'shell-escaped' | 'embedded, shell-escaped';
   name?: { value: string; at: Position };
   state?: { value: string | undefined; at: Position };
   topLevel: { key: string; at: Position }[];
@@ -132,6 +134,7 @@ function firstBadByte(bytes: Uint8Array): Position {
 
 function loadJson(file: ConnectorFile, template: boolean): void {
   let doc: DocumentNode | undefined;
+  let shift: Shift | undefined;
   try {
     doc = parseJsonAst(file.text, { mode: 'json' });
   } catch (e) {
@@ -141,13 +144,72 @@ function loadJson(file: ConnectorFile, template: boolean): void {
       at: { line: err.line ?? 1, column: err.column ?? 1 },
       detail: String(err.message ?? e).replace(/\s*\(\d+:\d+\)$/, ''),
     });
-    doc = recoverEmbeddedJson(file.text);
-    if (!doc) return;
+    const recovered = recoverJson(file.text);
+    if (!recovered) return;
+    doc = recovered.doc;
+    shift = recovered.shift;
     file.recovered = true;
+    file.recoveredAs = recovered.as;
   }
   if (doc.body.type !== 'Object') return;
   readJsonBody(file, doc.body);
+  if (shift) shiftPositions(file, shift);
   if (template && file.shape !== 'not-connector') file.shape = 'template';
+}
+
+/**
+ * Payloads copied out of a shell script keep the shell's escapes: `\'` from a single-quoted curl body ('it'\''s' is
+ * often shortened to it\'s), `\$`, `\`` and `\!` from an unquoted heredoc. They are not JSON escapes, so the file
+ * is invalid JSON, but what the shell sends is clear: drop the backslash. `\\` and `\"` are JSON escapes and stay.
+ */
+const SHELL_ESCAPE = /\\(\\|["'$`!])/g;
+
+/** Removed backslashes per line (1-based), as columns of the text after removal, to map positions back. */
+type Shift = Map<number, number[]>;
+
+function unshell(text: string): { text: string; shift: Shift } | undefined {
+  const shift: Shift = new Map();
+  let changed = false;
+  const lines = text.split('\n').map((line, i) => {
+    let removed = 0;
+    return line.replace(SHELL_ESCAPE, (m: string, c: string, offset: number) => {
+      if (c === '\\' || c === '"') return m;
+      changed = true;
+      const at = offset - removed + 1;
+      removed++;
+      shift.set(i + 1, [...(shift.get(i + 1) ?? []), at]);
+      return c;
+    });
+  });
+  return changed ? { text: lines.join('\n'), shift } : undefined;
+}
+
+function shiftPositions(file: ConnectorFile, shift: Shift): void {
+  const fix = (p: Position): Position => {
+    const cols = shift.get(p.line);
+    return cols ? { line: p.line, column: p.column + cols.filter((c) => c < p.column).length } : p;
+  };
+  file.configAt = fix(file.configAt);
+  if (file.name) file.name = { ...file.name, at: fix(file.name.at) };
+  if (file.state) file.state = { ...file.state, at: fix(file.state.at) };
+  file.topLevel = file.topLevel.map((t) => ({ ...t, at: fix(t.at) }));
+  file.entries = file.entries.map((e) => ({ ...e, keyAt: fix(e.keyAt), valueAt: fix(e.valueAt) }));
+}
+
+/** Embedded JSON (a curl command around it), shell-escaped JSON, or both; undefined when none of them parses. */
+function recoverJson(
+  text: string,
+): { doc: DocumentNode; as: NonNullable<ConnectorFile['recoveredAs']>; shift?: Shift } | undefined {
+  const embedded = recoverEmbeddedJson(text);
+  if (embedded) return { doc: embedded, as: 'embedded' };
+  const unescaped = unshell(text);
+  if (!unescaped) return undefined;
+  try {
+    return { doc: parseJsonAst(unescaped.text, { mode: 'json' }), as: 'shell-escaped', shift: unescaped.shift };
+  } catch {
+    const both = recoverEmbeddedJson(unescaped.text);
+    return both ? { doc: both, as: 'embedded, shell-escaped', shift: unescaped.shift } : undefined;
+  }
 }
 
 /**
@@ -248,6 +310,8 @@ function loadProperties(file: ConnectorFile): void {
   }
   const name = file.entries.find((e) => e.key === 'name');
   if (name?.value !== undefined) file.name = { value: name.value, at: name.valueAt };
+  // Findings about the whole config point at its first property, not at a licence comment above it.
+  if (file.entries[0]) file.configAt = file.entries[0].keyAt;
 }
 
 // ---------------------------------------------------------------- YAML (Strimzi KafkaConnector)

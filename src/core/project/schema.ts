@@ -129,6 +129,12 @@ const kafkaAccess = z.union([
 ]);
 
 export const policySchema = z.strictObject({
+  severity: z
+    .enum(['strict', 'advisory'])
+    .optional()
+    .describe(
+      'strict: convention and policy findings (no DLQ, no exactly-once, a file not in the REST shape, placeholders, non-string values) are errors; advisory: they are warnings. Default: strict, except for environments named like dev, local, test, sandbox, ci or demo',
+    ),
   requireDlqOnSinks: z.boolean().default(true),
   requireExactlyOnceOnSources: z.boolean().default(false),
   allowedClasses: z
@@ -251,9 +257,6 @@ export type Project = z.infer<typeof projectSchema>;
 export type Environment = Project['environments'][string];
 export type Policy = z.infer<typeof policySchema>;
 export type SecretProvider = Project['secretProviders'][string];
-
-/** The strict production policy applied to loose files outside a repository. */
-export const DEFAULT_POLICY: Policy = { requireDlqOnSinks: true, requireExactlyOnceOnSources: true };
 
 export function projectJsonSchema(): object {
   return z.toJSONSchema(projectSchema, { io: 'input' });

@@ -46,6 +46,11 @@ export interface Draft {
   severity?: Severity;
 }
 
+/** The milder of two severities (error > warning > info). */
+export function milder(a: Severity, b: Severity): Severity {
+  return SEVERITIES.indexOf(a) >= SEVERITIES.indexOf(b) ? a : b;
+}
+
 export const START: Position = { line: 1, column: 1 };
 
 export function compareFindings(a: Finding, b: Finding): number {

@@ -2,8 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PROJECT_FILE } from '../project/load-project.js';
+import { catalogClasses, findPlugin } from './catalog/index.js';
 import type { Finding } from './finding.js';
-import { onlineRuleList } from './online/checker.js';
+import { onlineRuleList } from './online/rules.js';
 import type { Rule, RuleExample } from './rule.js';
 import { validate } from './run.js';
 
@@ -60,16 +61,62 @@ export async function renderRuleDocs(rules: Rule[]): Promise<string> {
     'category. Errors make `kcops validate` exit 1. Each offline rule shows an example that triggers it, the finding, and',
     'an example that passes; the examples are also its unit tests.',
     '',
-    '| rule | category | severity | what it checks |',
-    '|---|---|---|---|',
-    ...rules.map((r) => `| [\`${r.id}\`](#${anchor(r.id)}) | ${r.category} | ${r.severity} | ${r.summary} |`),
+    '## Severities: strict and advisory',
+    '',
+    'Some rules enforce a repository convention or a production policy rather than a config Connect would reject: a',
+    'file in another shape (flat or bare map, .properties, Strimzi, Terraform, template), a sink without a DLQ, a source',
+    'without exactly-once, a secret placeholder, a JSON number or boolean where Connect expects a string. They are',
+    '**errors** under a *strict* policy and **warnings** under an *advisory* one (the column "advisory" below). Every',
+    'other rule has the same severity in both.',
+    '',
+    '| where | default |',
+    '|---|---|',
+    '| an environment named `dev`, `devel`, `development`, `local`, `test`, `testing`, `sandbox`, `ci`, `demo`, `playground` or `experiment` (or starting with one of these and `-`) | advisory |',
+    '| any other environment (`prod`, `staging`, `eu-prod`, ...) | strict |',
+    '| a file outside a repository (`kcops validate some-file.json` with no kcops.yaml above it) | advisory |',
+    '| any file with `kcops validate --strict` | strict |',
+    '',
+    'A repository sets it per environment in kcops.yaml, which wins over the name:',
+    '',
+    '```yaml',
+    'environments:',
+    '  staging:',
+    '    cluster: { type: self-managed, connect: { urls: ["https://connect.staging.internal:8083"] } }',
+    '    policies: { severity: advisory, requireDlqOnSinks: true, requireExactlyOnceOnSources: false }',
+    '```',
+    '',
+    'Loose files are checked with `requireDlqOnSinks` and `requireExactlyOnceOnSources` on (advisory), so that a file',
+    'copied from a tutorial is told everything production would refuse without failing.',
+    '',
+    '## The offline catalog',
+    '',
+    'Keys, types, required keys, allowed values and deprecations per connector class come from',
+    '`src/core/validate/catalog/plugins/` (one file per plugin, loaded only when a validated file names the class),',
+    'written by `node scripts/gen-catalog.mjs [--maven] [--connect URL]`. Entries marked *partial* were written from the',
+    "plugin's published documentation (its jars are not on Maven Central): kcops checks what they list but reports no",
+    'unknown keys for them.',
+    '',
+    '| class | managed | source |',
+    '|---|---|---|',
+    ...(await catalogRows()),
+    '',
+    '## Rules',
+    '',
+    '| rule | category | severity | advisory | what it checks |',
+    '|---|---|---|---|---|',
+    ...rules.map(
+      (r) =>
+        `| [\`${r.id}\`](#${anchor(r.id)}) | ${r.category} | ${r.severity} | ${r.advisory ?? r.severity} | ${r.summary} |`,
+    ),
     ...onlineRuleList.map(
-      (r) => `| [\`${r.id}\`](#${anchor(r.id)}) | ${r.category} | ${r.severity} | ${r.summary} (online) |`,
+      (r) =>
+        `| [\`${r.id}\`](#${anchor(r.id)}) | ${r.category} | ${r.severity} | ${r.severity} | ${r.summary} (online) |`,
     ),
     '',
   ];
   for (const r of rules) {
-    out.push(`## ${r.id}`, '', `${r.summary}. Category \`${r.category}\`, severity \`${r.severity}\`.`, '');
+    const advisory = r.advisory ? ` (\`${r.advisory}\` under an advisory policy)` : '';
+    out.push(`## ${r.id}`, '', `${r.summary}. Category \`${r.category}\`, severity \`${r.severity}\`${advisory}.`, '');
     if (!r.examples) {
       out.push('No inline example (see its unit test).', '');
       continue;
@@ -99,6 +146,16 @@ export async function renderRuleDocs(rules: Rule[]): Promise<string> {
   for (const r of onlineRuleList)
     out.push(`### ${r.id}`, '', `${r.summary}. Category \`${r.category}\`, severity \`${r.severity}\`.`, '');
   return out.join('\n');
+}
+
+async function catalogRows(): Promise<string[]> {
+  const rows: string[] = [];
+  for (const c of catalogClasses()) {
+    const p = await findPlugin(c.class, c.managed);
+    const partial = p?.complete === false ? ' (partial)' : '';
+    rows.push(`| \`${c.class}\` | ${c.managed ? 'yes' : 'no'} | ${p?.source ?? ''}${partial} |`);
+  }
+  return rows;
 }
 
 function anchor(id: string): string {

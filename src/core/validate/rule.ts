@@ -14,6 +14,8 @@ export interface ConnectorContext {
   /** Confluent Cloud managed connector (by environment, or by a managed class name for loose files). */
   managed: boolean;
   policy: Policy;
+  /** Strict (production) or advisory severities: see policySeverity() and RuleBase.advisory. */
+  severityMode: 'strict' | 'advisory';
   /** Set inside a repository: the environment the file's folder names. */
   env?: { name: string; def: Environment | undefined };
   project?: Project;
@@ -53,6 +55,11 @@ interface RuleBase {
   id: string;
   category: Category;
   severity: Severity;
+  /**
+   * The severity under an advisory policy (dev environments, loose files): set on rules that enforce a convention or
+   * a production policy rather than a config Connect would reject. Absent = the same in every mode.
+   */
+  advisory?: Severity;
   summary: string;
   /** Examples are required of offline rules; online rules are tested against the dev stack instead. */
   examples?: { failing: RuleExample; passing: RuleExample };

@@ -1,18 +1,13 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, parse as parsePath, relative, resolve, sep } from 'node:path';
 import { boundaryOf, escapeMessage, isInside, PATH_OUTSIDE_HINT, walkInside } from '../fs/boundary.js';
 import { loadConnectorFile, type ConnectorFile } from '../project/connector-file.js';
-import {
-  findProjectFile,
-  loadProject,
-  PROJECT_FILE,
-  projectFileExists,
-  type LoadedProject,
-} from '../project/load-project.js';
+import type { LoadedProject } from '../project/load-project.js';
 import { environmentOf, unknownEnvironment } from '../project/environments.js';
-import { DEFAULT_POLICY, type Policy } from '../project/schema.js';
+import type { Policy } from '../project/schema.js';
+import { DEFAULT_POLICY, policySeverity } from './policy.js';
 import { connectorKind, findPlugin, isManagedClassName } from './catalog/index.js';
-import { compareFindings, type Draft, type Finding } from './finding.js';
+import { compareFindings, milder, type Draft, type Finding } from './finding.js';
 import type { ConnectorContext, RepoContext, Rule } from './rule.js';
 import { connectorRules, repoRules } from './rules/index.js';
 
@@ -23,6 +18,8 @@ export interface ValidateOptions {
   /** Explicit kcops.yaml; otherwise searched upwards from cwd. */
   config?: string;
   env?: string;
+  /** Production severities for every file, whatever the environment's policy says (`validate --strict`). */
+  strict?: boolean;
   /** Online checks, run per environment after the offline rules (see online.ts). */
   online?: OnlineChecker;
 }
@@ -43,11 +40,29 @@ export interface ValidateResult {
 
 const SKIP_IN_DIRS = /(^|\/)(\.[^/]+|node_modules|README[^/]*|[^/]*\.md|SOURCES[^/]*|LICENSE[^/]*)$/i;
 
+const PROJECT_FILE = 'kcops.yaml';
+
+/**
+ * True when a kcops.yaml may be in `start` or above. The project loader (with its schema library) is imported only
+ * then, so that validating a loose file, as an editor or a pre-commit hook does on every save, stays fast.
+ */
+function mayHaveProject(start: string): boolean {
+  for (let dir = resolve(start); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, PROJECT_FILE))) return true;
+    if (dir === parsePath(dir).root) return false;
+  }
+}
+
+async function findAndLoadProject(opts: ValidateOptions): Promise<LoadedProject | undefined> {
+  const start = opts.paths[0] ? resolve(opts.cwd, opts.paths[0]) : opts.cwd;
+  if (!opts.config && !mayHaveProject(start)) return undefined;
+  const { findProjectFile, loadProject, projectFileExists } = await import('../project/load-project.js');
+  const projectFile = opts.config ? resolve(opts.cwd, opts.config) : findProjectFile(start);
+  return projectFile && projectFileExists(projectFile) ? loadProject(projectFile) : undefined;
+}
+
 export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
-  const projectFile = opts.config
-    ? resolve(opts.cwd, opts.config)
-    : findProjectFile(opts.paths[0] ? resolve(opts.cwd, opts.paths[0]) : opts.cwd);
-  const project = projectFile && projectFileExists(projectFile) ? loadProject(projectFile) : undefined;
+  const project = await findAndLoadProject(opts);
   const root = project?.root ?? opts.cwd;
   const display = (abs: string): string => {
     const rel = relative(opts.cwd, abs);
@@ -107,15 +122,16 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
       });
       continue;
     }
-    const ctx = connectorContext(
+    const ctx = await connectorContext(
       loadConnectorFile(display(abs), bytes),
       project,
       project ? relToRoot : display(abs),
       envName,
+      opts.strict,
     );
     contexts.push(ctx);
     for (const rule of connectorRules)
-      findings.push(...runRule(rule, () => rule.check(ctx), ctx.file.path, ctx.file.path));
+      findings.push(...runRule(rule, () => rule.check(ctx), ctx.file.path, ctx.file.path, ctx.severityMode));
   }
 
   if (project) {
@@ -129,7 +145,7 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
       })),
     };
     for (const rule of repoRules)
-      findings.push(...runRule(rule, () => rule.check(repo), display(project.file), display(project.file)));
+      findings.push(...runRule(rule, () => rule.check(repo), display(project.file), display(project.file), 'strict'));
   }
 
   if (opts.online && project?.project) {
@@ -159,16 +175,17 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
   };
 }
 
-export function connectorContext(
+export async function connectorContext(
   file: ConnectorFile,
   project: LoadedProject | undefined,
   relPath: string,
   envName: string | undefined,
-): ConnectorContext {
+  strict = false,
+): Promise<ConnectorContext> {
   const cls = file.config.get('connector.class')?.value?.trim() || undefined;
   const envDef = envName && project?.project ? environmentOf(project.project, envName) : undefined;
   const managed = envDef ? envDef.cluster.type === 'confluent-cloud' : cls !== undefined && isManagedClassName(cls);
-  const plugin = cls ? findPlugin(cls, managed) : undefined;
+  const plugin = cls ? await findPlugin(cls, managed) : undefined;
   const policy: Policy = envDef?.policies ?? DEFAULT_POLICY;
   return {
     file,
@@ -177,6 +194,7 @@ export function connectorContext(
     kind: connectorKind(cls, plugin, file.config.has('topics') || file.config.has('topics.regex')),
     managed,
     policy,
+    severityMode: strict ? 'strict' : policySeverity(envDef ? envName : undefined, policy),
     ...(envName ? { env: { name: envName, def: envDef } } : {}),
     ...(project?.project ? { project: project.project, projectRoot: project.root } : {}),
     relPath,
@@ -191,11 +209,16 @@ function runRule(
   check: () => (Draft & { file?: string })[],
   defaultFile: string,
   fallbackFile: string,
+  mode: 'strict' | 'advisory',
 ): Finding[] {
   try {
     return check().map((d) => ({
       rule: rule.id,
-      severity: d.severity ?? rule.severity,
+      // Advisory policies soften the rules that enforce a convention (rule.advisory); never the other way round.
+      severity:
+        mode === 'advisory' && rule.advisory
+          ? milder(d.severity ?? rule.severity, rule.advisory)
+          : (d.severity ?? rule.severity),
       category: rule.category,
       message: d.message,
       file: d.file ?? defaultFile ?? fallbackFile,

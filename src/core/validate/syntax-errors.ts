@@ -1,5 +1,5 @@
 import type { ConnectorFile } from '../project/connector-file.js';
-import { DEFAULT_POLICY } from '../project/schema.js';
+import { DEFAULT_POLICY } from './policy.js';
 import type { Position } from './finding.js';
 import type { ConnectorContext } from './rule.js';
 import { syntaxRules } from './rules/syntax.js';
@@ -24,6 +24,9 @@ export function syntaxErrors(file: ConnectorFile): SyntaxProblem[] {
     kind: undefined,
     managed: false,
     policy: DEFAULT_POLICY,
+    // Strict: a value whose meaning depends on a parser (a number, a key twice) is never deployed, whatever the
+    // environment's validate policy says about reporting it.
+    severityMode: 'strict',
     relPath: file.path,
     get: (k) => file.config.get(k),
     value: (k) => file.config.get(k)?.value,

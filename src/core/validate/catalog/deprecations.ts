@@ -1,6 +1,10 @@
+import type { PluginDef } from './index.js';
+import transformsCatalog from './transforms.json' with { type: 'json' };
+
 /**
  * Deprecated and removed keys, values and plugins, with their replacement. Curated by hand from the projects' own
- * release notes, because config definitions do not say what used to exist.
+ * release notes, because config definitions do not say what used to exist; joined at run time with what the
+ * generated catalog says (a key its plugin documents as deprecated, a value its documentation renames).
  */
 export interface KeyDeprecation {
   classes: RegExp;
@@ -51,14 +55,54 @@ export const KEY_DEPRECATIONS: KeyDeprecation[] = [
     removed: false,
     note: 'legacy name',
   },
+];
+
+/**
+ * Keys that several Confluent Cloud connectors share, deprecated once for all of them: they apply to every managed
+ * connector whose definition has the replacement (so a new managed sink with input.data.format is covered without a
+ * list of class names to keep up to date). A removed key does not apply where the connector still defines it (the V1
+ * CDC source keeps database.server.name).
+ */
+export const MANAGED_KEY_DEPRECATIONS: Omit<KeyDeprecation, 'classes'>[] = [
+  { key: 'data.format', replacement: 'input.data.format', removed: false, note: 'older managed key' },
+  { key: 'table.whitelist', replacement: 'table.include.list', removed: false, note: 'legacy name' },
+  { key: 'table.blacklist', replacement: 'table.exclude.list', removed: false, note: 'legacy name' },
   {
-    classes: /^(S3_SINK|GcsSink|AzureBlobSink)$/,
-    key: 'data.format',
-    replacement: 'input.data.format',
-    removed: false,
-    note: 'older managed key',
+    key: 'database.server.name',
+    replacement: 'topic.prefix',
+    removed: true,
+    note: 'a V1 property; V2 uses topic.prefix',
   },
 ];
+
+/** Every key deprecation that applies to this connector: curated by class, shared managed ones, and the plugin's own. */
+export function keyDeprecationsFor(
+  cls: string | undefined,
+  plugin: PluginDef | undefined,
+  managed: boolean,
+): KeyDeprecation[] {
+  if (!cls) return [];
+  const out = KEY_DEPRECATIONS.filter((d) => d.classes.test(cls));
+  const classes = new RegExp(`^${cls.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  if (managed && plugin) {
+    for (const d of MANAGED_KEY_DEPRECATIONS) {
+      const applies =
+        d.replacement !== undefined && d.replacement in plugin.keys && !(d.removed && d.key in plugin.keys);
+      if (applies && !out.some((o) => o.key === d.key)) out.push({ ...d, classes });
+    }
+  }
+  for (const [key, def] of Object.entries(plugin?.keys ?? {})) {
+    if (!def.deprecated || out.some((o) => o.key === key)) continue;
+    out.push({
+      classes,
+      key,
+      removed: def.removed === true,
+      note: def.deprecated,
+      ...(def.replacement ? { replacement: def.replacement } : {}),
+    });
+  }
+  return out;
+}
 
 export interface ValueDeprecation {
   classes: RegExp;
@@ -105,6 +149,40 @@ export const TRANSFORM_KEY_DEPRECATIONS: { type: RegExp; key: string; replacemen
     key: 'whitelist',
     replacement: 'include',
     note: 'deprecated by KIP-629 (Kafka 2.7)',
+  },
+];
+
+interface TransformsFile {
+  transforms: Record<string, { version: string; source: string; keys: string[]; deprecated: Record<string, unknown> }>;
+}
+
+/**
+ * Debezium's transformations as their current ConfigDef defines them (catalog/transforms.json, generated): an option
+ * they no longer define is ignored, and the curated list below says what replaced the ones people still write.
+ */
+export const TRANSFORM_DEFS = (transformsCatalog as TransformsFile).transforms;
+
+/** Options Debezium removed from its SMTs, with the replacement (Debezium 2.5 deprecated them, 3.0 removed them). */
+export const DEBEZIUM_TRANSFORM_REMOVALS: { type: RegExp; key: string; replacement: string; note: string }[] = [
+  {
+    type: /^io\.debezium\.transforms\.ExtractNewRecordState$/,
+    key: 'drop.tombstones',
+    replacement: 'delete.tombstone.handling.mode',
+    note: 'deprecated in Debezium 2.5, no longer defined by ExtractNewRecordState',
+  },
+  {
+    type: /^io\.debezium\.transforms\.ExtractNewRecordState$/,
+    key: 'delete.handling.mode',
+    replacement: 'delete.tombstone.handling.mode',
+    note: 'deprecated in Debezium 2.5, no longer defined by ExtractNewRecordState',
+  },
+];
+
+export const TRANSFORM_CLASS_DEPRECATIONS: { cls: string; replacement: string; note: string }[] = [
+  {
+    cls: 'io.debezium.transforms.UnwrapFromEnvelope',
+    replacement: 'io.debezium.transforms.ExtractNewRecordState',
+    note: 'removed in Debezium 1.0',
   },
 ];
 

@@ -1,9 +1,10 @@
-import selfManaged from './self-managed.json' with { type: 'json' };
-import confluentCloud from './confluent-cloud.json' with { type: 'json' };
+import { PLUGIN_INDEX } from './plugin-index.js';
 
 /**
  * Connector config definitions generated from the real plugins (scripts/gen-catalog.mjs): what keys each connector
  * class defines, with types, defaults and allowed values. Framework keys (tasks.max, errors.*, ...) are included.
+ * One JSON file per plugin, loaded only when a validated file names that class: `kcops validate` of one file reads
+ * one definition, not the whole catalog.
  */
 export interface KeyDef {
   type: string;
@@ -11,6 +12,17 @@ export interface KeyDef {
   default?: string;
   allowed?: string[];
   group?: string;
+  /** Set when the plugin documents the key as deprecated (or removed): what it says. */
+  deprecated?: string;
+  replacement?: string;
+  removed?: boolean;
+}
+
+export interface ValueDeprecationDef {
+  key: string;
+  value: string;
+  replacement: string;
+  note: string;
 }
 
 export interface PluginDef {
@@ -18,29 +30,36 @@ export interface PluginDef {
   type: 'source' | 'sink';
   version?: string;
   managed: boolean;
+  /** Where the definition comes from (Maven artifact, REST endpoint, documentation page). */
+  source?: string;
+  /** false for entries written from documentation: they list the keys kcops checks, not every key the plugin has. */
+  complete: boolean;
   keys: Record<string, KeyDef>;
+  valueDeprecations: ValueDeprecationDef[];
 }
 
-interface CatalogFile {
-  plugins: Record<string, { type: string; version?: string; keys: Record<string, KeyDef> }>;
+/** What the generated index knows before any definition is loaded. */
+export interface IndexEntry {
+  class: string;
+  type: 'source' | 'sink';
+  managed: boolean;
+  load: () => Promise<{ default: unknown }>;
 }
 
-function index(file: CatalogFile, managed: boolean): Map<string, PluginDef> {
-  const out = new Map<string, PluginDef>();
-  for (const [cls, p] of Object.entries(file.plugins)) {
-    out.set(cls, {
-      class: cls,
-      type: p.type === 'sink' ? 'sink' : 'source',
-      version: p.version,
-      managed,
-      keys: p.keys,
-    });
-  }
-  return out;
+interface PluginFile {
+  class: string;
+  type: string;
+  version?: string;
+  managed: boolean;
+  source?: string;
+  complete?: boolean;
+  keys: Record<string, KeyDef>;
+  valueDeprecations?: ValueDeprecationDef[];
 }
 
-const SELF = index(selfManaged as unknown as CatalogFile, false);
-const MANAGED = index(confluentCloud as unknown as CatalogFile, true);
+const SELF = new Map<string, IndexEntry>();
+const MANAGED = new Map<string, IndexEntry>();
+for (const e of PLUGIN_INDEX) (e.managed ? MANAGED : SELF).set(e.class, e);
 
 /** Connect accepts a plugin's simple class name, and that name without its `Connector` suffix, as aliases. */
 function aliasesOf(cls: string): string[] {
@@ -48,7 +67,7 @@ function aliasesOf(cls: string): string[] {
   return simple.endsWith('Connector') ? [simple, simple.slice(0, -'Connector'.length)] : [simple];
 }
 
-const SELF_ALIASES = new Map<string, PluginDef>();
+const SELF_ALIASES = new Map<string, IndexEntry>();
 for (const p of SELF.values()) for (const a of aliasesOf(p.class)) SELF_ALIASES.set(a, p);
 
 /** Managed connector classes are bare names (PostgresCdcSourceV2, S3_SINK); self-managed ones are Java classes. */
@@ -73,13 +92,34 @@ const KNOWN_MANAGED = new Set([
   'LambdaSink',
 ]);
 
-export function findPlugin(cls: string, managed: boolean): PluginDef | undefined {
-  if (managed) return MANAGED.get(cls);
-  return SELF.get(cls) ?? SELF_ALIASES.get(cls);
+const loaded = new Map<IndexEntry, Promise<PluginDef>>();
+
+async function load(e: IndexEntry): Promise<PluginDef> {
+  const f = (await e.load()).default as PluginFile;
+  return {
+    class: f.class,
+    type: f.type === 'sink' ? 'sink' : 'source',
+    managed: f.managed,
+    complete: f.complete !== false,
+    keys: f.keys,
+    valueDeprecations: f.valueDeprecations ?? [],
+    ...(f.version ? { version: f.version } : {}),
+    ...(f.source ? { source: f.source } : {}),
+  };
 }
 
-export function allPlugins(): PluginDef[] {
-  return [...SELF.values(), ...MANAGED.values()];
+/** The definition of a connector class (or of its alias), read on first use and kept for the rest of the run. */
+export async function findPlugin(cls: string, managed: boolean): Promise<PluginDef | undefined> {
+  const e = managed ? MANAGED.get(cls) : (SELF.get(cls) ?? SELF_ALIASES.get(cls));
+  if (!e) return undefined;
+  let p = loaded.get(e);
+  if (!p) loaded.set(e, (p = load(e)));
+  return p;
+}
+
+/** Every class the catalog knows (without loading any definition). */
+export function catalogClasses(): { class: string; managed: boolean }[] {
+  return PLUGIN_INDEX.map((e) => ({ class: e.class, managed: e.managed }));
 }
 
 /** Source or sink, from the catalog, or guessed from the class name when the plugin is unknown. */
@@ -127,8 +167,16 @@ const CAMEL_PREFIXES = [
   /^camel\.beans\./,
 ];
 
+/** MirrorMaker 2 hands client settings to each cluster's clients by prefix (source.cluster.bootstrap.servers, ...). */
+const MIRROR_PREFIXES = [
+  /^(source|target)\.cluster\./,
+  /^(source|target)\.(consumer|producer|admin)\./,
+  /^offset-syncs\.(source|target)\.(consumer|producer|admin)\./,
+];
+
 export function isDynamicKey(key: string, cls: string | undefined): boolean {
   if (DYNAMIC_PREFIXES.some((r) => r.test(key))) return true;
+  if (cls?.startsWith('org.apache.kafka.connect.mirror.')) return MIRROR_PREFIXES.some((r) => r.test(key));
   if (cls?.startsWith('org.apache.camel.kafkaconnector.')) return CAMEL_PREFIXES.some((r) => r.test(key));
   if (cls?.startsWith('io.debezium.')) return DEBEZIUM_PREFIXES.some((r) => r.test(key)) || /^[^.]+\.type$/.test(key);
   return false;

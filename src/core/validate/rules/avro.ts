@@ -1,4 +1,5 @@
-import avro from 'avsc';
+import { createRequire } from 'node:module';
+import type avroTypes from 'avsc';
 import { repoRule, type RepoRule } from '../rule.js';
 import { exampleProject, goodSink, json } from './examples.js';
 
@@ -7,6 +8,12 @@ const file = {
   project: exampleProject,
   content: json('payments-orders-sink', goodSink),
 };
+
+/** avsc is loaded on first use: only repositories with schemas/avro/ need it, and it is slow to load. */
+let avsc: typeof avroTypes | undefined;
+function avroLib(): typeof avroTypes {
+  return (avsc ??= createRequire(import.meta.url)('avsc') as typeof avroTypes);
+}
 
 export const avroRules: RepoRule[] = [
   repoRule({
@@ -41,7 +48,7 @@ export const avroRules: RepoRule[] = [
           return [{ file: f.relPath, message: `Not JSON: ${(e as Error).message}.`, at: { line: 1, column: 1 } }];
         }
         try {
-          avro.Type.forSchema(parsed as avro.Schema);
+          avroLib().Type.forSchema(parsed as avroTypes.Schema);
           return [];
         } catch (e) {
           return [

@@ -1,7 +1,8 @@
 import { isDynamicKey } from '../catalog/index.js';
-import { KEY_DEPRECATIONS, VALUE_DEPRECATIONS } from '../catalog/deprecations.js';
+import { keyDeprecationsFor, VALUE_DEPRECATIONS } from '../catalog/deprecations.js';
 import { connectorRule, type ConnectorRule } from '../rule.js';
 import { goodSink, goodSource, json } from './examples.js';
+import { isPlaceholderValue } from './placeholder.js';
 
 /** Framework keys that only appear when a worker enables them (exactly-once) or that the REST body may carry. */
 const FRAMEWORK_EXTRA = new Set([
@@ -98,16 +99,14 @@ export const catalogRules: ConnectorRule[] = [
       passing: { path: 'app-cdc.json', content: json('app-cdc', goodSource) },
     },
     check: (ctx) => {
-      if (!ctx.plugin) return [];
+      // Entries written from documentation list the keys kcops checks, not all the plugin has: no unknown keys there.
+      if (!ctx.plugin || !ctx.plugin.complete) return [];
       const known = Object.keys(ctx.plugin.keys);
       const cls = ctx.plugin.class;
+      const deprecations = keyDeprecationsFor(ctx.cls, ctx.plugin, ctx.managed);
       return [...ctx.file.config.values()]
         .filter((e) => !(e.key in (ctx.plugin?.keys ?? {})) && !FRAMEWORK_EXTRA.has(e.key) && !isDynamicKey(e.key, cls))
-        .filter(
-          (e) =>
-            !KEY_DEPRECATIONS.some((d) => d.key === e.key && d.classes.test(cls)) &&
-            !UNPREFIXED_CONVERTER_OPTION.test(e.key),
-        )
+        .filter((e) => !deprecations.some((d) => d.key === e.key) && !UNPREFIXED_CONVERTER_OPTION.test(e.key))
         .map((e) => {
           const near = suggest(e.key, known);
           const client =
@@ -139,7 +138,7 @@ export const catalogRules: ConnectorRule[] = [
       [...ctx.file.config.values()].flatMap((e) => {
         const def = ctx.plugin?.keys[e.key];
         const re = def ? NUMERIC[def.type] : undefined;
-        if (!def || !re || e.value === undefined || e.value.includes('${')) return [];
+        if (!def || !re || e.value === undefined || isPlaceholderValue(e.value)) return [];
         return re.test(e.value.trim())
           ? []
           : [
@@ -162,8 +161,9 @@ export const catalogRules: ConnectorRule[] = [
     check: (ctx) =>
       [...ctx.file.config.values()].flatMap((e) => {
         const allowed = ctx.plugin?.keys[e.key]?.allowed;
-        if (!allowed || e.value === undefined || e.value.includes('${')) return [];
+        if (!allowed || e.value === undefined || isPlaceholderValue(e.value)) return [];
         if (VALUE_DEPRECATIONS.some((d) => d.key === e.key && d.value === e.value?.trim())) return [];
+        if (ctx.plugin?.valueDeprecations.some((d) => d.key === e.key && d.value === e.value?.trim())) return [];
         const v = e.value.trim().toLowerCase();
         // Some keys take a list (e.g. output formats); check each element.
         const parts = v.split(',').map((p) => p.trim());

@@ -1,5 +1,6 @@
 import { connectorRule, type ConnectorContext, type ConnectorRule } from '../rule.js';
 import { goodSink, json, without } from './examples.js';
+import { keyName, setting } from './in-file-syntax.js';
 
 const passing = { path: 'orders-sink.json', content: json('orders-sink', goodSink) };
 const DLQ = 'errors.deadletterqueue.topic.name';
@@ -17,6 +18,7 @@ export const dlqRules: ConnectorRule[] = [
     id: 'dlq/sink-without-dlq',
     category: 'dlq',
     severity: 'error',
+    advisory: 'warning',
     summary: 'A sink without a dead letter queue where the policy requires one',
     examples: {
       failing: {
@@ -31,13 +33,14 @@ export const dlqRules: ConnectorRule[] = [
     check: (ctx) => {
       // Confluent Cloud creates dlq-lcc-<id> for managed sinks by itself; nothing to ask for.
       if (ctx.kind !== 'sink' || ctx.managed || !ctx.policy.requireDlqOnSinks || !ctx.cls) return [];
-      if (tolerance(ctx) === 'all' && dlqTopic(ctx)) return [];
-      if (tolerance(ctx) === 'all') return []; // reported by dlq/tolerance-without-dlq
+      // One finding per problem: a DLQ topic without errors.tolerance=all is dlq/dlq-without-tolerance, and
+      // errors.tolerance=all without a topic is dlq/tolerance-without-dlq.
+      if (dlqTopic(ctx) || tolerance(ctx) === 'all') return [];
       return [
         {
           message: 'This sink has no dead letter queue: one bad record stops it.',
           at: ctx.file.configAt,
-          hint: `Set "errors.tolerance": "all" and "${DLQ}": "dlq-<name>" (policy requireDlqOnSinks).`,
+          hint: `Set ${setting(ctx, 'errors.tolerance', 'all')} and ${setting(ctx, DLQ, 'dlq-<name>')} (policy requireDlqOnSinks).`,
         },
       ];
     },
@@ -60,7 +63,7 @@ export const dlqRules: ConnectorRule[] = [
             {
               message: 'errors.tolerance=all without a DLQ topic: failing records are dropped and only logged.',
               at: ctx.get('errors.tolerance')?.valueAt,
-              hint: `Add "${DLQ}".`,
+              hint: `Add ${keyName(ctx, DLQ)}.`,
             },
           ]
         : [],
@@ -69,7 +72,8 @@ export const dlqRules: ConnectorRule[] = [
     id: 'dlq/dlq-without-tolerance',
     category: 'dlq',
     severity: 'warning',
-    summary: 'A DLQ topic that is never used because errors.tolerance is not all',
+    summary:
+      'A DLQ topic that is never used because errors.tolerance is not all (an error where the policy requires a DLQ on sinks)',
     examples: {
       failing: { path: 'orders-sink.json', content: json('orders-sink', without(goodSink, 'errors.tolerance')) },
       passing,
@@ -80,7 +84,11 @@ export const dlqRules: ConnectorRule[] = [
             {
               message: `A DLQ topic is set but errors.tolerance is '${tolerance(ctx)}', so the first bad record fails the task and the DLQ stays empty.`,
               at: ctx.get(DLQ)?.keyAt,
-              hint: 'Set "errors.tolerance": "all".',
+              hint: `Set ${setting(ctx, 'errors.tolerance', 'all')}.`,
+              // The sink has, in effect, no DLQ: as serious as dlq/sink-without-dlq where the policy asks for one.
+              ...(ctx.kind === 'sink' && ctx.policy.requireDlqOnSinks && ctx.severityMode === 'strict'
+                ? { severity: 'error' as const }
+                : {}),
             },
           ]
         : [],

@@ -1,5 +1,6 @@
 import { connectorRule, type ConnectorRule } from '../rule.js';
 import { goodSource, json, without } from './examples.js';
+import { setting } from './in-file-syntax.js';
 
 /**
  * Source connectors known to implement exactlyOnceSupport() (KIP-618). Others may not, so requiring it for them
@@ -17,6 +18,7 @@ export const exactlyOnceRules: ConnectorRule[] = [
     id: 'exactly-once/source-not-required',
     category: 'exactly-once',
     severity: 'error',
+    advisory: 'warning',
     summary: 'A source that supports exactly-once does not require it where the policy does',
     examples: {
       failing: { path: 'app-cdc.json', content: json('app-cdc', without(goodSource, 'exactly.once.support')) },
@@ -32,7 +34,7 @@ export const exactlyOnceRules: ConnectorRule[] = [
         {
           message: `${cls} supports exactly-once delivery, but exactly.once.support is ${v ? `'${v.value ?? ''}'` : 'not set'}.`,
           at: v?.valueAt ?? ctx.file.configAt,
-          hint: 'Set "exactly.once.support": "required" (the workers need exactly.once.source.support=enabled).',
+          hint: `Set ${setting(ctx, 'exactly.once.support', 'required')} (the workers need exactly.once.source.support=enabled).`,
         },
       ];
     },

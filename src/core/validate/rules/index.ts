@@ -1,6 +1,7 @@
 import type { ConnectorRule, RepoRule, Rule } from '../rule.js';
 import { avroRules } from './avro.js';
 import { catalogRules } from './catalog.js';
+import { converterPairRules } from './converter-pairs.js';
 import { converterRules } from './converters.js';
 import { deprecatedRules } from './deprecated.js';
 import { dlqRules } from './dlq.js';
@@ -27,5 +28,5 @@ export const connectorRules: ConnectorRule[] = [
   ...converterRules,
   ...ownershipRules,
 ];
-export const repoRules: RepoRule[] = [...projectRules, ...ownershipRepoRules, ...avroRules];
+export const repoRules: RepoRule[] = [...projectRules, ...ownershipRepoRules, ...avroRules, ...converterPairRules];
 export const offlineRules: Rule[] = [...connectorRules, ...repoRules];

@@ -1,5 +1,6 @@
 import { connectorRule, type ConnectorRule } from '../rule.js';
 import { goodSink, goodSource, json, without } from './examples.js';
+import { keyName } from './in-file-syntax.js';
 
 /** Keys a plugin needs although its definition says optional (it checks them in validate() instead). */
 const EXTRA_REQUIRED: { cls: RegExp; keys: string[] }[] = [
@@ -77,7 +78,7 @@ export const requiredRules: ConnectorRule[] = [
             {
               message: 'tasks.max is not set, so the connector runs a single task.',
               at: ctx.file.configAt,
-              hint: 'Set "tasks.max" explicitly so the parallelism is reviewed.',
+              hint: `Set ${keyName(ctx, 'tasks.max')} explicitly so the parallelism is reviewed.`,
             },
           ]
         : [],

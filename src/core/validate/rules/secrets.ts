@@ -54,6 +54,7 @@ export const secretRules: ConnectorRule[] = [
     id: 'secret/placeholder',
     category: 'secret',
     severity: 'error',
+    advisory: 'warning',
     summary: 'A secret-bearing key holds a placeholder, not a config-provider reference',
     examples: {
       failing: {
@@ -91,11 +92,19 @@ export const secretRules: ConnectorRule[] = [
       [...ctx.file.config.values()].flatMap((e) =>
         e.value === undefined || !/:\/\/|^jdbc:/i.test(e.value)
           ? []
-          : credentialsInUrl(e.value).map((c) => ({
-              message: `'${e.key}' embeds a credential (${c.what}; value hidden).`,
-              at: e.valueAt,
-              hint: 'Move the password into its own key (e.g. connection.password) holding a config-provider reference.',
-            })),
+          : credentialsInUrl(e.value).map((c) => {
+              // Judged like a value in a secret key: a dummy word or a template variable is a placeholder there, so
+              // here too (same wording, same advisory softening); anything else is a real credential in Git.
+              const placeholder = classifySecretValue(c.value) === 'placeholder';
+              return {
+                message: placeholder
+                  ? `'${e.key}' embeds a placeholder credential (${c.what}); whatever fills it in puts a plaintext secret into the URL.`
+                  : `'${e.key}' embeds a credential (${c.what}; value hidden).`,
+                at: e.valueAt,
+                hint: 'Move the password into its own key (e.g. connection.password) holding a config-provider reference.',
+                ...(placeholder && ctx.severityMode === 'advisory' ? { severity: 'warning' as const } : {}),
+              };
+            }),
       ),
   }),
   connectorRule({

@@ -22,11 +22,20 @@ function shapeRule(
     id,
     category: 'shape',
     severity: 'error',
+    // Another shape is what the standalone worker, Terraform or Strimzi expect: a repository convention, not a fault.
+    advisory: 'warning',
     summary,
     examples: { failing, passing: good },
     check: (ctx) =>
       ctx.file.shape === shape && ctx.file.problems.length === 0
-        ? [{ message: `${summary}: ${why}`, at: { line: 1, column: 1 }, hint: FIX }]
+        ? [
+            {
+              message: `${summary}: ${why}`,
+              // A .properties file often opens with a licence comment: point at its first property instead.
+              at: ctx.file.shape === 'properties' ? ctx.file.configAt : { line: 1, column: 1 },
+              hint: FIX,
+            },
+          ]
         : [],
   });
 }

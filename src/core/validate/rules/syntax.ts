@@ -1,6 +1,13 @@
 import type { LoadProblem } from '../../project/connector-file.js';
 import { connectorRule, type ConnectorRule } from '../rule.js';
 import { FILE_SINK, goodSink, json } from './examples.js';
+import { jsonErrorCause } from './json-error.js';
+
+const RECOVERED = {
+  embedded: 'the JSON inside (e.g. the body of a curl command)',
+  'shell-escaped': "shell-escaped JSON (\\' and \\$ as the shell sends them)",
+  'embedded, shell-escaped': 'the shell-escaped JSON inside (e.g. the body of a curl command)',
+} as const;
 
 const good = { path: 'orders-sink.json', content: json('orders-sink', goodSink) };
 
@@ -33,13 +40,31 @@ function problemRule(
 }
 
 export const syntaxRules: ConnectorRule[] = [
-  problemRule(
-    'syntax/invalid-json',
-    'invalid-json',
-    'Invalid JSON',
-    '{\n  "name": "orders-sink",\n  "config": {\n    "tasks.max": "1",\n  }\n}\n',
-    'Fix the JSON at the position shown (trailing commas and comments are not JSON).',
-  ),
+  connectorRule({
+    id: 'syntax/invalid-json',
+    category: 'syntax',
+    severity: 'error',
+    summary: 'Invalid JSON',
+    examples: {
+      failing: {
+        path: 'orders-sink.json',
+        content: '{\n  "name": "orders-sink",\n  "config": {\n    "tasks.max": "1",\n  }\n}\n',
+      },
+      passing: good,
+    },
+    check: (ctx) =>
+      ctx.file.problems
+        .filter((p) => p.kind === 'invalid-json')
+        .map((p) => {
+          const { cause, hint } = jsonErrorCause(ctx.file.text, p.at, p.detail);
+          // When kcops could still read the config (around a curl command, through shell escapes), it says how, and
+          // every other rule has checked what it read.
+          const read = ctx.file.recoveredAs
+            ? ` kcops read it as ${RECOVERED[ctx.file.recoveredAs]} and checked that.`
+            : '';
+          return { message: `Invalid JSON: ${cause}.${read}`, at: p.at, hint };
+        }),
+  }),
   problemRule(
     'syntax/invalid-yaml',
     'invalid-yaml',
@@ -114,6 +139,8 @@ export const syntaxRules: ConnectorRule[] = [
     id: 'syntax/non-string-value',
     category: 'syntax',
     severity: 'error',
+    // Connect's REST API coerces numbers and booleans; strict repositories refuse them so that plan diffs are exact.
+    advisory: 'warning',
     summary: 'Config values must be JSON strings',
     examples: {
       failing: { path: 'orders-sink.json', content: json('orders-sink', { ...goodSink, 'tasks.max': 1 }) },

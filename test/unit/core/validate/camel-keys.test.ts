@@ -37,9 +37,9 @@ const s3Sink = (extra: Record<string, string> = {}): string =>
     2,
   );
 
-it('the bundled self-managed catalog has the Camel generic sink and source of the dev stack', () => {
-  expect(findPlugin(SINK, false)?.keys['camel.sink.url']).toBeDefined();
-  expect(findPlugin(SOURCE, false)?.keys['camel.source.url']).toBeDefined();
+it('the bundled self-managed catalog has the Camel generic sink and source of the dev stack', async () => {
+  expect((await findPlugin(SINK, false))?.keys['camel.sink.url']).toBeDefined();
+  expect((await findPlugin(SOURCE, false))?.keys['camel.source.url']).toBeDefined();
 });
 
 it('Camel component, endpoint, path, data format and bean options are open prefixes, only for Camel classes', () => {
