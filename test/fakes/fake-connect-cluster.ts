@@ -140,10 +140,16 @@ export class FakeConnect {
     if (fault) {
       fault.times--;
       if (fault.respond !== 'crash-after') return fault.respond;
-      this.handle(method, rawPath, body, authorization);
-      this.requests.pop();
+      // Carried out as if no fault applied (not through handle again: that would take this fault's remaining
+      // counts, or the next fault, for the same request), then the connection is cut.
+      this.carryOut(method, rawPath, body);
       return 'crash';
     }
+    return this.carryOut(method, rawPath, body);
+  }
+
+  /** What the worker does with a request that reached it: the routes, without auth, hooks or faults. */
+  private carryOut(method: string, rawPath: string, body: unknown): Answer {
     const url = new URL(rawPath, 'http://fake');
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     const notFound = (n: string) => ({ status: 404, body: { error_code: 404, message: `Connector ${n} not found` } });

@@ -102,14 +102,31 @@ describe('rollback undoes only what this apply did', () => {
     expect(fake.connectors.get('payments-c')?.config.file).toBe('/tmp/theirs');
   });
 
+  it('a create whose answer was lost once is recovered by the client: its own connector, applied, nothing deleted', async () => {
+    const cluster = await setup();
+    const p = await planFor(cluster, [d('payments-once')]);
+    // The POST is carried out, then the connection is cut. The client repeats it; the "already exists" that follows
+    // names a connector whose stored config is exactly ours, so the create is ours and the step succeeded.
+    fake.inject({ method: 'POST', path: /^\/connectors$/, times: 1, respond: 'crash-after' });
+    const r = await run(cluster, p);
+    expect(r).toMatchObject({ status: 'applied', exitCode: 0, conflicts: [] });
+    expect(r.outcomes[0]).toMatchObject({ result: 'applied' });
+    expect(fake.requests.filter((q) => q.method === 'POST' && q.path === '/connectors')).toHaveLength(2);
+    expect(fake.requests.filter((q) => q.method === 'DELETE')).toEqual([]);
+    expect(fake.connectors.get('payments-once')?.config).toEqual({ ...cfg, name: 'payments-once' });
+  });
+
   it('a create whose answer was lost (worker died mid-request) is ours when the stored config is exactly ours', async () => {
     const cluster = await setup();
     const p = await planFor(cluster, [d('payments-lost')]);
-    // The POST is carried out, then the connection is cut before any answer: the create failed ambiguously.
-    fake.inject({ method: 'POST', path: /^\/connectors$/, times: 1, respond: 'crash-after' });
+    // Every attempt is carried out and its connection cut before any answer (the first creates the connector, the
+    // repeats hit "already exists"): the client's recovery never gets an answer, so the create failed ambiguously
+    // and only the rollback's reading of the stored config can tell it is ours.
+    fake.inject({ method: 'POST', path: /^\/connectors$/, times: fast.attempts, respond: 'crash-after' });
     const r = await run(cluster, p);
     expect(r).toMatchObject({ status: 'rolled-back', conflicts: [] });
     expect(r.outcomes[0]).toMatchObject({ result: 'failed', rollback: { action: 'delete', result: 'done' } });
+    expect(fake.requests.filter((q) => q.method === 'POST' && q.path === '/connectors')).toHaveLength(fast.attempts);
     expect(fake.connectors.has('payments-lost')).toBe(false);
   });
 
@@ -127,11 +144,26 @@ describe('rollback undoes only what this apply did', () => {
   it('a create that timed out without creating anything has nothing to undo', async () => {
     const cluster = await setup();
     const p = await planFor(cluster, [d('payments-n')]);
-    fake.inject({ method: 'POST', path: /^\/connectors$/, times: 1, respond: 'timeout' });
+    // Every attempt times out unanswered and none is carried out (one timeout alone is repeated by the client and
+    // the repeat creates the connector, which is then simply applied).
+    fake.inject({ method: 'POST', path: /^\/connectors$/, times: fast.attempts, respond: 'timeout' });
     const r = await run(cluster, p);
     expect(r).toMatchObject({ status: 'rolled-back', conflicts: [] });
     expect(r.outcomes[0]).toMatchObject({ result: 'failed', rollback: { action: 'none', result: 'done' } });
     expect(fake.requests.filter((q) => q.method === 'DELETE')).toEqual([]);
+    expect(fake.connectors.has('payments-n')).toBe(false);
+  });
+
+  it('an update whose answer was lost once is repeated by the client (a PUT is safe to repeat) and applied', async () => {
+    const cluster = await setup();
+    fake.seed('payments-u0', { ...cfg, topics: 'payments.old' });
+    const p = await planFor(cluster, [d('payments-u0')]);
+    fake.inject({ method: 'PUT', path: /payments-u0\/config/, times: 1, respond: 'crash-after' });
+    const r = await run(cluster, p);
+    expect(r).toMatchObject({ status: 'applied', exitCode: 0, conflicts: [] });
+    expect(r.outcomes[0]).toMatchObject({ result: 'applied' });
+    expect(fake.requests.filter((q) => q.method === 'PUT' && q.path.endsWith('/config'))).toHaveLength(2);
+    expect(fake.connectors.get('payments-u0')?.config.topics).toBe('payments.t');
   });
 
   it('an update whose answer was lost is restored; one overtaken by someone else is left to them', async () => {
@@ -139,8 +171,10 @@ describe('rollback undoes only what this apply did', () => {
     fake.seed('payments-u1', { ...cfg, topics: 'payments.old' }, 'PAUSED');
     fake.seed('payments-u2', { ...cfg, topics: 'payments.old' });
     const p = await planFor(cluster, [d('payments-u1'), d('payments-u2')]);
-    // u1: the PUT lands, the answer is lost. u2: someone rewrites it, then our PUT is never answered (nor its retries).
-    fake.inject({ method: 'PUT', path: /payments-u1\/config/, times: 1, respond: 'crash-after' });
+    // u1: the PUT lands and its answer is lost, on every attempt the client makes (one lost answer alone is repeated, a
+    // PUT being safe to repeat, and the update succeeds). u2: someone rewrites it, then our PUT is never answered
+    // (nor its repeats).
+    fake.inject({ method: 'PUT', path: /payments-u1\/config/, times: fast.attempts, respond: 'crash-after' });
     fake.before({ method: 'PUT', path: /payments-u2\/config/ }, () =>
       fake.seed('payments-u2', { ...cfg, topics: 'payments.someone-else' }),
     );
