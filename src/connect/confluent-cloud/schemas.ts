@@ -5,8 +5,9 @@ import { z } from 'zod';
  * ../shared/specs). Loose objects: Cloud adds fields; a missing or mistyped field kcops uses is an error
  * (http/response.ts), never a default.
  */
-const configValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
-export const configMap = z.record(z.string(), configValue);
+import { configMap } from '../config-map.js';
+
+export { configMap };
 
 const optionalText = z.string().nullable().optional();
 export const statusSchema = z.looseObject({

@@ -5,8 +5,9 @@ import { z } from 'zod';
  * ConnectorPluginsResource). Loose objects: a newer worker may add fields; a missing or mistyped field kcops uses is an
  * error (response.ts), never a default.
  */
-const configValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
-export const configMap = z.record(z.string(), configValue);
+import { configMap } from '../config-map.js';
+
+export { configMap };
 
 const state = z.string().min(1);
 export const statusSchema = z.looseObject({

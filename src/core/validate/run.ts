@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, parse as parsePath, relative, resolve, sep } from 'node:path';
-import { boundaryOf, escapeMessage, isInside, PATH_OUTSIDE_HINT, walkInside } from '../fs/boundary.js';
+import { boundaryOf, escapeMessage, isInside, lexists, PATH_OUTSIDE_HINT, walkInside } from '../fs/boundary.js';
 import { loadConnectorFile, type ConnectorFile } from '../project/connector-file.js';
 import type { LoadedProject } from '../project/load-project.js';
 import { environmentOf, unknownEnvironment } from '../project/environments.js';
@@ -48,7 +48,8 @@ const PROJECT_FILE = 'kcops.yaml';
  */
 function mayHaveProject(start: string): boolean {
   for (let dir = resolve(start); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, PROJECT_FILE))) return true;
+    // lexists: a kcops.yaml that is a broken or looping link is still a project, reported by the loader.
+    if (lexists(join(dir, PROJECT_FILE))) return true;
     if (dir === parsePath(dir).root) return false;
   }
 }

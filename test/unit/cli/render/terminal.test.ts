@@ -53,6 +53,7 @@ describe('control characters in human output', () => {
     const applied = renderApply(
       {
         status: 'applied',
+        conflicts: [],
         outcomes: [
           { connector: 'c\u001b[2J', action: 'create', result: 'failed', error: `e${HOSTILE}`, trace: 'l1\u202e\nl2' },
         ],
