@@ -11,7 +11,19 @@ export const validateCommands: CommandSpec[] = [
       'outside one, the files given, under the strict default policy of a production environment.\n' +
       'Exit code: 0 without errors, 1 with errors, 2 usage.',
     args: [{ name: 'paths', description: 'files or directories (default: the whole repository)', variadic: true }],
-    options: [{ flags: '--offline', description: 'skip the checks that need the cluster', default: false }],
+    options: [
+      { flags: '--offline', description: 'skip the checks that need the cluster', default: false },
+      {
+        flags: '--terraform [dir]',
+        description:
+          'check only the Terraform modules under dir (default: terraform/ of the repository) against the provider schemas, offline',
+      },
+      {
+        flags: '--provider-schema <file...>',
+        description:
+          'with --terraform: `terraform providers schema -json` output(s) to use instead of the bundled schemas',
+      },
+    ],
     extraOutputs: ['sarif', 'junit'],
     examples: [
       { command: 'kcops validate', description: 'every environment of the repository, online' },
@@ -25,6 +37,10 @@ export const validateCommands: CommandSpec[] = [
       },
       { command: 'kcops validate --offline -o sarif > kcops.sarif', description: 'for GitHub code scanning' },
       { command: 'kcops validate --offline -o junit > kcops-junit.xml', description: 'for CI test reports' },
+      {
+        command: 'kcops validate --terraform terraform/environments/prod',
+        description: 'the Terraform of one environment, against the bundled Confluent and AWS provider schemas',
+      },
     ],
     handler: async () => (await import('../handlers/validate.js')).validate,
   },

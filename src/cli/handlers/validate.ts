@@ -13,7 +13,16 @@ export const validate: CommandHandler = async (ctx, args, o) => {
     cwd: ctx.cwd,
     ...(ctx.globals.config ? { config: ctx.globals.config } : {}),
     ...(ctx.globals.env ? { env: ctx.globals.env } : {}),
-    ...(o.offline ? {} : { online: selfManagedOnlineChecker({ env: ctx.env, reporter: ctx.reporter }) }),
+    ...(o.terraform !== undefined
+      ? {
+          terraform: {
+            ...(typeof o.terraform === 'string' ? { dir: o.terraform } : {}),
+            ...(Array.isArray(o.providerSchema) ? { schemaFiles: o.providerSchema as string[] } : {}),
+          },
+        }
+      : o.offline
+        ? {}
+        : { online: selfManagedOnlineChecker({ env: ctx.env, reporter: ctx.reporter }) }),
   });
   const { findings, summary } = result;
   return {

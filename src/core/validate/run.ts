@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { loadConnectorFile, type ConnectorFile } from '../project/connector-file.js';
 import { findProjectFile, loadProject, PROJECT_FILE, type LoadedProject } from '../project/load-project.js';
+import { UserError } from '../../errors.js';
 import { DEFAULT_POLICY, type Policy } from '../project/schema.js';
 import { connectorKind, findPlugin, isManagedClassName } from './catalog/index.js';
 import { compareFindings, type Draft, type Finding } from './finding.js';
@@ -17,6 +18,11 @@ export interface ValidateOptions {
   env?: string;
   /** Online checks, run per environment after the offline rules (see online.ts). */
   online?: OnlineChecker;
+  /**
+   * Check the Terraform modules under this directory (`validate --terraform [dir]`): only Terraform is checked.
+   * Without it, a whole-repository validation also checks the repository's terraform/ when there is one.
+   */
+  terraform?: { dir?: string; schemaFiles?: string[] };
 }
 
 /** Cluster-side checks for one environment; given the offline contexts, returns findings. */
@@ -46,6 +52,8 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
     return (rel.startsWith('..') ? abs : rel || abs).split(sep).join('/');
   };
   const findings: Finding[] = [];
+
+  if (opts.terraform) return validateTerraformOnly(opts, opts.terraform, root, project, display);
 
   const inputs =
     opts.paths.length > 0
@@ -94,6 +102,12 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
       connectors: contexts,
       avroFiles: avroFiles.map((abs) => ({ path: display(abs), relPath: display(abs), text: readText(abs) })),
     };
+    const tfDir = join(root, 'terraform');
+    if (opts.paths.length === 0 && existsSync(tfDir)) {
+      // The HCL parser (WASM) is imported only here, so commands that never see Terraform never load it.
+      const { checkTerraform } = await import('../terraform/check.js');
+      repo.terraform = await checkTerraform(tfDir, { display });
+    }
     for (const rule of repoRules)
       findings.push(...runRule(rule, () => rule.check(repo), display(project.file), display(project.file)));
   }
@@ -117,6 +131,43 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
     findings,
     summary: {
       files: new Set(shown).size,
+      errors: findings.filter((f) => f.severity === 'error').length,
+      warnings: findings.filter((f) => f.severity === 'warning').length,
+      infos: findings.filter((f) => f.severity === 'info').length,
+    },
+    ...(project ? { project: display(project.file) } : {}),
+  };
+}
+
+/** `validate --terraform [dir]`: the Terraform rules only, run the same way as inside a repository. */
+async function validateTerraformOnly(
+  opts: ValidateOptions,
+  tf: NonNullable<ValidateOptions['terraform']>,
+  root: string,
+  project: LoadedProject | undefined,
+  display: (abs: string) => string,
+): Promise<ValidateResult> {
+  const dir = tf.dir ? resolve(opts.cwd, tf.dir) : join(root, 'terraform');
+  if (!existsSync(dir))
+    throw new UserError('TERRAFORM_NOT_FOUND', `No Terraform folder at ${display(dir)}`, {
+      hint: 'Pass the folder of your .tf files (kcops validate --terraform <dir>), or run `kcops init` to write terraform/.',
+    });
+  const schemaFiles = tf.schemaFiles?.map((f) => resolve(opts.cwd, f));
+  for (const f of schemaFiles ?? [])
+    if (!existsSync(f))
+      throw new UserError('TERRAFORM_SCHEMA_NOT_FOUND', `No provider schema file at ${display(f)}`, {
+        hint: 'Write one with `terraform providers schema -json > schema.json` in an initialised root module.',
+      });
+  const { checkTerraform } = await import('../terraform/check.js');
+  const { moduleDirs } = await import('../terraform/parse.js');
+  const all = await checkTerraform(dir, { display, ...(schemaFiles ? { schemaFiles } : {}) });
+  const findings = [...all].sort(compareFindings);
+  const files = moduleDirs(dir).map(display);
+  return {
+    files,
+    findings,
+    summary: {
+      files: files.length,
       errors: findings.filter((f) => f.severity === 'error').length,
       warnings: findings.filter((f) => f.severity === 'warning').length,
       infos: findings.filter((f) => f.severity === 'info').length,
