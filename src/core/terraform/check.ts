@@ -84,6 +84,7 @@ export function checkModule(mod: TfModule, schemas: ProviderSchemas, callees: Ma
   for (const e of mod.parseErrors) emit('terraform/syntax', e.file, e.at, `HCL syntax error: ${e.message}`);
 
   const vars = new Map(mod.blocks.filter((b) => b.kind === 'variable').map((b) => [b.name, b]));
+  LOCALS.set(vars, new Map(mod.blocks.filter((b) => b.kind === 'locals').flatMap((b) => Object.entries(b.body))));
   for (const b of mod.blocks) {
     if (b.kind === 'resource' || b.kind === 'data') checkSchema(b, schemas, emit);
     if (b.kind === 'module') checkModuleCall(b, callees.get(b.name), emit);
@@ -428,13 +429,20 @@ function label(b: TfBlock): string {
 
 // ---------------------------------------------------------------- network exposure
 
-/** A literal, or `${var.x}` resolved to the variable's default. */
-function resolveValue(v: unknown, vars: Map<string, TfBlock>): unknown {
-  if (typeof v === 'string') {
-    const m = /^\$\{var\.([A-Za-z_][\w-]*)\}$/.exec(v);
-    if (m) return vars.get(m[1]!)?.body.default;
+/** A literal, or `${var.x}` / `${local.x}` resolved to the variable's default or the local's value. */
+function resolveValue(v: unknown, vars: Map<string, TfBlock>, depth = 0): unknown {
+  if (typeof v === 'string' && depth < 5) {
+    const m = /^\$\{(var|local)\.([A-Za-z_][\w-]*)\}$/.exec(v);
+    if (m?.[1] === 'var') return resolveValue(vars.get(m[2]!)?.body.default, vars, depth + 1);
+    if (m?.[1] === 'local') return resolveValue(localsOf(vars).get(m[2]!), vars, depth + 1);
   }
   return v;
+}
+
+/** The locals of the module a variables map belongs to (set once per module in checkModule). */
+const LOCALS = new WeakMap<Map<string, TfBlock>, Map<string, unknown>>();
+function localsOf(vars: Map<string, TfBlock>): Map<string, unknown> {
+  return LOCALS.get(vars) ?? new Map();
 }
 
 function num(v: unknown, vars: Map<string, TfBlock>): number | undefined {
