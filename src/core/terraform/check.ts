@@ -472,7 +472,7 @@ function checkPublicRestPort(mod: TfModule, vars: Map<string, TfBlock>, emit: Em
     emit(
       'terraform/public-rest-port',
       b.file,
-      locateIn(b, /(0\.0\.0\.0\/0|::\/0)/),
+      locateIn(b, /()("0\.0\.0\.0\/0"|"::\/0")/),
       `${label(b)} opens the Kafka Connect REST port ${CONNECT_REST_PORT} to the internet`,
       'Allow only the VPC CIDR or the load balancer security group; the REST API must never be public (REQ-SEC-003).',
     );
