@@ -5,10 +5,21 @@ const load = () => import('../handlers/scaffold.js');
 export const scaffoldCommands: CommandSpec[] = [
   {
     path: ['init'],
-    summary: 'write a connector configuration repository (kcops.yaml, connectors/<env>/, schemas, scripts)',
+    summary: 'write a connector configuration repository (kcops.yaml, connectors/<env>/, schemas, scripts, terraform/)',
     args: [{ name: 'dir', description: 'where (default: the current directory)' }],
+    options: [
+      {
+        flags: '--cloud <kind>',
+        description: 'which Terraform blueprint to write under terraform/: confluent, self-managed or both',
+        default: 'both',
+      },
+    ],
     examples: [
       { command: 'kcops init kafka-connect-configs', description: 'a new repository with dev, staging and prod' },
+      {
+        command: 'kcops init kafka-connect-configs --cloud confluent',
+        description: 'only the Confluent Cloud side of the Terraform blueprint',
+      },
     ],
     handler: async () => (await load()).init,
   },

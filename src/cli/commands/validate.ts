@@ -19,6 +19,16 @@ export const validateCommands: CommandSpec[] = [
         description: 'production severities for every file, whatever the policy (e.g. loose files in CI)',
         default: false,
       },
+      {
+        flags: '--terraform [dir]',
+        description:
+          'check only the Terraform modules under dir (default: terraform/ of the repository) against the provider schemas, offline',
+      },
+      {
+        flags: '--provider-schema <file...>',
+        description:
+          'with --terraform: `terraform providers schema -json` output(s) to use instead of the bundled schemas',
+      },
     ],
     extraOutputs: ['sarif', 'junit'],
     examples: [
@@ -33,6 +43,10 @@ export const validateCommands: CommandSpec[] = [
       },
       { command: 'kcops validate --offline -o sarif > kcops.sarif', description: 'for GitHub code scanning' },
       { command: 'kcops validate --offline -o junit > kcops-junit.xml', description: 'for CI test reports' },
+      {
+        command: 'kcops validate --terraform terraform/environments/prod',
+        description: 'the Terraform of one environment, against the bundled Confluent and AWS provider schemas',
+      },
     ],
     handler: async () => (await import('../handlers/validate.js')).validate,
   },

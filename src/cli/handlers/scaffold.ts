@@ -1,16 +1,23 @@
-import { initRepository, newConnector as writeConnector } from '../../core/project/scaffold.js';
+import { CLOUDS, initRepository, newConnector as writeConnector, type Cloud } from '../../core/project/scaffold.js';
 import { usageError } from '../../errors.js';
 import type { CommandHandler } from '../command-spec.js';
 
-export const init: CommandHandler = async (ctx, args) => {
+export const init: CommandHandler = async (ctx, args, o) => {
   const dir = (args[0] as string | undefined) ?? '.';
-  const r = initRepository(dir.startsWith('/') ? dir : `${ctx.cwd}/${dir}`);
+  const cloud = (o.cloud as string | undefined) ?? 'both';
+  if (!(CLOUDS as readonly string[]).includes(cloud))
+    throw usageError(
+      'USAGE',
+      `--cloud must be one of ${CLOUDS.join(', ')} (got "${cloud}").`,
+      'e.g. kcops init --cloud confluent',
+    );
+  const r = initRepository(dir.startsWith('/') ? dir : `${ctx.cwd}/${dir}`, cloud as Cloud);
   return {
     data: r,
     human: (st) =>
       [
         ...r.created.map((f) => `${st.green('created')} ${f}`),
-        ...r.skipped.map((f) => `${st.dim('exists ')} ${f}`),
+        ...r.skipped.map((f) => `${st.dim('skipped')} ${f} (exists; not overwritten)`),
         '',
         `Next: kcops new postgres-cdc --env dev --name payments-orders-cdc`,
       ].join('\n'),

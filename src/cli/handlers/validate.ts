@@ -14,15 +14,22 @@ export const validate: CommandHandler = async (ctx, args, o) => {
     ...(ctx.globals.config ? { config: ctx.globals.config } : {}),
     ...(ctx.globals.env ? { env: ctx.globals.env } : {}),
     ...(o.strict ? { strict: true } : {}),
-    // The cluster clients are loaded only for online checks: an offline run (a pre-commit hook) stays fast.
-    ...(o.offline
-      ? {}
-      : {
-          online: (await import('../../core/validate/online/checker.js')).selfManagedOnlineChecker({
-            env: ctx.env,
-            reporter: ctx.reporter,
+    ...(o.terraform !== undefined
+      ? {
+          terraform: {
+            ...(typeof o.terraform === 'string' ? { dir: o.terraform } : {}),
+            ...(Array.isArray(o.providerSchema) ? { schemaFiles: o.providerSchema as string[] } : {}),
+          },
+        }
+      : // The cluster clients are loaded only for online checks: an offline run (a pre-commit hook) stays fast.
+        o.offline
+        ? {}
+        : {
+            online: (await import('../../core/validate/online/checker.js')).selfManagedOnlineChecker({
+              env: ctx.env,
+              reporter: ctx.reporter,
+            }),
           }),
-        }),
   });
   const { findings, summary } = result;
   return {

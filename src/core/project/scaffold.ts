@@ -9,8 +9,43 @@ import { findProjectFile, loadProject } from './load-project.js';
 const TEMPLATE_ROOT = new URL('../../../templates/', import.meta.url);
 const tpl = (rel: string): string => new URL(rel, TEMPLATE_ROOT).pathname;
 
-/** `kcops init [dir]`: the REQ-OPS-001 layout, with what exists today. Never overwrites a file. */
-export function initRepository(dir: string): { created: string[]; skipped: string[] } {
+export const CLOUDS = ['confluent', 'self-managed', 'both'] as const;
+export type Cloud = (typeof CLOUDS)[number];
+
+/** Which side of the Terraform blueprint a template file belongs to (undefined: both). */
+function terraformSide(rel: string): 'confluent' | 'self-managed' | undefined {
+  if (/(^|\/)(modules\/connect-cluster|examples\/self-managed)\/|(^|\/)self-managed\.tf$/.test(rel))
+    return 'self-managed';
+  if (
+    /(^|\/)(modules\/(connectors|networking|service-accounts)|examples\/managed-only)\/|(^|\/)confluent\.tf$/.test(rel)
+  )
+    return 'confluent';
+  return undefined;
+}
+
+/** templates/init/terraform/ files (relative paths) for a --cloud choice. */
+export function terraformTemplateFiles(cloud: Cloud): string[] {
+  const root = tpl('init/terraform/');
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(r);
+      else {
+        const side = terraformSide(r);
+        if (cloud === 'both' || side === undefined || side === cloud) out.push(r);
+      }
+    }
+  };
+  walk('');
+  return out.sort();
+}
+
+/**
+ * `kcops init [dir]`: the REQ-OPS-001 layout, with what exists today, and the Terraform blueprint for --cloud.
+ * Never overwrites a file: what exists (perhaps edited by the user) is reported as skipped.
+ */
+export function initRepository(dir: string, cloud: Cloud = 'both'): { created: string[]; skipped: string[] } {
   const root = resolve(dir);
   const boundary = boundaryOf(root);
   const created: string[] = [];
@@ -41,6 +76,7 @@ export function initRepository(dir: string): { created: string[]; skipped: strin
     '# Operations notes\n\nRunbooks and decisions for these connectors. Validate with `scripts/validate-connector.sh`.\n',
   );
   write('.gitignore', read('init/gitignore'));
+  for (const rel of terraformTemplateFiles(cloud)) write(`terraform/${rel}`, read(`init/terraform/${rel}`));
   return { created, skipped };
 }
 

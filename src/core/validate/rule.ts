@@ -2,7 +2,7 @@ import type { ConnectorFile, ConfigEntry } from '../project/connector-file.js';
 import type { LoadedProject } from '../project/load-project.js';
 import type { Environment, Policy, Project } from '../project/schema.js';
 import type { PluginDef } from './catalog/index.js';
-import type { Category, Draft, Severity } from './finding.js';
+import type { Category, Draft, Finding, Severity } from './finding.js';
 
 /** What a connector rule sees: one loaded file and what is known about its connector and environment. */
 export interface ConnectorContext {
@@ -31,6 +31,8 @@ export interface RepoContext {
   project: LoadedProject;
   connectors: ConnectorContext[];
   avroFiles: { path: string; relPath: string; text: string | undefined }[];
+  /** Findings of the Terraform checks (core/terraform), when the repository has terraform/ or --terraform was given. */
+  terraform?: Finding[];
 }
 
 export interface RepoDraft extends Draft {

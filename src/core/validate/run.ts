@@ -6,6 +6,7 @@ import type { LoadedProject } from '../project/load-project.js';
 import { environmentOf, unknownEnvironment } from '../project/environments.js';
 import type { Policy } from '../project/schema.js';
 import { DEFAULT_POLICY, policySeverity } from './policy.js';
+import { UserError } from '../../errors.js';
 import { connectorKind, findPlugin, isManagedClassName } from './catalog/index.js';
 import { compareFindings, milder, type Draft, type Finding } from './finding.js';
 import type { ConnectorContext, RepoContext, Rule } from './rule.js';
@@ -22,6 +23,11 @@ export interface ValidateOptions {
   strict?: boolean;
   /** Online checks, run per environment after the offline rules (see online.ts). */
   online?: OnlineChecker;
+  /**
+   * Check the Terraform modules under this directory (`validate --terraform [dir]`): only Terraform is checked.
+   * Without it, a whole-repository validation also checks the repository's terraform/ when there is one.
+   */
+  terraform?: { dir?: string; schemaFiles?: string[] };
 }
 
 /** Cluster-side checks for one environment; given the offline contexts, returns findings. */
@@ -73,6 +79,8 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
   if (opts.env !== undefined && project?.project && !environmentOf(project.project, opts.env))
     throw unknownEnvironment(project.project, opts.env, display(project.file));
   const findings: Finding[] = [];
+
+  if (opts.terraform) return validateTerraformOnly(opts, opts.terraform, root, project, display);
 
   const inputs =
     opts.paths.length > 0
@@ -145,6 +153,12 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
         text: readText(realOfFile.get(abs) ?? abs),
       })),
     };
+    const tfDir = join(root, 'terraform');
+    if (opts.paths.length === 0 && existsSync(tfDir)) {
+      // The HCL parser (WASM) is imported only here, so commands that never see Terraform never load it.
+      const { checkTerraform } = await import('../terraform/check.js');
+      repo.terraform = await checkTerraform(tfDir, { display });
+    }
     for (const rule of repoRules)
       findings.push(...runRule(rule, () => rule.check(repo), display(project.file), display(project.file), 'strict'));
   }
@@ -168,6 +182,43 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
     findings,
     summary: {
       files: new Set(shown).size,
+      errors: findings.filter((f) => f.severity === 'error').length,
+      warnings: findings.filter((f) => f.severity === 'warning').length,
+      infos: findings.filter((f) => f.severity === 'info').length,
+    },
+    ...(project ? { project: display(project.file) } : {}),
+  };
+}
+
+/** `validate --terraform [dir]`: the Terraform rules only, run the same way as inside a repository. */
+async function validateTerraformOnly(
+  opts: ValidateOptions,
+  tf: NonNullable<ValidateOptions['terraform']>,
+  root: string,
+  project: LoadedProject | undefined,
+  display: (abs: string) => string,
+): Promise<ValidateResult> {
+  const dir = tf.dir ? resolve(opts.cwd, tf.dir) : join(root, 'terraform');
+  if (!existsSync(dir))
+    throw new UserError('TERRAFORM_NOT_FOUND', `No Terraform folder at ${display(dir)}`, {
+      hint: 'Pass the folder of your .tf files (kcops validate --terraform <dir>), or run `kcops init` to write terraform/.',
+    });
+  const schemaFiles = tf.schemaFiles?.map((f) => resolve(opts.cwd, f));
+  for (const f of schemaFiles ?? [])
+    if (!existsSync(f))
+      throw new UserError('TERRAFORM_SCHEMA_NOT_FOUND', `No provider schema file at ${display(f)}`, {
+        hint: 'Write one with `terraform providers schema -json > schema.json` in an initialised root module.',
+      });
+  const { checkTerraform } = await import('../terraform/check.js');
+  const { moduleDirs } = await import('../terraform/parse.js');
+  const all = await checkTerraform(dir, { display, ...(schemaFiles ? { schemaFiles } : {}) });
+  const findings = [...all].sort(compareFindings);
+  const files = moduleDirs(dir).map(display);
+  return {
+    files,
+    findings,
+    summary: {
+      files: files.length,
       errors: findings.filter((f) => f.severity === 'error').length,
       warnings: findings.filter((f) => f.severity === 'warning').length,
       infos: findings.filter((f) => f.severity === 'info').length,

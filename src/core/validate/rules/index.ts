@@ -13,6 +13,7 @@ import { requiredRules } from './required.js';
 import { secretRules } from './secrets.js';
 import { shapeRules } from './shape.js';
 import { syntaxRules } from './syntax.js';
+import { terraformRules } from './terraform.js';
 
 /** Every offline rule, in the order their findings are easiest to read. */
 export const connectorRules: ConnectorRule[] = [
@@ -28,5 +29,11 @@ export const connectorRules: ConnectorRule[] = [
   ...converterRules,
   ...ownershipRules,
 ];
-export const repoRules: RepoRule[] = [...projectRules, ...ownershipRepoRules, ...avroRules, ...converterPairRules];
+export const repoRules: RepoRule[] = [
+  ...projectRules,
+  ...ownershipRepoRules,
+  ...avroRules,
+  ...converterPairRules,
+  ...terraformRules,
+];
 export const offlineRules: Rule[] = [...connectorRules, ...repoRules];

@@ -1,0 +1,169 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { initRepository, terraformTemplateFiles } from '../../../../src/core/project/scaffold.js';
+import { checkTerraform } from '../../../../src/core/terraform/check.js';
+import { runCli } from '../../../support/run-cli.js';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
+const dirs: string[] = [];
+const tmp = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'kcops-tf-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const check = (dir: string) => checkTerraform(dir, { display: (p) => p.slice(dir.length + 1) });
+
+describe('the Terraform blueprint kcops init writes', () => {
+  it.each(['both', 'confluent', 'self-managed'] as const)(
+    '--cloud %s passes validate --terraform with no findings',
+    async (cloud) => {
+      const repo = tmp();
+      initRepository(repo, cloud);
+      expect(await check(join(repo, 'terraform'))).toEqual([]);
+    },
+    60_000,
+  );
+
+  it('--cloud chooses the modules; every module is called by an environment root', () => {
+    const confluent = terraformTemplateFiles('confluent');
+    const self = terraformTemplateFiles('self-managed');
+    expect(confluent.some((f) => f.startsWith('modules/connect-cluster/'))).toBe(false);
+    expect(confluent).toContain('modules/service-accounts/main.tf');
+    expect(self).toContain('modules/connect-cluster/main.tf');
+    expect(self.some((f) => f.startsWith('modules/networking/') || f.endsWith('/confluent.tf'))).toBe(false);
+    const roots = terraformTemplateFiles('both')
+      .filter((f) => f.startsWith('environments/prod/'))
+      .map((f) => readFileSync(join(ROOT, 'templates/init/terraform', f), 'utf8'))
+      .join('\n');
+    for (const m of ['connect-cluster', 'connectors', 'networking', 'service-accounts', 'iam'])
+      expect(roots).toMatch(new RegExp(`source\\s+= "\\.\\./\\.\\./modules/${m}"`));
+  });
+
+  it('re-running init never overwrites an edited file and reports it as skipped', () => {
+    const repo = tmp();
+    initRepository(repo);
+    const f = join(repo, 'terraform/environments/prod/main.tf');
+    writeFileSync(f, '# mine\n');
+    const again = initRepository(repo);
+    expect(again.created).toEqual([]);
+    expect(again.skipped).toContain('terraform/environments/prod/main.tf');
+    expect(readFileSync(f, 'utf8')).toBe('# mine\n');
+  });
+
+  it('the example repository terraform/ has no findings, and validate --terraform exits 0 there', async () => {
+    const ex = join(ROOT, 'examples/kafka-connect-configs');
+    expect(await check(join(ex, 'terraform'))).toEqual([]);
+    const r = await runCli(['validate', '--terraform', '-o', 'json'], { cwd: ex });
+    expect(r.code).toBe(0);
+    expect(r.json.findings).toEqual([]);
+  }, 60_000);
+});
+
+/** One deliberate mistake in a copy of the generated tree → exactly one finding, of exactly this rule. */
+const BROKEN: { name: string; file: string; from: string | RegExp; to: string; rule: string }[] = [
+  {
+    name: 'unknown argument',
+    file: 'modules/connect-cluster/main.tf',
+    from: 'retention_in_days = var.log_retention_days',
+    to: 'retention_days = var.log_retention_days',
+    rule: 'terraform/unknown-argument',
+  },
+  {
+    name: 'wrong block',
+    file: 'modules/connect-cluster/main.tf',
+    from: '  deployment_circuit_breaker {',
+    to: '  circuit_breaker {',
+    rule: 'terraform/unknown-block',
+  },
+  {
+    name: 'missing required argument',
+    file: 'modules/service-accounts/main.tf',
+    from: '  role_name   = "ResourceOwner"\n',
+    to: '',
+    rule: 'terraform/missing-argument',
+  },
+  {
+    name: 'undeclared variable',
+    file: 'modules/networking/main.tf',
+    from: 'region           = var.region',
+    to: 'region           = var.aws_region',
+    rule: 'terraform/undeclared-variable',
+  },
+  {
+    name: 'dangling reference',
+    file: 'modules/connect-cluster/main.tf',
+    from: 'target_group_arn = aws_lb_target_group.rest.arn\n  }\n}',
+    to: 'target_group_arn = aws_lb_target_group.api.arn\n  }\n}',
+    rule: 'terraform/dangling-reference',
+  },
+  {
+    name: 'literal password',
+    file: 'environments/prod/self-managed.tf',
+    from: 'variable "connect_image" {',
+    to: 'variable "db_password" {\n  type      = string\n  sensitive = true\n  default   = "s3cr3t-Passw0rd"\n}\n\nvariable "connect_image" {',
+    rule: 'terraform/literal-secret',
+  },
+  {
+    name: 'non-sensitive secret output',
+    file: 'modules/service-accounts/main.tf',
+    from: 'output "api_key_secret_arn" {',
+    to: 'output "api_secret" {\n  value = confluent_api_key.team.secret\n}\n\noutput "api_key_secret_arn" {',
+    rule: 'terraform/secret-not-sensitive',
+  },
+  {
+    name: 'public ingress 0.0.0.0/0 on the REST port',
+    file: 'modules/connect-cluster/main.tf',
+    from: 'cidr_ipv4         = var.vpc_cidr',
+    to: 'cidr_ipv4         = "0.0.0.0/0"',
+    rule: 'terraform/public-rest-port',
+  },
+  {
+    name: 'fewer than 3 AZs',
+    file: 'environments/prod/self-managed.tf',
+    from: 'private_subnet_ids = var.private_subnet_ids',
+    to: 'private_subnet_ids = ["subnet-0aaa1111bbbb2222c", "subnet-0ddd3333eeee4444f"]',
+    rule: 'terraform/too-few-azs',
+  },
+];
+
+describe('deliberately broken variants of the generated tree', () => {
+  it.each(BROKEN)(
+    '$name → $rule',
+    async ({ file, from, to, rule }) => {
+      const dir = join(tmp(), 'terraform');
+      cpSync(join(ROOT, 'templates/init/terraform'), dir, { recursive: true });
+      const path = join(dir, file);
+      const text = readFileSync(path, 'utf8');
+      expect(text).toMatch(from);
+      writeFileSync(path, text.replace(from, to));
+      const found = await check(dir);
+      expect(found.map((f) => [f.rule, f.file])).toEqual([[rule, file]]);
+      expect(found[0]!.line).toBeGreaterThan(1);
+    },
+    60_000,
+  );
+
+  it('a broken variant fails the CLI with exit 1 and a SARIF result carrying the rule id', async () => {
+    const dir = tmp();
+    cpSync(join(ROOT, 'templates/init/terraform'), join(dir, 'tf'), { recursive: true });
+    const f = join(dir, 'tf/modules/connect-cluster/main.tf');
+    writeFileSync(f, readFileSync(f, 'utf8').replace('cidr_ipv4         = var.vpc_cidr', 'cidr_ipv4 = "0.0.0.0/0"'));
+    const r = await runCli(['validate', '--terraform', 'tf', '-o', 'sarif'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.json.runs[0].results.map((x: { ruleId: string }) => x.ruleId)).toEqual(['terraform/public-rest-port']);
+  }, 60_000);
+});
+
+it('kcops --version does not load the HCL parser (WASM)', () => {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/kcops.js'), '--version'], {
+    env: { ...process.env, NODE_DEBUG: 'module' },
+    encoding: 'utf8',
+  });
+  expect(r.status).toBe(0);
+  expect(r.stderr).toContain('MODULE'); // the probe works
+  expect(r.stderr).not.toContain('hcl2json');
+});
