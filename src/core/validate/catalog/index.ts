@@ -1,3 +1,4 @@
+import type { IndexEntry } from './index-entry.js';
 import { PLUGIN_INDEX } from './plugin-index.js';
 
 /**
@@ -38,13 +39,7 @@ export interface PluginDef {
   valueDeprecations: ValueDeprecationDef[];
 }
 
-/** What the generated index knows before any definition is loaded. */
-export interface IndexEntry {
-  class: string;
-  type: 'source' | 'sink';
-  managed: boolean;
-  load: () => Promise<{ default: unknown }>;
-}
+export type { IndexEntry };
 
 interface PluginFile {
   class: string;
