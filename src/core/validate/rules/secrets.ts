@@ -13,8 +13,15 @@ import { exampleProject, goodSink, goodSource, json } from './examples.js';
 
 const passing = { path: 'app-cdc.json', content: json('app-cdc', goodSource) };
 
+/** A private key is a credential whatever key holds it (e.g. a PEM pasted into ssl.truststore.certificates). */
+const PRIVATE_KEY_BLOCK = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
+
 function secretBearing(ctx: ConnectorContext, e: ConfigEntry): boolean {
-  return isSecretKey(e.key) || ctx.plugin?.keys[e.key]?.type === 'PASSWORD';
+  return (
+    isSecretKey(e.key) ||
+    ctx.plugin?.keys[e.key]?.type === 'PASSWORD' ||
+    (e.value !== undefined && PRIVATE_KEY_BLOCK.test(e.value))
+  );
 }
 
 /** Each credential a value holds (one, or several in a JAAS line), classified. Values are never returned to users. */
