@@ -19,28 +19,34 @@ const FRAMEWORK_EXTRA = new Set([
 export const UNPREFIXED_CONVERTER_OPTION =
   /^(schema\.registry\.[a-z.]+|basic\.auth\.[a-z.]+|schemas\.enable|(key|value)\.subject\.name\.strategy|auto\.register\.schemas|use\.latest\.version)$/;
 
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) (d[0] as number[])[j] = j;
+/**
+ * Levenshtein distance, or `bound` as soon as it is known to be at least that: two rows, and no work for pairs whose
+ * lengths alone rule them out. A file with thousands of unknown keys checks each against every known key, so this is
+ * on the hot path of a big file.
+ */
+function editDistance(a: string, b: string, bound: number): number {
+  if (Math.abs(a.length - b.length) >= bound) return bound;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let row = new Array<number>(b.length + 1).fill(0);
   for (let i = 1; i <= a.length; i++) {
+    row[0] = i;
+    let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
-      const row = d[i] as number[];
-      const prev = d[i - 1] as number[];
-      row[j] = Math.min(
-        (prev[j] ?? 0) + 1,
-        (row[j - 1] ?? 0) + 1,
-        (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
+      const v = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row[j] = v;
+      if (v < rowMin) rowMin = v;
     }
+    if (rowMin >= bound) return bound;
+    [prev, row] = [row, prev];
   }
-  return (d[a.length] as number[])[b.length] ?? 0;
+  return Math.min(prev[b.length]!, bound);
 }
 
 function suggest(key: string, known: string[]): string | undefined {
   let best: string | undefined;
   let bestD = Math.max(2, Math.floor(key.length / 5)) + 1;
   for (const k of known) {
-    const dist = editDistance(key, k);
+    const dist = editDistance(key, k, bestD);
     if (dist < bestD) {
       best = k;
       bestD = dist;
