@@ -1,7 +1,7 @@
 import type { CommandResult, OutputFormat, Style } from '../context.js';
 import { InternalError, UserError } from '../../errors.js';
 import { redactDeep, redactText } from '../../core/secrets/sensitive.js';
-import { sanitizeTerminal } from './terminal.js';
+import { sanitizeCell, sanitizeTerminal } from './terminal.js';
 
 /** Every machine-readable document carries formatVersion (ARCHITECTURE habit 9). */
 export const FORMAT_VERSION = 1;
@@ -91,7 +91,8 @@ export function renderError(view: ErrorView, format: OutputFormat, style: Style,
 }
 
 /** A plain aligned table for human views. */
-export function table(headers: string[], rows: string[][]): string {
+export function table(headers: string[], untrustedRows: string[][]): string {
+  const rows = untrustedRows.map((r) => r.map(sanitizeCell));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => visibleLength(r[i] ?? ''))));
   const fmt = (cells: string[]): string =>
     cells

@@ -64,3 +64,8 @@ export function sanitizeTerminal(text: string): string {
   }
   return out + text.slice(at);
 }
+
+/** One cell of a table: kcops's own colours kept, and a line break or tab in a name cannot add a row or shift columns. */
+export function sanitizeCell(cell: string): string {
+  return sanitizeTerminal(cell).replace(/[\n\t]/g, escapeChar);
+}

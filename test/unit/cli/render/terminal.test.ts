@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorView, renderError, renderResult } from '../../../../src/cli/render/output.js';
+import { errorView, renderError, renderResult, table } from '../../../../src/cli/render/output.js';
 import { renderApply, renderPlan } from '../../../../src/cli/render/plan.js';
 import { makeStyle } from '../../../../src/cli/render/style.js';
 import { escapeControl, sanitizeTerminal } from '../../../../src/cli/render/terminal.js';
@@ -73,5 +73,22 @@ describe('control characters in human output', () => {
       expect(out).not.toContain('CANARY');
       if (format === 'human') expect(out).not.toMatch(RAW);
     }
+  });
+
+  it('a connector name with a line break or tab stays one row of a table (connect list and every other table)', () => {
+    const st = makeStyle(true);
+    const out = table(
+      ['NAME', 'STATE'],
+      [
+        ['payments-a\npayments-fake  RUNNING', st.green('RUNNING')],
+        ['payments-b\t\u202e', st.red('FAILED')],
+      ],
+    );
+    const lines = out.split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toContain('payments-a\\npayments-fake');
+    expect(lines[2]).toContain('payments-b\\t\\u202e');
+    // kcops's own colours survive
+    expect(out).toContain(st.green('RUNNING'));
   });
 });
