@@ -61,6 +61,16 @@ describe('the Terraform blueprint kcops init writes', () => {
     expect(r.code).toBe(0);
     expect(r.json.findings).toEqual([]);
   }, 60_000);
+
+  it('the example repository keeps exactly what kcops init writes (it only adds its own tfvars)', () => {
+    // The example is the blueprint filled in: a module edited on one side only would show users a tree init never writes.
+    const drifted = terraformTemplateFiles('both').filter(
+      (rel) =>
+        readFileSync(join(ROOT, 'templates/init/terraform', rel), 'utf8') !==
+        readFileSync(join(ROOT, 'examples/kafka-connect-configs/terraform', rel), 'utf8'),
+    );
+    expect(drifted).toEqual([]);
+  });
 });
 
 /** One deliberate mistake in a copy of the generated tree → exactly one finding, of exactly this rule. */
