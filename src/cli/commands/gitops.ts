@@ -25,19 +25,19 @@ const deployOptions: OptionSpec[] = [
   },
   {
     flags: '--concurrency <n>',
-    description: 'changes sent at once (requests in flight); all are then waited for together',
-    default: 64,
+    description:
+      'changes sent at once (requests in flight); all are then waited for together (default: deploy.concurrency in kcops.yaml, else 64)',
     integer: true,
   },
   {
     flags: '--wait-timeout <duration>',
-    description: 'how long the changed connectors may take, together, to be healthy (90s, 2m)',
-    default: '120s',
+    description:
+      'how long the changed connectors may take, together, to be healthy (90s, 2m; default: deploy.waitTimeout in kcops.yaml, else 120s)',
   },
   {
     flags: '--settle <duration>',
-    description: 'how long connector and tasks must stay healthy to count as healthy',
-    default: '5s',
+    description:
+      'how long each changed connector and its tasks must stay healthy, from when first seen healthy (default: deploy.settle in kcops.yaml, else 2s)',
   },
   { flags: '--no-rollback', description: 'on failure, leave the cluster as it is instead of undoing this apply' },
   {

@@ -4,6 +4,7 @@ import type { ConnectCluster } from '../../connect/cluster.js';
 import { openEnvironment } from '../../core/environment/open.js';
 import { environmentOf, unknownEnvironment } from '../../core/project/environments.js';
 import { findProjectFile, loadProject } from '../../core/project/load-project.js';
+import type { Environment } from '../../core/project/schema.js';
 import type { CliContext } from '../context.js';
 import type { AuditMirror } from '../../core/audit/mirror.js';
 import { auditMirrorOf } from './audit-topic.js';
@@ -24,6 +25,8 @@ export interface GitopsTarget {
   boundary: Boundary;
   /** `audit.topic` of the environment: the second sink, after the file. */
   auditMirror: AuditMirror | undefined;
+  /** `deploy:` of the environment in kcops.yaml: waiting and concurrency defaults that flags override. */
+  deploy: Environment['deploy'];
 }
 
 /**
@@ -56,6 +59,7 @@ export async function withGitopsTarget<T>(ctx: CliContext, run: (t: GitopsTarget
       auditLog,
       boundary: boundaryOf(root),
       auditMirror: auditMirrorOf(t.project, t.env, ctx.env),
+      deploy: t.project ? environmentOf(t.project, t.env)?.deploy : undefined,
     });
   } finally {
     await b.close();

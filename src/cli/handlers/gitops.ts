@@ -2,7 +2,13 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { ExitCode, isUserError, usageError } from '../../errors.js';
 import { applyPrepared, preparePlan, type Prepared } from '../../core/apply/deploy.js';
-import { DEFAULT_CONCURRENCY, type ApplyOptions } from '../../core/apply/types.js';
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_POLL_MS,
+  DEFAULT_SETTLE,
+  DEFAULT_WAIT_TIMEOUT,
+  type ApplyOptions,
+} from '../../core/apply/types.js';
 import { gitCommit, resolveActor } from '../../core/audit/actor.js';
 import { assertAuditAppendable, readAudit, verifyAudit } from '../../core/audit/log.js';
 import { lockDeployment } from '../../core/apply/deploy-lock.js';
@@ -142,14 +148,16 @@ async function deploy(
   kind: 'apply' | 'rollback',
   commit: string | null,
 ): Promise<CommandResult> {
+  // A flag wins over the environment's `deploy:` settings in kcops.yaml, which win over kcops' defaults.
+  const d = t.deploy ?? {};
   const options: ApplyOptions = {
-    concurrency: typeof o.concurrency === 'number' ? o.concurrency : DEFAULT_CONCURRENCY,
+    concurrency: typeof o.concurrency === 'number' ? o.concurrency : (d.concurrency ?? DEFAULT_CONCURRENCY),
     rollback: o.rollback !== false,
     approvedDeletes: new Set(Array.isArray(o.approveDelete) ? (o.approveDelete as string[]) : []),
     wait: {
-      timeoutMs: parseDuration(String(o.waitTimeout ?? '120s'), '--wait-timeout'),
-      settleMs: parseDuration(String(o.settle ?? '5s'), '--settle'),
-      pollMs: 500,
+      timeoutMs: parseDuration(String(o.waitTimeout ?? d.waitTimeout ?? DEFAULT_WAIT_TIMEOUT), '--wait-timeout'),
+      settleMs: parseDuration(String(o.settle ?? d.settle ?? DEFAULT_SETTLE), '--settle'),
+      pollMs: DEFAULT_POLL_MS,
     },
   };
   if (options.concurrency < 1) throw usageError('USAGE', '--concurrency must be at least 1.');

@@ -6,6 +6,18 @@ import type { WaitOptions } from './wait.js';
 /** Changes in flight at once when the caller does not say: every change of a 50-connector apply, still bounded. */
 export const DEFAULT_CONCURRENCY = 64;
 
+/**
+ * How long a changed connector and all its tasks must stay healthy, counted from when kcops first saw it healthy.
+ * Each connector's window runs on its own clock, so waiting for 50 costs one window after the last one came up, not
+ * one per connector. 2 s is three observations at the poll cadence below: enough to catch a task that fails as soon
+ * as its first poll or put runs; a failure that needs data or minutes to show is the monitor's job, and an
+ * environment that wants a longer look sets `deploy.settle` in kcops.yaml (e.g. 30s in prod).
+ */
+export const DEFAULT_SETTLE = '2s';
+export const DEFAULT_WAIT_TIMEOUT = '120s';
+/** First poll interval while connectors are on their way; rounds then space out to at most twice this. */
+export const DEFAULT_POLL_MS = 500;
+
 export interface ApplyOptions {
   /** Connector changes sent at the same time (requests in flight); the wait for all of them is shared. */
   concurrency: number;

@@ -132,7 +132,8 @@ function judge(s: ConnectorStatus | undefined, target: WaitTarget): Verdict {
 
 /**
  * While anything is still on its way, look again after `pollMs`, then a little later each round (x1.5, at most
- * 4 x `pollMs`): a cluster busy starting 50 connectors is asked a handful of times, not every half second. Once every
+ * 2 x `pollMs`): a cluster busy starting 50 connectors is asked about once a second, and a connector's settle window
+ * starts at most that long after it came up. Once every
  * pending connector has reached its target only the settle window is left: look again halfway through it (so a task
  * failing late is seen before the end) or when the first of them will have settled, whichever comes first; never past
  * the overall bound.
@@ -151,7 +152,7 @@ function nextDelay(
     if (results.has(name)) continue;
     const since = healthySince.get(name);
     if (since === undefined) {
-      delay = Math.min(o.pollMs * 1.5 ** round, 4 * o.pollMs);
+      delay = Math.min(o.pollMs * 1.5 ** round, 2 * o.pollMs);
       break;
     }
     delay = Math.min(delay, Math.max(o.pollMs / 4, since + o.settleMs - t));

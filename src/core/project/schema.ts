@@ -165,12 +165,41 @@ const auditSettings = z
   })
   .describe("A second audit sink: records are published with the environment's Kafka access once the file has them");
 
+/**
+ * How `apply` and `rollback` wait in this environment; a command-line flag wins over these. Production can ask for a
+ * longer settle window than dev without every pipeline repeating the flag.
+ */
+const deploySettings = z
+  .strictObject({
+    settle: z
+      .string()
+      .regex(durationPattern(['ms', 's', 'm']), 'a duration like 2s, 30s or 1m')
+      .optional()
+      .describe(
+        'how long each changed connector and all its tasks must stay healthy, counted from when kcops first saw it healthy (default 2s; --settle)',
+      ),
+    waitTimeout: z
+      .string()
+      .regex(durationPattern(['s', 'm', 'h']), 'a duration like 120s, 10m or 1h')
+      .optional()
+      .describe('how long the changed connectors may take, together, to be healthy (default 120s; --wait-timeout)'),
+    concurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(256)
+      .optional()
+      .describe('changes sent at once (default 64; --concurrency)'),
+  })
+  .describe('apply/rollback waiting and concurrency for this environment (flags override)');
+
 const environment = z
   .strictObject({
     cluster: z.discriminatedUnion('type', [selfManagedCluster, confluentCloudCluster]),
     kafka: kafkaAccess.optional(),
     policies: policySchema.default({ requireDlqOnSinks: true, requireExactlyOnceOnSources: false }),
     audit: auditSettings.optional(),
+    deploy: deploySettings.optional(),
     schemaRegistry: z
       .strictObject({
         url: credentialFreeUrl('schemaRegistry.auth').describe(

@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SelfManagedCluster } from '../../../../src/connect/self-managed/client.js';
 import { executePlan } from '../../../../src/core/apply/execute.js';
-import { DEFAULT_CONCURRENCY, type ApplyOptions } from '../../../../src/core/apply/types.js';
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_POLL_MS,
+  DEFAULT_SETTLE,
+  DEFAULT_WAIT_TIMEOUT,
+  type ApplyOptions,
+} from '../../../../src/core/apply/types.js';
+import { parseDuration } from '../../../../src/core/duration.js';
 import { computePlan } from '../../../../src/core/plan/compute.js';
 import type { DesiredConnector } from '../../../../src/core/plan/types.js';
 import { RecordingReporter } from '../../../../src/core/reporter.js';
@@ -10,7 +17,7 @@ import { FakeConnect } from '../../../fakes/fake-connect-cluster.js';
 /**
  * Issue 20 §1: apply at the speed of Connect. Every change is sent at once, then all are waited for together with
  * one cluster listing per poll round and one settle window; the request count does not grow with a per-connector
- * status poll. Runs with the CLI's defaults (concurrency, 500 ms polls, 5 s settle) against a fake whose connectors
+ * status poll. Runs with the CLI's defaults (concurrency, 500 ms polls, 2 s settle) against a fake whose connectors
  * take 1.5 s to start, about what the dev stack's workers take.
  */
 const cfg = {
@@ -18,7 +25,11 @@ const cfg = {
   topics: 'payments.t',
   file: '/tmp/out',
 };
-const CLI_WAIT = { timeoutMs: 120_000, settleMs: 5_000, pollMs: 500 };
+const CLI_WAIT = {
+  timeoutMs: parseDuration(DEFAULT_WAIT_TIMEOUT)!,
+  settleMs: parseDuration(DEFAULT_SETTLE)!,
+  pollMs: DEFAULT_POLL_MS,
+};
 let fake: FakeConnect;
 afterEach(async () => fake?.close());
 
@@ -68,8 +79,8 @@ describe('apply at the speed of Connect', () => {
     const firstPoll = fake.requests.findIndex((q, i) => i > 0 && q.path.startsWith('/connectors?'));
     expect(fake.requests.slice(1, firstPoll).every((q) => q.method === 'POST')).toBe(true);
     expect(firstPoll).toBe(51);
-    // Start (1.5 s) plus one settle window (5 s), not one per wave of changes.
-    expect(elapsed).toBeLessThan(1_500 + 5_000 + 2_500);
+    // Start (1.5 s), at most one poll interval (1 s) to see them healthy, one settle window, not one per wave.
+    expect(elapsed).toBeLessThan(1_500 + 1_000 + CLI_WAIT.settleMs + 1_500);
   }, 20_000);
 
   it('prunes 200 connectors with 200 DELETEs, all in flight together, and a listing or two', async () => {
