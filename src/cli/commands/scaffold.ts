@@ -5,7 +5,8 @@ const load = () => import('../handlers/scaffold.js');
 export const scaffoldCommands: CommandSpec[] = [
   {
     path: ['init'],
-    summary: 'write a connector configuration repository (kcops.yaml, connectors/<env>/, schemas, scripts, terraform/)',
+    summary:
+      'write a connector configuration repository (kcops.yaml, kcops.observability.yaml, connectors/<env>/, schemas, scripts, terraform/)',
     args: [{ name: 'dir', description: 'where (default: the current directory)' }],
     options: [
       {

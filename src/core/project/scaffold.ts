@@ -63,6 +63,7 @@ export function initRepository(dir: string, cloud: Cloud = 'both'): { created: s
   };
   const read = (rel: string): string => readFileSync(tpl(rel), 'utf8');
   write('kcops.yaml', read('init/kcops.yaml').replaceAll('{{project}}', basename(root) || 'kafka-connect-configs'));
+  write('kcops.observability.yaml', read('init/kcops.observability.yaml'));
   for (const env of ['dev', 'staging', 'prod']) write(`connectors/${env}/.gitkeep`, '');
   write('schemas/avro/.gitkeep', '');
   write(

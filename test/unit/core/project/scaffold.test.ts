@@ -35,6 +35,7 @@ it('init writes the layout and every template, for every environment, passes val
   const r = initRepository(dir);
   for (const f of [
     'kcops.yaml',
+    'kcops.observability.yaml',
     'connectors/dev/.gitkeep',
     'connectors/staging/.gitkeep',
     'connectors/prod/.gitkeep',
@@ -79,4 +80,17 @@ it('docs/reference/templates.md is generated from the templates (run `npm run do
   expect(readFileSync(new URL('../../../../docs/reference/templates.md', import.meta.url), 'utf8')).toBe(
     renderTemplateDocs(),
   );
+});
+
+it("init's kcops.observability.yaml is valid as written and with its commented environments filled in", async () => {
+  const { parse } = await import('yaml');
+  const { z } = await import('zod');
+  const { observabilityFileSchema } = await import('../../../../src/core/observe/target.js');
+  const text = readFileSync(new URL('../../../../templates/init/kcops.observability.yaml', import.meta.url), 'utf8');
+  const file = z.record(z.string(), observabilityFileSchema);
+  expect(file.safeParse(parse(text)).success).toBe(true);
+  const uncommented = text.replace(/^# (\s*[a-z]+:)/gm, '$1');
+  const all = file.safeParse(parse(uncommented));
+  expect(all.error?.issues ?? []).toEqual([]);
+  expect(Object.keys(all.data ?? {})).toEqual(['dev', 'staging', 'prod']);
 });
