@@ -14,6 +14,7 @@ import { parsePlan } from '../../core/plan/plan-file.js';
 import type { CommandHandler } from '../command-spec.js';
 import type { CliContext, CommandResult } from '../context.js';
 import { renderApply, renderPlan } from '../render/plan.js';
+import { planMarkdown } from '../render/plan-markdown.js';
 import { makeStyle } from '../render/style.js';
 import { checkDeclaredEnv, withGitopsTarget, type GitopsTarget } from './gitops-target.js';
 import { parseDuration } from './duration.js';
@@ -36,6 +37,7 @@ export const plan: CommandHandler = (ctx, _args, o) =>
     return {
       data: p.plan,
       human: (st) => renderPlan(p.plan, st),
+      reports: { markdown: () => planMarkdown(p.plan, { commit: gitCommit(t.root) }) },
       exitCode: o.detailedExitcode === true && changes ? ExitCode.Changes : ExitCode.Ok,
     };
   });
