@@ -66,8 +66,13 @@ export const gitopsCommands: CommandSpec[] = [
       { flags: '--prune', description: 'also propose deleting in-scope connectors missing from Git', default: false },
       detailedExitcode,
     ],
+    extraOutputs: ['markdown'],
     examples: [
       { command: 'kcops plan --env dev', description: 'show what would change' },
+      {
+        command: 'kcops plan --env staging -o markdown > plan.md',
+        description: 'a pull-request comment: summary table, per-connector diffs in collapsible sections, no secret',
+      },
       {
         command: 'kcops plan --env prod --out plan.json --detailed-exitcode',
         description: 'save the plan for review; exit 3 if it changes anything',

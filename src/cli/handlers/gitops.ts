@@ -20,6 +20,7 @@ import { parsePlan } from '../../core/plan/plan-file.js';
 import type { CommandHandler } from '../command-spec.js';
 import type { CliContext, CommandResult } from '../context.js';
 import { renderApply, renderPlan } from '../render/plan.js';
+import { planMarkdown } from '../render/plan-markdown.js';
 import { makeStyle } from '../render/style.js';
 import { checkDeclaredEnv, withGitopsTarget, type GitopsTarget } from './gitops-target.js';
 import { parseDuration } from './duration.js';
@@ -42,6 +43,7 @@ export const plan: CommandHandler = (ctx, _args, o) =>
     return {
       data: p.plan,
       human: (st) => renderPlan(p.plan, st),
+      reports: { markdown: () => planMarkdown(p.plan, { commit: gitCommit(t.root) }) },
       exitCode: o.detailedExitcode === true && changes ? ExitCode.Changes : ExitCode.Ok,
     };
   });

@@ -5,6 +5,17 @@ import { ExitCode } from '../../errors.js';
 import type { CommandHandler } from '../command-spec.js';
 import { version } from '../version.js';
 import { humanFindings, junit, sarif } from '../render/findings.js';
+import { dirname, resolve } from 'node:path';
+import { git } from '../../core/audit/actor.js';
+import type { ValidateResult } from '../../core/validate/run.js';
+
+/**
+ * SARIF's %SRCROOT%: the Git work tree's top (what code scanning resolves paths against), else the folder of
+ * kcops.yaml, else the current directory.
+ */
+function sourceRoot(cwd: string, r: ValidateResult): string {
+  return git(cwd, ['rev-parse', '--show-toplevel']) ?? (r.project ? dirname(resolve(cwd, r.project)) : cwd);
+}
 
 export const validate: CommandHandler = async (ctx, args, o) => {
   const paths = (args[0] as string[] | undefined) ?? [];
@@ -36,7 +47,11 @@ export const validate: CommandHandler = async (ctx, args, o) => {
     data: { findings, summary: { files: summary.files, errors: summary.errors, warnings: summary.warnings } },
     human: (st) => humanFindings(result, st, ctx.cwd),
     reports: {
-      sarif: () => sarif(result, [...offlineRules, ...onlineRuleList], version()),
+      sarif: () =>
+        sarif(result, [...offlineRules, ...onlineRuleList], version(), {
+          cwd: ctx.cwd,
+          srcRoot: sourceRoot(ctx.cwd, result),
+        }),
       junit: () => junit(result),
     },
     exitCode: summary.errors > 0 ? ExitCode.Error : ExitCode.Ok,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { mergeSpans, MASK, textSpans, type Span } from '../../core/secrets/sensitive.js';
 import type { Finding } from '../../core/validate/finding.js';
 import type { ValidateResult } from '../../core/validate/run.js';
@@ -175,9 +176,44 @@ function codeFrame(src: Source, f: Finding, st: Style): string[] {
 
 // ---------------------------------------------------------------- SARIF 2.1.0
 
-export function sarif(r: ValidateResult, rules: { id: string; summary: string }[], version: string): string {
+/** Where kcops is published: its README links the manual (docs/ ships in the package). */
+export const KCOPS_INFORMATION_URI = 'https://www.npmjs.com/package/kcops';
+
+/** A rule as SARIF describes it: the summary, and where its full documentation is. */
+export interface SarifRule {
+  id: string;
+  summary: string;
+  category?: string;
+  severity?: string;
+}
+
+/** The heading anchor of a rule in docs/reference/validation-rules.md (GitHub's slug: lower case, no '/'). */
+export const ruleAnchor = (id: string): string => id.toLowerCase().replace(/[^a-z0-9 _-]/g, '');
+
+/**
+ * An artifact location relative to the repository root (`%SRCROOT%`), as code scanning needs to put an annotation on
+ * a pull request's line. A file outside the root (validated by path) keeps an absolute file: URI.
+ */
+export function artifactLocation(file: string, cwd: string, srcRoot: string): { uri: string; uriBaseId?: string } {
+  const abs = resolve(cwd, file);
+  const rel = relative(srcRoot, abs);
+  const encode = (p: string): string => p.split(/[\\/]/).map(encodeURIComponent).join('/');
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return { uri: pathToFileURL(abs).href };
+  return { uri: encode(rel), uriBaseId: '%SRCROOT%' };
+}
+
+/**
+ * SARIF 2.1.0 that GitHub code scanning ingests and the SARIF multitool validates without a finding: repository-
+ * relative locations, and each rule's help as text (no relative help link: a URI must be absolute).
+ */
+export function sarif(
+  r: ValidateResult,
+  rules: SarifRule[],
+  version: string,
+  where: { cwd: string; srcRoot: string },
+): string {
   const used = [...new Set(r.findings.map((f) => f.rule))];
-  const meta = new Map(rules.map((x) => [x.id, x.summary]));
+  const meta = new Map(rules.map((x) => [x.id, x]));
   const doc = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -187,24 +223,40 @@ export function sarif(r: ValidateResult, rules: { id: string; summary: string }[
           driver: {
             name: 'kcops',
             version,
-            informationUri: 'https://github.com/kcops/kcops',
-            rules: used.map((id) => ({
-              id,
-              shortDescription: { text: meta.get(id) ?? id },
-              helpUri: `docs/reference/validation-rules.md#${id.replace(/[^a-z0-9-]/g, '')}`,
-            })),
+            semanticVersion: version,
+            informationUri: KCOPS_INFORMATION_URI,
+            rules: used.map((id) => {
+              const m = meta.get(id);
+              const summary = sentence(m?.summary ?? id);
+              const doc = `docs/reference/validation-rules.md#${ruleAnchor(id)} in the kcops package`;
+              return {
+                id,
+                name: ruleName(id),
+                shortDescription: { text: summary },
+                fullDescription: { text: summary },
+                help: {
+                  text: `${summary} The rule, with a failing and a passing example, is documented in ${doc}.`,
+                  markdown: `${summary}\n\nThe rule, with a failing and a passing example, is documented in \`${doc}\`.`,
+                },
+                ...(m?.severity
+                  ? { defaultConfiguration: { level: m.severity === 'info' ? 'note' : m.severity } }
+                  : {}),
+                properties: { tags: ['kafka-connect', ...(m?.category ? [m.category] : [])] },
+              };
+            }),
           },
         },
+        columnKind: 'unicodeCodePoints',
         results: r.findings.map((f) => ({
           ruleId: f.rule,
           ruleIndex: used.indexOf(f.rule),
           level: f.severity === 'info' ? 'note' : f.severity,
-          message: { text: f.hint ? `${f.message} ${f.hint}` : f.message },
+          message: { text: sentence(f.hint ? `${sentence(f.message)} ${f.hint}` : f.message) },
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: f.file },
-                region: { startLine: f.line, startColumn: f.column },
+                artifactLocation: artifactLocation(f.file, where.cwd, where.srcRoot),
+                region: { startLine: Math.max(1, f.line), startColumn: Math.max(1, f.column) },
               },
             },
           ],
@@ -214,6 +266,21 @@ export function sarif(r: ValidateResult, rules: { id: string; summary: string }[
     ],
   };
   return JSON.stringify(doc, null, 2) + '\n';
+}
+
+/** SARIF messages are sentences (the multitool's SARIF2001/2002 want a final period). */
+function sentence(s: string): string {
+  const t = s.trim();
+  return /[.!?]$/.test(t) ? t : `${t}.`;
+}
+
+/** A rule's name in Pascal case (SARIF2012 wants a readable name): dlq/replication-factor → DlqReplicationFactor. */
+function ruleName(id: string): string {
+  return id
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
 }
 
 // ---------------------------------------------------------------- JUnit XML

@@ -2,6 +2,7 @@ import type { CommandResult, OutputFormat, Style } from '../context.js';
 import { InternalError, UserError } from '../../errors.js';
 import { redactDeep, redactText } from '../../core/secrets/sensitive.js';
 import { sanitizeCell, sanitizeTerminal } from './terminal.js';
+import { cell } from './plan-markdown.js';
 
 /** Every machine-readable document carries formatVersion (ARCHITECTURE habit 9). */
 export const FORMAT_VERSION = 1;
@@ -27,7 +28,8 @@ export function renderResult(
       if (!toYaml) throw new InternalError('YAML output requested without loading the YAML module');
       return toYaml(redactDeep({ formatVersion: FORMAT_VERSION, ...result.data }));
     case 'sarif':
-    case 'junit': {
+    case 'junit':
+    case 'markdown': {
       const report = result.reports?.[format];
       if (!report) throw new InternalError(`the command declared -o ${format} but produced no ${format} report`);
       return redactText(report());
@@ -81,6 +83,9 @@ export function renderError(view: ErrorView, format: OutputFormat, style: Style,
   // sarif and junit are reports of findings; an error that prevents a report is written as JSON, still machine-readable.
   if (format === 'json' || format === 'sarif' || format === 'junit')
     return JSON.stringify({ formatVersion: FORMAT_VERSION, error: view }, null, 2) + '\n';
+  // A pull-request comment that says the plan failed, and why, instead of a JSON document.
+  if (format === 'markdown')
+    return `**kcops failed** <code>${cell(view.code)}</code>: ${cell(view.message)}${view.hint ? `\n\n${cell(view.hint)}` : ''}\n`;
   if (format === 'yaml' && toYaml) return toYaml({ formatVersion: FORMAT_VERSION, error: view });
   if (format === 'yaml') return JSON.stringify({ formatVersion: FORMAT_VERSION, error: view }, null, 2) + '\n';
   const lines = [`${style.red(style.bold('Error'))} ${style.dim(`[${view.code}]`)} ${view.message}`];

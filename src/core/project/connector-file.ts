@@ -24,7 +24,7 @@ export interface ConfigEntry {
 
 export type LoadProblem =
   | { kind: 'empty' | 'binary' | 'encoding' | 'too-large' | 'too-deep'; at: Position; detail: string }
-  | { kind: 'invalid-json' | 'invalid-yaml'; at: Position; detail: string };
+  | { kind: 'invalid-json' | 'invalid-yaml' | 'invalid-hcl'; at: Position; detail: string };
 
 export interface ConnectorFile {
   path: string;

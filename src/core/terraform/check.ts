@@ -19,6 +19,10 @@ export const TF_RULES = {
   'terraform/secret-not-sensitive': ['secret', 'error'],
   'terraform/public-rest-port': ['permission', 'error'],
   'terraform/too-few-azs': ['schema', 'error'],
+  // Cross-checks with kcops.yaml and connectors/<env>/ (cross-check.ts).
+  'terraform/connector-not-deployed': ['schema', 'error'],
+  'terraform/environment-mismatch': ['schema', 'error'],
+  'terraform/unknown-service-account': ['permission', 'warning'],
 } as const satisfies Record<string, readonly [Category, Severity]>;
 export type TfRuleId = keyof typeof TF_RULES;
 

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Position } from '../validate/finding.js';
+import { matchClose } from './locate.js';
 
 /** One HCL body as @cdktf/hcl2json gives it: attributes are values, nested blocks are arrays of bodies. */
 export type TfBody = Record<string, unknown>;
@@ -42,6 +43,21 @@ let hcl: Promise<Hcl2Json> | undefined;
 function parser(): Promise<Hcl2Json> {
   hcl ??= import('@cdktf/hcl2json');
   return hcl;
+}
+
+/** Parses one HCL file to JSON; throws the parser's message positioned as `{ message, at }` on a syntax error. */
+export async function parseHcl(name: string, text: string): Promise<TfBody> {
+  const { parse } = await parser();
+  try {
+    return (await parse(name, text)) as TfBody;
+  } catch (e) {
+    throw Object.assign(new Error('HCL syntax error'), { hcl: parseError(String((e as Error).message ?? e)) });
+  }
+}
+
+/** The position and message of a parseHcl error; undefined for any other error. */
+export function hclErrorOf(e: unknown): { message: string; at: Position } | undefined {
+  return (e as { hcl?: { message: string; at: Position } }).hcl;
 }
 
 /** Every directory under `root` (itself included) that holds .tf files; .terraform/ and dot-folders skipped. */
@@ -146,14 +162,10 @@ function located(file: TfFile, kind: TfBlock['kind'], name: string, body: TfBody
   };
 }
 
-/** From a header to its matching closing brace (strings and comments are not special-cased: good enough to locate). */
+/** From a header to its matching closing brace (strings, heredocs and comments skipped: see locate.ts). */
 function blockText(text: string, from: number): string {
-  let depth = 0;
-  for (let i = text.indexOf('{', from); i < text.length && i >= 0; i++) {
-    if (text[i] === '{') depth++;
-    else if (text[i] === '}' && --depth === 0) return text.slice(from, i + 1);
-  }
-  return text.slice(from);
+  const open = text.indexOf('{', from);
+  return open < 0 ? text.slice(from) : text.slice(from, matchClose(text, open) + 1);
 }
 
 export function positionAt(text: string, offset: number): Position {

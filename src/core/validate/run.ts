@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, parse as parsePath, relative, resolve, sep } from 'node:path';
 import { boundaryOf, escapeMessage, isInside, lexists, PATH_OUTSIDE_HINT, walkInside } from '../fs/boundary.js';
 import { loadConnectorFile, type ConnectorFile } from '../project/connector-file.js';
@@ -131,16 +131,14 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
       });
       continue;
     }
-    const ctx = await connectorContext(
-      loadConnectorFile(display(abs), bytes),
-      project,
-      project ? relToRoot : display(abs),
-      envName,
-      opts.strict,
-    );
-    contexts.push(ctx);
-    for (const rule of connectorRules)
-      findings.push(...runRule(rule, () => rule.check(ctx), ctx.file.path, ctx.file.path, ctx.severityMode));
+    const loaded = isTerraformFile(abs)
+      ? await loadTerraformFile(display(abs), bytes)
+      : [loadConnectorFile(display(abs), bytes)];
+    for (const file of loaded) {
+      const ctx = await connectorContext(file, project, project ? relToRoot : display(abs), envName, opts.strict);
+      contexts.push(ctx);
+      findings.push(...runConnectorRules(ctx));
+    }
   }
 
   if (project) {
@@ -157,7 +155,14 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
     if (opts.paths.length === 0 && existsSync(tfDir)) {
       // The HCL parser (WASM) is imported only here, so commands that never see Terraform never load it.
       const { checkTerraform } = await import('../terraform/check.js');
-      repo.terraform = await checkTerraform(tfDir, { display });
+      const { crossCheck } = await import('../terraform/cross-check.js');
+      repo.terraform = [
+        ...(await checkTerraform(tfDir, { display })),
+        ...(await crossCheck({ root, tfDir, project, connectors: contexts, display })),
+      ];
+      findings.push(
+        ...withoutRepeats(await terraformConnectorFindings(tfDir, root, project, display, opts.strict), repo.terraform),
+      );
     }
     for (const rule of repoRules)
       findings.push(...runRule(rule, () => rule.check(repo), display(project.file), display(project.file), 'strict'));
@@ -212,7 +217,10 @@ async function validateTerraformOnly(
   const { checkTerraform } = await import('../terraform/check.js');
   const { moduleDirs } = await import('../terraform/parse.js');
   const all = await checkTerraform(dir, { display, ...(schemaFiles ? { schemaFiles } : {}) });
-  const findings = [...all].sort(compareFindings);
+  const findings = [
+    ...all,
+    ...withoutRepeats(await terraformConnectorFindings(dir, root, project, display, opts.strict), all),
+  ].sort(compareFindings);
   const files = moduleDirs(dir).map(display);
   return {
     files,
@@ -227,16 +235,106 @@ async function validateTerraformOnly(
   };
 }
 
+function runConnectorRules(ctx: ConnectorContext): Finding[] {
+  return connectorRules.flatMap((rule) =>
+    runRule(rule, () => rule.check(ctx), ctx.file.path, ctx.file.path, ctx.severityMode),
+  );
+}
+
+function isTerraformFile(abs: string): boolean {
+  return /\.(tf|hcl)$/i.test(abs);
+}
+
+/**
+ * A .tf file among the connector files: one connector per `confluent_connector` resource with literal config maps
+ * (read with the HCL parser, located in the file: core/terraform/connector-resources.ts). None when its resources
+ * take their config from expressions; the file as it is (so that it is reported) when it holds no such resource,
+ * does not parse, or is not a readable text file.
+ */
+async function loadTerraformFile(path: string, bytes: Uint8Array): Promise<ConnectorFile[]> {
+  const base = loadConnectorFile(path, bytes);
+  if (base.problems.length > 0) return [base];
+  const { loadTerraformConnectors } = await import('../terraform/connector-resources.js');
+  const tf = await loadTerraformConnectors(path, base.text);
+  if (tf.error)
+    return [
+      {
+        ...base,
+        shape: 'not-connector',
+        entries: [],
+        config: new Map(),
+        problems: [{ kind: 'invalid-hcl', at: tf.error.at, detail: tf.error.message }],
+      },
+    ];
+  if (tf.files.length > 0 || tf.resources > 0) return tf.files;
+  return [{ ...base, shape: 'not-connector', entries: [], config: new Map(), name: undefined }];
+}
+
+/**
+ * The confluent_connector resources of a Terraform tree, checked by the connector rules like connector files. A
+ * resource under terraform/environments/<env>/ of a declared environment gets that environment's policy; elsewhere
+ * (a module, an example) it is checked like a loose file. They are always managed connectors.
+ */
+async function terraformConnectorFindings(
+  dir: string,
+  root: string,
+  project: LoadedProject | undefined,
+  display: (abs: string) => string,
+  strict: boolean | undefined,
+): Promise<Finding[]> {
+  const { moduleDirs } = await import('../terraform/parse.js');
+  const { loadTerraformConnectors } = await import('../terraform/connector-resources.js');
+  const out: Finding[] = [];
+  for (const d of moduleDirs(dir))
+    for (const n of readdirSync(d)
+      .filter((x) => x.endsWith('.tf'))
+      .sort()) {
+      const abs = join(d, n);
+      const text = readText(abs);
+      // A file that does not parse is reported once, by terraform/syntax.
+      if (text === undefined || !text.includes('confluent_connector')) continue;
+      const relToRoot = relative(root, abs).split(sep).join('/');
+      const env = /^terraform\/environments\/([^/]+)\//.exec(relToRoot)?.[1];
+      const known = env !== undefined && project?.project && environmentOf(project.project, env) ? env : undefined;
+      for (const file of (await loadTerraformConnectors(display(abs), text)).files) {
+        const ctx = await connectorContext(
+          file,
+          known ? project : undefined,
+          known ? relToRoot : display(abs),
+          known,
+          strict,
+          true,
+        );
+        out.push(...runConnectorRules(ctx));
+      }
+    }
+  return out;
+}
+
+/**
+ * A literal secret in a confluent_connector's config_sensitive is found twice: by terraform/literal-secret and by
+ * the connector rules' secret checks. The Terraform finding is kept (it also covers keys with no secret-like name).
+ */
+function withoutRepeats(connectorFindings: Finding[], terraform: Finding[]): Finding[] {
+  const secrets = new Set(
+    terraform.filter((f) => f.rule === 'terraform/literal-secret').map((f) => `${f.file}:${f.line}`),
+  );
+  return connectorFindings.filter((f) => !(f.category === 'secret' && secrets.has(`${f.file}:${f.line}`)));
+}
+
 export async function connectorContext(
   file: ConnectorFile,
   project: LoadedProject | undefined,
   relPath: string,
   envName: string | undefined,
   strict = false,
+  /** True for a confluent_connector resource, which is a managed connector whatever its class says. */
+  forceManaged = false,
 ): Promise<ConnectorContext> {
   const cls = file.config.get('connector.class')?.value?.trim() || undefined;
   const envDef = envName && project?.project ? environmentOf(project.project, envName) : undefined;
-  const managed = envDef ? envDef.cluster.type === 'confluent-cloud' : cls !== undefined && isManagedClassName(cls);
+  const managed =
+    forceManaged || (envDef ? envDef.cluster.type === 'confluent-cloud' : cls !== undefined && isManagedClassName(cls));
   const plugin = cls ? await findPlugin(cls, managed) : undefined;
   const policy: Policy = envDef?.policies ?? DEFAULT_POLICY;
   return {

@@ -1,12 +1,23 @@
 import { fileStem, type Shape } from '../../project/connector-file.js';
 import { connectorRule, type ConnectorRule } from '../rule.js';
-import { goodSink, json } from './examples.js';
+import { exampleProject, goodSink, json } from './examples.js';
 
 const good = { path: 'orders-sink.json', content: json('orders-sink', goodSink) };
 const props =
   Object.entries(goodSink)
     .map(([k, v]) => `${k}=${v}`)
     .join('\n') + '\n';
+
+/** A confluent_connector resource holding the good sink's config. */
+const TF_ORDERS = `resource "confluent_connector" "orders" {
+  config_nonsensitive = {
+    "name" = "orders-sink"
+${Object.entries(goodSink)
+  .map(([k, v]) => `    "${k}" = "${v}"`)
+  .join('\n')}
+  }
+}
+`;
 
 const FIX =
   'kcops files are the Connect REST body: {"name": "<name>", "config": {...}}, stored as connectors/<env>/<name>.json.';
@@ -81,16 +92,29 @@ export const shapeRules: ConnectorRule[] = [
       content: `apiVersion: kafka.strimzi.io/v1beta2\nkind: KafkaConnector\nmetadata:\n  name: orders-sink\nspec:\n  class: ${goodSink['connector.class']}\n  tasksMax: 1\n  config:\n    topics: orders\n`,
     },
   ),
-  shapeRule(
-    'shape/terraform-resource',
-    'terraform',
-    'A Terraform confluent_connector resource',
-    'values may be Terraform expressions that kcops cannot evaluate; checked only where they are literals.',
-    {
-      path: 'orders-sink.tf',
-      content: `resource "confluent_connector" "orders" {\n  config_nonsensitive = {\n    "connector.class" = "S3_SINK"\n    "name" = "orders-sink"\n  }\n}\n`,
+  connectorRule({
+    id: 'shape/terraform-resource',
+    category: 'shape',
+    severity: 'error',
+    advisory: 'warning',
+    summary: 'A Terraform confluent_connector resource in connectors/<env>/',
+    // Elsewhere (a loose .tf file, terraform/) the resource is a supported shape, checked by every connector rule.
+    examples: {
+      failing: { path: 'connectors/prod/orders-sink.tf', project: exampleProject, content: TF_ORDERS },
+      passing: { path: 'orders-sink.tf', content: TF_ORDERS },
     },
-  ),
+    check: (ctx) =>
+      ctx.file.shape === 'terraform' && ctx.file.problems.length === 0 && /^connectors\/[^/]+\//.test(ctx.relPath)
+        ? [
+            {
+              message:
+                'A Terraform confluent_connector resource in connectors/<env>/: kcops plan/apply deploy only the JSON REST body from this folder, and Terraform does not read it, so nothing deploys this connector.',
+              at: ctx.file.configAt,
+              hint: `${FIX} Terraform deploys those files itself with the connectors module (terraform/modules/connectors); keep resources under terraform/.`,
+            },
+          ]
+        : [],
+  }),
   shapeRule(
     'shape/template',
     'template',

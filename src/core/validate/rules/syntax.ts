@@ -74,6 +74,14 @@ export const syntaxRules: ConnectorRule[] = [
     'orders-sink.yaml',
   ),
   problemRule(
+    'syntax/invalid-hcl',
+    'invalid-hcl',
+    'Invalid HCL',
+    'resource "confluent_connector" "orders" {\n  config_nonsensitive = {\n    "name" = "orders-sink"\n  }\n',
+    'Fix the Terraform syntax at the position shown (`terraform fmt` shows the same error).',
+    'orders-sink.tf',
+  ),
+  problemRule(
     'syntax/empty-file',
     'empty',
     'Empty file',
@@ -150,7 +158,13 @@ export const syntaxRules: ConnectorRule[] = [
       ctx.file.shape === 'strimzi'
         ? []
         : ctx.file.entries
-            .filter((e) => e.kind !== 'string' && e.kind !== 'expression')
+            // Terraform converts numbers and booleans for config_nonsensitive (a map of strings) itself.
+            .filter(
+              (e) =>
+                e.kind !== 'string' &&
+                e.kind !== 'expression' &&
+                !(ctx.file.shape === 'terraform' && (e.kind === 'number' || e.kind === 'boolean')),
+            )
             .map((e) => ({
               message: `'${e.key}' is a JSON ${e.kind}; Connect config values are strings.`,
               at: e.valueAt,

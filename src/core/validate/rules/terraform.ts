@@ -49,6 +49,115 @@ const ingress = (cidr: string): string => `resource "aws_vpc_security_group_ingr
 }
 `;
 
+/** A managed environment described on both sides: kcops.yaml + connectors/prod/ and terraform/environments/prod/. */
+const managedProject = `project: shop
+teams:
+  payments: { prefixes: [payments-], serviceAccounts: [sa-payments] }
+environments:
+  prod:
+    cluster:
+      type: confluent-cloud
+      environmentId: env-prod01
+      kafkaClusterId: lkc-prod01
+      apiEndpoint: https://api.confluent.cloud
+`;
+
+const managedSink = (account: string): string =>
+  JSON.stringify(
+    {
+      name: 'payments-orders-s3-sink',
+      config: {
+        'connector.class': 'S3_SINK',
+        'kafka.auth.mode': 'SERVICE_ACCOUNT',
+        'kafka.service.account.id': account,
+        topics: 'payments.orders',
+        'errors.deadletterqueue.topic.name': 'payments.dlq.orders-s3-sink',
+        's3.bucket.name': 'payments-orders-archive',
+        'input.data.format': 'AVRO',
+        'output.data.format': 'JSON',
+        'time.interval': 'HOURLY',
+        'tasks.max': '1',
+      },
+    },
+    null,
+    2,
+  ) + '\n';
+
+const managedModules = {
+  'terraform/modules/connectors/main.tf': `variable "connectors_dir" {
+  type        = string
+  description = "Folder of the environment's connector files"
+}
+
+variable "environment_id" {
+  type        = string
+  description = "Confluent Cloud environment id"
+}
+
+variable "kafka_cluster_id" {
+  type        = string
+  description = "Kafka cluster id"
+}
+
+locals {
+  connectors = { for f in fileset(var.connectors_dir, "*.json") : trimsuffix(f, ".json") => jsondecode(file("\${var.connectors_dir}/\${f}")) }
+}
+
+resource "confluent_connector" "this" {
+  for_each = local.connectors
+  environment {
+    id = var.environment_id
+  }
+  kafka_cluster {
+    id = var.kafka_cluster_id
+  }
+  config_nonsensitive = each.value.config
+}
+`,
+  'terraform/modules/team/main.tf': `variable "team" {
+  type        = string
+  description = "Team name"
+}
+
+resource "confluent_service_account" "team" {
+  display_name = "sa-\${var.team}"
+  description  = "Connectors of team \${var.team}"
+}
+`,
+};
+
+const managedRoot = (dir: string, envVar = 'var.environment_id'): string => `variable "environment_id" {
+  type        = string
+  description = "Confluent Cloud environment id"
+}
+
+module "team_payments" {
+  source = "../../modules/team"
+  team   = "payments"
+}
+
+module "connectors" {
+  source           = "../../modules/connectors"
+  connectors_dir   = "\${path.root}/../../../connectors/${dir}"
+  environment_id   = ${envVar}
+  kafka_cluster_id = "lkc-prod01"
+}
+`;
+
+const managed = (
+  main: { path: string; content: string },
+  over: { root?: string; tfvars?: string; sink?: string } = {},
+): RuleExample => {
+  const files: Record<string, string> = {
+    ...managedModules,
+    'terraform/environments/prod/main.tf': over.root ?? managedRoot('prod'),
+    'terraform/environments/prod/terraform.tfvars': over.tfvars ?? 'environment_id = "env-prod01"\n',
+    'connectors/prod/payments-orders-s3-sink.json': over.sink ?? managedSink('sa-payments'),
+  };
+  delete files[main.path];
+  return { ...main, project: managedProject, files };
+};
+
 const DEFS: Record<TfRuleId, { summary: string; failing: RuleExample; passing: RuleExample }> = {
   'terraform/syntax': {
     summary: 'A .tf or .tfvars file is not valid HCL',
@@ -144,6 +253,27 @@ const DEFS: Record<TfRuleId, { summary: string; failing: RuleExample; passing: R
     summary: 'The Connect service runs in fewer than 3 availability zones',
     failing: tf(ecs('["subnet-a", "subnet-b"]')),
     passing: tf(ecs('["subnet-a", "subnet-b", "subnet-c"]')),
+  },
+  'terraform/connector-not-deployed': {
+    summary: "A managed environment's connector file that its Terraform root does not deploy",
+    failing: managed({ path: 'terraform/environments/prod/main.tf', content: managedRoot('dev') }),
+    passing: managed({ path: 'terraform/environments/prod/main.tf', content: managedRoot('prod') }),
+  },
+  'terraform/environment-mismatch': {
+    summary: "Terraform's Confluent environment or cluster id differs from kcops.yaml's",
+    failing: managed({
+      path: 'terraform/environments/prod/terraform.tfvars',
+      content: 'environment_id = "env-stag01"\n',
+    }),
+    passing: managed({
+      path: 'terraform/environments/prod/terraform.tfvars',
+      content: 'environment_id = "env-prod01"\n',
+    }),
+  },
+  'terraform/unknown-service-account': {
+    summary: 'A managed connector runs as a service account its Terraform does not create',
+    failing: managed({ path: 'connectors/prod/payments-orders-s3-sink.json', content: managedSink('sa-orders') }),
+    passing: managed({ path: 'connectors/prod/payments-orders-s3-sink.json', content: managedSink('sa-payments') }),
   },
 };
 
