@@ -14,7 +14,16 @@ import { simpleParser, type ParsedMail } from 'mailparser';
  *    resolve, dedup_key required for acknowledge/resolve, and for trigger a payload with summary (≤1024), source and
  *    severity critical|error|warning|info → 202 {status:"success", message:"Event processed", dedup_key}; otherwise
  *    400 {status:"invalid event", message:"Event object is invalid", errors:[...]}.
- * 4. `down = true` makes a receiver answer 500 (Slack/Teams) or 503 (PagerDuty) without looking at the request.
+ * 4. Opsgenie Alert API v2 (docs.opsgenie.com, "Alert API"): `Authorization: GenieKey <key>` (else 401 "Could not
+ *    authenticate"); POST /v2/alerts with `message` (1–130 characters) and, when present, alias ≤ 512, description
+ *    ≤ 15000, entity ≤ 512, source ≤ 100, tags (≤ 20, each ≤ 50), details a map of strings, priority P1–P5,
+ *    responders `{type: team|user|escalation|schedule, name|id|username}`; POST /v2/alerts/{id}/close with
+ *    `identifierType` id|tiny|alias (default id). Valid requests → 202 {result: "Request will be processed", took,
+ *    requestId} (processing is asynchronous, so closing an unknown alias is accepted too); invalid → 422
+ *    {message: "Request body is not processable", errors: {...}}. Open alerts are kept by alias, a repeated create
+ *    with an open alias adds to its count, as Opsgenie de-duplicates.
+ * 5. `down = true` makes a receiver answer 500 (Slack/Teams) or 503 (PagerDuty, Opsgenie) without looking at the
+ *    request.
  * Every accepted request is kept in `received`.
  */
 abstract class JsonReceiver {
@@ -47,7 +56,7 @@ abstract class JsonReceiver {
         ? { status: 400, body: 'invalid_payload' }
         : this.down
           ? { status: this.downStatus, body: 'unavailable' }
-          : this.answer(body, req.url ?? '/');
+          : this.answer(body, req.url ?? '/', req.headers);
     if (answer.status < 300) this.received.push(body);
     res.writeHead(answer.status, {
       'content-type': typeof answer.body === 'string' ? 'text/plain' : 'application/json',
@@ -56,7 +65,11 @@ abstract class JsonReceiver {
   }
 
   protected downStatus = 500;
-  protected abstract answer(body: unknown, path: string): { status: number; body: unknown };
+  protected abstract answer(
+    body: unknown,
+    path: string,
+    headers: IncomingMessage['headers'],
+  ): { status: number; body: unknown };
 }
 
 type Json = Record<string, unknown>;
@@ -122,6 +135,105 @@ export class FakePagerDuty extends JsonReceiver {
       return { status: 400, body: { status: 'invalid event', message: 'Event object is invalid', errors } };
     const dedup = (b as Json).dedup_key ?? 'generated-by-fake';
     return { status: 202, body: { status: 'success', message: 'Event processed', dedup_key: dedup } };
+  }
+}
+
+export class FakeOpsgenie extends JsonReceiver {
+  readonly key: string;
+  /** Open alerts by alias, with how many creates de-duplicated into each. */
+  readonly open = new Map<string, { count: number; body: Json }>();
+  protected override downStatus = 503;
+
+  constructor(key: string) {
+    super();
+    this.key = key;
+  }
+
+  protected answer(b: unknown, path: string, headers: IncomingMessage['headers']) {
+    const took = 0.01;
+    const requestId = `req-${this.received.length + 1}`;
+    if (headers.authorization !== `GenieKey ${this.key}`)
+      return { status: 401, body: { message: 'Could not authenticate', took, requestId } };
+    const url = new URL(path, 'http://x');
+    const errors: Record<string, string> = {};
+    const str = (v: unknown, max: number, field: string, required = false) => {
+      if (v === undefined && !required) return;
+      if (typeof v !== 'string' || v.length === 0 || v.length > max)
+        errors[field] = `${field} must be a non-empty string of at most ${max} characters`;
+    };
+    if (!isObject(b)) return { status: 422, body: { message: 'Request body is not processable', took, requestId } };
+    const close = /^\/v2\/alerts\/([^/]+)\/close$/.exec(url.pathname);
+    if (url.pathname === '/v2/alerts') {
+      str(b.message, 130, 'message', true);
+      str(b.alias, 512, 'alias');
+      str(b.description, 15_000, 'description');
+      str(b.entity, 512, 'entity');
+      str(b.source, 100, 'source');
+      if (b.priority !== undefined && !['P1', 'P2', 'P3', 'P4', 'P5'].includes(String(b.priority)))
+        errors.priority = 'priority must be one of P1, P2, P3, P4, P5';
+      if (
+        b.tags !== undefined &&
+        !(
+          Array.isArray(b.tags) &&
+          b.tags.length <= 20 &&
+          b.tags.every((t) => typeof t === 'string' && t.length > 0 && t.length <= 50)
+        )
+      )
+        errors.tags = 'tags must be at most 20 strings of at most 50 characters';
+      if (
+        b.details !== undefined &&
+        !(isObject(b.details) && Object.values(b.details).every((v) => typeof v === 'string'))
+      )
+        errors.details = 'details must be a map of strings';
+      if (
+        b.responders !== undefined &&
+        !(
+          Array.isArray(b.responders) &&
+          b.responders.every(
+            (r) =>
+              isObject(r) &&
+              ['team', 'user', 'escalation', 'schedule'].includes(String(r.type)) &&
+              (typeof r.name === 'string' || typeof r.id === 'string' || typeof r.username === 'string'),
+          )
+        )
+      )
+        errors.responders = 'responders must be {type, name|id|username} objects';
+      const unknown = Object.keys(b).filter(
+        (k) =>
+          ![
+            'message',
+            'alias',
+            'description',
+            'responders',
+            'visibleTo',
+            'actions',
+            'tags',
+            'details',
+            'entity',
+            'source',
+            'priority',
+            'user',
+            'note',
+          ].includes(k),
+      );
+      if (unknown.length) errors.body = `unknown fields: ${unknown.join(', ')}`;
+      if (Object.keys(errors).length)
+        return { status: 422, body: { message: 'Request body is not processable', errors, took, requestId } };
+      const alias = typeof b.alias === 'string' ? b.alias : String(b.message);
+      const was = this.open.get(alias);
+      this.open.set(alias, { count: (was?.count ?? 0) + 1, body: b });
+    } else if (close) {
+      const type = url.searchParams.get('identifierType') ?? 'id';
+      if (!['id', 'tiny', 'alias'].includes(type))
+        return { status: 422, body: { message: 'identifierType is not valid', took, requestId } };
+      str(b.source, 100, 'source');
+      str(b.note, 25_000, 'note');
+      str(b.user, 100, 'user');
+      if (Object.keys(errors).length)
+        return { status: 422, body: { message: 'Request body is not processable', errors, took, requestId } };
+      if (type === 'alias') this.open.delete(decodeURIComponent(close[1]!));
+    } else return { status: 404, body: { message: 'Not found', took, requestId } };
+    return { status: 202, body: { result: 'Request will be processed', took, requestId } };
   }
 }
 

@@ -2,7 +2,7 @@ import type { CommandSpec, GroupSpec } from '../command-spec.js';
 
 export const alertsGroup: GroupSpec = {
   path: ['alerts'],
-  summary: 'alert email, Slack, Teams and PagerDuty when connectors or tasks fail',
+  summary: 'alert email, Slack, Teams, PagerDuty and Opsgenie when connectors or tasks fail',
 };
 
 export const alertsCommands: CommandSpec[] = [
@@ -13,7 +13,7 @@ export const alertsCommands: CommandSpec[] = [
       "Reads every connector's status (one request), keeps those matching alerts.connectors, and finds connectors and\n" +
       'tasks FAILED (with the first lines of the trace) and, with alerts.unassignedAfter, connectors UNASSIGNED that long.\n' +
       'Destinations come from alerts: of the environment in kcops.observability.yaml. A new failure is sent once; a\n' +
-      'recovered one is resolved (PagerDuty incident resolved, a "recovered" message elsewhere). What was delivered is\n' +
+      'recovered one is resolved (PagerDuty incident resolved, Opsgenie alert closed, a "recovered" message elsewhere). What was delivered is\n' +
       'remembered in .kcops/alerts/<env>.json (KCOPS_ALERT_STATE_DIR moves it): keep it between runs.\n' +
       'Exit code: 0 all healthy, 1 a failure is open or a destination could not be reached (the others are still sent).',
     options: [

@@ -43,11 +43,26 @@ export const pagerdutyDestination = z.strictObject({
   endpoint: z.url().optional().describe('default https://events.pagerduty.com/v2/enqueue; for EU or stand-ins'),
 });
 
+export const opsgenieDestination = z.strictObject({
+  type: z.literal('opsgenie'),
+  ...named,
+  apiKey: secretReference.describe("the API key of an Opsgenie API integration (sent as 'Authorization: GenieKey')"),
+  region: z.enum(['us', 'eu']).optional().describe('us: api.opsgenie.com (default), eu: api.eu.opsgenie.com'),
+  priority: z.enum(['P1', 'P2', 'P3', 'P4', 'P5']).optional().describe("the alerts' priority; default P3 (Opsgenie's)"),
+  responders: z
+    .array(z.string().min(1))
+    .max(50)
+    .optional()
+    .describe('team names that get the alert (the integration may route it too)'),
+  endpoint: z.url().optional().describe('overrides the region: a proxy or a stand-in'),
+});
+
 export const alertDestination = z.discriminatedUnion('type', [
   emailDestination,
   slackDestination,
   teamsDestination,
   pagerdutyDestination,
+  opsgenieDestination,
 ]);
 
 /** `alerts:` of an environment in kcops.observability.yaml: what counts as a failure and who hears about it. */
@@ -76,6 +91,7 @@ export type EmailDestination = z.infer<typeof emailDestination>;
 export type SlackDestination = z.infer<typeof slackDestination>;
 export type TeamsDestination = z.infer<typeof teamsDestination>;
 export type PagerDutyDestination = z.infer<typeof pagerdutyDestination>;
+export type OpsgenieDestination = z.infer<typeof opsgenieDestination>;
 
 /** 90s, 10m, 4h, 1d, 500ms → milliseconds (the schema has checked the shape). */
 export function durationMs(v: string): number {

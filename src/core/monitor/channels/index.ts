@@ -1,6 +1,7 @@
 import { destinationName, type AlertDestination } from '../alert-config.js';
 import type { Channel, ResolveSecret } from './channel.js';
 import { emailChannel } from './email.js';
+import { opsgenieChannel } from './opsgenie.js';
 import { pagerdutyChannel } from './pagerduty.js';
 import { slackChannel } from './slack.js';
 import { teamsChannel } from './teams.js';
@@ -16,5 +17,7 @@ export function channelFor(d: AlertDestination, secret: ResolveSecret): Channel 
       return teamsChannel(d, name, secret);
     case 'pagerduty':
       return pagerdutyChannel(d, name, secret);
+    case 'opsgenie':
+      return opsgenieChannel(d, name, secret);
   }
 }

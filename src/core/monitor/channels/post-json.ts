@@ -6,15 +6,22 @@ export interface PostResult {
 }
 
 /**
- * POSTs JSON to a webhook. Errors never carry the URL: for webhooks the URL is the credential.
+ * POSTs JSON to a webhook or an API. Errors never carry the URL (for webhooks the URL is the credential) nor the
+ * headers (an API key travels in one).
  * `label` names the destination ("slack destination 'team'"); `hint` says what to check.
  */
-export async function postJson(url: string, body: unknown, label: string, hint: string): Promise<PostResult> {
+export async function postJson(
+  url: string,
+  body: unknown,
+  label: string,
+  hint: string,
+  headers: Record<string, string> = {},
+): Promise<PostResult> {
   let res: Response;
   try {
     res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...headers, 'content-type': 'application/json' },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(10_000),
     });
