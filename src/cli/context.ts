@@ -37,6 +37,8 @@ export interface CommandResult<T extends object = object> {
   /** Renderers for the extra report formats the command declared (see CommandSpec.extraOutputs). */
   reports?: Partial<Record<ExtraOutputFormat, () => string>>;
   exitCode?: number;
+  /** The command wrote its results while it ran (one line or document per round); nothing more is rendered. */
+  streamed?: boolean;
 }
 
 export interface Style {

@@ -69,14 +69,16 @@ export async function run(opts: RunOptions): Promise<number> {
       try {
         const handler = await spec.handler();
         const result = await handler(ctx, args, options);
-        stdout.write(
-          renderResult(
-            result,
-            ctxGlobals.output,
-            style,
-            toYaml ?? (ctxGlobals.output === 'yaml' ? await loadYaml() : undefined),
-          ),
-        );
+        // A long-running command (monitor, --watch) has already written its output as it went.
+        if (!result.streamed)
+          stdout.write(
+            renderResult(
+              result,
+              ctxGlobals.output,
+              style,
+              toYaml ?? (ctxGlobals.output === 'yaml' ? await loadYaml() : undefined),
+            ),
+          );
         exitCode = result.exitCode ?? ExitCode.Ok;
       } finally {
         reporter.close();

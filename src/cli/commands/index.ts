@@ -1,5 +1,6 @@
 import type { CommandSpec, GroupSpec } from '../command-spec.js';
 import { alertsCommands, alertsGroup } from './alerts.js';
+import { monitorCommands } from './monitor.js';
 import { connectClusterCommands, connectCommands, connectGroups, doctorCommands } from './connect.js';
 import { convertCommands } from './convert.js';
 import { devCommands, devGroup } from './dev.js';
@@ -19,4 +20,5 @@ export const commands: CommandSpec[] = [
   ...gitopsCommands,
   ...convertCommands,
   ...alertsCommands,
+  ...monitorCommands,
 ];

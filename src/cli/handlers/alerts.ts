@@ -12,54 +12,51 @@ import { table } from '../render/output.js';
 import { makeStyle } from '../render/style.js';
 import { parseDuration } from './duration.js';
 import { withEnvironment } from './environment.js';
+import type { Backend } from '../../core/environment/backend.js';
 import { sleepUnlessAborted } from '../../core/sleep.js';
 
 export const alertsCheck: CommandHandler = (ctx, _args, o) =>
   withEnvironment(ctx, async (b) => {
-    const t = b.target;
-    const config = t.observability.alerts;
-    if (!config) {
-      throw new UserError('ALERTS_NOT_CONFIGURED', `Environment '${t.env}' has no alerts: section.`, {
-        hint: `Add alerts.destinations for '${t.env}' to kcops.observability.yaml beside kcops.yaml; see docs/episodes/03-operate-connectors.md ("Alerts").`,
-        exitCode: ExitCode.Usage,
-      });
-    }
+    const a = alertsOf(ctx, b);
     const intervalMs = parseDuration(String(o.interval ?? '30s'), '--interval');
     if (intervalMs < 1000) throw usageError('USAGE', '--interval must be at least 1s.');
-    const cluster = b.connect;
-    const round = () =>
-      checkAlerts({
-        env: t.env,
-        cluster,
-        config,
-        stateFile: stateFile(ctx, t.projectRoot, t.env),
-        stateBoundary: boundaryOf(
-          ctx.env.KCOPS_ALERT_STATE_DIR ?? t.projectRoot ?? resolveSettings({ env: ctx.env }).home,
-        ),
-        resolveSecret: t.resolveSecret ?? ((ref) => resolveLocally(ref, {}, ctx.env)),
-        dryRun: o.dryRun === true,
-      });
+    const round = () => checkAlerts({ ...a, cluster: b.connect, dryRun: o.dryRun === true });
     if (!o.watch) {
       const r = await round();
       failOnUndelivered(r);
       return {
         data: r,
-        human: (st) => human(st, r, config.destinations.length),
+        human: (st) => human(st, r, a.config.destinations.length),
         exitCode: r.open.length ? ExitCode.Error : ExitCode.Ok,
       };
     }
-    return await watch(ctx, round, intervalMs, config.destinations.length);
+    return await watch(ctx, round, intervalMs, a.config.destinations.length);
   });
 
-/** One state file per environment, beside the audit log: what each destination has been told. */
-function stateFile(ctx: CliContext, projectRoot: string | undefined, env: string): string {
-  const dir =
-    ctx.env.KCOPS_ALERT_STATE_DIR ?? join(projectRoot ?? resolveSettings({ env: ctx.env }).home, '.kcops', 'alerts');
-  return join(dir, `${env}.json`);
+/** What alerting needs of an environment: its alerts: section, where its state lives, how to read its secrets. */
+export function alertsOf(ctx: CliContext, b: Backend) {
+  const t = b.target;
+  const config = t.observability.alerts;
+  if (!config) {
+    throw new UserError('ALERTS_NOT_CONFIGURED', `Environment '${t.env}' has no alerts: section.`, {
+      hint: `Add alerts.destinations for '${t.env}' to kcops.observability.yaml beside kcops.yaml; see docs/episodes/03-operate-connectors.md ("Alerts").`,
+      exitCode: ExitCode.Usage,
+    });
+  }
+  const stateDir =
+    ctx.env.KCOPS_ALERT_STATE_DIR ?? join(t.projectRoot ?? resolveSettings({ env: ctx.env }).home, '.kcops', 'alerts');
+  return {
+    env: t.env,
+    config,
+    stateDir,
+    stateFile: join(stateDir, `${t.env}.json`),
+    stateBoundary: boundaryOf(ctx.env.KCOPS_ALERT_STATE_DIR ?? t.projectRoot ?? resolveSettings({ env: ctx.env }).home),
+    resolveSecret: t.resolveSecret ?? ((ref: string) => resolveLocally(ref, {}, ctx.env)),
+  };
 }
 
 /** Every destination was tried; the ones that failed are an error with what to check (the next run retries them). */
-function failOnUndelivered(r: AlertCheckResult): void {
+export function failOnUndelivered(r: AlertCheckResult): void {
   const failed = r.deliveries.filter((d) => d.status === 'failed');
   if (failed.length === 0) return;
   const sent = r.deliveries.filter((d) => d.status === 'sent').length;
@@ -81,7 +78,7 @@ async function watch(
   round: () => Promise<AlertCheckResult>,
   intervalMs: number,
   destinations: number,
-): Promise<{ data: object; human: () => string; exitCode: number }> {
+): Promise<{ data: object; human: () => string; exitCode: number; streamed: boolean }> {
   const ac = new AbortController();
   const stop = () => ac.abort();
   process.once('SIGINT', stop);
@@ -105,10 +102,10 @@ async function watch(
   } finally {
     process.off('SIGINT', stop);
   }
-  return { data: {}, human: () => '', exitCode };
+  return { data: {}, human: () => '', exitCode, streamed: true };
 }
 
-function human(st: Style, r: AlertCheckResult, destinations: number): string {
+export function human(st: Style, r: AlertCheckResult, destinations: number): string {
   const out: string[] = [];
   if (r.open.length === 0) out.push(st.green(`All watched connectors in '${r.env}' are healthy (${r.checkedAt}).`));
   else {

@@ -1,4 +1,4 @@
-import type { ConnectCluster } from '../../connect/cluster.js';
+import type { ClusterSnapshot, ConnectCluster } from '../../connect/cluster.js';
 import { isUserError, describeCause } from '../../errors.js';
 import { destinationName, durationMs, type AlertsConfig } from './alert-config.js';
 import type { Boundary } from '../fs/boundary.js';
@@ -18,6 +18,8 @@ export interface AlertCheckInput {
   /** Say what would be sent (secrets masked); send nothing, keep the state file as it is. */
   dryRun: boolean;
   now?: Date;
+  /** The cluster as already collected this round (the monitor also feeds it to /metrics); default: collect now. */
+  snapshot?: ClusterSnapshot;
 }
 
 export interface Delivery {
@@ -59,7 +61,7 @@ export interface AlertCheckResult {
  */
 export async function checkAlerts(i: AlertCheckInput): Promise<AlertCheckResult> {
   const now = i.now ?? new Date();
-  const snapshot = await i.cluster.collect();
+  const snapshot = i.snapshot ?? (await i.cluster.collect());
   const state = readAlertState(i.stateFile, i.env, i.stateBoundary);
   const detection = detectProblems(snapshot, {
     env: i.env,
