@@ -235,21 +235,23 @@ function at(n: AnyNode): Position {
 }
 
 function jsonEntry(text: string, key: string, keyNode: AnyNode, v: AnyNode): ConfigEntry {
-  const base = { key, keyAt: at(keyNode), valueAt: at(v) };
+  // One object literal per entry (no spreads): a minified file can hold tens of thousands of them.
+  const keyAt = at(keyNode);
+  const valueAt = at(v);
   switch (v.type) {
     case 'String':
-      return { ...base, kind: 'string', value: v.value };
+      return { key, keyAt, valueAt, kind: 'string', value: v.value };
     case 'Number':
       // As written: Connect receives strings, and a JavaScript number would round 20 digits (or 1e400) away.
-      return { ...base, kind: 'number', value: text.slice(v.loc.start.offset, v.loc.end.offset) };
+      return { key, keyAt, valueAt, kind: 'number', value: text.slice(v.loc.start.offset, v.loc.end.offset) };
     case 'Boolean':
-      return { ...base, kind: 'boolean', value: String(v.value) };
+      return { key, keyAt, valueAt, kind: 'boolean', value: String(v.value) };
     case 'Null':
-      return { ...base, kind: 'null', value: undefined };
+      return { key, keyAt, valueAt, kind: 'null', value: undefined };
     case 'Array':
-      return { ...base, kind: 'array', value: undefined };
+      return { key, keyAt, valueAt, kind: 'array', value: undefined };
     default:
-      return { ...base, kind: 'object', value: undefined };
+      return { key, keyAt, valueAt, kind: 'object', value: undefined };
   }
 }
 
