@@ -63,3 +63,43 @@ environments:
     expect(p.project?.environments.prod?.policies.requireDlqOnSinks).toBe(true);
   });
 });
+
+describe('kcops.yaml duplicate keys', () => {
+  it('are reported where the second one is written, in any map', () => {
+    const text = [
+      'project: shop',
+      'teams:',
+      '  payments: { prefixes: [payments-], prefixes: [x-] }',
+      'environments:',
+      '  prod:',
+      "    cluster: { type: self-managed, connect: { urls: ['http://127.0.0.1:1'] } }",
+      '  prod:',
+      "    cluster: { type: self-managed, connect: { urls: ['http://127.0.0.1:2'] } }",
+      '',
+    ].join('\n');
+    const p = parseProject('kcops.yaml', text);
+    expect(p.project).toBeUndefined();
+    expect(p.issues.map((i) => [i.at, i.message])).toEqual([
+      [{ line: 3, column: 38 }, expect.stringMatching(/^Map keys must be unique: 'prefixes'/)],
+      [{ line: 7, column: 3 }, expect.stringMatching(/^Map keys must be unique: 'prod'/)],
+    ]);
+  });
+
+  it('1 and "1" are different keys, as in YAML', () => {
+    const p = parseProject('kcops.yaml', "project: shop\nlabels: { 1: a, '1': b }\nenvironments: {}\n");
+    expect(p.issues.filter((i) => /unique/.test(i.message))).toEqual([]);
+  });
+
+  it('a kcops.yaml with 20,000 environments is read in linear time (yaml’s own check is quadratic)', () => {
+    const lines = ['project: big', 'environments:'];
+    for (let i = 0; i < 20_000; i++)
+      lines.push(`  env-${i}:`, `    cluster: { type: self-managed, connect: { urls: ['http://h-${i}:8083'] } }`);
+    const started = performance.now();
+    const p = parseProject('kcops.yaml', lines.join('\n') + '\n');
+    const ms = performance.now() - started;
+    expect(p.issues).toEqual([]);
+    expect(Object.keys(p.project?.environments ?? {})).toHaveLength(20_000);
+    // Generous for a loaded machine: the quadratic check alone took about a minute here.
+    expect(ms).toBeLessThan(20_000);
+  });
+});
