@@ -1,8 +1,9 @@
 import { parse as parseJsonAst, type AnyNode, type DocumentNode, type ObjectNode } from '@humanwhocodes/momoa';
-import { LineCounter, parseDocument, isMap, isScalar, type Node as YamlNode } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
 import { extname, basename } from 'node:path';
 import type { Position } from '../validate/finding.js';
 import { MAX_NESTING, positionAt, tooDeepAt, yamlMessage } from './nesting.js';
+import { yamlLib } from './yaml-lib.js';
 
 /**
  * A connector file as loaded, whatever it turned out to be: the REST body kcops wants, or one of the shapes people
@@ -319,6 +320,7 @@ function loadProperties(file: ConnectorFile): void {
 // ---------------------------------------------------------------- YAML (Strimzi KafkaConnector)
 
 function loadYaml(file: ConnectorFile): void {
+  const { LineCounter, parseDocument, isMap, isScalar } = yamlLib();
   const lc = new LineCounter();
   const doc = parseDocument(file.text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
   const pos = (n: YamlNode | null | undefined): Position => {

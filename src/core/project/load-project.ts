@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { lexists } from '../fs/boundary.js';
 import { dirname, join, resolve } from 'node:path';
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit, type Document } from 'yaml';
+import type { Document } from 'yaml';
 import { UserError } from '../../errors.js';
 import { MAX_NESTING, positionAt, tooDeepAt, yamlMessage } from './nesting.js';
 import { projectSchema, type Project } from './schema.js';
+import { yamlLib } from './yaml-lib.js';
 import type { Position } from '../validate/finding.js';
 
 export const PROJECT_FILE = 'kcops.yaml';
@@ -73,6 +74,7 @@ export function loadProject(file: string): LoadedProject {
 }
 
 export function parseProject(file: string, text: string): LoadedProject {
+  const { LineCounter, parseDocument } = yamlLib();
   const lc = new LineCounter();
   const toPos = (offset: number): Position => {
     const p = lc.linePos(offset);
@@ -147,6 +149,7 @@ function structureIssues(
   doc: Document,
   toPos: (o: number) => Position,
 ): { duplicates: ProjectIssue[]; aliases: ProjectIssue[]; reserved: ProjectIssue[] } {
+  const { isScalar, visit } = yamlLib();
   const duplicates: ProjectIssue[] = [];
   const aliases: ProjectIssue[] = [];
   const reserved: ProjectIssue[] = [];
@@ -192,6 +195,7 @@ function structureIssues(
 }
 
 function firstAlias(doc: Document): { range?: [number, number, number] | null } | undefined {
+  const { visit } = yamlLib();
   let found: { range?: [number, number, number] | null } | undefined;
   visit(doc, {
     Alias(_key, node) {
@@ -204,6 +208,7 @@ function firstAlias(doc: Document): { range?: [number, number, number] | null } 
 
 /** The deepest node on `path` that exists: a missing key is reported where its parent is. */
 function nodePosition(doc: Document, path: (string | number)[], toPos: (o: number) => Position): Position {
+  const { isMap, isSeq } = yamlLib();
   let node: unknown = doc.contents;
   let best = (doc.contents?.range?.[0] as number | undefined) ?? 0;
   for (const seg of path) {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,9 +50,13 @@ interface Run {
 }
 
 function apply(...extra: string[]): Promise<Run> {
+  return kcops('apply', ...extra);
+}
+
+function kcops(command: 'apply' | 'rollback', ...extra: string[]): Promise<Run> {
   const child = spawn(
     process.execPath,
-    [BIN, 'apply', '--env', 'prod', '--auto-approve', '--settle', '100ms', '-o', 'json', ...extra],
+    [BIN, command, '--env', 'prod', '--auto-approve', '--settle', '100ms', '-o', 'json', ...extra],
     { cwd: dir, env: { ...process.env, NO_COLOR: '1', KCOPS_ACTOR: 'ci', KCOPS_AUDIT_FILE: '' } },
   );
   let out = '';
@@ -100,5 +104,24 @@ describe('one deployment per environment at a time', () => {
     expect(fake.requests.filter((q) => q.method === 'DELETE')).toEqual([]);
     const records = readAudit(join(dir, '.kcops', 'audit', 'audit.jsonl')).records;
     expect(records.map((r) => `${r.action} ${r.result}`)).toEqual(['apply:create applied']);
+  }, 60_000);
+
+  it('a rollback while an apply runs fails at once naming the apply, and changes nothing', async () => {
+    const git = (...args: string[]) =>
+      spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir, encoding: 'utf8' });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'first');
+    const first = apply();
+    await whenLocked();
+    const rollback = await kcops('rollback', '--to', 'HEAD', '--lock-timeout', '0s');
+    expect(rollback.code, rollback.out + rollback.err).toBe(1);
+    const error = (JSON.parse(rollback.err) as { error: { code: string; message: string } }).error;
+    expect(error.code).toBe('DEPLOY_LOCKED');
+    expect(error.message).toContain('kcops apply --env prod');
+    const r = await first;
+    expect(r.code, r.err).toBe(0);
+    expect(fake.requests.filter((q) => q.method === 'DELETE')).toEqual([]);
+    expect(fake.requests.filter((q) => q.method === 'POST').length).toBe(1);
   }, 60_000);
 });
