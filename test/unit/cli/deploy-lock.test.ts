@@ -16,8 +16,8 @@ let fake: FakeConnect;
 let dir: string;
 
 beforeEach(async () => {
-  // The connector is UNASSIGNED for 6 s (the machine may be slow to start the second process) after it is created: the first apply holds the lock that long.
-  fake = new FakeConnect({ startDelayMs: 6000 });
+  // The connector is UNASSIGNED for 20 s (a loaded machine may take seconds to start each process) after it is created: the first apply holds the lock that long.
+  fake = new FakeConnect({ startDelayMs: 20_000 });
   const url = await fake.listen();
   dir = mkdtempSync(join(tmpdir(), 'kcops-deploy-lock-'));
   writeFileSync(
@@ -67,8 +67,9 @@ function kcops(command: 'apply' | 'rollback', ...extra: string[]): Promise<Run> 
 }
 
 async function whenLocked(): Promise<void> {
+  // Up to 30 s: starting a process takes seconds on a loaded machine.
   const lock = join(dir, '.kcops', 'locks', 'deploy-prod.lock');
-  for (let i = 0; i < 200 && !existsSync(lock); i++) await new Promise((r) => setTimeout(r, 25));
+  for (let i = 0; i < 1200 && !existsSync(lock); i++) await new Promise((r) => setTimeout(r, 25));
   expect(existsSync(lock)).toBe(true);
 }
 
@@ -89,12 +90,12 @@ describe('one deployment per environment at a time', () => {
     expect(fake.connectors.has('payments-a')).toBe(true);
     expect(fake.requests.filter((q) => q.method === 'POST').length).toBe(1);
     expect(existsSync(join(dir, '.kcops', 'locks', 'deploy-prod.lock'))).toBe(false);
-  }, 60_000);
+  }, 180_000);
 
   it('with --lock-timeout the second waits, then plans against what the first did', async () => {
     const first = apply();
     await whenLocked();
-    const second = apply('--lock-timeout', '30s');
+    const second = apply('--lock-timeout', '90s');
     const [a, b] = await Promise.all([first, second]);
     expect(a.code, a.err).toBe(0);
     expect(b.code, b.err).toBe(0);
@@ -104,7 +105,7 @@ describe('one deployment per environment at a time', () => {
     expect(fake.requests.filter((q) => q.method === 'DELETE')).toEqual([]);
     const records = readAudit(join(dir, '.kcops', 'audit', 'audit.jsonl')).records;
     expect(records.map((r) => `${r.action} ${r.result}`)).toEqual(['apply:create applied']);
-  }, 60_000);
+  }, 180_000);
 
   it('a rollback while an apply runs fails at once naming the apply, and changes nothing', async () => {
     const git = (...args: string[]) =>
@@ -123,5 +124,5 @@ describe('one deployment per environment at a time', () => {
     expect(r.code, r.err).toBe(0);
     expect(fake.requests.filter((q) => q.method === 'DELETE')).toEqual([]);
     expect(fake.requests.filter((q) => q.method === 'POST').length).toBe(1);
-  }, 60_000);
+  }, 180_000);
 });
