@@ -10,6 +10,8 @@ export const validateCommands: CommandSpec[] = [
       'config validation, topics, ACLs and secret references. Inside a repository it validates every environment (or --env);\n' +
       'outside one, the files given. Severities follow the policy: strict (production) or advisory (environments named\n' +
       'like dev or test, and loose files): advisory turns convention findings into warnings; --strict forces production.\n' +
+      'Human output shows at most 100 findings per file (errors first) and counts the rest per rule; -o json, sarif\n' +
+      'and junit list every one.\n' +
       'Exit code: 0 without errors, 1 with errors, 2 usage.',
     args: [{ name: 'paths', description: 'files or directories (default: the whole repository)', variadic: true }],
     options: [

@@ -11,6 +11,33 @@ import { escapeControl } from './terminal.js';
 const CONTEXT = 60;
 /** Files larger than this get no code frames (the findings are still listed with their file:line:col). */
 const MAX_FRAME_FILE = 8 * 1024 * 1024;
+/**
+ * Findings shown per file. Nobody reads 38,000 warnings about one minified file, and printing them all (6 MB of frames)
+ * took seconds: past this many, the rest of the file's findings are counted per rule in one line, and -o json/sarif
+ * still lists every one. Errors are shown before warnings and infos, so a cap never hides an error behind warnings.
+ */
+export const MAX_SHOWN_PER_FILE = 100;
+
+const RANK: Record<Finding['severity'], number> = { error: 0, warning: 1, info: 2 };
+
+/** The findings of one file worth printing (at most MAX_SHOWN_PER_FILE, most severe first, in file order) and the rest. */
+function shownOf(list: readonly Finding[]): { shown: Finding[]; hidden: Finding[] } {
+  if (list.length <= MAX_SHOWN_PER_FILE) return { shown: [...list], hidden: [] };
+  const order = list.map((f, i) => ({ f, i })).sort((a, b) => RANK[a.f.severity] - RANK[b.f.severity] || a.i - b.i);
+  const keep = new Set(order.slice(0, MAX_SHOWN_PER_FILE).map((x) => x.i));
+  return { shown: list.filter((_, i) => keep.has(i)), hidden: list.filter((_, i) => !keep.has(i)) };
+}
+
+/** `… 37,907 more findings in this file: 37,902 unknown-key/connector, 5 required/key (every one with -o json)`. */
+function hiddenLine(hidden: readonly Finding[], st: Style): string {
+  const perRule = new Map<string, number>();
+  for (const f of hidden) perRule.set(f.rule, (perRule.get(f.rule) ?? 0) + 1);
+  const rules = [...perRule]
+    .sort((a, b) => b[1] - a[1])
+    .map(([rule, n]) => `${n} ${escapeControl(rule)}`)
+    .join(', ');
+  return `  ${st.dim(`… ${hidden.length} more finding${hidden.length === 1 ? '' : 's'} in this file: ${rules} (every one with -o json or -o sarif)`)}`;
+}
 
 /**
  * The human view: findings grouped by file, each with a code frame, then one summary line. Linear in the size of the
@@ -26,8 +53,9 @@ export function humanFindings(r: ValidateResult, st: Style, cwd: string): string
   }
   for (const [file, list] of byFile) {
     out.push(st.bold(st.cyan(escapeControl(file))));
+    const { shown, hidden } = shownOf(list);
     const source = loadSource(resolve(cwd, file), list);
-    for (const f of list) {
+    for (const f of shown) {
       const sev =
         f.severity === 'error' ? st.red('error') : f.severity === 'warning' ? st.yellow('warning') : st.dim('info');
       out.push(
@@ -36,6 +64,7 @@ export function humanFindings(r: ValidateResult, st: Style, cwd: string): string
       if (source) out.push(...codeFrame(source, f, st));
       if (f.hint) out.push(`      ${st.cyan('hint:')} ${escapeControl(f.hint)}`);
     }
+    if (hidden.length > 0) out.push(hiddenLine(hidden, st));
     out.push('');
   }
   const s = r.summary;

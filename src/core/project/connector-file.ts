@@ -1,8 +1,9 @@
 import { parse as parseJsonAst, type AnyNode, type DocumentNode, type ObjectNode } from '@humanwhocodes/momoa';
-import { LineCounter, parseDocument, isMap, isScalar, type Node as YamlNode } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
 import { extname, basename } from 'node:path';
 import type { Position } from '../validate/finding.js';
 import { MAX_NESTING, positionAt, tooDeepAt, yamlMessage } from './nesting.js';
+import { yamlLib } from './yaml-lib.js';
 
 /**
  * A connector file as loaded, whatever it turned out to be: the REST body kcops wants, or one of the shapes people
@@ -235,21 +236,23 @@ function at(n: AnyNode): Position {
 }
 
 function jsonEntry(text: string, key: string, keyNode: AnyNode, v: AnyNode): ConfigEntry {
-  const base = { key, keyAt: at(keyNode), valueAt: at(v) };
+  // One object literal per entry (no spreads): a minified file can hold tens of thousands of them.
+  const keyAt = at(keyNode);
+  const valueAt = at(v);
   switch (v.type) {
     case 'String':
-      return { ...base, kind: 'string', value: v.value };
+      return { key, keyAt, valueAt, kind: 'string', value: v.value };
     case 'Number':
       // As written: Connect receives strings, and a JavaScript number would round 20 digits (or 1e400) away.
-      return { ...base, kind: 'number', value: text.slice(v.loc.start.offset, v.loc.end.offset) };
+      return { key, keyAt, valueAt, kind: 'number', value: text.slice(v.loc.start.offset, v.loc.end.offset) };
     case 'Boolean':
-      return { ...base, kind: 'boolean', value: String(v.value) };
+      return { key, keyAt, valueAt, kind: 'boolean', value: String(v.value) };
     case 'Null':
-      return { ...base, kind: 'null', value: undefined };
+      return { key, keyAt, valueAt, kind: 'null', value: undefined };
     case 'Array':
-      return { ...base, kind: 'array', value: undefined };
+      return { key, keyAt, valueAt, kind: 'array', value: undefined };
     default:
-      return { ...base, kind: 'object', value: undefined };
+      return { key, keyAt, valueAt, kind: 'object', value: undefined };
   }
 }
 
@@ -317,6 +320,7 @@ function loadProperties(file: ConnectorFile): void {
 // ---------------------------------------------------------------- YAML (Strimzi KafkaConnector)
 
 function loadYaml(file: ConnectorFile): void {
+  const { LineCounter, parseDocument, isMap, isScalar } = yamlLib();
   const lc = new LineCounter();
   const doc = parseDocument(file.text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
   const pos = (n: YamlNode | null | undefined): Position => {

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { lexists } from '../fs/boundary.js';
 import { dirname, join, resolve } from 'node:path';
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit, type Document } from 'yaml';
+import type { Document } from 'yaml';
 import { UserError } from '../../errors.js';
 import { MAX_NESTING, positionAt, tooDeepAt, yamlMessage } from './nesting.js';
 import { projectSchema, type Project } from './schema.js';
+import { yamlLib } from './yaml-lib.js';
 import type { Position } from '../validate/finding.js';
 
 export const PROJECT_FILE = 'kcops.yaml';
@@ -73,6 +74,7 @@ export function loadProject(file: string): LoadedProject {
 }
 
 export function parseProject(file: string, text: string): LoadedProject {
+  const { LineCounter, parseDocument } = yamlLib();
   const lc = new LineCounter();
   const toPos = (offset: number): Position => {
     const p = lc.linePos(offset);
@@ -96,13 +98,18 @@ export function parseProject(file: string, text: string): LoadedProject {
       positionOf: () => at,
     };
   }
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  // yaml's own duplicate-key check compares each key with every earlier key of its map: quadratic, minutes for a
+  // kcops.yaml with thousands of environments or teams. duplicateKeyIssues does the same check with a set per map.
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
   const positionOf = (path: (string | number)[]): Position => nodePosition(doc, path, toPos);
   const loaded: LoadedProject = { file, root: dirname(file), text, issues: [], positionOf };
   for (const e of doc.errors)
     loaded.issues.push({ path: '', message: yamlMessage(e), at: toPos(e.pos[0]), kind: 'yaml' });
   if (loaded.issues.length > 0) return loaded;
-  loaded.issues.push(...aliasIssues(doc, toPos), ...reservedKeyIssues(doc, toPos));
+  const found = structureIssues(doc, toPos);
+  loaded.issues.push(...found.duplicates);
+  if (loaded.issues.length > 0) return loaded;
+  loaded.issues.push(...found.aliases, ...found.reserved);
   if (loaded.issues.length > 0) return loaded;
   let js: unknown;
   try {
@@ -130,24 +137,65 @@ export function parseProject(file: string, text: string): LoadedProject {
   return loaded;
 }
 
-/** An alias used before (or without) its anchor: yaml would only say so when converting, with no position. */
-function aliasIssues(doc: Document, toPos: (o: number) => Position): ProjectIssue[] {
-  const out: ProjectIssue[] = [];
+/**
+ * What yaml does not report (or, for duplicates, reports in quadratic time), found in ONE walk of the document:
+ * - a key written twice in one map (YAML forbids it, the second would silently win), compared by scalar value and
+ *   type (`1` and `"1"` differ) as yaml does, with a set per map;
+ * - an alias used before (or without) its anchor: yaml would only say so when converting, with no position;
+ * - `__proto__` as a key: JavaScript objects cannot hold it as an ordinary key, so it would vanish silently on the way
+ *   into kcops (a team or environment named so would not exist). Refused where it is written.
+ */
+function structureIssues(
+  doc: Document,
+  toPos: (o: number) => Position,
+): { duplicates: ProjectIssue[]; aliases: ProjectIssue[]; reserved: ProjectIssue[] } {
+  const { isScalar, visit } = yamlLib();
+  const duplicates: ProjectIssue[] = [];
+  const aliases: ProjectIssue[] = [];
+  const reserved: ProjectIssue[] = [];
   visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const v: unknown = pair.key.value;
+        const id = `${typeof v}:${String(v)}`;
+        if (!seen.has(id)) {
+          seen.add(id);
+          continue;
+        }
+        duplicates.push({
+          path: '',
+          message: `Map keys must be unique: '${String(v)}' is already set above in the same map`,
+          at: toPos(pair.key.range?.[0] ?? 0),
+          kind: 'yaml',
+        });
+      }
+    },
     Alias(_key, node) {
       if (node.resolve(doc) === undefined)
-        out.push({
+        aliases.push({
           path: '',
           message: `the alias *${node.source} has no anchor &${node.source} before it`,
           at: toPos(node.range?.[0] ?? 0),
           kind: 'yaml',
         });
     },
+    Pair(_key, pair) {
+      if (isScalar(pair.key) && pair.key.value === '__proto__')
+        reserved.push({
+          path: '',
+          message: '`__proto__` cannot be used as a key or name',
+          at: toPos(pair.key.range?.[0] ?? 0),
+          kind: 'schema',
+        });
+    },
   });
-  return out;
+  return { duplicates, aliases, reserved };
 }
 
 function firstAlias(doc: Document): { range?: [number, number, number] | null } | undefined {
+  const { visit } = yamlLib();
   let found: { range?: [number, number, number] | null } | undefined;
   visit(doc, {
     Alias(_key, node) {
@@ -158,28 +206,9 @@ function firstAlias(doc: Document): { range?: [number, number, number] | null } 
   return found;
 }
 
-/**
- * `__proto__` as a key: JavaScript objects cannot hold it as an ordinary key, so it would vanish silently on the way
- * into kcops (a team or environment named so would not exist). Refused where it is written.
- */
-function reservedKeyIssues(doc: Document, toPos: (o: number) => Position): ProjectIssue[] {
-  const out: ProjectIssue[] = [];
-  visit(doc, {
-    Pair(_key, pair) {
-      if (isScalar(pair.key) && pair.key.value === '__proto__')
-        out.push({
-          path: '',
-          message: '`__proto__` cannot be used as a key or name',
-          at: toPos(pair.key.range?.[0] ?? 0),
-          kind: 'schema',
-        });
-    },
-  });
-  return out;
-}
-
 /** The deepest node on `path` that exists: a missing key is reported where its parent is. */
 function nodePosition(doc: Document, path: (string | number)[], toPos: (o: number) => Position): Position {
+  const { isMap, isSeq } = yamlLib();
   let node: unknown = doc.contents;
   let best = (doc.contents?.range?.[0] as number | undefined) ?? 0;
   for (const seg of path) {

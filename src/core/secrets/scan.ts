@@ -27,38 +27,3 @@ export function classifySecretValue(value: string): SecretValueKind {
   if (PLACEHOLDER.some((r) => r.test(v))) return 'placeholder';
   return 'literal';
 }
-
-/**
- * Credentials inside a JAAS config: the value is a whole login-module line, only its password/secret options matter.
- * Returns the option values, or the whole value when it holds none.
- */
-export function jaasSecrets(value: string): string[] {
-  const found = [...value.matchAll(/\b(password|secret|clientSecret|token)\s*=\s*"([^"]*)"/gi)].map((m) => m[2] ?? '');
-  return found.length > 0 ? found : [];
-}
-
-export interface UrlCredential {
-  what: string;
-  value: string;
-}
-
-/** user:password@ or password=/secret=/token= in a URL (JDBC URLs put them in the query or after `;`). */
-export function credentialsInUrl(value: string): UrlCredential[] {
-  const out: UrlCredential[] = [];
-  const userinfo = /^[a-z][a-z0-9+.:-]*:\/\/([^/@\s:]+):([^/@\s]+)@/i.exec(value);
-  if (userinfo?.[2]) out.push({ what: 'user:password@ in the URL', value: decodeSafe(userinfo[2]) });
-  for (const m of value.matchAll(
-    /[?&;]((?:[a-z]*\.)?(password|pwd|secret|token|sessionToken|accessKey|secretKey))=([^&;\s]*)/gi,
-  )) {
-    out.push({ what: `${m[1] ?? 'password'}= in the URL`, value: decodeSafe(m[3] ?? '') });
-  }
-  return out.filter((c) => c.value.length > 0 && classifySecretValue(c.value) !== 'reference');
-}
-
-function decodeSafe(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}

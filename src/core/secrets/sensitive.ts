@@ -37,8 +37,11 @@ const SECRET_KEY = [
 const NOT_SECRET =
   /(\.(enabled?|mode|type|class|source|provider|location|path|file|manager.*|id\.list|strategy|format|ttl\.ms|encoding|algorithm|length|size)$)|(secret\.manager)|(key\.(converter|field|columns?|fields))/i;
 
+/** The patterns as one expression (all case-insensitive): asked once per key of every file, log line and record. */
+const ANY_SECRET_KEY = new RegExp(SECRET_KEY.map((r) => `(?:${r.source})`).join('|'), 'i');
+
 export function isSensitiveKey(key: string): boolean {
-  return !NOT_SECRET.test(key) && SECRET_KEY.some((r) => r.test(key));
+  return !NOT_SECRET.test(key) && ANY_SECRET_KEY.test(key);
 }
 
 /** A range [start, end) of a text that holds a credential. */
@@ -61,29 +64,54 @@ const MARKERS = new RegExp(`^${MARKER}(?: → ${MARKER})?$`);
 const PEM = /-----BEGIN ([A-Z0-9 ]{1,60})-----([\s\S]*?-----END \1-----|(?![\s\S]*-----END \1-----)[^"'\n]*)/g;
 const URL_USERINFO = /\b[a-z][a-z0-9+.-]{0,30}:\/\/[^\s/@:"'\\]{0,200}:([^\s/@"'\\]{1,500})(?=@)/gi;
 const QUERY_PARAM =
-  /[?&;](?:[a-z]{0,30}\.)?(?:password|passwd|pwd|secret|token|sessionToken|accessKey|secretKey|api[_-]?key|client[_-]?secret)=([^&;\s"'\\]{1,2000})/gi;
-const JAAS = /\b(?:password|secret|clientSecret|token|accessToken)\s*=\s*(\\?["'])(.{0,2000}?)\1/gi;
+  /[?&;]((?:[a-z]{0,30}\.)?(?:password|passwd|pwd|secret|token|sessionToken|accessKey|secretKey|api[_-]?key|client[_-]?secret))=([^&;\s"'\\]{1,2000})/gi;
+const JAAS = /\b(password|secret|clientSecret|token|accessToken)\s*=\s*(\\?["'])(.{0,2000}?)\2/gi;
 
-/** Credentials inside a value or a line of text, wherever they sit (no key needed). */
-export function valueSpans(text: string): Span[] {
-  const out: Span[] = [];
+/**
+ * A credential inside a value: a PEM block's body, the password of `scheme://user:password@`, a `password=`-like
+ * query or JDBC parameter (`name` is the parameter), or a JAAS login-module option (`name` is the option).
+ * `value` is exactly text.slice(start, end), as written (percent-encoding kept, references and empty values included:
+ * the caller decides what they mean).
+ */
+export interface ValueCredential {
+  kind: 'pem' | 'url-userinfo' | 'query-param' | 'jaas-option';
+  name?: string;
+  value: string;
+  start: number;
+  end: number;
+}
+
+/** Every credential-shaped part of a value or a line of text (no key needed). The ONE set of value patterns. */
+export function valueCredentials(text: string): ValueCredential[] {
+  const out: ValueCredential[] = [];
   for (const m of text.matchAll(PEM)) {
     const body = (m[2] ?? '').replace(/-----END [A-Z0-9 ]+-----$/, '');
     const start = m.index + m[0].length - (m[2]?.length ?? 0);
-    if (body.length > 0) out.push({ start, end: start + body.length });
+    out.push({ kind: 'pem', value: body, start, end: start + body.length });
   }
-  const group = (re: RegExp, n: number) => {
-    for (const m of text.matchAll(re)) {
-      const v = m[n];
-      if (!v || !maskable(v)) continue;
-      const start = m.index + m[0].length - v.length - (n === 2 ? (m[1]?.length ?? 0) : 0);
-      out.push({ start, end: start + v.length });
-    }
-  };
-  group(URL_USERINFO, 1);
-  group(QUERY_PARAM, 1);
-  group(JAAS, 2);
+  for (const m of text.matchAll(URL_USERINFO)) {
+    const v = m[1] ?? '';
+    const start = m.index + m[0].length - v.length;
+    out.push({ kind: 'url-userinfo', value: v, start, end: start + v.length });
+  }
+  for (const m of text.matchAll(QUERY_PARAM)) {
+    const v = m[2] ?? '';
+    const start = m.index + m[0].length - v.length;
+    out.push({ kind: 'query-param', name: m[1] ?? '', value: v, start, end: start + v.length });
+  }
+  for (const m of text.matchAll(JAAS)) {
+    const v = m[3] ?? '';
+    const start = m.index + m[0].length - v.length - (m[2]?.length ?? 0);
+    out.push({ kind: 'jaas-option', name: m[1] ?? '', value: v, start, end: start + v.length });
+  }
   return out;
+}
+
+/** Credentials inside a value or a line of text, wherever they sit (no key needed). */
+export function valueSpans(text: string): Span[] {
+  return valueCredentials(text)
+    .filter((c) => (c.kind === 'pem' ? c.value.length > 0 : maskable(c.value)))
+    .map((c) => ({ start: c.start, end: c.end }));
 }
 
 // "key": "value" (JSON, also minified), \"key\": \"value\" (JSON inside a shell string), key=value / key: value /

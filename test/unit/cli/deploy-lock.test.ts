@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,8 +16,8 @@ let fake: FakeConnect;
 let dir: string;
 
 beforeEach(async () => {
-  // The connector is UNASSIGNED for 6 s (the machine may be slow to start the second process) after it is created: the first apply holds the lock that long.
-  fake = new FakeConnect({ startDelayMs: 6000 });
+  // The connector is UNASSIGNED for 20 s (a loaded machine may take seconds to start each process) after it is created: the first apply holds the lock that long.
+  fake = new FakeConnect({ startDelayMs: 20_000 });
   const url = await fake.listen();
   dir = mkdtempSync(join(tmpdir(), 'kcops-deploy-lock-'));
   writeFileSync(
@@ -50,9 +50,13 @@ interface Run {
 }
 
 function apply(...extra: string[]): Promise<Run> {
+  return kcops('apply', ...extra);
+}
+
+function kcops(command: 'apply' | 'rollback', ...extra: string[]): Promise<Run> {
   const child = spawn(
     process.execPath,
-    [BIN, 'apply', '--env', 'prod', '--auto-approve', '--settle', '100ms', '-o', 'json', ...extra],
+    [BIN, command, '--env', 'prod', '--auto-approve', '--settle', '100ms', '-o', 'json', ...extra],
     { cwd: dir, env: { ...process.env, NO_COLOR: '1', KCOPS_ACTOR: 'ci', KCOPS_AUDIT_FILE: '' } },
   );
   let out = '';
@@ -63,8 +67,9 @@ function apply(...extra: string[]): Promise<Run> {
 }
 
 async function whenLocked(): Promise<void> {
+  // Up to 30 s: starting a process takes seconds on a loaded machine.
   const lock = join(dir, '.kcops', 'locks', 'deploy-prod.lock');
-  for (let i = 0; i < 200 && !existsSync(lock); i++) await new Promise((r) => setTimeout(r, 25));
+  for (let i = 0; i < 1200 && !existsSync(lock); i++) await new Promise((r) => setTimeout(r, 25));
   expect(existsSync(lock)).toBe(true);
 }
 
@@ -85,12 +90,12 @@ describe('one deployment per environment at a time', () => {
     expect(fake.connectors.has('payments-a')).toBe(true);
     expect(fake.requests.filter((q) => q.method === 'POST').length).toBe(1);
     expect(existsSync(join(dir, '.kcops', 'locks', 'deploy-prod.lock'))).toBe(false);
-  }, 60_000);
+  }, 180_000);
 
   it('with --lock-timeout the second waits, then plans against what the first did', async () => {
     const first = apply();
     await whenLocked();
-    const second = apply('--lock-timeout', '30s');
+    const second = apply('--lock-timeout', '90s');
     const [a, b] = await Promise.all([first, second]);
     expect(a.code, a.err).toBe(0);
     expect(b.code, b.err).toBe(0);
@@ -100,5 +105,24 @@ describe('one deployment per environment at a time', () => {
     expect(fake.requests.filter((q) => q.method === 'DELETE')).toEqual([]);
     const records = readAudit(join(dir, '.kcops', 'audit', 'audit.jsonl')).records;
     expect(records.map((r) => `${r.action} ${r.result}`)).toEqual(['apply:create applied']);
-  }, 60_000);
+  }, 180_000);
+
+  it('a rollback while an apply runs fails at once naming the apply, and changes nothing', async () => {
+    const git = (...args: string[]) =>
+      spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir, encoding: 'utf8' });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'first');
+    const first = apply();
+    await whenLocked();
+    const rollback = await kcops('rollback', '--to', 'HEAD', '--lock-timeout', '0s');
+    expect(rollback.code, rollback.out + rollback.err).toBe(1);
+    const error = (JSON.parse(rollback.err) as { error: { code: string; message: string } }).error;
+    expect(error.code).toBe('DEPLOY_LOCKED');
+    expect(error.message).toContain('kcops apply --env prod');
+    const r = await first;
+    expect(r.code, r.err).toBe(0);
+    expect(fake.requests.filter((q) => q.method === 'DELETE')).toEqual([]);
+    expect(fake.requests.filter((q) => q.method === 'POST').length).toBe(1);
+  }, 180_000);
 });

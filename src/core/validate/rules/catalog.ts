@@ -55,6 +55,10 @@ function suggest(key: string, known: string[]): string | undefined {
   return best;
 }
 
+/** Kafka client settings written at the top level instead of under producer./consumer.override. */
+const CLIENT_SETTING =
+  /^(bootstrap\.servers|acks|linger\.ms|batch\.size|compression\.type|max\.poll\.records|auto\.offset\.reset|fetch\.[a-z.]+|security\.protocol|sasl\.[a-z.]+)$/;
+
 const NUMERIC: Record<string, RegExp> = {
   INT: /^-?\d+$/,
   LONG: /^-?\d+$/,
@@ -107,18 +111,17 @@ export const catalogRules: ConnectorRule[] = [
     check: (ctx) => {
       // Entries written from documentation list the keys kcops checks, not all the plugin has: no unknown keys there.
       if (!ctx.plugin || !ctx.plugin.complete) return [];
-      const known = Object.keys(ctx.plugin.keys);
+      const keys = ctx.plugin.keys;
+      const known = Object.keys(keys);
       const cls = ctx.plugin.class;
-      const deprecations = keyDeprecationsFor(ctx.cls, ctx.plugin, ctx.managed);
+      // Sets, not scans: a minified file can hold tens of thousands of keys (issue 19 §5).
+      const deprecated = new Set(keyDeprecationsFor(ctx.cls, ctx.plugin, ctx.managed).map((d) => d.key));
       return [...ctx.file.config.values()]
-        .filter((e) => !(e.key in (ctx.plugin?.keys ?? {})) && !FRAMEWORK_EXTRA.has(e.key) && !isDynamicKey(e.key, cls))
-        .filter((e) => !deprecations.some((d) => d.key === e.key) && !UNPREFIXED_CONVERTER_OPTION.test(e.key))
+        .filter((e) => !Object.hasOwn(keys, e.key) && !FRAMEWORK_EXTRA.has(e.key) && !isDynamicKey(e.key, cls))
+        .filter((e) => !deprecated.has(e.key) && !UNPREFIXED_CONVERTER_OPTION.test(e.key))
         .map((e) => {
           const near = suggest(e.key, known);
-          const client =
-            /^(bootstrap\.servers|acks|linger\.ms|batch\.size|compression\.type|max\.poll\.records|auto\.offset\.reset|fetch\.[a-z.]+|security\.protocol|sasl\.[a-z.]+)$/.test(
-              e.key,
-            );
+          const client = CLIENT_SETTING.test(e.key);
           const hint = near
             ? `Did you mean '${near}'?`
             : client

@@ -1,11 +1,6 @@
 import { findSecretRefs } from '../../secrets/reference.js';
-import {
-  classifySecretValue,
-  credentialsInUrl,
-  isSecretKey,
-  jaasSecrets,
-  type SecretValueKind,
-} from '../../secrets/scan.js';
+import { classifySecretValue, isSecretKey, type SecretValueKind } from '../../secrets/scan.js';
+import { valueCredentials } from '../../secrets/sensitive.js';
 import type { ConfigEntry } from '../../project/connector-file.js';
 import { connectorRule, type ConnectorContext, type ConnectorRule } from '../rule.js';
 import type { Draft } from '../finding.js';
@@ -24,18 +19,62 @@ function secretBearing(ctx: ConnectorContext, e: ConfigEntry): boolean {
   );
 }
 
-/** Each credential a value holds (one, or several in a JAAS line), classified. Values are never returned to users. */
+/**
+ * Each credential a value holds (one, or the password/secret options of a JAAS line, found by the same patterns that
+ * mask them everywhere else), classified. Values are never returned to users.
+ */
 function secretValues(e: ConfigEntry): SecretValueKind[] {
   if (e.value === undefined) return [];
-  if (/jaas\.config$/i.test(e.key)) return jaasSecrets(e.value).map(classifySecretValue);
+  if (/jaas\.config$/i.test(e.key))
+    return valueCredentials(e.value)
+      .filter((c) => c.kind === 'jaas-option')
+      .map((c) => classifySecretValue(c.value));
   return [classifySecretValue(e.value)];
+}
+
+/**
+ * The secret-bearing entries of a file with their classified values, computed once per file (its context) for the rules that ask
+ * (several rules, and a minified file can hold tens of thousands of entries).
+ */
+const classified = new WeakMap<ConnectorContext, { e: ConfigEntry; kinds: SecretValueKind[] }[]>();
+
+function secretEntries(ctx: ConnectorContext): { e: ConfigEntry; kinds: SecretValueKind[] }[] {
+  let list = classified.get(ctx);
+  if (!list) {
+    list = [...ctx.file.config.values()]
+      .filter((e) => secretBearing(ctx, e))
+      .map((e) => ({ e, kinds: secretValues(e) }));
+    classified.set(ctx, list);
+  }
+  return list;
 }
 
 function byKind(kind: SecretValueKind, message: (e: ConfigEntry) => string, hint: string) {
   return (ctx: ConnectorContext): Draft[] =>
-    [...ctx.file.config.values()]
-      .filter((e) => secretBearing(ctx, e) && secretValues(e).includes(kind))
-      .map((e) => ({ message: message(e), at: e.valueAt, hint }));
+    secretEntries(ctx)
+      .filter((x) => x.kinds.includes(kind))
+      .map(({ e }) => ({ message: message(e), at: e.valueAt, hint }));
+}
+
+/** A credential in a URL (user:password@, or a password=-like query/JDBC parameter), for secret/in-url. */
+function urlCredentials(value: string): { what: string; value: string }[] {
+  return valueCredentials(value)
+    .flatMap((c) =>
+      c.kind === 'url-userinfo'
+        ? [{ what: 'user:password@ in the URL', value: decodeSafe(c.value) }]
+        : c.kind === 'query-param'
+          ? [{ what: `${c.name ?? 'password'}= in the URL`, value: decodeSafe(c.value) }]
+          : [],
+    )
+    .filter((c) => c.value.length > 0 && classifySecretValue(c.value) !== 'reference');
+}
+
+function decodeSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 const REF_HINT =
@@ -99,7 +138,7 @@ export const secretRules: ConnectorRule[] = [
       [...ctx.file.config.values()].flatMap((e) =>
         e.value === undefined || !/:\/\/|^jdbc:/i.test(e.value)
           ? []
-          : credentialsInUrl(e.value).map((c) => {
+          : urlCredentials(e.value).map((c) => {
               // Judged like a value in a secret key: a dummy word or a template variable is a placeholder there, so
               // here too (same wording, same advisory softening); anything else is a real credential in Git.
               const placeholder = classifySecretValue(c.value) === 'placeholder';

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { humanFindings } from '../../../../src/cli/render/findings.js';
+import { humanFindings, MAX_SHOWN_PER_FILE } from '../../../../src/cli/render/findings.js';
 import { makeStyle } from '../../../../src/cli/render/style.js';
 import type { Finding } from '../../../../src/core/validate/finding.js';
 import type { ValidateResult } from '../../../../src/core/validate/run.js';
@@ -114,7 +114,7 @@ describe('validate code frames never show a credential', () => {
     expect(out).toContain('bad \\u2066value\\u2069\\nfake line');
   });
 
-  it('renders thousands of findings on one 1 MB line in linear time', () => {
+  it('renders thousands of findings on one 1 MB line in linear time, at most 100 of them per file', () => {
     const config: Record<string, string> = {};
     for (let i = 0; i < 20_000; i++) config[`key.number.${i}`] = `value-${i}-${'v'.repeat(30)}`;
     const text = JSON.stringify({ name: 'a', config });
@@ -133,8 +133,38 @@ describe('validate code frames never show a credential', () => {
     const started = performance.now();
     const out = render({ 'big.json': text }, findings);
     const ms = performance.now() - started;
-    expect(out.split('\n').length).toBeGreaterThan(40_000);
+    expect(out.split('\n').filter((l) => l.includes('unknown key ')).length).toBe(MAX_SHOWN_PER_FILE);
+    expect(out).toContain(
+      `… ${20_000 - MAX_SHOWN_PER_FILE} more findings in this file: ${20_000 - MAX_SHOWN_PER_FILE} unknown-key/x`,
+    );
     // A very generous bound: the quadratic renderer took minutes (or ran out of memory) here.
     expect(ms).toBeLessThan(20_000);
+  });
+
+  it('shows errors before warnings when a file has more findings than it prints', () => {
+    const text = '{"config":{"a":"1"}}\n';
+    const warnings: Finding[] = Array.from({ length: 150 }, (_, i) => ({
+      severity: 'warning',
+      rule: 'unknown-key/x',
+      category: 'unknown-key',
+      message: `warning ${i}`,
+      file: 'a.json',
+      line: 1,
+      column: 12,
+    }));
+    const error: Finding = { ...warnings[0]!, severity: 'error', rule: 'type/x', message: 'THE ERROR' };
+    const dir = mkdtempSync(join(tmpdir(), 'kcops-frames-'));
+    writeFileSync(join(dir, 'a.json'), text);
+    const all = [...warnings, error];
+    const out = humanFindings(
+      { files: ['a.json'], findings: all, summary: { files: 1, errors: 1, warnings: 150, infos: 0 } },
+      plain,
+      dir,
+    );
+    expect(out).toContain('THE ERROR');
+    expect(out).toContain('warning 98');
+    expect(out).not.toContain('warning 99 ');
+    expect(out).toContain('… 51 more findings in this file: 51 unknown-key/x');
+    expect(out).toMatch(/1 error, 150 warnings$/);
   });
 });
