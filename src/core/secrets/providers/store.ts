@@ -28,10 +28,38 @@ export function describeRef(ref: SecretRef): string {
   return ref.text;
 }
 
-export function secretFailure(ref: SecretRef, store: string, code: string, why: string, hint: string): UserError {
-  return new UserError(code, `Cannot resolve ${describeRef(ref)} with the ${store}: ${why}.`, {
-    hint: `${hint} The value is never printed.`,
-  });
+export type SecretErrorCode =
+  | 'SECRET_NOT_FOUND'
+  | 'SECRET_ACCESS_DENIED'
+  | 'SECRET_STORE_UNREACHABLE'
+  | 'SECRET_PROVIDER_INVALID'
+  | 'SECRET_UNRESOLVED'
+  | 'SECRET_REF';
+
+export function secretFailure(
+  ref: SecretRef,
+  store: string,
+  code: SecretErrorCode,
+  why: string,
+  hint: string,
+): UserError {
+  const message = `Cannot resolve ${describeRef(ref)} with the ${store}: ${why}.`;
+  const o = { hint: `${hint} The value is never printed.` };
+  // Each code written out, so the list of codes in docs/reference/exit-codes.md is checked against the source.
+  switch (code) {
+    case 'SECRET_NOT_FOUND':
+      return new UserError('SECRET_NOT_FOUND', message, o);
+    case 'SECRET_ACCESS_DENIED':
+      return new UserError('SECRET_ACCESS_DENIED', message, o);
+    case 'SECRET_STORE_UNREACHABLE':
+      return new UserError('SECRET_STORE_UNREACHABLE', message, o);
+    case 'SECRET_PROVIDER_INVALID':
+      return new UserError('SECRET_PROVIDER_INVALID', message, o);
+    case 'SECRET_REF':
+      return new UserError('SECRET_REF', message, o);
+    default:
+      return new UserError('SECRET_UNRESOLVED', message, o);
+  }
 }
 
 /** A key of a JSON object secret (AWS SecretString, the data of a Vault secret). */
