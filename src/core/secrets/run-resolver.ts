@@ -1,7 +1,6 @@
 import type { Project, SecretProvider } from '../project/schema.js';
 import { findSecretRefs, SECRET_REF, type SecretRef } from './reference.js';
 import { resolveLocally } from './resolve.js';
-import { AwsSecretsManagerStore } from './providers/aws-secrets-manager.js';
 import { VaultStore } from './providers/vault.js';
 import type { SecretStore } from './providers/store.js';
 
@@ -47,7 +46,7 @@ export class SecretResolver {
   async resolve(refText: string): Promise<string> {
     const ref = findSecretRefs(refText)[0];
     if (!ref || !REMOTE_PROVIDER_TYPES.has(this.typeOf(ref))) return this.local(refText);
-    const store = this.storeFor(ref);
+    const store = await this.storeFor(ref);
     const key = `${ref.provider}\0${store.cacheKey(ref)}`;
     let pending = this.fetched.get(key);
     if (!pending) {
@@ -84,13 +83,15 @@ export class SecretResolver {
     return p?.type ?? ref.provider;
   }
 
-  private storeFor(ref: SecretRef): SecretStore {
+  private async storeFor(ref: SecretRef): Promise<SecretStore> {
     const existing = this.stores.get(ref.provider);
     if (existing) return existing;
     const p = Object.hasOwn(this.o.providers, ref.provider) ? this.o.providers[ref.provider] : undefined;
     let store: SecretStore;
     if (p?.type === 'aws-secrets-manager') {
-      store = new AwsSecretsManagerStore(ref.provider, p, this.o.env);
+      // The AWS SDK is loaded only by runs that read Secrets Manager (it costs every other command start-up time).
+      const { AwsSecretsManagerStore } = await import('./providers/aws-secrets-manager.js');
+      store = this.stores.get(ref.provider) ?? new AwsSecretsManagerStore(ref.provider, p, this.o.env);
     } else if (p?.type === 'vault') {
       store = new VaultStore(ref.provider, p, {
         env: this.o.env,
