@@ -70,7 +70,7 @@ export interface ConfluentCloudOptions {
    * Resolves secret references in a value just before it is sent (managed connectors have no worker to resolve
    * them); resolved values go only into the request body over TLS, never into plans, audit records or logs.
    */
-  resolveValue?: (value: string) => string;
+  resolveValue?: (value: string) => string | Promise<string>;
   /** Injected by tests to avoid real waiting. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -132,7 +132,7 @@ export class ConfluentCloudCluster implements ConnectCluster {
 
   async create(name: string, config: Record<string, string>, initialState?: TargetState): Promise<void> {
     if (initialState === 'STOPPED') throw stopUnsupported(name);
-    const cfg = this.outgoing(name, config);
+    const cfg = await this.outgoing(name, config);
     // POST is not idempotent: after a 5xx or a broken connection Cloud may have created it; never repeated blindly.
     const { res } = await this.send({ method: 'POST', path: '/connectors', body: { name, config: cfg } });
     const exists = alreadyExists(name)(res);
@@ -143,7 +143,7 @@ export class ConfluentCloudCluster implements ConnectCluster {
   }
 
   async updateConfig(name: string, config: Record<string, string>): Promise<void> {
-    await this.act({ method: 'PUT', path: `/connectors/${enc(name)}/config`, body: this.outgoing(name, config) });
+    await this.act({ method: 'PUT', path: `/connectors/${enc(name)}/config`, body: await this.outgoing(name, config) });
   }
 
   async delete(name: string): Promise<void> {
@@ -179,8 +179,7 @@ export class ConfluentCloudCluster implements ConnectCluster {
   }
 
   async validateConfig(pluginClass: string, config: Record<string, string>): Promise<ConfigValidation> {
-    const resolve = this.opts.resolveValue ?? ((v: string) => v);
-    const resolved = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, resolve(v)]));
+    const resolved = await this.resolveAll(config);
     const res = await this.read('PUT', `/connector-plugins/${enc(pluginClass)}/config/validate`, validationSchema, {
       body: { ...resolved, 'connector.class': pluginClass },
     });
@@ -387,7 +386,7 @@ export class ConfluentCloudCluster implements ConnectCluster {
   }
 
   /** What is sent on create/update: the name Cloud requires, and never a mask in place of a secret. */
-  private outgoing(name: string, config: Record<string, string>): Record<string, string> {
+  private async outgoing(name: string, config: Record<string, string>): Promise<Record<string, string>> {
     const masked = Object.entries(config)
       .filter(([, v]) => isMaskedValue(v))
       .map(([k]) => k);
@@ -400,10 +399,15 @@ export class ConfluentCloudCluster implements ConnectCluster {
         },
       );
     }
+    return { ...(await this.resolveAll(config)), name };
+  }
+  /** References resolved (secret stores are read over the network, hence async); the values go to Cloud only. */
+  private async resolveAll(config: Record<string, string>): Promise<Record<string, string>> {
     const resolve = this.opts.resolveValue;
+    const entries = Object.entries(config);
+    const values = resolve ? await Promise.all(entries.map(([, v]) => resolve(v))) : entries.map(([, v]) => v);
     // fromEntries defines properties, so a config key named `__proto__` stays a key (assignment would drop it).
-    const out = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, resolve ? resolve(v) : v]));
-    return { ...out, name };
+    return Object.fromEntries(entries.map(([k], i) => [k, values[i] ?? '']));
   }
 
   /** A call whose answer kcops reads: the body must have the endpoint's shape (schemas.ts). */

@@ -7,8 +7,9 @@ import { environmentOf, unknownEnvironment } from '../project/environments.js';
 import { findProjectFile, loadProject, projectFileExists } from '../project/load-project.js';
 import { loadConnectTls, timeoutMs } from '../observe/connect-tls.js';
 import { observabilityFileSchema, type Observability, type OpsTarget, type TargetInput } from '../observe/target.js';
-import { findSecretRefs, SECRET_REF } from '../secrets/reference.js';
+import { findSecretRefs } from '../secrets/reference.js';
 import { resolveLocally } from '../secrets/resolve.js';
+import { providersOf, SecretResolver } from '../secrets/run-resolver.js';
 import { localStackTarget } from './local-stack.js';
 import { devStackLogFiles } from '../dev-stack/logs.js';
 
@@ -53,7 +54,10 @@ export function resolveTarget(i: TargetInput): OpsTarget {
       : {};
     if (e.cluster.type !== 'self-managed') {
       const cc = e.cluster;
-      const resolve = (ref: string) => resolveLocally(ref, p.secretProviders, i.processEnv);
+      const providers = providersOf(p, env);
+      const resolve = (ref: string) => resolveLocally(ref, providers, i.processEnv);
+      // One resolver for the life of this target (one command run): N connectors sharing a secret, one request.
+      const secrets = new SecretResolver({ providers, env: i.processEnv });
       return {
         env,
         isDev: false,
@@ -75,7 +79,7 @@ export function resolveTarget(i: TargetInput): OpsTarget {
                 credentialRef: cc.credentials.apiSecret,
               }
             : {}),
-          resolveValue: (v) => (findSecretRefs(v).length > 0 ? v.replace(SECRET_REF, (ref) => resolve(ref)) : v),
+          resolveValue: (v) => (findSecretRefs(v).length > 0 ? secrets.resolveValue(v) : v),
           ...(e.kafka && 'restEndpoint' in e.kafka && e.kafka.credentials
             ? {
                 kafkaRest: {
@@ -98,7 +102,7 @@ export function resolveTarget(i: TargetInput): OpsTarget {
       observability: obs,
       projectRoot: loaded.root,
       project: p,
-      resolveSecret: (ref) => resolveLocally(ref, p.secretProviders, i.processEnv),
+      resolveSecret: (ref) => resolveLocally(ref, providersOf(p, env), i.processEnv),
       ...sr,
     };
     if (c.tls) target.connect.tls = loadConnectTls(loaded.root, env, c.tls);

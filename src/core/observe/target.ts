@@ -119,8 +119,11 @@ export interface CloudTarget {
   apiSecret?: string;
   /** The reference the secret came from, for error hints. */
   credentialRef?: string;
-  /** Resolves `${provider:path:key}` references in a connector value: on Cloud there is no worker to do it. */
-  resolveValue: (value: string) => string;
+  /**
+   * Resolves `${provider:path:key}` references in a connector value: on Cloud there is no worker to do it. Async:
+   * Vault and AWS Secrets Manager are read over the network (one request per secret per run).
+   */
+  resolveValue: (value: string) => string | Promise<string>;
   /** The cluster's Kafka REST endpoint and Kafka cluster key, when kcops.yaml gives them (`kafka.restEndpoint`). */
   kafkaRest?: { restEndpoint: string; apiKey: string; apiSecret: string; credentialRef: string };
 }

@@ -44,25 +44,65 @@ const secretProvider = z.discriminatedUnion('type', [
       "the local dev stack's credentials file (0600, in KCOPS_DEV_HOME or ~/.kcops/dev), read by kcops: ${dev:connect.password}, ${dev:kafka.admin.password}",
     ),
   z.strictObject({ type: z.literal('dir'), resolvedBy, baseDir: z.string().optional() }),
-  z.strictObject({
-    type: z.literal('aws-secrets-manager'),
-    resolvedBy,
-    region: z.string(),
-    roleArn: z.string().optional(),
-  }),
-  z.strictObject({
-    type: z.literal('vault'),
-    resolvedBy,
-    address: credentialFreeUrl('the auth block'),
-    namespace: z.string().optional(),
-    auth: z
-      .strictObject({
-        method: z.enum(['token', 'approle', 'kubernetes']),
-        token: secretReference.optional(),
-        role: z.string().optional(),
-      })
-      .optional(),
-  }),
+  z
+    .strictObject({
+      type: z.literal('aws-secrets-manager'),
+      resolvedBy,
+      region: z.string().min(1).describe('the AWS region of the secrets, e.g. eu-west-1'),
+      roleArn: z
+        .string()
+        .optional()
+        .describe(
+          'not used by kcops itself: give the role through the credential chain instead (AWS_PROFILE with role_arn, or web identity)',
+        ),
+      endpoint: z
+        .url()
+        .optional()
+        .describe(
+          'Secrets Manager endpoint instead of the public one, e.g. a VPC interface endpoint (https://vpce-...)',
+        ),
+      profile: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('named profile of the AWS config files (default: the credential chain)'),
+    })
+    .describe(
+      'AWS Secrets Manager, read by kcops with the default credential chain: ${aws-secrets-manager:NAME:json-key}, ${aws-secrets-manager:NAME#AWSPREVIOUS:json-key}, or ${aws-secrets-manager:NAME} for a plain-text secret',
+    ),
+  z
+    .strictObject({
+      type: z.literal('vault'),
+      resolvedBy,
+      address: credentialFreeUrl('the auth block'),
+      namespace: z.string().optional().describe('Vault Enterprise / HCP namespace (X-Vault-Namespace)'),
+      kvVersion: z
+        .union([z.literal(1), z.literal(2)])
+        .default(2)
+        .describe('version of the KV secrets engine'),
+      mount: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('mount path of the KV engine when it has several segments (default: the first segment of the path)'),
+      caFile: z.string().min(1).optional().describe('PEM file of the private CA that signed the Vault certificate'),
+      auth: z
+        .strictObject({
+          method: z.enum(['token', 'approle', 'jwt', 'kubernetes']),
+          token: secretReference.optional().describe('method token: the token (default: the VAULT_TOKEN variable)'),
+          role: z.string().optional().describe('method jwt/kubernetes: the role to log in as'),
+          roleId: secretReference.optional().describe('method approle: the role_id'),
+          secretId: secretReference.optional().describe('method approle: the secret_id'),
+          jwt: secretReference
+            .optional()
+            .describe('method jwt: the identity token of the CI job (e.g. ${kcops-env:CI_JOB_JWT_V2})'),
+          mountPath: z.string().min(1).optional().describe('where the auth method is mounted (default: its name)'),
+        })
+        .optional(),
+    })
+    .describe(
+      'HashiCorp Vault KV, read by kcops: ${vault:secret/prod/postgres:password}, ${vault:secret/prod/postgres#3:password}',
+    ),
 ]);
 
 const connectTls = z
@@ -200,6 +240,11 @@ const environment = z
     policies: policySchema.default({ requireDlqOnSinks: true, requireExactlyOnceOnSources: false }),
     audit: auditSettings.optional(),
     deploy: deploySettings.optional(),
+    secretProviders: namedMap(z.string().regex(/^[A-Za-z0-9_-]+$/), secretProvider)
+      .optional()
+      .describe(
+        'Providers as this environment sees them (another Vault address, namespace or auth, another AWS region): each entry replaces the top-level declaration of that name for this environment',
+      ),
     schemaRegistry: z
       .strictObject({
         url: credentialFreeUrl('schemaRegistry.auth').describe(

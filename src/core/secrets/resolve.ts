@@ -7,8 +7,8 @@ import { resolveDevStackSecret } from '../dev-stack/secret.js';
 
 /**
  * Resolves a reference on the kcops side (credentials kcops itself needs, such as the Connect REST password, and
- * providers declared `resolvedBy: kcops`). env, file, dir and dev-stack work today; vault and aws-secrets-manager are declared
- * in the model but resolved in a later issue.
+ * providers declared `resolvedBy: kcops`): env, file, dir and dev-stack, synchronously. vault and aws-secrets-manager are
+ * read over the network by the run resolver (run-resolver.ts), for connector configurations.
  */
 export function resolveLocally(ref: string, providers: Record<string, SecretProvider>, env: NodeJS.ProcessEnv): string {
   const r = findSecretRefs(ref)[0];
@@ -47,5 +47,12 @@ export function resolveLocally(ref: string, providers: Record<string, SecretProv
     }
     return fail('the key is not in the file');
   }
-  return fail(`provider type '${type}' cannot be resolved by kcops yet`);
+  if (type === 'vault' || type === 'aws-secrets-manager') {
+    return fail(
+      p
+        ? `a ${type} provider is read at plan/apply time for connector configurations; credentials in kcops.yaml (cluster, Kafka, Schema Registry, audit) are read with env, file, dir or dev providers`
+        : `'${type}' is not declared under secretProviders in kcops.yaml (it needs ${type === 'vault' ? 'an address' : 'a region'})`,
+    );
+  }
+  return fail(`provider type '${type}' is not one kcops knows (env, file, dir, dev-stack, vault, aws-secrets-manager)`);
 }

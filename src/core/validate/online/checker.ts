@@ -53,7 +53,7 @@ export function selfManagedOnlineChecker(opts: CheckerOptions): OnlineChecker {
       cluster = opts.clusterFor
         ? opts.clusterFor(envName, def, project)
         : (buildSelfManaged(envName, def, project, loaded.root, opts.env) ??
-          buildConfluentCloud(def, project, opts.env));
+          buildConfluentCloud(def, project, opts.env, envName));
     } catch (e) {
       return [
         finding(

@@ -4,6 +4,7 @@ import { isUserError } from '../../../errors.js';
 import type { Environment, Project } from '../../project/schema.js';
 import { findSecretRefs, SECRET_REF } from '../../secrets/reference.js';
 import { resolveLocally } from '../../secrets/resolve.js';
+import { providersOf, SecretResolver } from '../../secrets/run-resolver.js';
 import {
   ClusterUnreachable,
   type AclEntry,
@@ -89,11 +90,13 @@ export function buildConfluentCloud(
   def: Environment,
   project: Project,
   env: NodeJS.ProcessEnv,
+  envName?: string,
 ): ValidationCluster | undefined {
   if (def.cluster.type !== 'confluent-cloud') return undefined;
   const c = def.cluster;
   if (!c.credentials) return undefined;
   const resolve = (ref: string) => resolveLocally(ref, project.secretProviders, env);
+  const secrets = new SecretResolver({ providers: providersOf(project, envName), env });
   const lenient = (ref: string) => {
     try {
       return resolve(ref);
@@ -109,7 +112,15 @@ export function buildConfluentCloud(
     apiSecret: resolve(c.credentials.apiSecret),
     credentialRef: c.credentials.apiSecret,
     // A reference kcops cannot resolve is sent as written: the offline secret rules already explain it.
-    resolveValue: (v) => (findSecretRefs(v).length > 0 ? v.replace(SECRET_REF, (ref) => lenient(ref)) : v),
+    resolveValue: async (v) => {
+      if (findSecretRefs(v).length === 0) return v;
+      if (!secrets.needsNetwork(v)) return v.replace(SECRET_REF, (ref) => lenient(ref));
+      try {
+        return await secrets.resolveValue(v);
+      } catch {
+        return v;
+      }
+    },
   });
   const k = def.kafka;
   const rest =
