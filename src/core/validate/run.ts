@@ -279,7 +279,7 @@ async function loadTerraformFile(path: string, bytes: Uint8Array): Promise<Conne
         shape: 'not-connector',
         entries: [],
         config: new Map(),
-        problems: [{ kind: 'invalid-hcl', at: tf.error.at, detail: tf.error.message }],
+        problems: [{ kind: 'invalid-hcl', at: tf.error.at, detail: tf.error.message.replace(/\.$/, '') }],
       },
     ];
   if (tf.files.length > 0 || tf.resources > 0) return tf.files;
