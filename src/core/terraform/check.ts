@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Category, Finding, Position, Severity } from '../validate/finding.js';
-import { argAt, locateIn, moduleDirs, parseModule, type TfBlock, type TfBody, type TfModule } from './parse.js';
+import { argAt, esc, locateIn, moduleDirs, parseModule, type TfBlock, type TfBody, type TfModule } from './parse.js';
 import { bundledSchemaFiles, loadSchemas, type ProviderSchemas, type SchemaBlock } from './schema.js';
 
 /** The Terraform rules: id, category, default severity (their docs and examples live in validate/rules/terraform.ts). */
@@ -359,15 +359,12 @@ function isLiteral(v: unknown): v is string {
   return typeof v === 'string' && v !== '' && !v.includes('${');
 }
 
+const SECRET_HINT =
+  'Read it from AWS Secrets Manager or Vault (a data source), or pass it as a sensitive variable from the pipeline; never commit it.';
+
 function checkSecrets(mod: TfModule, vars: Map<string, TfBlock>, schemas: ProviderSchemas, emit: Emit): void {
   const literal = (b: { file: string; text: string; textLine: number; at: Position }, key: string, where: string) =>
-    emit(
-      'terraform/literal-secret',
-      b.file,
-      argAt(b, key),
-      `${where} holds a literal secret value`,
-      'Read it from AWS Secrets Manager or Vault (a data source), or pass it as a sensitive variable from the pipeline; never commit it.',
-    );
+    emit('terraform/literal-secret', b.file, argAt(b, key), `${where} holds a literal secret value`, SECRET_HINT);
   // .tfvars: secret-named keys with literal values.
   for (const f of mod.files.filter((x) => x.kind === 'tfvars')) {
     const whole = { file: f.path, text: f.text, textLine: 1, at: { line: 1, column: 1 } };
@@ -394,7 +391,16 @@ function checkSecrets(mod: TfModule, vars: Map<string, TfBlock>, schemas: Provid
       const walk = (body: TfBody, s: SchemaBlock | undefined): void => {
         for (const [k, v] of Object.entries(body)) {
           if (k === 'config_sensitive' && typeof v === 'object' && v !== null && !Array.isArray(v)) {
-            for (const [ck, cv] of Object.entries(v)) if (isLiteral(cv)) literal(b, ck, `config_sensitive "${ck}"`);
+            for (const [ck, cv] of Object.entries(v))
+              if (isLiteral(cv))
+                emit(
+                  'terraform/literal-secret',
+                  b.file,
+                  // The key is quoted ("connection.password" = ...) or bare: argAt looks for bare names only.
+                  locateIn(b, new RegExp(`()("${esc(ck)}"|(?<![\\w."])${esc(ck)})\\s*=`)),
+                  `config_sensitive "${ck}" holds a literal secret value`,
+                  SECRET_HINT,
+                );
             continue;
           }
           if (isLiteral(v) && (isSecretName(k) || s?.attributes?.[k]?.sensitive))

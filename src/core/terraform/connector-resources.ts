@@ -90,6 +90,8 @@ function connectorOf(path: string, text: string, open: number, body: TfBody): Co
       file.entries.push(entry(key, value[key], text, w, fallback));
     }
   }
+  // File order across both maps, as connector files list their entries (duplicates: the last one wins).
+  file.entries.sort((a, b) => a.keyAt.line - b.keyAt.line || a.keyAt.column - b.keyAt.column);
   for (const e of file.entries) file.config.set(e.key, e);
   const name = file.config.get('name');
   if (name?.value !== undefined) file.name = { value: name.value, at: name.valueAt };

@@ -104,6 +104,8 @@ export async function crossCheck(input: CrossCheckInput): Promise<Finding[]> {
       for (const c of mine) {
         const sa = c.get('kafka.service.account.id');
         if (!sa || sa.kind !== 'string' || sa.value === undefined || accounts.has(sa.value)) continue;
+        // `kcops new` writes sa-CHANGE-ME for the user to fill in: a placeholder, not a claim about Terraform.
+        if (PLACEHOLDER.test(sa.value)) continue;
         emit(
           'terraform/unknown-service-account',
           c.file.path,
@@ -115,6 +117,8 @@ export async function crossCheck(input: CrossCheckInput): Promise<Finding[]> {
   }
   return out;
 }
+
+const PLACEHOLDER = /change[-_]?me/i;
 
 // ---------------------------------------------------------------- values
 

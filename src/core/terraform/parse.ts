@@ -137,7 +137,7 @@ function blocksOf(file: TfFile): TfBlock[] {
   return out;
 }
 
-const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+export const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function located(file: TfFile, kind: TfBlock['kind'], name: string, body: TfBody, type?: string): TfBlock {
   const label = (s: string): string => `"?${esc(s)}"?`;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,7 @@ export interface SchemaAttribute {
   deprecated?: boolean;
 }
 interface SchemaFile {
+  meta?: { provider_version?: unknown };
   provider_schemas: Record<
     string,
     {
@@ -34,13 +35,41 @@ export interface ProviderSchemas {
   knowsProviderOf(type: string): boolean;
 }
 
-/** The schemas that ship with kcops (runtime/terraform/: Confluent 2.83.4, all of AWS 6.25.0 gzipped). */
-export function bundledSchemaFiles(): string[] {
-  const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'runtime', 'terraform');
-  return [join(dir, 'confluent.schema.json'), join(dir, 'aws.schema.json.gz')];
+const BUNDLED = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'runtime', 'terraform');
+
+/**
+ * The schemas that ship with kcops: every <provider>.schema.json[.gz] of runtime/terraform/ (Confluent 2.83.4, all of
+ * AWS 6.25.0 today), written by scripts/refresh-terraform-schemas.mjs from `terraform providers schema -json`.
+ */
+export function bundledSchemaFiles(dir = BUNDLED): string[] {
+  return readdirSync(dir)
+    .filter((n) => /\.schema\.json(\.gz)?$/.test(n))
+    .sort()
+    .map((n) => join(dir, n));
+}
+
+/** Provider address → version, as the refresh script records them (meta.provider_version of each file). */
+export function schemaVersions(files: string[] = bundledSchemaFiles()): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of files) {
+    const json = read(f);
+    const version = json.meta?.provider_version;
+    for (const addr of Object.keys(json.provider_schemas)) if (typeof version === 'string') out[addr] = version;
+  }
+  return out;
 }
 
 const cache = new Map<string, SchemaFile>();
+
+function read(f: string): SchemaFile {
+  let json = cache.get(f);
+  if (!json) {
+    const raw = readFileSync(f);
+    json = JSON.parse((f.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8')) as SchemaFile;
+    cache.set(f, json);
+  }
+  return json;
+}
 
 /** Loads `terraform providers schema -json` outputs; later files add to earlier ones. */
 export function loadSchemas(files: string[]): ProviderSchemas {
@@ -48,12 +77,7 @@ export function loadSchemas(files: string[]): ProviderSchemas {
   const data = new Map<string, SchemaBlock>();
   const prefixes = new Set<string>();
   for (const f of files) {
-    let json = cache.get(f);
-    if (!json) {
-      const raw = readFileSync(f);
-      json = JSON.parse((f.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8')) as SchemaFile;
-      cache.set(f, json);
-    }
+    const json = read(f);
     for (const [addr, p] of Object.entries(json.provider_schemas)) {
       prefixes.add(addr.split('/').pop()!);
       for (const [t, s] of Object.entries(p.resource_schemas ?? {})) resources.set(t, s.block);

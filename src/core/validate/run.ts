@@ -141,6 +141,7 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
     }
   }
 
+  const tfShown: string[] = [];
   if (project) {
     const repo: RepoContext = {
       project,
@@ -153,6 +154,8 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
     };
     const tfDir = join(root, 'terraform');
     if (opts.paths.length === 0 && existsSync(tfDir)) {
+      const { moduleDirs } = await import('../terraform/parse.js');
+      tfShown.push(...terraformFiles(moduleDirs(tfDir)));
       // The HCL parser (WASM) is imported only here, so commands that never see Terraform never load it.
       const { checkTerraform } = await import('../terraform/check.js');
       const { crossCheck } = await import('../terraform/cross-check.js');
@@ -181,6 +184,9 @@ export async function validate(opts: ValidateOptions): Promise<ValidateResult> {
     ...connectorFiles.map(display),
     ...avroFiles.map(display),
     ...(project ? [display(project.file)] : []),
+    ...tfShown.map(display),
+    // Every file a finding is about is a file checked (a JUnit test case of its own).
+    ...findings.map((f) => f.file),
   ];
   return {
     files: [...new Set(shown)],
@@ -221,7 +227,7 @@ async function validateTerraformOnly(
     ...all,
     ...withoutRepeats(await terraformConnectorFindings(dir, root, project, display, opts.strict), all),
   ].sort(compareFindings);
-  const files = moduleDirs(dir).map(display);
+  const files = terraformFiles(moduleDirs(dir)).map(display);
   return {
     files,
     findings,
@@ -238,6 +244,16 @@ async function validateTerraformOnly(
 function runConnectorRules(ctx: ConnectorContext): Finding[] {
   return connectorRules.flatMap((rule) =>
     runRule(rule, () => rule.check(ctx), ctx.file.path, ctx.file.path, ctx.severityMode),
+  );
+}
+
+/** The .tf and .tfvars files of Terraform module folders. */
+function terraformFiles(dirs: string[]): string[] {
+  return dirs.flatMap((d) =>
+    readdirSync(d)
+      .filter((n) => n.endsWith('.tf') || n.endsWith('.tfvars'))
+      .sort()
+      .map((n) => join(d, n)),
   );
 }
 
@@ -263,7 +279,7 @@ async function loadTerraformFile(path: string, bytes: Uint8Array): Promise<Conne
         shape: 'not-connector',
         entries: [],
         config: new Map(),
-        problems: [{ kind: 'invalid-hcl', at: tf.error.at, detail: tf.error.message }],
+        problems: [{ kind: 'invalid-hcl', at: tf.error.at, detail: tf.error.message.replace(/\.$/, '') }],
       },
     ];
   if (tf.files.length > 0 || tf.resources > 0) return tf.files;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import {
   initRepository,
+  terraformTemplateFiles,
   newConnector,
   renderTemplateDocs,
   TEMPLATE_NAMES,
@@ -70,7 +71,10 @@ it('init writes the layout and every template, for every environment, passes val
       ),
     ),
   ).toEqual(new Set(['unknown-key/unknown-plugin io.confluent.connect.aws.dynamodb.DynamoDbSinkConnector']));
-  expect(v.summary.files).toBe(1 + envs.length * TEMPLATE_NAMES.length);
+  // kcops.yaml, the connector files, and the .tf/.tfvars files of the Terraform blueprint (checked too).
+  expect(v.summary.files).toBe(
+    1 + envs.length * TEMPLATE_NAMES.length + terraformTemplateFiles('both').filter((f) => f.endsWith('.tf')).length,
+  );
   expect(v.summary.errors).toBe(0);
   expect(() => newConnector(dir, 'postgres-cdc', 'qa', 'payments-x')).toThrow(/no environment 'qa'/);
   expect(() => newConnector(dir, 'nope', 'dev', 'payments-x')).toThrow(/No template/);

@@ -132,6 +132,13 @@ const BROKEN: { name: string; file: string; from: string | RegExp; to: string; r
     rule: 'terraform/public-rest-port',
   },
   {
+    name: 'wrong block in the egress access point',
+    file: 'modules/networking/main.tf',
+    from: '  aws_egress_private_link_endpoint {',
+    to: '  aws_egress_private_link {',
+    rule: 'terraform/unknown-block',
+  },
+  {
     name: 'fewer than 3 AZs',
     file: 'environments/prod/self-managed.tf',
     from: 'private_subnet_ids = var.private_subnet_ids',

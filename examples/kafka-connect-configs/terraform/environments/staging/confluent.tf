@@ -11,6 +11,15 @@ variable "kafka_cluster_id" {
   description = "Dedicated Kafka cluster id (lkc-...)"
 }
 
+variable "database_endpoints" {
+  type = map(object({
+    nlb_arn = string
+    domain  = string
+  }))
+  description = "Databases in the VPC that managed connectors reach over egress PrivateLink (internal NLB ARN and host name)"
+  default     = {}
+}
+
 variable "privatelink_zones" {
   type        = list(string)
   description = "Availability zone ids for the PrivateLink network"
@@ -24,14 +33,15 @@ data "confluent_kafka_cluster" "main" {
 }
 
 module "networking" {
-  source         = "../../modules/networking"
-  environment_id = var.confluent_environment_id
-  name           = "${local.name_prefix}-privatelink"
-  region         = var.region
-  zones          = var.privatelink_zones
-  vpc_id         = var.vpc_id
-  vpc_cidr       = var.vpc_cidr
-  subnet_ids     = var.private_subnet_ids
+  source           = "../../modules/networking"
+  environment_id   = var.confluent_environment_id
+  name             = "${local.name_prefix}-privatelink"
+  region           = var.region
+  zones            = var.privatelink_zones
+  vpc_id           = var.vpc_id
+  vpc_cidr         = var.vpc_cidr
+  subnet_ids       = var.private_subnet_ids
+  egress_endpoints = var.database_endpoints
 }
 
 # Onboarding a team is one module call.

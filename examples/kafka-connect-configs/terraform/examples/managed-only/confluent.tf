@@ -23,6 +23,13 @@ data "confluent_kafka_cluster" "main" {
   }
 }
 
+# The orders database stays inside the VPC: connectors reach it over egress PrivateLink through its internal NLB,
+# by its own host name (the DNS record lives in Confluent Cloud), never over the internet.
+variable "orders_db_nlb_arn" {
+  type        = string
+  description = "ARN of the internal Network Load Balancer in front of the orders database"
+}
+
 module "networking" {
   source         = "../../modules/networking"
   environment_id = var.confluent_environment_id
@@ -32,6 +39,12 @@ module "networking" {
   vpc_id         = var.vpc_id
   vpc_cidr       = var.vpc_cidr
   subnet_ids     = var.private_subnet_ids
+  egress_endpoints = {
+    orders_db = {
+      nlb_arn = var.orders_db_nlb_arn
+      domain  = "orders-db.dev.example.com"
+    }
+  }
 }
 
 # Onboarding a team is one module call.

@@ -1,5 +1,7 @@
 # Private connectivity (REQ-SEC-003): a Confluent PRIVATELINK network, the access for this AWS account, the interface
-# VPC endpoint and the private DNS zone that resolves the cluster to it. Nothing is reachable from the internet.
+# VPC endpoint and the private DNS zone that resolves the cluster to it (ingress: clients -> Kafka); and egress access
+# points so that managed connectors reach databases inside the VPC (egress: connectors -> databases). Nothing is
+# reachable from the internet, in either direction.
 
 variable "environment_id" {
   type        = string
@@ -38,6 +40,19 @@ variable "vpc_cidr" {
 variable "subnet_ids" {
   type        = list(string)
   description = "One private subnet per zone for the endpoint"
+}
+
+variable "egress_endpoints" {
+  type = map(object({
+    nlb_arn = string
+    domain  = string
+  }))
+  description = "Databases managed connectors reach over egress PrivateLink: an internal Network Load Balancer in front of each (nlb_arn) and the host name connectors use for it (domain, e.g. orders-db.prod.example.com)"
+  default     = {}
+  validation {
+    condition     = alltrue([for e in values(var.egress_endpoints) : can(regex("^arn:aws[a-z-]*:elasticloadbalancing:", e.nlb_arn))])
+    error_message = "nlb_arn must be the ARN of a Network Load Balancer (internal, in front of the database)."
+  }
 }
 
 data "aws_caller_identity" "current" {}
@@ -109,6 +124,58 @@ resource "aws_route53_record" "wildcard" {
   records = [aws_vpc_endpoint.confluent.dns_entry[0].dns_name]
 }
 
+# ---- egress: managed connectors -> databases in the VPC
+# Each database is published as a VPC endpoint service (behind its internal NLB) that only Confluent's egress gateway
+# principal may connect to; Confluent creates the endpoint in its network (the access point), and the DNS record makes
+# the database's own host name resolve to it inside Confluent Cloud, so connector configs keep the real host name.
+
+data "confluent_gateway" "egress" {
+  id = confluent_network.private_link.gateway[0].id
+  environment {
+    id = var.environment_id
+  }
+}
+
+resource "aws_vpc_endpoint_service" "database" {
+  for_each                   = var.egress_endpoints
+  acceptance_required        = false
+  network_load_balancer_arns = [each.value.nlb_arn]
+  allowed_principals         = [data.confluent_gateway.egress.aws_egress_private_link_gateway[0].principal_arn]
+  tags = {
+    Name = "${var.name}-${each.key}"
+  }
+}
+
+resource "confluent_access_point" "database" {
+  for_each     = var.egress_endpoints
+  display_name = "${var.name}-${each.key}"
+  environment {
+    id = var.environment_id
+  }
+  gateway {
+    id = confluent_network.private_link.gateway[0].id
+  }
+  aws_egress_private_link_endpoint {
+    vpc_endpoint_service_name = aws_vpc_endpoint_service.database[each.key].service_name
+    enable_high_availability  = true
+  }
+}
+
+resource "confluent_dns_record" "database" {
+  for_each     = var.egress_endpoints
+  display_name = "${var.name}-${each.key}"
+  domain       = each.value.domain
+  environment {
+    id = var.environment_id
+  }
+  gateway {
+    id = confluent_network.private_link.gateway[0].id
+  }
+  private_link_access_point {
+    id = confluent_access_point.database[each.key].id
+  }
+}
+
 output "network_id" {
   value       = confluent_network.private_link.id
   description = "Confluent network id (n-...) for the dedicated Kafka cluster"
@@ -117,4 +184,9 @@ output "network_id" {
 output "vpc_endpoint_id" {
   value       = aws_vpc_endpoint.confluent.id
   description = "Interface VPC endpoint to Confluent Cloud"
+}
+
+output "egress_access_point_ids" {
+  value       = { for k, ap in confluent_access_point.database : k => ap.id }
+  description = "Egress access point per database (ap-...), for connectors that reach it"
 }
