@@ -46,7 +46,7 @@ const pgConfig = (passwordKey: string): Record<string, string> => ({
 
 describe('worker-side config providers (resolvedBy: worker) on the dev stack', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kcops-wsp-'));
-  const env = { ...process.env, WSP_CONNECT_PW: credentials().connect.password, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, WSP_CONNECT_PW: credentials().connect.password, NO_COLOR: '1' };
   delete env.KCOPS_AUDIT_FILE;
   const kcops = (...argv: string[]) => runCli(argv, { cwd: dir, env });
   const writeProject = (workerProviders: string) =>

@@ -1,4 +1,4 @@
-import { findSecretRefs } from '../../secrets/reference.js';
+import { findSecretRefs, isSecretRef } from '../../secrets/reference.js';
 import { whereResolved } from '../../secrets/where.js';
 import { connectorRule, type ConnectorContext, type ConnectorRule } from '../rule.js';
 import type { Draft } from '../finding.js';
@@ -110,15 +110,25 @@ export const secretWhereRules: ConnectorRule[] = [
       },
     },
     check: (ctx): Draft[] => {
+      const byCloud = resolutions(ctx).filter((r) => r.where.by === 'cloud-secret-manager');
+      // Cloud fetches whole values: a reference inside other text (a URL, a JAAS line) would reach kcops unresolved.
+      const partial = byCloud
+        .filter(({ entry }) => !isSecretRef(entry.value ?? ''))
+        .map(({ entry, ref }) => ({
+          message: `'${entry.key}' embeds a reference to '${ref.provider}' in other text, but Confluent Cloud's secret manager replaces whole values only.`,
+          at: entry.valueAt,
+          hint: `Make the value exactly one reference, or use a provider that environments.${ctx.env?.name}.secrets.cloud.providers does not list.`,
+        }));
       // Only when the plugin's definition is known: the managed templates list secret.manager.* where supported.
-      if (!ctx.plugin || ctx.plugin.keys['secret.manager.enabled']) return [];
-      return resolutions(ctx)
-        .filter((r) => r.where.by === 'cloud-secret-manager')
+      if (!ctx.plugin || ctx.plugin.keys['secret.manager.enabled']) return partial;
+      return byCloud
+        .filter(({ entry }) => isSecretRef(entry.value ?? ''))
         .map(({ entry, ref }) => ({
           message: `'${entry.key}' references '${ref.provider}', which Confluent Cloud's secret manager resolves in '${ctx.env?.name}', but ${ctx.cls ?? 'this connector'} has no secret-manager support (no secret.manager.* keys in its definition).`,
           at: entry.valueAt,
           hint: `Resolve it with kcops instead: use a provider that environments.${ctx.env?.name}.secrets.cloud.providers does not list.`,
-        }));
+        }))
+        .concat(partial);
     },
   }),
 ];
