@@ -79,18 +79,23 @@ export function writeStackFiles(
     writeSecretFile(join(l.secretsDir, `kafka-${name}.properties`), serviceAccountSecret(id));
   }
   if (c.postgres) {
+    const entries: [string, string][] = [
+      ['hostname', pg.host],
+      ['port', String(pg.port)],
+      ['dbname', DEV_DATABASE],
+      ['username', c.postgres.cdc.username],
+      ['password', c.postgres.cdc.password],
+    ];
     writeSecretFile(
       join(l.secretsDir, 'postgres.properties'),
-      [
-        ['hostname', pg.host],
-        ['port', String(pg.port)],
-        ['dbname', DEV_DATABASE],
-        ['username', c.postgres.cdc.username],
-        ['password', c.postgres.cdc.password],
-      ]
-        .map(([k, v]) => `${k}=${escapeProperty(v ?? '')}`)
-        .join('\n') + '\n',
+      entries.map(([k, v]) => `${k}=${escapeProperty(v)}`).join('\n') + '\n',
     );
+    // The same values one file per key, the layout of a mounted Kubernetes Secret, for the workers' `dir` provider
+    // (DirectoryConfigProvider): ${dir:<secrets>/postgres:password}. No trailing newline: the provider reads the
+    // file as is, and a newline would become part of the password.
+    const dir = join(l.secretsDir, 'postgres');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    for (const [k, v] of entries) writeSecretFile(join(dir, k), v);
   }
   if (c.s3) {
     writeSecretFile(
@@ -106,7 +111,10 @@ export function secretFiles(s: DevSettings, c: Credentials): Record<string, stri
   const out: Record<string, string> = {};
   for (const name of Object.keys(c.kafka.serviceAccounts))
     out[`kafka-${name}`] = join(l.secretsDir, `kafka-${name}.properties`);
-  if (c.postgres) out.postgres = join(l.secretsDir, 'postgres.properties');
+  if (c.postgres) {
+    out.postgres = join(l.secretsDir, 'postgres.properties');
+    out['postgres-dir'] = join(l.secretsDir, 'postgres');
+  }
   if (c.s3) out.s3 = join(l.secretsDir, 's3.properties');
   return out;
 }

@@ -12,7 +12,14 @@ const detailedExitcode: OptionSpec = {
   description: 'exit 3 when there are changes, 0 when none, 1 on error',
   default: false,
 };
+const refreshSecrets: OptionSpec = {
+  flags: '--refresh-secrets',
+  description:
+    'also read the secrets kcops resolves (Confluent Cloud) and propose an update where a value changed in its store since the last apply (keyed hashes in .kcops/secret-state/, never values)',
+  default: false,
+};
 const deployOptions: OptionSpec[] = [
+  refreshSecrets,
   {
     flags: '--auto-approve',
     description: 'apply without asking (needed without a terminal, e.g. in CI)',
@@ -64,6 +71,7 @@ export const gitopsCommands: CommandSpec[] = [
         description: 'write the plan (formatVersion 1, fingerprinted) for `kcops apply <file>`',
       },
       { flags: '--prune', description: 'also propose deleting in-scope connectors missing from Git', default: false },
+      refreshSecrets,
       detailedExitcode,
     ],
     extraOutputs: ['markdown'],
@@ -78,6 +86,10 @@ export const gitopsCommands: CommandSpec[] = [
         description: 'save the plan for review; exit 3 if it changes anything',
       },
       { command: 'kcops plan --env prod -o json', description: 'the plan as JSON (the same shape as the plan file)' },
+      {
+        command: 'kcops plan --env prod --refresh-secrets',
+        description: 'also propose updates for secrets rotated in their store (apply with --refresh-secrets too)',
+      },
     ],
     handler: async () => (await load()).plan,
   },

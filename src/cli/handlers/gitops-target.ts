@@ -11,6 +11,8 @@ import { auditMirrorOf } from './audit-topic.js';
 import { auditLogFor, auditLogPath, type AuditLog } from './audit-log.js';
 import { boundaryOf, type Boundary } from '../../core/fs/boundary.js';
 import { targetInput } from './environment.js';
+import type { DeploySecrets } from '../../core/apply/deploy.js';
+import { localSecretKey, secretKeyFrom } from '../../core/secrets/refresh.js';
 
 /** What plan/apply/drift/rollback need: the repository, the environment, its cluster and the audit log. */
 export interface GitopsTarget {
@@ -27,6 +29,8 @@ export interface GitopsTarget {
   auditMirror: AuditMirror | undefined;
   /** `deploy:` of the environment in kcops.yaml: waiting and concurrency defaults that flags override. */
   deploy: Environment['deploy'];
+  /** Where the environment's secrets are resolved, and the secret-state key (absent for the bare dev stack). */
+  secrets: Omit<DeploySecrets, 'refresh'> | undefined;
 }
 
 /**
@@ -50,6 +54,24 @@ export async function withGitopsTarget<T>(ctx: CliContext, run: (t: GitopsTarget
     const prefixes = Object.values(t.project?.teams ?? {}).flatMap((team) => team.prefixes);
     const root = t.projectRoot ?? ctx.cwd;
     const auditLog = auditLogFor(ctx, root, t.project);
+    const boundary = boundaryOf(root);
+    const envDef = t.project ? environmentOf(t.project, t.env) : undefined;
+    const resolveSecret = t.resolveSecret;
+    const secrets =
+      t.project && envDef && resolveSecret
+        ? {
+            project: t.project,
+            env: envDef,
+            root,
+            boundary,
+            resolve: resolveSecret,
+            // The audit key is shared by every machine that deploys; a local key only by this checkout.
+            key: () => {
+              const ref = t.project?.audit?.hmacKey;
+              return ref ? secretKeyFrom(Buffer.from(resolveSecret(ref), 'utf8')) : localSecretKey(root, boundary);
+            },
+          }
+        : undefined;
     return await run({
       env: t.env,
       root,
@@ -57,9 +79,10 @@ export async function withGitopsTarget<T>(ctx: CliContext, run: (t: GitopsTarget
       ownedPrefixes: prefixes.length ? prefixes : undefined,
       auditFile: auditLog.file,
       auditLog,
-      boundary: boundaryOf(root),
+      boundary,
       auditMirror: auditMirrorOf(t.project, t.env, ctx.env),
       deploy: t.project ? environmentOf(t.project, t.env)?.deploy : undefined,
+      secrets,
     });
   } finally {
     await b.close();

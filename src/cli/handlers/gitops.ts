@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { ExitCode, isUserError, usageError } from '../../errors.js';
-import { applyPrepared, preparePlan, type Prepared } from '../../core/apply/deploy.js';
+import { applyPrepared, preparePlan, recordAppliedSecrets, type Prepared } from '../../core/apply/deploy.js';
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_POLL_MS,
@@ -34,7 +34,9 @@ export const plan: CommandHandler = (ctx, _args, o) =>
       prune: o.prune === true,
       ownedPrefixes: t.ownedPrefixes,
       reporter: ctx.reporter,
+      ...secretsOf(t, o),
     });
+    reportRefresh(ctx, p);
     if (typeof o.out === 'string') {
       writeInside(t.boundary, resolve(ctx.cwd, o.out), JSON.stringify(p.plan, null, 2) + '\n');
       ctx.reporter.info(`Plan written to ${o.out}; apply it with \`kcops apply --env ${t.env} ${o.out}\`.`);
@@ -90,7 +92,9 @@ export const apply: CommandHandler = (ctx, args, o) =>
         ownedPrefixes: t.ownedPrefixes,
         reporter: ctx.reporter,
         ...(saved ? { saved } : {}),
+        ...secretsOf(t, o),
       });
+      reportRefresh(ctx, p);
       return deploy(ctx, t, p, o, 'apply', gitCommit(t.root, `connectors/${t.env}`));
     });
   });
@@ -109,6 +113,7 @@ export const rollback: CommandHandler = (ctx, _args, o) =>
         prune: o.prune === true,
         ownedPrefixes: t.ownedPrefixes,
         reporter: ctx.reporter,
+        ...secretsOf(t, o),
       });
       return deploy(ctx, t, p, o, 'rollback', source.describe().replace(/^commit /, '') + ` (${ref})`);
     });
@@ -174,6 +179,7 @@ async function deploy(
     mirror: t.auditMirror,
     log: { boundary: t.auditLog.boundary, ...(t.auditLog.key ? { key: t.auditLog.key } : {}) },
   });
+  if (t.secrets) recordAppliedSecrets({ ...t.secrets, refresh: false }, p, r.outcomes);
   return {
     data: {
       env: r.env,
@@ -310,4 +316,23 @@ function readText(ctx: CliContext, boundary: Boundary, path: string): string {
       'Pass the file written by `kcops plan --out`.',
     );
   }
+}
+
+/** The environment's secrets for preparePlan: Cloud secret-manager references, and --refresh-secrets. */
+function secretsOf(t: GitopsTarget, o: Record<string, unknown>) {
+  return t.secrets ? { secrets: { ...t.secrets, refresh: o.refreshSecrets === true } } : {};
+}
+
+/** What --refresh-secrets found, on stderr (names of connectors and keys only, never values). */
+function reportRefresh(ctx: CliContext, p: Prepared): void {
+  const r = p.refresh;
+  if (!r) return;
+  for (const c of r.changed)
+    ctx.reporter.info(
+      `Secret of ${c.connector} (${c.key}) changed in its store since the last apply: update proposed.`,
+    );
+  if (r.noBaseline.length > 0)
+    ctx.reporter.warn(
+      `No secret baseline for ${r.noBaseline.join(', ')} (not applied by kcops from here yet, or another key): a rotated secret there cannot be detected until the next apply records one.`,
+    );
 }

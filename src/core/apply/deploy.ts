@@ -9,6 +9,19 @@ import { saltOf } from '../plan/fingerprint.js';
 import { assertPlanCurrent } from '../plan/stale.js';
 import type { DesiredConnector, Plan } from '../plan/types.js';
 import type { Reporter } from '../reporter.js';
+import type { Environment, Project } from '../project/schema.js';
+import { withCloudSecretManager } from '../secrets/cloud-secret-manager.js';
+import { findSecretRefs } from '../secrets/reference.js';
+import {
+  digestSecrets,
+  readSecretState,
+  refreshPlan,
+  saveSecretState,
+  type RefreshReport,
+  type SecretKey,
+} from '../secrets/refresh.js';
+import { whereResolved } from '../secrets/where.js';
+import type { Boundary } from '../fs/boundary.js';
 import { executePlan } from './execute.js';
 import type { ApplyOptions, ApplyResult, ConnectorOutcome } from './types.js';
 
@@ -20,6 +33,21 @@ export interface Prepared {
   plan: Plan;
   desired: DesiredConnector[];
   actual: ClusterSnapshot;
+  /** Set by --refresh-secrets: what changed in the secret stores since the last apply. */
+  refresh?: RefreshReport;
+}
+
+/** The environment's secrets as plan/apply need them (where each reference is resolved; the refresh baseline). */
+export interface DeploySecrets {
+  project: Project;
+  env: Environment;
+  root: string;
+  boundary: Boundary;
+  resolve: (ref: string) => string;
+  /** The key of the secret-state hashes; asked for only when hashes are made. */
+  key: () => SecretKey;
+  /** plan --refresh-secrets: compare the stores' current values with what was last applied. */
+  refresh: boolean;
 }
 
 export interface PrepareInput {
@@ -31,10 +59,12 @@ export interface PrepareInput {
   reporter: Reporter;
   /** A saved plan to apply: it is recomputed with the same salt and refused when stale. */
   saved?: Plan;
+  secrets?: DeploySecrets;
 }
 
 export async function preparePlan(i: PrepareInput): Promise<Prepared> {
-  const desired = loadDesired(i.source, i.env);
+  const files = loadDesired(i.source, i.env);
+  const desired = i.secrets ? withCloudSecretManager(files, i.secrets.project, i.env, i.secrets.env) : files;
   const step = i.reporter.step(`Reading connectors of ${i.cluster.id}`);
   let actual: ClusterSnapshot;
   try {
@@ -45,14 +75,51 @@ export async function preparePlan(i: PrepareInput): Promise<Prepared> {
   }
   step.done(`${actual.connectors.length} connector(s) on ${i.cluster.id}`);
   const salt = i.saved ? saltOf(i.saved.fingerprint) : undefined;
-  const plan = computePlan(desired, actual, i.cluster.traits, {
+  let plan = computePlan(desired, actual, i.cluster.traits, {
     env: i.env,
     prune: i.prune,
     ownedPrefixes: i.ownedPrefixes,
     ...(salt ? { salt } : {}),
   });
+  let refresh: RefreshReport | undefined;
+  const sec = i.secrets;
+  if (sec?.refresh) {
+    const key = sec.key();
+    const now = digestSecrets(desired, kcopsResolves(sec, i.env), sec.resolve, key);
+    ({ plan, report: refresh } = refreshPlan(plan, now, readSecretState(sec.root, i.env), key));
+  }
   if (i.saved) assertPlanCurrent(i.saved, plan);
-  return { plan, desired, actual };
+  return { plan, desired, actual, ...(refresh ? { refresh } : {}) };
+}
+
+/** Whether kcops itself resolves a reference in this environment (and so can hash its value). */
+function kcopsResolves(sec: DeploySecrets, env: string): (ref: string) => boolean {
+  return (text) => {
+    const r = findSecretRefs(text)[0];
+    return r !== undefined && whereResolved(r, sec.project, env, sec.env)?.by === 'kcops';
+  };
+}
+
+/**
+ * After an apply: the hashes of the secrets of connectors this apply changed become their baseline; a connector it
+ * left alone gets one only when it has none yet (its current store value is then taken as what the cluster holds).
+ * Nothing is written when the environment has no kcops-resolved secret.
+ */
+export function recordAppliedSecrets(sec: DeploySecrets, p: Prepared, outcomes: readonly ConnectorOutcome[]): void {
+  const isKcops = kcopsResolves(sec, p.plan.env);
+  const any = p.desired.some((d) =>
+    Object.values(d.config).some((v) => findSecretRefs(v).some((r) => isKcops(r.text))),
+  );
+  if (!any) return;
+  const key = sec.key();
+  const now = digestSecrets(p.desired, isKcops, sec.resolve, key);
+  const prev = readSecretState(sec.root, p.plan.env);
+  const known = prev && prev.keyId === key.id ? prev.connectors : {};
+  const applied = new Set<string>();
+  // A deleted connector is in `applied` with no hash now, so its entry goes.
+  for (const o of outcomes) if (o.result === 'applied' && o.action !== 'none') applied.add(o.connector);
+  for (const c of p.plan.changes) if (c.action === 'none' && !known[c.connector]) applied.add(c.connector);
+  if (applied.size > 0) saveSecretState(sec.root, sec.boundary, p.plan.env, key, now, applied);
 }
 
 export interface AuditContext {

@@ -233,6 +233,43 @@ const deploySettings = z
   })
   .describe('apply/rollback waiting and concurrency for this environment (flags override)');
 
+/**
+ * Where the secrets of an environment's connector configs are resolved, beside the providers kcops resolves itself
+ * (secretProviders with resolvedBy: kcops). `kcops validate` checks every reference against this (core/secrets/where.ts).
+ */
+const environmentSecrets = z
+  .strictObject({
+    worker: z
+      .strictObject({
+        providers: z
+          .array(z.string().regex(/^[A-Za-z0-9_-]+$/))
+          .describe(
+            'names of secretProviders the workers of this environment have in their config.providers (worker properties config.providers.<name>.class); a reference to a worker provider not listed is an error',
+          ),
+      })
+      .optional()
+      .describe('self-managed only. Absent: the workers are taken to have every provider declared resolvedBy: worker'),
+    cloud: z
+      .strictObject({
+        secretManager: z
+          .enum(['AWS', 'AZURE', 'GCP'])
+          .describe("the cloud's secret manager Confluent Cloud reads (the connector's `secret.manager`)"),
+        providerIntegrationId: z
+          .string()
+          .regex(/^cspi-[A-Za-z0-9]+$/, 'a provider integration id like cspi-abc123')
+          .describe('the Confluent provider integration with read access to that secret manager'),
+        providers: z
+          .array(z.string().regex(/^[A-Za-z0-9_-]+$/))
+          .min(1)
+          .describe(
+            'secretProviders whose references Confluent Cloud resolves in this environment instead of kcops: the value sent is the secret identifier (the reference without `${<provider>:` and `}`)',
+          ),
+      })
+      .optional()
+      .describe("confluent-cloud only: the managed connectors' secret-manager integration (secret.manager.* keys)"),
+  })
+  .describe("Which secret providers this environment's cluster resolves (the secrets never leave it)");
+
 const environment = z
   .strictObject({
     cluster: z.discriminatedUnion('type', [selfManagedCluster, confluentCloudCluster]),
@@ -245,6 +282,7 @@ const environment = z
       .describe(
         'Providers as this environment sees them (another Vault address, namespace or auth, another AWS region): each entry replaces the top-level declaration of that name for this environment',
       ),
+    secrets: environmentSecrets.optional(),
     schemaRegistry: z
       .strictObject({
         url: credentialFreeUrl('schemaRegistry.auth').describe(
@@ -263,6 +301,18 @@ const environment = z
   .superRefine((e, ctx) => {
     const problem = auditAccessProblem(e.cluster.type, e.kafka, e.audit);
     if (problem) ctx.addIssue({ code: 'custom', path: ['audit', 'topic'], message: problem });
+    if (e.secrets?.worker && e.cluster.type !== 'self-managed')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['secrets', 'worker'],
+        message: 'Confluent Cloud workers have no custom config providers: use secrets.cloud (its secret manager)',
+      });
+    if (e.secrets?.cloud && e.cluster.type !== 'confluent-cloud')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['secrets', 'cloud'],
+        message: "secrets.cloud is Confluent Cloud's secret manager: on self-managed workers use secrets.worker",
+      });
   });
 
 /**
@@ -325,12 +375,27 @@ export const projectSchema = z
       message: 'declare at least one environment',
     }),
   })
+  .superRefine((p, ctx) => {
+    for (const [env, e] of Object.entries(p.environments)) {
+      for (const where of ['worker', 'cloud'] as const) {
+        (e.secrets?.[where]?.providers ?? []).forEach((name, i) => {
+          if (!Object.hasOwn(p.secretProviders, name))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['environments', env, 'secrets', where, 'providers', i],
+              message: `'${name}' is not declared under secretProviders (declared: ${Object.keys(p.secretProviders).join(', ') || 'none'})`,
+            });
+        });
+      }
+    }
+  })
   .describe('kcops.yaml: a Kafka Connect configuration repository');
 
 export type Project = z.infer<typeof projectSchema>;
 export type Environment = Project['environments'][string];
 export type Policy = z.infer<typeof policySchema>;
 export type SecretProvider = Project['secretProviders'][string];
+export type EnvironmentSecrets = z.infer<typeof environmentSecrets>;
 
 export function projectJsonSchema(): object {
   return z.toJSONSchema(projectSchema, { io: 'input' });

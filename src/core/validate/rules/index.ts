@@ -11,6 +11,8 @@ import { ownershipRepoRules, ownershipRules } from './ownership.js';
 import { projectRules } from './project.js';
 import { requiredRules } from './required.js';
 import { secretRules } from './secrets.js';
+import { secretWhereRules } from './secret-where.js';
+import { placeholderIdentityConnectorRules, placeholderIdentityRules } from './placeholder-identity.js';
 import { shapeRules } from './shape.js';
 import { syntaxRules } from './syntax.js';
 import { terraformRules } from './terraform.js';
@@ -23,6 +25,8 @@ export const connectorRules: ConnectorRule[] = [
   ...catalogRules,
   ...deprecatedRules,
   ...secretRules,
+  ...secretWhereRules,
+  ...placeholderIdentityConnectorRules,
   ...managedAuthRules,
   ...dlqRules,
   ...exactlyOnceRules,
@@ -31,6 +35,7 @@ export const connectorRules: ConnectorRule[] = [
 ];
 export const repoRules: RepoRule[] = [
   ...projectRules,
+  ...placeholderIdentityRules,
   ...ownershipRepoRules,
   ...avroRules,
   ...converterPairRules,

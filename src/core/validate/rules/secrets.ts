@@ -210,7 +210,12 @@ export const secretRules: ConnectorRule[] = [
       if (!declared || !ctx.managed) return [];
       return [...ctx.file.config.values()].flatMap((e) =>
         findSecretRefs(e.value ?? '')
-          .filter((r) => declared[r.provider]?.resolvedBy === 'worker')
+          .filter(
+            (r) =>
+              declared[r.provider]?.resolvedBy === 'worker' &&
+              // Listed there, Confluent Cloud's secret manager resolves it (core/secrets/where.ts).
+              !ctx.env?.def?.secrets?.cloud?.providers.includes(r.provider),
+          )
           .map((r) => ({
             message: `'${e.key}' uses provider '${r.provider}' (resolvedBy: worker), but Confluent Cloud workers have no custom config providers.`,
             at: e.valueAt,
