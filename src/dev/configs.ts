@@ -82,7 +82,7 @@ export function workerProperties(
   paths: {
     pluginPath: string;
     secretsDir: string;
-    access?: { pluginDir: string; keysFile: string; auditFile: string };
+    access?: { keysFile: string; auditFile: string };
   },
 ): string {
   const port = s.ports.connect[index];
@@ -108,21 +108,21 @@ export function workerProperties(
     ['rest.advertised.host.name', '127.0.0.1'],
     ['rest.advertised.port', port],
     // Per-user API keys, per-team authorisation and the server-side audit (extensions/connect-access, issue #15);
-    // without the extension jar the admin identity alone still gets in through Connect's basic-auth extension.
+    // without it (no access paths) the admin identity alone gets in through Connect's basic-auth extension.
+    // The extension jar is on the worker's classpath (commands.ts).
     ...((paths.access
       ? [
           ['rest.extension.classes', 'dev.kcops.connect.access.AccessRestExtension'],
           ['kcops.access.keys.file', paths.access.keysFile],
           ['kcops.access.audit.file', paths.access.auditFile],
-          ['plugin.path', `${paths.pluginPath},${paths.access.pluginDir}`],
         ]
       : [
           [
             'rest.extension.classes',
             'org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension',
           ],
-          ['plugin.path', paths.pluginPath],
         ]) as [string, string][]),
+    ['plugin.path', paths.pluginPath],
     // A killed worker's tasks move after 10 s instead of the 5-minute production default.
     ['scheduled.rebalance.max.delay.ms', 10000],
     ['connector.client.config.override.policy', 'All'],

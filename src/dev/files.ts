@@ -26,6 +26,7 @@ export function writeStackFiles(
   c: Credentials,
   rt: RuntimeArtifacts,
   pg: { host: string; port: number },
+  /** The access extension is enabled when its jar was built (dev up always builds it). */
   accessPluginDir?: string,
 ): void {
   const l = layout(s);
@@ -69,9 +70,7 @@ export function writeStackFiles(
       workerProperties(s, c, i, {
         pluginPath: rt.plugins,
         secretsDir: l.secretsDir,
-        ...(accessPluginDir
-          ? { access: { pluginDir: accessPluginDir, keysFile: l.accessKeys, auditFile: l.accessAudit(name) } }
-          : {}),
+        ...(accessPluginDir ? { access: { keysFile: l.accessKeys, auditFile: l.accessAudit(name) } } : {}),
       }),
     );
     writeFileSync(

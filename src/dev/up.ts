@@ -218,7 +218,7 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
           c,
           startDetached({
             command: java.binary,
-            args: workerCommand(s, rt, i, l.configDir, l.logsDir).args,
+            args: workerCommand(s, rt, i, l.configDir, l.logsDir, [access.jar]).args,
             consoleFile: l.console(c),
             env: {
               ...env,

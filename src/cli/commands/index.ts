@@ -1,4 +1,5 @@
 import type { CommandSpec, GroupSpec } from '../command-spec.js';
+import { accessCommands, accessGroups } from './access.js';
 import { alertsCommands, alertsGroup } from './alerts.js';
 import { connectClusterCommands, connectCommands, connectGroups, doctorCommands } from './connect.js';
 import { convertCommands } from './convert.js';
@@ -8,7 +9,7 @@ import { scaffoldCommands } from './scaffold.js';
 import { validateCommands } from './validate.js';
 
 /** Every command kcops has. Each file under commands/ declares its own; handlers are imported lazily. */
-export const groups: GroupSpec[] = [devGroup, auditGroup, ...connectGroups, alertsGroup];
+export const groups: GroupSpec[] = [devGroup, auditGroup, ...connectGroups, alertsGroup, ...accessGroups];
 export const commands: CommandSpec[] = [
   ...devCommands,
   ...validateCommands,
@@ -19,4 +20,5 @@ export const commands: CommandSpec[] = [
   ...gitopsCommands,
   ...convertCommands,
   ...alertsCommands,
+  ...accessCommands,
 ];
