@@ -50,14 +50,18 @@ export interface UpResult {
   readyInMs: number;
 }
 
-const READY_TIMEOUT_MS = 180_000;
+/** How long each component may take to become ready; KCOPS_DEV_READY_TIMEOUT_MS raises it on a loaded machine. */
+const READY_TIMEOUT_MS = Number(process.env.KCOPS_DEV_READY_TIMEOUT_MS) || 180_000;
 
 export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promise<UpResult> {
   const t0 = Date.now();
   const java = await checkJava(settingsIn.javaHome);
   checkDisk(settingsIn.home);
   const rt = await ensureRuntime(settingsIn.cacheDir, reporter);
-  const access = await ensureAccessExtension(settingsIn.cacheDir, reporter);
+  // KCOPS_DEV_ACCESS=off: Connect's plain basic-auth extension instead (admin identity only), for comparisons such
+  // as bench/connect-access.bench.js; API keys and the audit are then off.
+  const access =
+    process.env.KCOPS_DEV_ACCESS === 'off' ? undefined : await ensureAccessExtension(settingsIn.cacheDir, reporter);
   const l = layout(settingsIn);
   const previous = readState(l.state);
   const alive = (c: Component): boolean => {
@@ -88,7 +92,13 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
   const pgAdminUrl =
     s.postgresUrl ?? withCredentials(`postgres://127.0.0.1:${s.ports.postgres}/postgres`, pgAdmin(creds));
   const pgEndpoint = new URL(pgAdminUrl);
-  writeStackFiles(s, creds, rt, { host: pgEndpoint.hostname, port: Number(pgEndpoint.port || 5432) }, access.pluginDir);
+  writeStackFiles(
+    s,
+    creds,
+    rt,
+    { host: pgEndpoint.hostname, port: Number(pgEndpoint.port || 5432) },
+    access?.pluginDir,
+  );
 
   const state: DevState = previous ?? {
     formatVersion: 1,
@@ -218,7 +228,7 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
           c,
           startDetached({
             command: java.binary,
-            args: workerCommand(s, rt, i, l.configDir, l.logsDir, [access.jar]).args,
+            args: workerCommand(s, rt, i, l.configDir, l.logsDir, access ? [access.jar] : []).args,
             consoleFile: l.console(c),
             env: {
               ...env,

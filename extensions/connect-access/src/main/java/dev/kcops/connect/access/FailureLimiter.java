@@ -4,12 +4,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Counts failed authentications per key id in a fixed window; once a key id reaches the limit, every attempt with it
- * (a right secret included) gets 429 until the window ends, so guessing a secret costs a window per few tries.
- * Counted per key id rather than per client address: behind a proxy or on one CI host every client shares an address.
+ * Counts failed authentications per key id; a key id that reaches the limit within the window is locked for a whole
+ * window from that moment: every attempt with it (a right secret included) gets 429, so guessing a secret costs a
+ * window per few tries. Counted per key id rather than per client address: behind a proxy or on one CI host every
+ * client shares an address.
  */
 final class FailureLimiter {
-    private record Window(long startMillis, int failures) { }
+    private record Window(long startMillis, int failures, long lockedUntilMillis) { }
 
     private final int limit;
     private final long windowMillis;
@@ -24,19 +25,21 @@ final class FailureLimiter {
     long lockedFor(String keyId) {
         Window w = windows.get(keyId);
         if (w == null) return 0;
-        long left = w.startMillis() + windowMillis - System.currentTimeMillis();
-        if (left <= 0) {
-            windows.remove(keyId, w);
-            return 0;
-        }
-        return w.failures() >= limit ? (left + 999) / 1000 : 0;
+        long left = w.lockedUntilMillis() - System.currentTimeMillis();
+        return left > 0 ? (left + 999) / 1000 : 0;
     }
 
     void failed(String keyId) {
         long now = System.currentTimeMillis();
-        if (windows.size() > 10_000) windows.values().removeIf(w -> w.startMillis() + windowMillis < now);
-        windows.compute(keyId, (k, w) -> w == null || w.startMillis() + windowMillis < now
-            ? new Window(now, 1)
-            : new Window(w.startMillis(), w.failures() + 1));
+        if (windows.size() > 10_000)
+            windows.values().removeIf(w -> w.startMillis() + windowMillis < now && w.lockedUntilMillis() < now);
+        windows.compute(keyId, (k, w) -> {
+            Window next = w == null || (w.startMillis() + windowMillis < now && w.lockedUntilMillis() < now)
+                ? new Window(now, 1, 0)
+                : new Window(w.startMillis(), w.failures() + 1, w.lockedUntilMillis());
+            return next.failures() >= limit && next.lockedUntilMillis() < now
+                ? new Window(next.startMillis(), next.failures(), now + windowMillis)
+                : next;
+        });
     }
 }
