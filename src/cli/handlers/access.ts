@@ -21,7 +21,7 @@ const roles = (k: KeyView) =>
 
 /**
  * kcops never prints a secret (core/secrets/sensitive.ts redacts every output), so a new key's secret goes to a file
- * only its owner can read: hand it over, or `kcops login` with it, then delete it. Only its hash is kept.
+ * only its owner can read: hand it over, then delete it. Only its hash is kept.
  */
 function writeSecret(ctx: CliContext, o: Record<string, unknown>, id: string, secret: string): string {
   const given = (o.secretFile as string | undefined) ?? `kcops-key-${id}.json`;
@@ -37,7 +37,7 @@ function writeSecret(ctx: CliContext, o: Record<string, unknown>, id: string, se
   return path;
 }
 const secretNote = (path: string) =>
-  `The secret is in ${path} (0600, the only copy): give it to its owner or \`kcops login --key-file ${path}\`, then delete the file.`;
+  `The secret is in ${path} (0600, the only copy, as username/password for connect.auth): give it to its owner over your secret channel, then delete the file.`;
 
 export const keysCreate: CommandHandler = async (ctx, _args, o) => {
   const principal = o.principal as string | undefined;
