@@ -59,6 +59,9 @@ export function workerCommand(
   index: 0 | 1,
   configDir: string,
   logsDir: string,
+  /** Extra jars on the classpath: the access extension (on the classpath rather than plugin.path, because every
+   * plugin.path location costs the workers another plugin scan, tens of seconds on a loaded machine). */
+  extraJars: string[] = [],
 ): JavaCommand {
   const c: Component = index === 0 ? 'worker-1' : 'worker-2';
   return {
@@ -72,7 +75,7 @@ export function workerCommand(
       `-Dkafka.logs.dir=${logsDir}`,
       `-Dlog4j2.configurationFile=${join(configDir, `${c}-log4j2.properties`)}`,
       '-cp',
-      `${rt.libs}/*`,
+      [`${rt.libs}/*`, ...extraJars].join(':'),
       'org.apache.kafka.connect.cli.ConnectDistributed',
       join(configDir, `${c}.properties`),
     ],

@@ -79,7 +79,11 @@ export function workerProperties(
   s: DevSettings,
   c: Credentials,
   index: 0 | 1,
-  paths: { pluginPath: string; secretsDir: string },
+  paths: {
+    pluginPath: string;
+    secretsDir: string;
+    access?: { keysFile: string; auditFile: string };
+  },
 ): string {
   const port = s.ports.connect[index];
   return props([
@@ -103,7 +107,21 @@ export function workerProperties(
     ['listeners', `http://127.0.0.1:${port}`],
     ['rest.advertised.host.name', '127.0.0.1'],
     ['rest.advertised.port', port],
-    ['rest.extension.classes', 'org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension'],
+    // Per-user API keys, per-team authorisation and the server-side audit (extensions/connect-access, issue #15);
+    // without it (no access paths) the admin identity alone gets in through Connect's basic-auth extension.
+    // The extension jar is on the worker's classpath (commands.ts).
+    ...((paths.access
+      ? [
+          ['rest.extension.classes', 'dev.kcops.connect.access.AccessRestExtension'],
+          ['kcops.access.keys.file', paths.access.keysFile],
+          ['kcops.access.audit.file', paths.access.auditFile],
+        ]
+      : [
+          [
+            'rest.extension.classes',
+            'org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension',
+          ],
+        ]) as [string, string][]),
     ['plugin.path', paths.pluginPath],
     // A killed worker's tasks move after 10 s instead of the 5-minute production default.
     ['scheduled.rebalance.max.delay.ms', 10000],

@@ -14,6 +14,7 @@ import {
 } from './configs.js';
 import { writeSecretFile, type Credentials } from './credentials.js';
 import { DEV_DATABASE } from './postgres.js';
+import { ensureDevKeyFile } from './access.js';
 import { layout, type DevSettings } from './settings.js';
 
 /**
@@ -25,6 +26,8 @@ export function writeStackFiles(
   c: Credentials,
   rt: RuntimeArtifacts,
   pg: { host: string; port: number },
+  /** The access extension is enabled when its jar was built (dev up always builds it). */
+  accessPluginDir?: string,
 ): void {
   const l = layout(s);
   for (const d of [l.configDir, l.secretsDir, l.kafkaData, l.s3Data, l.logsDir])
@@ -59,11 +62,16 @@ export function writeStackFiles(
   writeSecretFile(usersFile, connectUsers(c));
   writeFileSync(cfg('connect-jaas.conf'), connectJaas(usersFile));
   writeFileSync(cfg('jmx-connect.yaml'), jmxExporterConfig());
+  if (accessPluginDir) ensureDevKeyFile(l.accessKeys, c);
   ([0, 1] as const).forEach((i) => {
     const name = i === 0 ? 'worker-1' : 'worker-2';
     writeSecretFile(
       cfg(`${name}.properties`),
-      workerProperties(s, c, i, { pluginPath: rt.plugins, secretsDir: l.secretsDir }),
+      workerProperties(s, c, i, {
+        pluginPath: rt.plugins,
+        secretsDir: l.secretsDir,
+        ...(accessPluginDir ? { access: { keysFile: l.accessKeys, auditFile: l.accessAudit(name) } } : {}),
+      }),
     );
     writeFileSync(
       cfg(`${name}-log4j2.properties`),

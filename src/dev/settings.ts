@@ -76,6 +76,10 @@ export function layout(s: DevSettings) {
     kafkaData: join(h, 'data', 'kafka'),
     s3Data: join(h, 'data', 's3'),
     logsDir: join(h, 'logs'),
+    /** The API key file the workers' access extension reads and `kcops access keys` writes. */
+    accessKeys: join(h, 'config', 'connect-access-keys.json'),
+    /** One server-side audit file per worker (JSON lines), written by the access extension. */
+    accessAudit: (worker: 'worker-1' | 'worker-2') => join(h, 'logs', `${worker}-access-audit.jsonl`),
     log: (c: Component) => join(h, 'logs', `${c}.log`),
     /** stdout/stderr of the process itself: where a JVM that dies before logging says why. */
     console: (c: Component) => join(h, 'logs', `${c}.out`),

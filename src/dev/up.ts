@@ -8,6 +8,7 @@ import { UserError } from '../errors.js';
 import { httpJson } from '../connect/http.js';
 import { createAcls, groupMemberCount, saslAdmin } from '../kafka/admin.js';
 import { ensureRuntime, type RuntimeArtifacts } from './artifacts.js';
+import { ensureAccessExtension } from './access.js';
 import { devAcls } from './acls.js';
 import { brokerCommand, marker, s3Command, storageFormatCommand, workerCommand } from './commands.js';
 import { loadOrCreateCredentials, type Credentials } from './credentials.js';
@@ -39,6 +40,8 @@ export interface UpResult {
   postgres: { url: string };
   s3: { endpoint: string; bucket: string };
   credentialsFile: string;
+  /** The API key file (`kcops access keys --key-file`) and each worker's server-side audit file (issue #15). */
+  access: { keysFile: string; auditFiles: string[] };
   metrics: string[];
   logs: { dir: string };
   secrets: Record<string, string>;
@@ -47,13 +50,18 @@ export interface UpResult {
   readyInMs: number;
 }
 
-const READY_TIMEOUT_MS = 180_000;
+/** How long each component may take to become ready; KCOPS_DEV_READY_TIMEOUT_MS raises it on a loaded machine. */
+const READY_TIMEOUT_MS = Number(process.env.KCOPS_DEV_READY_TIMEOUT_MS) || 180_000;
 
 export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promise<UpResult> {
   const t0 = Date.now();
   const java = await checkJava(settingsIn.javaHome);
   checkDisk(settingsIn.home);
   const rt = await ensureRuntime(settingsIn.cacheDir, reporter);
+  // KCOPS_DEV_ACCESS=off: Connect's plain basic-auth extension instead (admin identity only), for comparisons such
+  // as bench/connect-access.bench.js; API keys and the audit are then off.
+  const access =
+    process.env.KCOPS_DEV_ACCESS === 'off' ? undefined : await ensureAccessExtension(settingsIn.cacheDir, reporter);
   const l = layout(settingsIn);
   const previous = readState(l.state);
   const alive = (c: Component): boolean => {
@@ -84,7 +92,13 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
   const pgAdminUrl =
     s.postgresUrl ?? withCredentials(`postgres://127.0.0.1:${s.ports.postgres}/postgres`, pgAdmin(creds));
   const pgEndpoint = new URL(pgAdminUrl);
-  writeStackFiles(s, creds, rt, { host: pgEndpoint.hostname, port: Number(pgEndpoint.port || 5432) });
+  writeStackFiles(
+    s,
+    creds,
+    rt,
+    { host: pgEndpoint.hostname, port: Number(pgEndpoint.port || 5432) },
+    access?.pluginDir,
+  );
 
   const state: DevState = previous ?? {
     formatVersion: 1,
@@ -214,7 +228,7 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
           c,
           startDetached({
             command: java.binary,
-            args: workerCommand(s, rt, i, l.configDir, l.logsDir).args,
+            args: workerCommand(s, rt, i, l.configDir, l.logsDir, access ? [access.jar] : []).args,
             consoleFile: l.console(c),
             env: {
               ...env,
@@ -300,6 +314,7 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
       postgres: { url: state.postgres.url },
       s3: { endpoint: `http://127.0.0.1:${s.ports.s3}`, bucket: s.bucket },
       credentialsFile: l.credentials,
+      access: { keysFile: l.accessKeys, auditFiles: [l.accessAudit('worker-1'), l.accessAudit('worker-2')] },
       metrics: metricsUrls(s),
       logs: { dir: l.logsDir },
       secrets: secretFiles(s, creds),

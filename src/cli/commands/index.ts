@@ -1,4 +1,5 @@
 import type { CommandSpec, GroupSpec } from '../command-spec.js';
+import { accessCommands, accessGroups } from './access.js';
 import { alertsCommands, alertsGroup } from './alerts.js';
 import { monitorCommands } from './monitor.js';
 import { connectClusterCommands, connectCommands, connectGroups, doctorCommands } from './connect.js';
@@ -9,7 +10,7 @@ import { scaffoldCommands } from './scaffold.js';
 import { validateCommands } from './validate.js';
 
 /** Every command kcops has. Each file under commands/ declares its own; handlers are imported lazily. */
-export const groups: GroupSpec[] = [devGroup, auditGroup, ...connectGroups, alertsGroup];
+export const groups: GroupSpec[] = [devGroup, auditGroup, ...connectGroups, alertsGroup, ...accessGroups];
 export const commands: CommandSpec[] = [
   ...devCommands,
   ...validateCommands,
@@ -21,4 +22,5 @@ export const commands: CommandSpec[] = [
   ...convertCommands,
   ...alertsCommands,
   ...monitorCommands,
+  ...accessCommands,
 ];

@@ -39,12 +39,12 @@ export function fromStatus(ctx: ErrorContext, status: number, body: unknown): Us
     case 401:
       return new UserError('CONNECT_UNAUTHORIZED', `Kafka Connect at ${ctx.url} rejected the credentials (401).`, {
         hint: ctx.username
-          ? `Check user '${ctx.username}' and the password reference ${ctx.credentialRef ?? '(none)'} in kcops.yaml (connect.auth); the worker's basic-auth credentials file must list that user.`
-          : 'The workers require basic auth: add connect.auth { username, password: ${env:...} } to the environment in kcops.yaml.',
+          ? `Check user or API key id '${ctx.username}' and the password reference ${ctx.credentialRef ?? '(none)'} in kcops.yaml (connect.auth): the key may be unknown, revoked or rotated (\`kcops access keys list --all\`; docs/runbooks/auth-errors.md).`
+          : 'The workers require an API key (HTTP Basic): add connect.auth { username, password: ${env:...} } to the environment in kcops.yaml.',
       });
     case 403:
       return new UserError('CONNECT_FORBIDDEN', `Kafka Connect at ${ctx.url} refused ${where} (403): ${msg}`, {
-        hint: `User '${ctx.username ?? '(anonymous)'}' is not allowed to do this; check the worker's REST authorisation (or topic tracking / reset settings for topic resets).`,
+        hint: `User or API key '${ctx.username ?? '(anonymous)'}' is not allowed to do this: another team's connector, a viewer role, or an admin-only endpoint (docs/runbooks/auth-errors.md); for topic resets, check the workers' topic tracking settings.`,
       });
     case 404:
       return new UserError('CONNECT_NOT_FOUND', `Not found: ${where} (404): ${msg}`, {

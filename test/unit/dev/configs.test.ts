@@ -69,6 +69,20 @@ describe('dev stack configuration', () => {
     expect(p.get('config.providers.file.param.allowed.paths')).toBe('/h/secrets');
   });
 
+  it('with the access extension: its class, its key file and the audit file of this worker (issue #15)', () => {
+    const p = parse(
+      workerProperties(settings, creds, 0, {
+        pluginPath: '/rt/plugins',
+        secretsDir: '/h/secrets',
+        access: { keysFile: '/h/config/connect-access-keys.json', auditFile: '/h/logs/worker-1-access-audit.jsonl' },
+      }),
+    );
+    expect(p.get('rest.extension.classes')).toBe('dev.kcops.connect.access.AccessRestExtension');
+    expect(p.get('kcops.access.keys.file')).toBe('/h/config/connect-access-keys.json');
+    expect(p.get('kcops.access.audit.file')).toBe('/h/logs/worker-1-access-audit.jsonl');
+    expect(p.get('plugin.path')).toBe('/rt/plugins');
+  });
+
   it('logs the per-connector context in every line', () => {
     expect(log4j2Properties('/h/logs/worker-1.log')).toContain('%X{connector.context}');
   });
