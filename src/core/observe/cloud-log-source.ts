@@ -5,11 +5,14 @@ import { categorize, LEVELS, type Level, type LogEntry } from './log-entry.js';
 import type { LogSource } from './log-source.js';
 import { matches, type LogQuery } from './log-query.js';
 import { sleepUnlessAborted } from '../sleep.js';
+import { SeenWindow } from './seen-window.js';
 
 const LOOK_BACK_MS = 72 * 3_600_000;
 const DEFAULT_SINCE_MS = 24 * 3_600_000;
 /** 5 searches a minute per connector: one poll every 15 s leaves room for paging. */
 const FOLLOW_POLL_MS = 15_000;
+/** How far each follow poll reaches back before the previous one (late ingestion). */
+const FOLLOW_OVERLAP_MS = 1000;
 const API_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
 
 /** Connector logs of a Confluent Cloud environment through its logs search API, behind the same `connect logs`. */
@@ -35,17 +38,16 @@ export class ConfluentCloudLogSource implements LogSource {
   async follow(q: LogQuery, onEntry: (e: LogEntry) => void, signal: AbortSignal): Promise<void> {
     const now = this.o.now ?? Date.now;
     let from = now();
-    const seen = new Set<string>();
+    // Each poll re-reads the last second before `from`; only entries inside that overlap can repeat.
+    const seen = new SeenWindow();
     while (!signal.aborted) {
       await (this.o.sleep ?? sleepUnlessAborted)(FOLLOW_POLL_MS, signal);
       if (signal.aborted) return;
       const to = now();
-      for (const e of await this.search(q, from - 1000, to, 1000)) {
-        const key = `${e.timestamp}|${e.source}|${e.message}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        onEntry(e);
+      for (const e of await this.search(q, from - FOLLOW_OVERLAP_MS, to, 1000)) {
+        if (seen.admit(`${e.timestamp}|${e.source}|${e.message}`, e.time ?? to)) onEntry(e);
       }
+      seen.forgetBefore(to - FOLLOW_OVERLAP_MS);
       from = to;
     }
   }
