@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { bin, countingProxy, devStack } from './lib/dev-stack.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_SETTLE } from '../dist/core/apply/types.js';
 
 const CREATE = 50;
 const PRUNE = 200;
@@ -125,7 +126,9 @@ try {
     allRunningAt(created, t, stop),
   );
   const status = a.code === 0 ? JSON.parse(a.out).status : `exit ${a.code}: ${why(a)}`;
-  console.log(`apply ${CREATE} new connectors until all RUNNING (kcops defaults: concurrency 64, settle 5 s):`);
+  console.log(
+    `apply ${CREATE} new connectors until all RUNNING (kcops defaults: concurrency ${DEFAULT_CONCURRENCY}, settle ${DEFAULT_SETTLE}):`,
+  );
   console.log(
     `  kcops   ${s(a.ms).padStart(7)} exit (all RUNNING at ${a.seen === undefined ? 'n/a' : s(a.seen)}), ` +
       `${a.requests} requests, ${a.conflicts} answered 409 — ${status}`,
