@@ -2,7 +2,7 @@
 # Deploy the connectors of one environment: validate, plan (saved), apply exactly that plan.
 #   scripts/deploy-connector.sh <env>              validate, plan to plan-<env>.json, apply it
 #   scripts/deploy-connector.sh <env> <plan-file>  apply a plan saved earlier (refused when stale)
-# On a terminal, apply shows the plan and asks. Without one (CI), it applies without asking: the review happened on the
+# On a terminal, apply shows the plan and asks. In CI (CI is set) it applies without asking: the review happened on the
 # pull request and, for protected environments, in the platform's approval. Deleting connectors needs their names in
 # KCOPS_APPROVE_DELETE (space-separated): never automatic.
 # Exit codes are kcops's: 0 applied or nothing to do, 4 failed and rolled back, 1 error, 2 usage.
@@ -21,7 +21,7 @@ if [ -z "$PLAN" ]; then
   fi
 fi
 set -- --env "$ENV" "$PLAN"
-if [ ! -t 0 ] || [ -n "${CI:-}" ]; then set -- "$@" --auto-approve; fi
+if [ -n "${CI:-}" ]; then set -- "$@" --auto-approve; fi
 # shellcheck disable=SC2086 # connector names are words
 if [ -n "${KCOPS_APPROVE_DELETE:-}" ]; then set -- "$@" --prune --approve-delete $KCOPS_APPROVE_DELETE; fi
 exec $set_kcops apply "$@"
