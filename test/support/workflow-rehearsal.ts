@@ -135,8 +135,11 @@ export class WorkflowRehearsal {
       ...this.o.machineEnv,
     };
     for (const [k, v] of Object.entries({ ...wf.env, ...job.env })) env[k] = expr(String(v));
+    const mine: StepRecord[] = [];
     const record = (r: Omit<StepRecord, 'job'>): void => {
-      this.records.push({ job: `${basename(workflowFile)}#${jobId}`, ...r });
+      const rec = { job: `${basename(workflowFile)}#${jobId}`, ...r };
+      mine.push(rec);
+      this.records.push(rec);
     };
 
     for (const [i, step] of job.steps.entries()) {
@@ -197,7 +200,7 @@ export class WorkflowRehearsal {
     }
     return {
       code,
-      steps: this.records.filter((x) => x.job === `${basename(workflowFile)}#${jobId}`),
+      steps: mine,
       summary: readFileSync(summaryFile, 'utf8'),
       outputs,
     };
