@@ -9,19 +9,19 @@
 set -eu
 ENV="${1:?usage: deploy-connector.sh <env> [plan-file]}"
 PLAN="${2:-}"
-if command -v kcops >/dev/null 2>&1; then set_kcops="kcops"; else set_kcops="npx --no-install kcops"; fi
-kcops() { $set_kcops "$@"; }
+# kcops on PATH (a global install, as in CI), else the project's own (npx never downloads here).
+if command -v kcops >/dev/null 2>&1; then KCOPS="kcops"; else KCOPS="npx --no-install kcops"; fi
 if [ -z "$PLAN" ]; then
-  kcops validate --env "$ENV"
+  $KCOPS validate --env "$ENV"
   PLAN="plan-$ENV.json"
   if [ -n "${KCOPS_APPROVE_DELETE:-}" ]; then
-    kcops plan --env "$ENV" --prune --out "$PLAN"
+    $KCOPS plan --env "$ENV" --prune --out "$PLAN"
   else
-    kcops plan --env "$ENV" --out "$PLAN"
+    $KCOPS plan --env "$ENV" --out "$PLAN"
   fi
 fi
 set -- --env "$ENV" "$PLAN"
 if [ -n "${CI:-}" ]; then set -- "$@" --auto-approve; fi
 # shellcheck disable=SC2086 # connector names are words
 if [ -n "${KCOPS_APPROVE_DELETE:-}" ]; then set -- "$@" --prune --approve-delete $KCOPS_APPROVE_DELETE; fi
-exec $set_kcops apply "$@"
+exec $KCOPS apply "$@"
