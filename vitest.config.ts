@@ -12,6 +12,9 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 30_000,
+          // GitHub's workflow parser imports its JSON schema without an import attribute, which Node 20 refuses:
+          // bundled by Vite instead of loaded by Node (test/unit/ci/pipelines.test.ts).
+          server: { deps: { inline: ['@actions/workflow-parser'] } },
         },
       },
       // Online validate rules against a running dev stack (KCOPS_TEST_CONNECT_URL, KCOPS_TEST_CREDENTIALS_FILE); skipped without them.

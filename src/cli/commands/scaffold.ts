@@ -14,9 +14,19 @@ export const scaffoldCommands: CommandSpec[] = [
         description: 'which Terraform blueprint to write under terraform/: confluent, self-managed or both',
         default: 'both',
       },
+      {
+        flags: '--ci <platform>',
+        description:
+          'also write the pipelines: github (.github/workflows/), gitlab (.gitlab-ci.yml) or both, with CODEOWNERS and docs/pipelines.md',
+      },
     ],
     examples: [
       { command: 'kcops init kafka-connect-configs', description: 'a new repository with dev, staging and prod' },
+      {
+        command: 'kcops init kafka-connect-configs --ci github',
+        description:
+          'with GitHub Actions: PR validate/plan/config test, staging on merge, prod on approval, daily drift, rollback',
+      },
       {
         command: 'kcops init kafka-connect-configs --cloud confluent',
         description: 'only the Confluent Cloud side of the Terraform blueprint',

@@ -1,4 +1,11 @@
-import { CLOUDS, initRepository, newConnector as writeConnector, type Cloud } from '../../core/project/scaffold.js';
+import {
+  CI_PLATFORMS,
+  CLOUDS,
+  initRepository,
+  type CiPlatform,
+  newConnector as writeConnector,
+  type Cloud,
+} from '../../core/project/scaffold.js';
 import { usageError } from '../../errors.js';
 import type { CommandHandler } from '../command-spec.js';
 
@@ -11,7 +18,18 @@ export const init: CommandHandler = async (ctx, args, o) => {
       `--cloud must be one of ${CLOUDS.join(', ')} (got "${cloud}").`,
       'e.g. kcops init --cloud confluent',
     );
-  const r = initRepository(dir.startsWith('/') ? dir : `${ctx.cwd}/${dir}`, cloud as Cloud);
+  const ci = o.ci as string | undefined;
+  if (ci !== undefined && !(CI_PLATFORMS as readonly string[]).includes(ci))
+    throw usageError(
+      'USAGE',
+      `--ci must be one of ${CI_PLATFORMS.join(', ')} (got "${ci}").`,
+      'e.g. kcops init --ci github',
+    );
+  const r = initRepository(
+    dir.startsWith('/') ? dir : `${ctx.cwd}/${dir}`,
+    cloud as Cloud,
+    ci as CiPlatform | undefined,
+  );
   return {
     data: r,
     human: (st) =>
@@ -20,6 +38,9 @@ export const init: CommandHandler = async (ctx, args, o) => {
         ...r.skipped.map((f) => `${st.dim('skipped')} ${f} (exists; not overwritten)`),
         '',
         `Next: kcops new postgres-cdc --env dev --name payments-orders-cdc`,
+        ...(ci
+          ? ['Pipelines: read docs/pipelines.md for the environments, secrets and branch protection to set up once.']
+          : []),
       ].join('\n'),
   };
 };

@@ -12,6 +12,34 @@ const tpl = (rel: string): string => new URL(rel, TEMPLATE_ROOT).pathname;
 export const CLOUDS = ['confluent', 'self-managed', 'both'] as const;
 export type Cloud = (typeof CLOUDS)[number];
 
+export const CI_PLATFORMS = ['github', 'gitlab', 'both'] as const;
+export type CiPlatform = (typeof CI_PLATFORMS)[number];
+
+/**
+ * What `kcops init --ci` writes: repository path → template under templates/init/ci/. CODEOWNERS goes to the root,
+ * where GitHub and GitLab both read it.
+ */
+export function ciTemplateFiles(ci: CiPlatform): { path: string; template: string; mode?: number }[] {
+  const out: { path: string; template: string; mode?: number }[] = [];
+  if (ci === 'github' || ci === 'both')
+    for (const f of readdirSync(tpl('init/ci/github/workflows/')).sort())
+      out.push({ path: `.github/workflows/${f}`, template: `init/ci/github/workflows/${f}` });
+  if (ci === 'gitlab' || ci === 'both') out.push({ path: '.gitlab-ci.yml', template: 'init/ci/gitlab-ci.yml' });
+  out.push(
+    { path: 'CODEOWNERS', template: 'init/ci/CODEOWNERS' },
+    { path: 'docs/pipelines.md', template: 'init/ci/pipelines.md' },
+  );
+  return out;
+}
+
+/** The kcops version the pipelines install: the one that wrote them. */
+function kcopsVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
 /** Which side of the Terraform blueprint a template file belongs to (undefined: both). */
 function terraformSide(rel: string): 'confluent' | 'self-managed' | undefined {
   if (/(^|\/)(modules\/connect-cluster|examples\/self-managed)\/|(^|\/)self-managed\.tf$/.test(rel))
@@ -42,10 +70,15 @@ export function terraformTemplateFiles(cloud: Cloud): string[] {
 }
 
 /**
- * `kcops init [dir]`: the REQ-OPS-001 layout, with what exists today, and the Terraform blueprint for --cloud.
+ * `kcops init [dir]`: the REQ-OPS-001 layout, with what exists today, the Terraform blueprint for --cloud and the
+ * pipelines for --ci (GitHub Actions, GitLab CI or both).
  * Never overwrites a file: what exists (perhaps edited by the user) is reported as skipped.
  */
-export function initRepository(dir: string, cloud: Cloud = 'both'): { created: string[]; skipped: string[] } {
+export function initRepository(
+  dir: string,
+  cloud: Cloud = 'both',
+  ci?: CiPlatform,
+): { created: string[]; skipped: string[] } {
   const root = resolve(dir);
   const boundary = boundaryOf(root);
   const created: string[] = [];
@@ -70,6 +103,7 @@ export function initRepository(dir: string, cloud: Cloud = 'both'): { created: s
     'schemas/kcops.schema.json',
     readFileSync(new URL('../../../schemas/kcops.schema.json', import.meta.url), 'utf8'),
   );
+  write('schemas/connector.schema.json', read('init/ci/connector.schema.json'));
   write('scripts/validate-connector.sh', read('init/validate-connector.sh'), 0o755);
   write('scripts/deploy-connector.sh', read('init/deploy-connector.sh'), 0o755);
   write(
@@ -78,6 +112,10 @@ export function initRepository(dir: string, cloud: Cloud = 'both'): { created: s
   );
   write('.gitignore', read('init/gitignore'));
   for (const rel of terraformTemplateFiles(cloud)) write(`terraform/${rel}`, read(`init/terraform/${rel}`));
+  if (ci) {
+    const version = kcopsVersion();
+    for (const f of ciTemplateFiles(ci)) write(f.path, read(f.template).replaceAll('{{kcopsVersion}}', version));
+  }
   return { created, skipped };
 }
 
