@@ -32,8 +32,11 @@ export interface ApplyInput {
  * `not-started`: skipped because another connector failed first. `rolled-back` / `rollback-failed`: the connector was
  * changed, then restored (or restoring it failed). `conflict`: someone else changed the connector since the plan was
  * made (it already existed when this apply created it, say); kcops left it as it is and rolled back none of it.
+ * `pending`: sent, and the backend is still provisioning it (Confluent Cloud) when the wait ended: not a failure and
+ * never undone; a later `apply` waits for it again.
  */
-export type ConnectorResult = 'applied' | 'failed' | 'not-started' | 'rolled-back' | 'rollback-failed' | 'conflict';
+export type ConnectorResult =
+  'applied' | 'pending' | 'failed' | 'not-started' | 'rolled-back' | 'rollback-failed' | 'conflict';
 
 export interface RollbackOutcome {
   /**
@@ -59,7 +62,7 @@ export interface ConnectorOutcome {
   rollback?: RollbackOutcome;
 }
 
-export type ApplyStatus = 'no-changes' | 'applied' | 'rolled-back' | 'rollback-failed' | 'failed';
+export type ApplyStatus = 'no-changes' | 'applied' | 'pending' | 'rolled-back' | 'rollback-failed' | 'failed';
 
 export interface ApplyResult {
   env: string;

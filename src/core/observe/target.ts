@@ -111,6 +111,13 @@ export interface OpsTarget {
   resolveSecret?: (ref: string) => string;
 }
 
+export interface CloudWait {
+  provisioningMs?: number;
+  flapWindowMs?: number;
+  updateWatchMs?: number;
+  offsetsMs?: number;
+}
+
 export interface CloudTarget {
   environmentId: string;
   kafkaClusterId: string;
@@ -119,6 +126,8 @@ export interface CloudTarget {
   apiSecret?: string;
   /** The reference the secret came from, for error hints. */
   credentialRef?: string;
+  /** kcops.yaml `cluster.wait`: how long to wait for provisioning, flaps, late rejections and offsets. */
+  wait?: CloudWait;
   /** Resolves `${provider:path:key}` references in a connector value: on Cloud there is no worker to do it. */
   resolveValue: (value: string) => string;
   /** The cluster's Kafka REST endpoint and Kafka cluster key, when kcops.yaml gives them (`kafka.restEndpoint`). */

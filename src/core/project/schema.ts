@@ -101,12 +101,30 @@ const selfManagedCluster = z.strictObject({
   }),
 });
 
+const cloudDuration = z.string().regex(durationPattern(['s', 'm', 'h']), 'a duration like 90s, 30m or 2h');
+
 const confluentCloudCluster = z.strictObject({
   type: z.literal('confluent-cloud'),
   environmentId: z.string().regex(/^env-[a-z0-9]+$/, 'looks like env-abc123'),
   kafkaClusterId: z.string().regex(/^lkc-[a-z0-9]+$/, 'looks like lkc-abc123'),
   apiEndpoint: credentialFreeUrl('cluster.credentials').default('https://api.confluent.cloud'),
   credentials: z.strictObject({ apiKey: secretReference, apiSecret: secretReference }).optional(),
+  wait: z
+    .strictObject({
+      provisioning: cloudDuration.describe(
+        'how long apply waits for a new connector to leave PROVISIONING before it reports it still pending (exit code 5; default 30m)',
+      ),
+      flapWindow: cloudDuration.describe(
+        'FAILED or DEGRADED within this time after provisioning or an update is tolerated as a flap (default 2m)',
+      ),
+      updateWatch: cloudDuration.describe(
+        'how long apply watches an updated connector for a late validation failure (default 60s)',
+      ),
+      offsets: cloudDuration.describe('how long an offsets request is polled until APPLIED (default 15m)'),
+    })
+    .partial()
+    .optional()
+    .describe('how long kcops waits for Confluent Cloud, which provisions and validates asynchronously'),
 });
 
 const kafkaAccess = z.union([
