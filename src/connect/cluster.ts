@@ -62,6 +62,11 @@ export interface ClusterTraits {
    * update; absent for self-managed Connect, whose state is a verdict at once.
    */
   provisioning?: ProvisioningPolicy;
+  /**
+   * Whether an update that sends a masked value back keeps the stored secret (what the Confluent CLI's update relies
+   * on). Only then may a rollback send a mask, and only in an update; otherwise masks are never sent.
+   */
+  keepsSecretOnMask?: boolean;
 }
 
 /**

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import { ExitCode, isUserError, usageError } from '../../errors.js';
 import { applyPrepared, preparePlan, type Prepared } from '../../core/apply/deploy.js';
 import { DEFAULT_CONCURRENCY, type ApplyOptions } from '../../core/apply/types.js';
+import { previousConfigs } from '../../core/apply/previous-revisions.js';
 import { gitCommit, resolveActor } from '../../core/audit/actor.js';
 import { assertAuditAppendable, readAudit, verifyAudit } from '../../core/audit/log.js';
 import { lockDeployment } from '../../core/apply/deploy-lock.js';
@@ -156,14 +157,22 @@ async function deploy(
   if (hasChanges(p.plan)) {
     await confirm(ctx, p, o.autoApprove === true, kind);
   }
-  const r = await applyPrepared(p, t.cluster, ctx.reporter, options, {
-    file: t.auditFile,
-    actor: resolveActor(t.root, ctx.env),
-    gitCommit: commit,
-    kind,
-    mirror: t.auditMirror,
-    log: { boundary: t.auditLog.boundary, ...(t.auditLog.key ? { key: t.auditLog.key } : {}) },
-  });
+  // Where a rollback on Cloud finds the secrets the snapshot has masked: the revisions the audit log says were applied.
+  const previous = previousConfigs(t.root, t.env, () => readAudit(t.auditFile, t.auditLog.boundary).records);
+  const r = await applyPrepared(
+    p,
+    t.cluster,
+    ctx.reporter,
+    { ...options, previous },
+    {
+      file: t.auditFile,
+      actor: resolveActor(t.root, ctx.env),
+      gitCommit: commit,
+      kind,
+      mirror: t.auditMirror,
+      log: { boundary: t.auditLog.boundary, ...(t.auditLog.key ? { key: t.auditLog.key } : {}) },
+    },
+  );
   return {
     data: {
       env: r.env,

@@ -68,6 +68,12 @@ export interface ConfluentCloudOptions {
    * `false`: no policy (the apply judges states as on self-managed Connect).
    */
   provisioning?: Partial<Omit<ProvisioningPolicy, 'isLateRejection'>> | false;
+  /**
+   * Whether this environment's Cloud keeps the stored secret when an update sends the mask back (kcops.yaml
+   * `cluster.maskedSecretOnUpdate: keep`). Off by default: no API document says so; the Confluent CLI's update
+   * relies on it. Only updates may then carry a mask; a create never does.
+   */
+  keepsSecretOnMask?: boolean;
   /** Bounded polling of an offsets request until APPLIED or FAILED (first look after `firstPollMs`). */
   offsetsPoll?: Partial<typeof DEFAULT_OFFSETS_POLL>;
   reporter?: Reporter;
@@ -124,6 +130,7 @@ export class ConfluentCloudCluster implements ConnectCluster {
       isMasked: isMaskedValue,
       // Cloud's create takes no initial state: the executor pauses right after create when Git says PAUSED.
       supportsInitialState: false,
+      keepsSecretOnMask: opts.keepsSecretOnMask === true,
       ...(opts.provisioning === false
         ? {}
         : {
@@ -167,7 +174,8 @@ export class ConfluentCloudCluster implements ConnectCluster {
   }
 
   async updateConfig(name: string, config: Record<string, string>): Promise<void> {
-    await this.act({ method: 'PUT', path: `/connectors/${enc(name)}/config`, body: this.outgoing(name, config) });
+    const body = this.outgoing(name, config, this.opts.keepsSecretOnMask === true);
+    await this.act({ method: 'PUT', path: `/connectors/${enc(name)}/config`, body });
   }
 
   async delete(name: string): Promise<void> {
@@ -386,16 +394,16 @@ export class ConfluentCloudCluster implements ConnectCluster {
   }
 
   /** What is sent on create/update: the name Cloud requires, and never a mask in place of a secret. */
-  private outgoing(name: string, config: Record<string, string>): Record<string, string> {
+  private outgoing(name: string, config: Record<string, string>, maskAllowed = false): Record<string, string> {
     const masked = Object.entries(config)
       .filter(([, v]) => isMaskedValue(v))
       .map(([k]) => k);
-    if (masked.length > 0) {
+    if (masked.length > 0 && !maskAllowed) {
       throw new UserError(
         'CCLOUD_MASKED_VALUE',
         `Refusing to send masked values for ${masked.join(', ')} of ${name}: Confluent Cloud never returns secrets, so they cannot be restored from what it stored.`,
         {
-          hint: 'Apply the configuration from Git instead (its secret references are resolved at apply time).',
+          hint: 'Apply the configuration from Git instead (its secret references are resolved at apply time), or set cluster.maskedSecretOnUpdate: keep in kcops.yaml if this Cloud keeps stored secrets on a masked update.',
         },
       );
     }

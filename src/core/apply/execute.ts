@@ -73,13 +73,19 @@ export async function executePlan(input: ApplyInput): Promise<ApplyResult> {
     }
     const policy = cluster.traits.provisioning;
     const now = options.wait.now ?? Date.now;
+    const watch = policy ? new ProvisioningWatch(policy, kinds, now()) : undefined;
     const results = await waitForAll(cluster, targets, {
       ...options.wait,
       stopOnFailure: options.rollback,
       onRound: (n, total) => progress.update(`${n}/${total} in their target state`),
       onRestart: (name, why) => reporter.warn(`${name}: the worker failed to start it (${why}); restarted it once`),
-      ...(policy ? { watch: new ProvisioningWatch(policy, kinds, now()) } : {}),
+      ...(watch ? { watch } : {}),
     });
+    // PUT /config creates a connector that is gone (Cloud's "create or update"): never silent, and waited for.
+    for (const name of watch?.recreated ?? [])
+      reporter.warn(
+        `${name}: it no longer existed when the update was sent; Confluent Cloud created it anew from the update (PUT creates) and it went through provisioning`,
+      );
     for (const [name, w] of results) {
       const o = outcomes.get(name)!;
       o.waitedMs = w.waitedMs;
@@ -136,7 +142,7 @@ async function rollBack(
   const targets = new Map<string, WaitTarget>();
   await forEachLimited(touched, options.concurrency, async (change) => {
     const name = change.connector;
-    const r = await rollbackOne(cluster, name, steps.get(name) ?? [], before.get(name));
+    const r = await rollbackOne(cluster, name, steps.get(name) ?? [], before.get(name), options.previous);
     const o = outcomes.get(name)!;
     o.rollback = r.outcome;
     if (r.conflict) o.result = 'conflict';

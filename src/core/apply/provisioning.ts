@@ -23,6 +23,8 @@ export class ProvisioningWatch {
   /** When each connector was first seen past PROVISIONING in this wait (the flap window's start). */
   private readonly settledAt = new Map<string, number>();
   private readonly provisioning = new Set<string>();
+  /** Updated connectors seen PROVISIONING: gone when the update was sent, so PUT /config created them anew. */
+  readonly recreated = new Set<string>();
 
   constructor(
     private readonly policy: ProvisioningPolicy,
@@ -35,6 +37,7 @@ export class ProvisioningWatch {
     if (!kind || !s) return { kind: 'as-is' };
     if (s.state === 'PROVISIONING' || s.state === 'NONE') {
       this.provisioning.add(name);
+      if (kind === 'update') this.recreated.add(name);
       this.settledAt.delete(name);
       return { kind: 'pending', seen: `connector ${s.state} on Confluent Cloud` };
     }
@@ -67,7 +70,7 @@ export class ProvisioningWatch {
   /** How long a connector may be waited for: provisioning takes far longer than a self-managed start. */
   limitMs(name: string, base: number): number {
     const kind = this.kinds.get(name);
-    if (kind === 'create') return Math.max(base, this.policy.timeoutMs);
+    if (kind === 'create' || this.recreated.has(name)) return Math.max(base, this.policy.timeoutMs);
     if (kind === 'update') return Math.max(base, this.policy.updateWatchMs + this.policy.flapWindowMs);
     return base;
   }

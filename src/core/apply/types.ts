@@ -1,6 +1,7 @@
 import type { ClusterSnapshot, ConnectCluster } from '../../connect/cluster.js';
 import type { Reporter } from '../reporter.js';
 import type { DesiredConnector, Plan, PlanAction } from '../plan/types.js';
+import type { PreviousConfigs } from './restore-secrets.js';
 import type { WaitOptions } from './wait.js';
 
 /** Changes in flight at once when the caller does not say: every change of a 50-connector apply, still bounded. */
@@ -14,6 +15,8 @@ export interface ApplyOptions {
   rollback: boolean;
   /** Connector names whose deletion was approved (--approve-delete); every delete in the plan must be here. */
   approvedDeletes: ReadonlySet<string>;
+  /** Configs of previous Git revisions, for secrets a backend masks in the snapshot (rollback on Cloud). */
+  previous?: PreviousConfigs;
 }
 
 export interface ApplyInput {

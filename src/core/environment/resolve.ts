@@ -76,6 +76,7 @@ export function resolveTarget(i: TargetInput): OpsTarget {
           kafkaClusterId: cc.kafkaClusterId,
           apiEndpoint: cc.apiEndpoint,
           ...(cc.wait ? { wait: cloudWait(cc.wait) } : {}),
+          ...(cc.maskedSecretOnUpdate === 'keep' ? { keepsSecretOnMask: true } : {}),
           ...(cc.credentials
             ? {
                 apiKey: resolve(cc.credentials.apiKey),

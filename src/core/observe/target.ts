@@ -128,6 +128,8 @@ export interface CloudTarget {
   credentialRef?: string;
   /** kcops.yaml `cluster.wait`: how long to wait for provisioning, flaps, late rejections and offsets. */
   wait?: CloudWait;
+  /** kcops.yaml `cluster.maskedSecretOnUpdate: keep`: an update may send a mask back (rollback only). */
+  keepsSecretOnMask?: boolean;
   /** Resolves `${provider:path:key}` references in a connector value: on Cloud there is no worker to do it. */
   resolveValue: (value: string) => string;
   /** The cluster's Kafka REST endpoint and Kafka cluster key, when kcops.yaml gives them (`kafka.restEndpoint`). */

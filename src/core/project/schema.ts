@@ -125,6 +125,12 @@ const confluentCloudCluster = z.strictObject({
     .partial()
     .optional()
     .describe('how long kcops waits for Confluent Cloud, which provisions and validates asynchronously'),
+  maskedSecretOnUpdate: z
+    .enum(['keep', 'refuse'])
+    .optional()
+    .describe(
+      'keep: this Cloud keeps a stored secret when an update sends its mask back (what the Confluent CLI relies on), so a rollback may send masks where Git has no earlier revision to take the secret from; refuse (default): masks are never sent',
+    ),
 });
 
 const kafkaAccess = z.union([

@@ -88,6 +88,7 @@ function connectOptions(t: OpsTarget, c: CloudTarget, reporter: Reporter) {
     },
     ...(c.wait?.offsetsMs !== undefined ? { offsetsPoll: { timeoutMs: c.wait.offsetsMs } } : {}),
     resolveValue: c.resolveValue,
+    ...(c.keepsSecretOnMask ? { keepsSecretOnMask: true } : {}),
     reporter,
     timeoutMs: DEFAULT_CONNECT_TIMEOUT_MS,
   };
