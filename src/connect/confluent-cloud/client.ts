@@ -247,15 +247,14 @@ export class ConfluentCloudCluster implements ConnectCluster {
   }
 
   /**
-   * The connector's CRN as the logs API wants it (`…/connector=<name>`), from the `connector.crn` key Cloud adds to
-   * its config. Undefined when the connector does not exist or Cloud gave no CRN.
+   * The connector's CRN as the logs API wants it (`…/connector=<name>`), built the way the Confluent CLI builds it:
+   * from the organisation id (org v2 environment), environment, cluster and name. The `connector.crn` config key is
+   * not documented anywhere, so it is not relied upon. Undefined when the connector does not exist.
    */
   async connectorCrn(name: string): Promise<string | undefined> {
-    const cfg = await this.read('GET', `/connectors/${enc(name)}/config`, configMap, { allow404: true });
-    const crn = cfg?.['connector.crn'];
-    return typeof crn === 'string' && crn.startsWith('crn://')
-      ? crn.replace(/\/connector=[^/]*$/, `/connector=${name}`)
-      : undefined;
+    if (!(await this.status(name))) return undefined;
+    const org = await this.organizationCrn();
+    return `${org}/environment=${this.opts.environmentId}/cloud-cluster=${this.opts.kafkaClusterId}/connector=${name}`;
   }
 
   /** Cloud's `lcc-…` id of a connector (what the Metrics API filters on); undefined when it does not exist. */
