@@ -38,7 +38,9 @@ export function pluginTemplates(): Map<string, PluginTemplate> {
     for (const tpl of doc.templates)
       for (const d of tpl.config_defs ?? []) {
         if (d.type === 'PASSWORD') t.passwords.add(d.name);
-        if (d.required) t.required.add(d.name);
+        // Required as the plugin's own template and `common` say: shared templates such as `common-source` mark
+        // keys Cloud fills in itself (producer.override.linger.ms) required with no default.
+        if (d.required && (tpl === doc.templates[0] || tpl.template_id === 'common')) t.required.add(d.name);
         if (d.default_value !== undefined && d.default_value !== '' && !t.defaults.has(d.name))
           t.defaults.set(d.name, d.default_value);
       }
