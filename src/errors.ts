@@ -11,6 +11,8 @@ export const ExitCode = {
   Usage: 2,
   Changes: 3,
   RolledBack: 4,
+  /** apply sent every change, but Confluent Cloud is still provisioning some connector: neither done nor failed. */
+  Pending: 5,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

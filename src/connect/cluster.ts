@@ -10,11 +10,12 @@ export const TARGET_STATES = ['RUNNING', 'PAUSED', 'STOPPED'] as const;
 export type TargetState = (typeof TARGET_STATES)[number];
 
 /**
- * States a connector or task can be observed in. PROVISIONING and DEGRADED are Confluent Cloud's; UNKNOWN covers a
+ * States a connector or task can be observed in. PROVISIONING, DEGRADED, NONE (no state yet) and DELETED (being
+ * deleted) are Confluent Cloud's (connect-v1 document, ConnectorStatus enum); UNKNOWN covers a
  * state string this version of kcops does not know (reported, never guessed).
  */
 export type ObservedState =
-  TargetState | 'FAILED' | 'UNASSIGNED' | 'RESTARTING' | 'PROVISIONING' | 'DEGRADED' | 'UNKNOWN';
+  TargetState | 'FAILED' | 'UNASSIGNED' | 'RESTARTING' | 'PROVISIONING' | 'DEGRADED' | 'NONE' | 'DELETED' | 'UNKNOWN';
 
 export type ConnectorType = 'source' | 'sink' | 'unknown';
 
@@ -56,6 +57,32 @@ export interface ClusterTraits {
   isMasked(value: string): boolean;
   /** Whether `initial_state` on create is supported (Connect 3.5+); otherwise the executor pauses/stops after create. */
   supportsInitialState: boolean;
+  /**
+   * How a backend that provisions connectors asynchronously (Confluent Cloud) must be waited for after a create or an
+   * update; absent for self-managed Connect, whose state is a verdict at once.
+   */
+  provisioning?: ProvisioningPolicy;
+  /**
+   * Whether an update that sends a masked value back keeps the stored secret (what the Confluent CLI's update relies
+   * on). Only then may a rollback send a mask, and only in an update; otherwise masks are never sent.
+   */
+  keepsSecretOnMask?: boolean;
+}
+
+/**
+ * Confluent Cloud's lifecycle as the apply must wait for it (docs/reference/confluent-cloud.md): a new connector stays
+ * PROVISIONING for minutes (hours under load), may show FAILED or DEGRADED for a while right after, and an update
+ * accepted with 200 can be rejected later, shown only in the status.
+ */
+export interface ProvisioningPolicy {
+  /** How long a new connector may stay PROVISIONING before the apply reports it still pending (never failed). */
+  timeoutMs: number;
+  /** FAILED/DEGRADED seen within this time after provisioning ended (or after an update) is a flap: keep watching. */
+  flapWindowMs: number;
+  /** After a config update, how long the connector is watched for a late rejection before the update counts. */
+  updateWatchMs: number;
+  /** Recognises the status trace of an update the service rejected after accepting it (previous config in effect). */
+  isLateRejection(trace: string | undefined): boolean;
 }
 
 export interface RestartOptions {
@@ -155,6 +182,8 @@ const KNOWN_STATES = new Set<string>([
   'RESTARTING',
   'PROVISIONING',
   'DEGRADED',
+  'NONE',
+  'DELETED',
 ]);
 
 export function toObservedState(s: unknown): ObservedState {

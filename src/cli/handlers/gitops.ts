@@ -9,6 +9,7 @@ import {
   DEFAULT_WAIT_TIMEOUT,
   type ApplyOptions,
 } from '../../core/apply/types.js';
+import { previousConfigs } from '../../core/apply/previous-revisions.js';
 import { gitCommit, resolveActor } from '../../core/audit/actor.js';
 import { assertAuditAppendable, readAudit, verifyAudit } from '../../core/audit/log.js';
 import { lockDeployment } from '../../core/apply/deploy-lock.js';
@@ -61,19 +62,29 @@ export const drift: CommandHandler = (ctx, _args, o) =>
       reporter: ctx.reporter,
     });
     const drifted = p.plan.changes.filter((c) => c.action !== 'none');
+    // Connectors an apply left still provisioning (Confluent Cloud, exit code 5): no drift, but not done either.
+    const inGit = new Set(p.plan.changes.map((c) => c.connector));
+    const provisioning = p.actual.connectors
+      .filter((c) => inGit.has(c.name) && (c.status.state === 'PROVISIONING' || c.status.state === 'NONE'))
+      .map((c) => c.name);
     const data = {
       env: t.env,
       drift: drifted.length > 0 || p.plan.notInGit.length > 0,
       changed: drifted,
       notInGit: p.plan.notInGit,
       unmanaged: p.plan.unmanaged,
+      provisioning,
     };
+    const still = provisioning.length
+      ? '\n' + `Still provisioning on Confluent Cloud: ${provisioning.join(', ')} (\`kcops apply\` waits for them).`
+      : '';
     return {
       data,
       human: (st) =>
-        data.drift
+        (data.drift
           ? renderPlan({ ...p.plan, changes: drifted }, st, 'Drift (what `kcops apply` would change to match Git)')
-          : st.green(`No drift: ${t.env} matches Git (${p.plan.changes.length} connector(s)).`),
+          : st.green(`No drift: ${t.env} matches Git (${p.plan.changes.length} connector(s)).`)) +
+        (still ? st.yellow(still) : ''),
       exitCode: o.detailedExitcode === true && data.drift ? ExitCode.Changes : ExitCode.Ok,
     };
   });
@@ -171,14 +182,22 @@ async function deploy(
   if (hasChanges(p.plan)) {
     await confirm(ctx, p, o.autoApprove === true, kind);
   }
-  const r = await applyPrepared(p, t.cluster, ctx.reporter, options, {
-    file: t.auditFile,
-    actor: resolveActor(t.root, ctx.env),
-    gitCommit: commit,
-    kind,
-    mirror: t.auditMirror,
-    log: { boundary: t.auditLog.boundary, ...(t.auditLog.key ? { key: t.auditLog.key } : {}) },
-  });
+  // Where a rollback on Cloud finds the secrets the snapshot has masked: the revisions the audit log says were applied.
+  const previous = previousConfigs(t.root, t.env, () => readAudit(t.auditFile, t.auditLog.boundary).records);
+  const r = await applyPrepared(
+    p,
+    t.cluster,
+    ctx.reporter,
+    { ...options, previous },
+    {
+      file: t.auditFile,
+      actor: resolveActor(t.root, ctx.env),
+      gitCommit: commit,
+      kind,
+      mirror: t.auditMirror,
+      log: { boundary: t.auditLog.boundary, ...(t.auditLog.key ? { key: t.auditLog.key } : {}) },
+    },
+  );
   if (t.secrets) recordAppliedSecrets({ ...t.secrets, refresh: false }, p, r.outcomes);
   return {
     data: {
@@ -277,7 +296,8 @@ export const history: CommandHandler = async (ctx) => {
 /** The deployment's verdict from its per-connector records (same words as `apply -o json` status). */
 function outcomeOf(changes: { result: string; detail?: string }[]): string {
   if (changes.some((c) => c.result === 'rollback-failed')) return 'rollback-failed';
-  if (!changes.some((c) => c.result === 'failed')) return 'applied';
+  if (!changes.some((c) => c.result === 'failed'))
+    return changes.some((c) => c.result === 'pending') ? 'pending' : 'applied';
   return changes.some((c) => c.detail?.includes('rollback')) ? 'rolled-back' : 'failed';
 }
 

@@ -58,12 +58,14 @@ export function renderApply(r: ApplyResult, st: Style): string {
         ? st.green('✔')
         : o.result === 'rolled-back' || o.result === 'not-started'
           ? st.yellow('↺')
-          : o.result === 'conflict'
-            ? st.yellow('!')
-            : st.red('✘');
+          : o.result === 'pending'
+            ? st.yellow('…')
+            : o.result === 'conflict'
+              ? st.yellow('!')
+              : st.red('✘');
     let line = `${mark} ${e(o.connector)} ${st.dim(o.action)} ${o.result}`;
     if (o.waitedMs !== undefined && o.result === 'applied') line += st.dim(` (${(o.waitedMs / 1000).toFixed(1)} s)`);
-    if (o.error) line += `\n    ${st.red(e(o.error))}`;
+    if (o.error) line += `\n    ${o.result === 'pending' ? st.yellow(e(o.error)) : st.red(e(o.error))}`;
     if (o.trace) line += `\n    ${st.dim(o.trace.split('\n').slice(0, 3).map(e).join('\n    '))}`;
     if (o.rollback)
       line += `\n    rollback: ${o.rollback.action} ${o.rollback.result === 'done' ? st.green('done') : o.rollback.result === 'skipped' ? st.yellow('skipped') : st.red('failed')}${o.rollback.error ? ` (${e(o.rollback.error)})` : ''}`;
@@ -77,10 +79,16 @@ export function renderApply(r: ApplyResult, st: Style): string {
       ? st.yellow(st.bold(`Apply failed; this apply's own changes were rolled back.${others}`))
       : r.status === 'applied'
         ? st.green(st.bold('Apply complete.'))
-        : r.status === 'rolled-back'
-          ? st.yellow(st.bold('Apply failed and was rolled back: the cluster is as it was before.'))
-          : r.status === 'rollback-failed'
-            ? st.red(st.bold(`Apply failed and the rollback did not complete: check the connectors above.${others}`))
-            : st.red(st.bold(`Apply failed (rollback disabled): the cluster is partly changed.${others}`));
+        : r.status === 'pending'
+          ? st.yellow(
+              st.bold(
+                'Apply sent every change; Confluent Cloud is still provisioning some connector(s) (exit code 5). Nothing was rolled back: run `kcops apply` again later to wait for them, or `kcops drift` to check.',
+              ),
+            )
+          : r.status === 'rolled-back'
+            ? st.yellow(st.bold('Apply failed and was rolled back: the cluster is as it was before.'))
+            : r.status === 'rollback-failed'
+              ? st.red(st.bold(`Apply failed and the rollback did not complete: check the connectors above.${others}`))
+              : st.red(st.bold(`Apply failed (rollback disabled): the cluster is partly changed.${others}`));
   return [...lines, '', verdict].join('\n');
 }

@@ -16,6 +16,7 @@ import {
   type ServerInfo,
   type TargetState,
 } from '../cluster.js';
+import type { ProvisioningPolicy } from '../cluster.js';
 import type { z } from 'zod';
 import { basicAuthHeader } from '../http.js';
 import {
@@ -61,10 +62,20 @@ export interface ConfluentCloudOptions {
   /** 429: attempts including the first, and the longest Retry-After honoured (longer asks give up at once). */
   rateLimit?: RateLimitPolicy;
   serverRetry?: RetryPolicy;
-  /** Bounded wait after create while the connector is PROVISIONING; `false` returns right after the POST. */
-  provisioning?: { timeoutMs: number; pollMs: number } | false;
-  /** Bounded polling of an offsets request until APPLIED or FAILED. */
-  offsetsPoll?: { timeoutMs: number; pollMs: number };
+  /**
+   * How the apply waits for this environment's connectors (`traits.provisioning`, see ProvisioningPolicy): how long a
+   * new connector may stay PROVISIONING before it is reported pending, the flap window, the watch after an update.
+   * `false`: no policy (the apply judges states as on self-managed Connect).
+   */
+  provisioning?: Partial<Omit<ProvisioningPolicy, 'isLateRejection'>> | false;
+  /**
+   * Whether this environment's Cloud keeps the stored secret when an update sends the mask back (kcops.yaml
+   * `cluster.maskedSecretOnUpdate: keep`). Off by default: no API document says so; the Confluent CLI's update
+   * relies on it. Only updates may then carry a mask; a create never does.
+   */
+  keepsSecretOnMask?: boolean;
+  /** Bounded polling of an offsets request until APPLIED or FAILED (first look after `firstPollMs`). */
+  offsetsPoll?: Partial<typeof DEFAULT_OFFSETS_POLL>;
   reporter?: Reporter;
   /**
    * Resolves secret references in a value just before it is sent (managed connectors have no worker to resolve
@@ -75,8 +86,16 @@ export interface ConfluentCloudOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const DEFAULT_PROVISIONING = { timeoutMs: 10 * 60_000, pollMs: 5_000 };
-const DEFAULT_OFFSETS_POLL = { timeoutMs: 60_000, pollMs: 2_000 };
+/**
+ * Defaults of the provisioning policy. Terraform's provider waits up to 24 h for a connector (its maintainers report
+ * 15 min as typical); 30 min is what one `apply` is given before it says "still pending" and leaves it to Cloud.
+ */
+export const DEFAULT_PROVISIONING = { timeoutMs: 30 * 60_000, flapWindowMs: 2 * 60_000, updateWatchMs: 60_000 };
+/** Terraform's provider waits 30 s after an offsets request, then polls every 15 s for up to 1 h. */
+export const DEFAULT_OFFSETS_POLL = { timeoutMs: 15 * 60_000, pollMs: 15_000, firstPollMs: 30_000 };
+
+/** The status trace Cloud shows for an update it accepted (200) and rejected afterwards (research/ccloud.md). */
+const LATE_REJECTION = /Unable to validate configuration/i;
 
 /**
  * Confluent Cloud fully-managed connectors over the Connect v1 API
@@ -87,12 +106,7 @@ const DEFAULT_OFFSETS_POLL = { timeoutMs: 60_000, pollMs: 2_000 };
 export class ConfluentCloudCluster implements ConnectCluster {
   readonly id: string;
   readonly credentialKeyId: string;
-  readonly traits: ClusterTraits = {
-    serverManagedKeys: ['name', ...CLOUD_SERVER_KEYS],
-    isMasked: isMaskedValue,
-    // Cloud's create takes no initial state: the executor pauses right after create when Git says PAUSED.
-    supportsInitialState: false,
-  };
+  readonly traits: ClusterTraits;
   /** HTTP requests sent, retries included. */
   requestCount = 0;
   /** Every wait this client made for a 429, in ms (tests and progress messages). */
@@ -111,6 +125,22 @@ export class ConfluentCloudCluster implements ConnectCluster {
     this.id = `${opts.environmentId}/${opts.kafkaClusterId}`;
     this.credentialKeyId = opts.apiKey;
     this.wait = opts.sleep ?? sleep;
+    this.traits = {
+      serverManagedKeys: ['name', ...CLOUD_SERVER_KEYS],
+      isMasked: isMaskedValue,
+      // Cloud's create takes no initial state: the executor pauses right after create when Git says PAUSED.
+      supportsInitialState: false,
+      keepsSecretOnMask: opts.keepsSecretOnMask === true,
+      ...(opts.provisioning === false
+        ? {}
+        : {
+            provisioning: {
+              ...DEFAULT_PROVISIONING,
+              ...opts.provisioning,
+              isLateRejection: (trace) => trace !== undefined && LATE_REJECTION.test(trace),
+            },
+          }),
+    };
   }
 
   async collect(): Promise<ClusterSnapshot> {
@@ -138,12 +168,14 @@ export class ConfluentCloudCluster implements ConnectCluster {
     const exists = alreadyExists(name)(res);
     if (exists) throw exists;
     this.check(res, 'POST', '/connectors');
+    // No wait here: Cloud provisions for minutes to hours. Callers wait as `traits.provisioning` says (the apply waits
+    // for all its connectors together, one listing per round); the Confluent CLI's create returns at once too.
     if (initialState === 'PAUSED') await this.pause(name);
-    await this.waitProvisioned(name);
   }
 
   async updateConfig(name: string, config: Record<string, string>): Promise<void> {
-    await this.act({ method: 'PUT', path: `/connectors/${enc(name)}/config`, body: await this.outgoing(name, config) });
+    const body = await this.outgoing(name, config, this.opts.keepsSecretOnMask === true);
+    await this.act({ method: 'PUT', path: `/connectors/${enc(name)}/config`, body });
   }
 
   async delete(name: string): Promise<void> {
@@ -214,15 +246,14 @@ export class ConfluentCloudCluster implements ConnectCluster {
   }
 
   /**
-   * The connector's CRN as the logs API wants it (`…/connector=<name>`), from the `connector.crn` key Cloud adds to
-   * its config. Undefined when the connector does not exist or Cloud gave no CRN.
+   * The connector's CRN as the logs API wants it (`…/connector=<name>`), built the way the Confluent CLI builds it:
+   * from the organisation id (org v2 environment), environment, cluster and name. The `connector.crn` config key is
+   * not documented anywhere, so it is not relied upon. Undefined when the connector does not exist.
    */
   async connectorCrn(name: string): Promise<string | undefined> {
-    const cfg = await this.read('GET', `/connectors/${enc(name)}/config`, configMap, { allow404: true });
-    const crn = cfg?.['connector.crn'];
-    return typeof crn === 'string' && crn.startsWith('crn://')
-      ? crn.replace(/\/connector=[^/]*$/, `/connector=${name}`)
-      : undefined;
+    if (!(await this.status(name))) return undefined;
+    const org = await this.organizationCrn();
+    return `${org}/environment=${this.opts.environmentId}/cloud-cluster=${this.opts.kafkaClusterId}/connector=${name}`;
   }
 
   /** Cloud's `lcc-…` id of a connector (what the Metrics API filters on); undefined when it does not exist. */
@@ -320,41 +351,16 @@ export class ConfluentCloudCluster implements ConnectCluster {
     this.transport.close();
   }
 
-  /** Waits (bounded) while a new connector is PROVISIONING, reporting progress; gives up with a UserError. */
-  async waitProvisioned(name: string): Promise<ConnectorStatus | undefined> {
-    if (this.opts.provisioning === false) return undefined;
-    const { timeoutMs, pollMs } = this.opts.provisioning ?? DEFAULT_PROVISIONING;
-    const polls = Math.max(1, Math.ceil(timeoutMs / pollMs));
-    const step = this.opts.reporter?.step(`Provisioning ${name} on Confluent Cloud`);
-    for (let i = 0; i < polls; i++) {
-      const s = await this.status(name);
-      if (s && s.state !== 'PROVISIONING') {
-        step?.done(`${name} is ${s.state}`);
-        return s;
-      }
-      step?.update(
-        `still PROVISIONING (${Math.round(((i + 1) * pollMs) / 1000)} s of at most ${Math.round(timeoutMs / 1000)} s)`,
-      );
-      await this.wait(pollMs);
-    }
-    step?.fail(`${name} still PROVISIONING`);
-    throw new UserError(
-      'CCLOUD_PROVISIONING_TIMEOUT',
-      `Connector ${name} was still PROVISIONING after ${Math.round(timeoutMs / 1000)} s.`,
-      {
-        hint: `Cloud keeps provisioning in the background; check it with \`kcops connect status ${name}\` and run \`kcops apply\` again once it is RUNNING.`,
-      },
-    );
-  }
-
   private async offsetsRequest(
     name: string,
     body: { type: 'PATCH' | 'DELETE'; offsets?: ConnectorOffset[] },
   ): Promise<void> {
     await this.act({ method: 'POST', path: `/connectors/${enc(name)}/offsets/request`, body });
-    const { timeoutMs, pollMs } = this.opts.offsetsPoll ?? DEFAULT_OFFSETS_POLL;
+    const { timeoutMs, pollMs, firstPollMs } = { ...DEFAULT_OFFSETS_POLL, ...this.opts.offsetsPoll };
     const polls = Math.max(1, Math.ceil(timeoutMs / pollMs));
     const step = this.opts.reporter?.step(`${body.type === 'DELETE' ? 'Resetting' : 'Altering'} offsets of ${name}`);
+    // Cloud stops the connector to apply offsets, then starts it again: the first look is later than the next ones.
+    await this.wait(firstPollMs);
     for (let i = 0; i < polls; i++) {
       const s = await this.read('GET', `/connectors/${enc(name)}/offsets/request/status`, offsetsStatusSchema);
       const phase = s.status.phase;
@@ -386,16 +392,20 @@ export class ConfluentCloudCluster implements ConnectCluster {
   }
 
   /** What is sent on create/update: the name Cloud requires, and never a mask in place of a secret. */
-  private async outgoing(name: string, config: Record<string, string>): Promise<Record<string, string>> {
+  private async outgoing(
+    name: string,
+    config: Record<string, string>,
+    maskAllowed = false,
+  ): Promise<Record<string, string>> {
     const masked = Object.entries(config)
       .filter(([, v]) => isMaskedValue(v))
       .map(([k]) => k);
-    if (masked.length > 0) {
+    if (masked.length > 0 && !maskAllowed) {
       throw new UserError(
         'CCLOUD_MASKED_VALUE',
         `Refusing to send masked values for ${masked.join(', ')} of ${name}: Confluent Cloud never returns secrets, so they cannot be restored from what it stored.`,
         {
-          hint: 'Apply the configuration from Git instead (its secret references are resolved at apply time).',
+          hint: 'Apply the configuration from Git instead (its secret references are resolved at apply time), or set cluster.maskedSecretOnUpdate: keep in kcops.yaml if this Cloud keeps stored secrets on a masked update.',
         },
       );
     }

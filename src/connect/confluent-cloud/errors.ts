@@ -63,12 +63,14 @@ export function fromCloudStatus(ctx: CloudErrorContext, status: number, body: un
         hint: `The principal owning API key ${ctx.apiKeyId} needs ConnectManager (day-2) or ResourceOwner (create, update, delete) on connector=<prefix>* in ${ctx.kafkaClusterId}.`,
       });
     case 404:
-      if (connector && !/resource not found|account not found/i.test(msg)) {
+      // By the path, not the text: Cloud says "resource not found" for a mistyped connector name as for a wrong
+      // environment or cluster id (research/ccloud.md), in the nested and in the flat `error_code` form.
+      if (connector) {
         return new UserError(
           'CCLOUD_NOT_FOUND',
           `Connector ${decodeURIComponent(connector)} does not exist in ${scope} (404): ${msg}`,
           {
-            hint: 'Check the name (`kcops connect list` shows what exists); Confluent Cloud addresses connectors by name, not by lcc- id.',
+            hint: `Check the name (\`kcops connect list\` shows what exists); Confluent Cloud addresses connectors by name, not by lcc- id. If the list is empty too, check cluster.environmentId and cluster.kafkaClusterId in kcops.yaml.`,
           },
         );
       }
@@ -93,6 +95,12 @@ export function fromCloudStatus(ctx: CloudErrorContext, status: number, body: un
         },
       );
     default:
+      if (/Failed to find any class/i.test(msg)) {
+        // Cloud answers 500 for an unknown connector.class: the request is wrong, not the service.
+        return new UserError('CCLOUD_REJECTED', `Confluent Cloud has no such connector plugin (${where}): ${msg}`, {
+          hint: 'Check connector.class: managed connectors use plugin names such as PostgresSink or S3_SINK (`kcops connect plugins list` shows them).',
+        });
+      }
       return new UserError('CCLOUD_SERVER_ERROR', `Confluent Cloud answered ${status} to ${where}: ${msg}`, {
         hint: 'Check https://status.confluent.cloud; the request was retried within its budget. Run the command again later.',
       });

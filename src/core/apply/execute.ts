@@ -8,6 +8,7 @@ import { isAlreadyExists, step, type Step } from './ownership.js';
 import { forEachLimited } from './pool.js';
 import { rollbackOne } from './rollback.js';
 import type { ApplyInput, ApplyResult, ApplyStatus, ConnectorOutcome } from './types.js';
+import { ProvisioningWatch, type WatchKind } from './provisioning.js';
 import { waitForAll, type WaitTarget } from './wait.js';
 
 /**
@@ -20,11 +21,15 @@ export async function executePlan(input: ApplyInput): Promise<ApplyResult> {
   const { plan, cluster, reporter, options } = input;
   assertDeletesApproved(plan, options.approvedDeletes);
   const work = plan.changes.filter((c) => c.action !== 'none');
-  if (work.length === 0)
+  const before = new Map(input.actual.connectors.map((c) => [c.name, c]));
+  // A connector a previous apply left still provisioning (Cloud): nothing to send, but this apply waits for it again.
+  const provisioning = cluster.traits.provisioning
+    ? plan.changes.filter((c) => c.action === 'none' && isProvisioning(before.get(c.connector)))
+    : [];
+  if (work.length === 0 && provisioning.length === 0)
     return { env: plan.env, status: 'no-changes', outcomes: [], conflicts: [], exitCode: ExitCode.Ok };
 
   const desired = new Map(input.desired.map((d) => [d.name, d]));
-  const before = new Map(input.actual.connectors.map((c) => [c.name, c]));
   const outcomes = new Map<string, ConnectorOutcome>();
   const steps = new Map<string, Step[]>();
   const touched: ConnectorChange[] = [];
@@ -53,40 +58,75 @@ export async function executePlan(input: ApplyInput): Promise<ApplyResult> {
     progress.update(`${++sent}/${work.length} sent`);
   });
 
+  for (const c of provisioning)
+    outcomes.set(c.connector, { connector: c.connector, action: 'none', result: 'applied' });
   // Wait for everything that was sent, together. When the apply will roll back anyway there is nothing to wait for.
+  let pending = false;
   if (!(failed && options.rollback)) {
     const targets = new Map<string, WaitTarget>();
-    for (const c of touched) {
+    const kinds = new Map<string, WatchKind>();
+    for (const c of [...touched, ...provisioning]) {
       if (outcomes.get(c.connector)?.result !== 'applied') continue;
       targets.set(c.connector, c.action === 'delete' ? 'ABSENT' : (desired.get(c.connector)?.state ?? 'RUNNING'));
+      if (c.action === 'create' || c.action === 'none') kinds.set(c.connector, 'create');
+      else if (c.action === 'update') kinds.set(c.connector, 'update');
     }
+    const policy = cluster.traits.provisioning;
+    const now = options.wait.now ?? Date.now;
+    const watch = policy ? new ProvisioningWatch(policy, kinds, now()) : undefined;
     const results = await waitForAll(cluster, targets, {
       ...options.wait,
       stopOnFailure: options.rollback,
       onRound: (n, total) => progress.update(`${n}/${total} in their target state`),
       onRestart: (name, why) => reporter.warn(`${name}: the worker failed to start it (${why}); restarted it once`),
+      ...(watch ? { watch } : {}),
     });
+    // PUT /config creates a connector that is gone (Cloud's "create or update"): never silent, and waited for.
+    for (const name of watch?.recreated ?? [])
+      reporter.warn(
+        `${name}: it no longer existed when the update was sent; Confluent Cloud created it anew from the update (PUT creates) and it went through provisioning`,
+      );
     for (const [name, w] of results) {
       const o = outcomes.get(name)!;
       o.waitedMs = w.waitedMs;
       if (w.ok) continue;
+      if (w.reason === 'pending') {
+        // Still provisioning is no verdict: never a rollback trigger, the connector is left to Cloud.
+        pending = true;
+        Object.assign(o, { result: 'pending', error: w.detail });
+        reporter.warn(`${name}: ${w.detail}`);
+        continue;
+      }
       failed = true;
       Object.assign(o, { result: 'failed', error: w.detail, ...(w.trace ? { trace: w.trace } : {}) });
       reporter.warn(`${name}: ${o.action} failed: ${w.detail}`);
     }
   }
 
-  let status: ApplyStatus = failed ? 'failed' : 'applied';
+  let status: ApplyStatus = failed ? 'failed' : pending ? 'pending' : 'applied';
   if (failed && options.rollback) {
     progress.update('rolling back');
     status = await rollBack(input, touched, steps, before, outcomes);
   }
   const conflicts = work.map((c) => c.connector).filter((n) => outcomes.get(n)?.result === 'conflict');
   if (failed) progress.fail(`apply ${status}`);
+  else if (pending) progress.fail('still provisioning on Confluent Cloud');
   else progress.done(`${work.length} change(s) applied`);
 
-  const exitCode = status === 'applied' ? ExitCode.Ok : status === 'rolled-back' ? ExitCode.RolledBack : ExitCode.Error;
-  return { env: plan.env, status, outcomes: work.map((c) => outcomes.get(c.connector)!), conflicts, exitCode };
+  const exitCode =
+    status === 'applied'
+      ? ExitCode.Ok
+      : status === 'pending'
+        ? ExitCode.Pending
+        : status === 'rolled-back'
+          ? ExitCode.RolledBack
+          : ExitCode.Error;
+  const reported = [...work, ...provisioning].map((c) => outcomes.get(c.connector)!);
+  return { env: plan.env, status, outcomes: reported, conflicts, exitCode };
+}
+
+function isProvisioning(a: ActualConnector | undefined): boolean {
+  return a?.status.state === 'PROVISIONING' || a?.status.state === 'NONE';
 }
 
 /** Undoes every touched connector at once, then waits for all of them together (informational: `healthy`). */
@@ -102,7 +142,7 @@ async function rollBack(
   const targets = new Map<string, WaitTarget>();
   await forEachLimited(touched, options.concurrency, async (change) => {
     const name = change.connector;
-    const r = await rollbackOne(cluster, name, steps.get(name) ?? [], before.get(name));
+    const r = await rollbackOne(cluster, name, steps.get(name) ?? [], before.get(name), options.previous);
     const o = outcomes.get(name)!;
     o.rollback = r.outcome;
     if (r.conflict) o.result = 'conflict';

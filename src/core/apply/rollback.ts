@@ -2,6 +2,7 @@ import { setState, type ActualConnector, type ConnectCluster } from '../../conne
 import { describeCause } from '../../errors.js';
 import { targetStateOf } from '../plan/normalise.js';
 import { isAlreadyExists, verifyStep, type Step, type StepVerdict } from './ownership.js';
+import { restorableConfig, type PreviousConfigs } from './restore-secrets.js';
 import type { RollbackOutcome } from './types.js';
 import type { WaitTarget } from './wait.js';
 
@@ -24,6 +25,7 @@ export async function rollbackOne(
   name: string,
   steps: readonly Step[],
   before: ActualConnector | undefined,
+  previous: PreviousConfigs = () => [],
 ): Promise<RollbackStep> {
   const verdicts: { kind: Step['kind']; verdict: StepVerdict }[] = [];
   try {
@@ -61,8 +63,11 @@ export async function rollbackOne(
     return { outcome: { action: 'none', result: 'failed', error: 'nothing in the snapshot to restore it to' } };
   }
   const state = targetStateOf(before);
-  const { name: _name, ...config } = before.config;
   const action: RollbackOutcome['action'] = ours.has('delete') ? 'recreate' : 'restore';
+  // The snapshot's secrets are masked on Cloud: they come back from Git's previous revision (restore-secrets.ts).
+  const restorable = restorableConfig(before.config, cluster.traits, previous(name), action === 'restore');
+  if (!restorable.ok) return { outcome: { action, result: 'failed', error: restorable.reason } };
+  const config = restorable.config;
   try {
     if (action === 'recreate') {
       await cluster.create(name, config, cluster.traits.supportsInitialState ? state : undefined);

@@ -1,6 +1,7 @@
 import type { ClusterSnapshot, ConnectCluster } from '../../connect/cluster.js';
 import type { Reporter } from '../reporter.js';
 import type { DesiredConnector, Plan, PlanAction } from '../plan/types.js';
+import type { PreviousConfigs } from './restore-secrets.js';
 import type { WaitOptions } from './wait.js';
 
 /** Changes in flight at once when the caller does not say: every change of a 50-connector apply, still bounded. */
@@ -26,6 +27,8 @@ export interface ApplyOptions {
   rollback: boolean;
   /** Connector names whose deletion was approved (--approve-delete); every delete in the plan must be here. */
   approvedDeletes: ReadonlySet<string>;
+  /** Configs of previous Git revisions, for secrets a backend masks in the snapshot (rollback on Cloud). */
+  previous?: PreviousConfigs;
 }
 
 export interface ApplyInput {
@@ -44,8 +47,11 @@ export interface ApplyInput {
  * `not-started`: skipped because another connector failed first. `rolled-back` / `rollback-failed`: the connector was
  * changed, then restored (or restoring it failed). `conflict`: someone else changed the connector since the plan was
  * made (it already existed when this apply created it, say); kcops left it as it is and rolled back none of it.
+ * `pending`: sent, and the backend is still provisioning it (Confluent Cloud) when the wait ended: not a failure and
+ * never undone; a later `apply` waits for it again.
  */
-export type ConnectorResult = 'applied' | 'failed' | 'not-started' | 'rolled-back' | 'rollback-failed' | 'conflict';
+export type ConnectorResult =
+  'applied' | 'pending' | 'failed' | 'not-started' | 'rolled-back' | 'rollback-failed' | 'conflict';
 
 export interface RollbackOutcome {
   /**
@@ -71,7 +77,7 @@ export interface ConnectorOutcome {
   rollback?: RollbackOutcome;
 }
 
-export type ApplyStatus = 'no-changes' | 'applied' | 'rolled-back' | 'rollback-failed' | 'failed';
+export type ApplyStatus = 'no-changes' | 'applied' | 'pending' | 'rolled-back' | 'rollback-failed' | 'failed';
 
 export interface ApplyResult {
   env: string;

@@ -1,5 +1,6 @@
 import type { ConnectCluster, ConnectorStatus, TargetState } from '../../connect/cluster.js';
 import { describeCause } from '../../errors.js';
+import type { ProvisioningWatch } from './provisioning.js';
 
 /**
  * Waits for many connectors at once: each must reach its target (with all its tasks) and stay there for `settleMs`
@@ -21,7 +22,7 @@ export type WaitTarget = TargetState | 'ABSENT';
 
 export type WaitResult =
   | { ok: true; waitedMs: number }
-  | { ok: false; reason: 'failed' | 'timeout'; detail: string; trace?: string; waitedMs: number };
+  | { ok: false; reason: 'failed' | 'timeout' | 'pending'; detail: string; trace?: string; waitedMs: number };
 
 export interface WaitAllOptions extends WaitOptions {
   /** Return as soon as one connector FAILED (the apply rolls back anyway); the others then have no result. */
@@ -30,6 +31,8 @@ export interface WaitAllOptions extends WaitOptions {
   onRound?: (decided: number, total: number) => void;
   /** Told when a connector the runtime failed to start was restarted (see `isRuntimeStartRace`). */
   onRestart?: (name: string, why: string) => void;
+  /** The backend's provisioning policy for this wait (Confluent Cloud): flaps, late rejections, longer limits. */
+  watch?: ProvisioningWatch;
 }
 
 export async function waitForAll(
@@ -60,7 +63,10 @@ export async function waitForAll(
     if (listed) {
       for (const [name, target] of targets) {
         if (results.has(name)) continue;
-        const verdict = judge(listed.get(name), target);
+        let verdict = judge(listed.get(name), target);
+        const review = o.watch?.review(name, listed.get(name), verdict.kind === 'failed', t);
+        if (review?.kind === 'pending') verdict = { kind: 'pending', seen: review.seen };
+        else if (review?.kind === 'failed') verdict = review;
         if (verdict.kind === 'failed' && !restarted.has(name) && isRuntimeStartRace(verdict.trace)) {
           // Once per connector: the restart is what Connect itself would need; a second failure is a verdict.
           restarted.add(name);
@@ -93,26 +99,37 @@ export async function waitForAll(
         else if (verdict.kind === 'reached') {
           const since = healthySince.get(name) ?? t;
           healthySince.set(name, since);
-          if (t - since >= o.settleMs) results.set(name, { ok: true, waitedMs: t - start });
+          if (t - since >= (o.watch?.settleMs(name, o.settleMs) ?? o.settleMs))
+            results.set(name, { ok: true, waitedMs: t - start });
         } else healthySince.delete(name);
       }
     }
     o.onRound?.(results.size, targets.size);
     if (results.size === targets.size) return results;
-    if (t - start >= o.timeoutMs) {
-      for (const [name, target] of targets) {
-        if (results.has(name)) continue;
-        const seen = last.get(name) ?? unavailable ?? 'no status yet';
-        results.set(name, {
-          ok: false,
-          reason: 'timeout',
-          detail: `not ${target} after ${seconds(t - start)} (gave up waiting; last seen: ${seen})`,
-          waitedMs: t - start,
-        });
-      }
-      return results;
+    const limit = (name: string) => o.watch?.limitMs(name, o.timeoutMs) ?? o.timeoutMs;
+    for (const [name, target] of targets) {
+      if (results.has(name) || t - start < limit(name)) continue;
+      const seen = last.get(name) ?? unavailable ?? 'no status yet';
+      results.set(
+        name,
+        o.watch?.isProvisioning(name)
+          ? {
+              ok: false,
+              reason: 'pending',
+              detail: `still PROVISIONING after ${seconds(t - start)}: Confluent Cloud goes on provisioning it; \`kcops apply\` or \`kcops drift\` later picks it up`,
+              waitedMs: t - start,
+            }
+          : {
+              ok: false,
+              reason: 'timeout',
+              detail: `not ${target} after ${seconds(t - start)} (gave up waiting; last seen: ${seen})`,
+              waitedMs: t - start,
+            },
+      );
     }
-    await sleep(nextDelay(round, targets, results, healthySince, t, start, o));
+    if (results.size === targets.size) return results;
+    const until = Math.max(...[...targets.keys()].filter((n) => !results.has(n)).map(limit));
+    await sleep(nextDelay(round, targets, results, healthySince, t, start, { ...o, timeoutMs: until }));
   }
 }
 
@@ -145,7 +162,7 @@ function nextDelay(
   healthySince: ReadonlyMap<string, number>,
   t: number,
   start: number,
-  o: WaitOptions,
+  o: WaitAllOptions,
 ): number {
   let delay = Math.max(o.pollMs, o.settleMs / 2);
   for (const name of targets.keys()) {
@@ -155,7 +172,8 @@ function nextDelay(
       delay = Math.min(o.pollMs * 1.5 ** round, 2 * o.pollMs);
       break;
     }
-    delay = Math.min(delay, Math.max(o.pollMs / 4, since + o.settleMs - t));
+    const settle = o.watch?.settleMs(name, o.settleMs) ?? o.settleMs;
+    delay = Math.min(delay, Math.max(o.pollMs / 4, since + settle - t));
   }
   return Math.max(1, Math.min(delay, start + o.timeoutMs - t));
 }

@@ -6,8 +6,15 @@ import { UserError } from '../../errors.js';
 import { environmentOf, unknownEnvironment } from '../project/environments.js';
 import { findProjectFile, loadProject, projectFileExists } from '../project/load-project.js';
 import { loadConnectTls, timeoutMs } from '../observe/connect-tls.js';
-import { observabilityFileSchema, type Observability, type OpsTarget, type TargetInput } from '../observe/target.js';
-import { findSecretRefs } from '../secrets/reference.js';
+import {
+  observabilityFileSchema,
+  type CloudWait,
+  type Observability,
+  type OpsTarget,
+  type TargetInput,
+} from '../observe/target.js';
+import { parseDuration } from '../duration.js';
+import { findSecretRefs, SECRET_REF } from '../secrets/reference.js';
 import { resolveLocally } from '../secrets/resolve.js';
 import { providersOf, SecretResolver } from '../secrets/run-resolver.js';
 import { localStackTarget } from './local-stack.js';
@@ -72,6 +79,8 @@ export function resolveTarget(i: TargetInput): OpsTarget {
           environmentId: cc.environmentId,
           kafkaClusterId: cc.kafkaClusterId,
           apiEndpoint: cc.apiEndpoint,
+          ...(cc.wait ? { wait: cloudWait(cc.wait) } : {}),
+          ...(cc.maskedSecretOnUpdate === 'keep' ? { keepsSecretOnMask: true } : {}),
           ...(cc.credentials
             ? {
                 apiKey: resolve(cc.credentials.apiKey),
@@ -166,4 +175,19 @@ function readObservability(root: string, env: string, processEnv: NodeJS.Process
   if (logs) o.logs = logs.type === 'dev-stack' ? devStackLogFiles(processEnv) : logs;
   if (o.logs?.type === 'files') o.logs.files = o.logs.files.map((f) => (isAbsolute(f) ? f : join(root, f)));
   return o;
+}
+
+/** kcops.yaml `cluster.wait` (durations the schema has checked) in milliseconds. */
+function cloudWait(w: Partial<Record<'provisioning' | 'flapWindow' | 'updateWatch' | 'offsets', string>>): CloudWait {
+  const ms = (v: string | undefined) => (v === undefined ? undefined : parseDuration(v));
+  const out: CloudWait = {};
+  const p = ms(w.provisioning);
+  const f = ms(w.flapWindow);
+  const u = ms(w.updateWatch);
+  const o = ms(w.offsets);
+  if (p !== undefined) out.provisioningMs = p;
+  if (f !== undefined) out.flapWindowMs = f;
+  if (u !== undefined) out.updateWatchMs = u;
+  if (o !== undefined) out.offsetsMs = o;
+  return out;
 }

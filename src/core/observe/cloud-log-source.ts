@@ -13,7 +13,8 @@ const DEFAULT_SINCE_MS = 24 * 3_600_000;
 const FOLLOW_POLL_MS = 15_000;
 /** How far each follow poll reaches back before the previous one (late ingestion). */
 const FOLLOW_OVERLAP_MS = 1000;
-const API_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
+/** The levels the logs API serves (the Confluent CLI asks for these only; managed connectors log nothing finer). */
+const API_LEVELS = ['INFO', 'WARN', 'ERROR'];
 
 /** Connector logs of a Confluent Cloud environment through its logs search API, behind the same `connect logs`. */
 export class ConfluentCloudLogSource implements LogSource {
@@ -55,7 +56,8 @@ export class ConfluentCloudLogSource implements LogSource {
   /** Oldest first. */
   private async search(q: LogQuery, since: number, until: number, max: number): Promise<LogEntry[]> {
     const crn = await this.crnOf(q.connector);
-    const min = q.level ? LEVELS.indexOf(q.level) : LEVELS.indexOf('INFO');
+    // --level DEBUG or TRACE asks for everything from INFO up: Cloud has nothing below INFO to give.
+    const min = Math.max(q.level ? LEVELS.indexOf(q.level) : 0, LEVELS.indexOf('INFO'));
     const levels = API_LEVELS.filter((l) => LEVELS.indexOf(l as Level) >= min);
     const records = await this.logs.search(
       {

@@ -58,7 +58,7 @@ export async function cloudConnectorMetrics(
   return {
     metrics,
     notes: [
-      `Confluent Cloud Metrics API (${id}): totals over the last hour, data about 5 minutes behind; no per-task counters`,
+      `Confluent Cloud Metrics API (${id}): sums over the last hour without \`agg\`; the data is about 5 minutes behind, so the most recent minutes are missing and the sums come out low; no per-task counters; the API allows 60 requests a minute per IP`,
     ],
   };
 }

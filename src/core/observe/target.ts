@@ -111,6 +111,13 @@ export interface OpsTarget {
   resolveSecret?: (ref: string) => string;
 }
 
+export interface CloudWait {
+  provisioningMs?: number;
+  flapWindowMs?: number;
+  updateWatchMs?: number;
+  offsetsMs?: number;
+}
+
 export interface CloudTarget {
   environmentId: string;
   kafkaClusterId: string;
@@ -119,6 +126,10 @@ export interface CloudTarget {
   apiSecret?: string;
   /** The reference the secret came from, for error hints. */
   credentialRef?: string;
+  /** kcops.yaml `cluster.wait`: how long to wait for provisioning, flaps, late rejections and offsets. */
+  wait?: CloudWait;
+  /** kcops.yaml `cluster.maskedSecretOnUpdate: keep`: an update may send a mask back (rollback only). */
+  keepsSecretOnMask?: boolean;
   /**
    * Resolves `${provider:path:key}` references in a connector value: on Cloud there is no worker to do it. Async:
    * Vault and AWS Secrets Manager are read over the network (one request per secret per run).

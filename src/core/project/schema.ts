@@ -141,12 +141,36 @@ const selfManagedCluster = z.strictObject({
   }),
 });
 
+const cloudDuration = z.string().regex(durationPattern(['s', 'm', 'h']), 'a duration like 90s, 30m or 2h');
+
 const confluentCloudCluster = z.strictObject({
   type: z.literal('confluent-cloud'),
   environmentId: z.string().regex(/^env-[a-z0-9]+$/, 'looks like env-abc123'),
   kafkaClusterId: z.string().regex(/^lkc-[a-z0-9]+$/, 'looks like lkc-abc123'),
   apiEndpoint: credentialFreeUrl('cluster.credentials').default('https://api.confluent.cloud'),
   credentials: z.strictObject({ apiKey: secretReference, apiSecret: secretReference }).optional(),
+  wait: z
+    .strictObject({
+      provisioning: cloudDuration.describe(
+        'how long apply waits for a new connector to leave PROVISIONING before it reports it still pending (exit code 5; default 30m)',
+      ),
+      flapWindow: cloudDuration.describe(
+        'FAILED or DEGRADED within this time after provisioning or an update is tolerated as a flap (default 2m)',
+      ),
+      updateWatch: cloudDuration.describe(
+        'how long apply watches an updated connector for a late validation failure (default 60s)',
+      ),
+      offsets: cloudDuration.describe('how long an offsets request is polled until APPLIED (default 15m)'),
+    })
+    .partial()
+    .optional()
+    .describe('how long kcops waits for Confluent Cloud, which provisions and validates asynchronously'),
+  maskedSecretOnUpdate: z
+    .enum(['keep', 'refuse'])
+    .optional()
+    .describe(
+      'keep: this Cloud keeps a stored secret when an update sends its mask back (what the Confluent CLI relies on), so a rollback may send masks where Git has no earlier revision to take the secret from; refuse (default): masks are never sent',
+    ),
 });
 
 const kafkaAccess = z.union([

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Exchange } from './openapi-contract.js';
+import { templateOf } from './templates.js';
 
 /**
  * An in-memory Confluent Cloud Connect v1 API on a real local HTTP server (behaviour: SPEC.md beside this file).
@@ -21,6 +22,31 @@ export interface FakeCloudOptions {
   region?: string;
   /** Status reads (GET status / list with status) a new connector stays PROVISIONING for. */
   provisioningReads?: number;
+  /**
+   * Time a new connector stays PROVISIONING on `clock` (overrides `provisioningReads`): Cloud takes minutes, hours
+   * under load (SPEC.md, "Lifecycle").
+   */
+  provisioningMs?: number;
+  /** The stand-in's clock (epoch ms); tests pass a simulated one shared with kcops's wait. Default Date.now. */
+  clock?: () => number;
+  /**
+   * After provisioning, the connector shows FAILED (or DEGRADED) for this long, then RUNNING: the flap reported
+   * right after create.
+   */
+  flap?: { ms: number; state: 'FAILED' | 'DEGRADED'; trace?: string };
+  /**
+   * An update (PUT /config) for which `rejects(config)` is true is answered 200 and stored, then after `afterMs` the
+   * connector turns FAILED with Cloud's "Unable to validate configuration…" trace and keeps its previous config.
+   */
+  lateRejection?: { rejects: (config: Record<string, string>) => boolean; afterMs: number };
+  /**
+   * What PUT /config does with a value equal to the mask: `keep` keeps the stored secret (what the Confluent CLI's
+   * update relies on), `store` stores the mask literally (the connector then fails to authenticate), `reject` answers
+   * 400. Default `keep`.
+   */
+  maskOnPut?: 'keep' | 'store' | 'reject';
+  /** Time (on `clock`) Cloud keeps the connector stopped to write offsets: the request stays PENDING that long. */
+  offsetsStopMs?: number;
   /** Status reads an offsets request stays PENDING for. */
   offsetRequestReads?: number;
   plugins?: { class: string; type: 'sink' | 'source' }[];
@@ -63,10 +89,17 @@ interface StoredConnector {
   state: CloudState;
   trace: string;
   provisioningLeft: number;
+  /** When provisioning ends on the clock (provisioningMs), and the flap that follows. */
+  provisionedAt?: number;
+  flapUntil?: number;
+  /** A late rejection scheduled by an update: when it shows, and the config Cloud keeps running. */
+  rejectAt?: number;
+  previousConfig?: Record<string, string>;
   offsets: { partition: Record<string, unknown>; offset: Record<string, unknown> }[];
   offsetRequest?: {
     info: { id: string; name: string; type: 'PATCH' | 'DELETE'; requested_at: string; offsets?: unknown[] };
     pendingLeft: number;
+    requestedAt: number;
     previous: unknown[];
     appliedAt?: string;
   };
@@ -79,7 +112,12 @@ interface InjectedFailure {
   match?: RegExp;
 }
 
-const SENSITIVE = /(password|secret|api\.key$|access\.key\.id|credentials\.(json|config)|sslkey|query$)/;
+/** Keys Cloud masks whatever the plugin (the Kafka credentials every managed connector has). */
+const ALWAYS_SENSITIVE = new Set(['kafka.api.key', 'kafka.api.secret']);
+
+/** The message Cloud puts in the status when it rejects an update it accepted (public reports, SPEC.md). */
+export const LATE_REJECTION_TRACE =
+  'Unable to validate configuration. If an update was made to the configuration, this means that the connector continues to operate on a previous configuration.';
 
 export const DEFAULT_PLUGINS: { class: string; type: 'sink' | 'source' }[] = [
   { class: 'PostgresCdcSourceV2', type: 'source' },
@@ -125,6 +163,11 @@ export class FakeConfluentCloud {
   private readonly rawAnswers: { match: RegExp; status: number; raw: string; contentType: string }[] = [];
   private nextId = 1000;
   private readonly listeners: ((x: Exchange) => void)[] = [];
+
+  /** The time on the stand-in's clock. */
+  now(): number {
+    return (this.opts.clock ?? Date.now)();
+  }
 
   constructor(private readonly opts: FakeCloudOptions = {}) {
     this.environmentId = opts.environmentId ?? 'env-abc123';
@@ -300,9 +343,16 @@ export class FakeConfluentCloud {
       return err(404, 'Not Found');
     }
 
-    const c = this.connectors.get(parts[1]!);
-    if (!c) return err(404, `Connector ${parts[1]} not found`);
     const rest = parts.slice(2).join('/');
+    // PUT /config on an unknown name creates the connector ("Create or Update a Connector Configuration").
+    if (!this.connectors.has(parts[1]!) && method === 'PUT' && rest === 'config')
+      return this.create({ name: parts[1], config: body }, (status, payload) =>
+        status === 201 ? answer(200, this.connector(this.connectors.get(parts[1]!)!)) : answer(status, payload),
+      );
+    const c = this.connectors.get(parts[1]!);
+    // Cloud's text for a missing connector names no connector (Terraform's fixtures: the error_code form too).
+    if (!c) return err(404, 'resource not found', this.notFoundShape);
+
     switch (`${method} ${rest}`) {
       case 'GET ':
         return answer(200, this.connector(c));
@@ -317,10 +367,23 @@ export class FakeConfluentCloud {
         if (bad) return err(400, bad);
         if (cfg['connector.class'] !== c.config['connector.class'])
           return err(400, `connector.class cannot be changed from ${c.config['connector.class']}`);
-        c.config = { ...(cfg as Record<string, string>), name: c.name };
+        const next: Record<string, string> = { ...(cfg as Record<string, string>), name: c.name };
+        const masked = Object.keys(next).filter((k) => next[k] === MASK);
+        const mode = this.opts.maskOnPut ?? 'keep';
+        if (masked.length > 0 && mode === 'reject')
+          return err(400, `Invalid value for configuration ${masked[0]}: a masked value cannot be set`);
+        // `keep`: the mask stands for "unchanged" and the stored secret stays (the CLI's update sends masks back).
+        if (mode === 'keep') for (const k of masked) if (c.config[k] !== undefined) next[k] = c.config[k];
+        const late = this.opts.lateRejection;
+        if (late?.rejects(next)) {
+          c.previousConfig ??= c.config;
+          c.rejectAt = this.now() + late.afterMs;
+        }
+        c.config = next;
         return answer(200, this.connector(c));
       }
       case 'PUT pause':
+        this.tick(c);
         c.state = 'PAUSED';
         return answer(202);
       case 'PUT resume':
@@ -344,13 +407,16 @@ export class FakeConfluentCloud {
           metadata: { observed_at: new Date().toISOString() },
         });
       case 'POST offsets/request':
+        this.tick(c);
         return this.offsetRequest(c, body, answer);
       case 'GET offsets/request/status': {
         const r = c.offsetRequest;
         if (!r) return err(404, `No offsets request found for connector ${c.name}`);
+        // Cloud stops the connector to write the offsets and starts it again: PENDING for that long on the clock.
+        const stopping = this.now() < r.requestedAt + (this.opts.offsetsStopMs ?? 0);
         if (r.pendingLeft > 0) r.pendingLeft--;
-        else if (!r.appliedAt) {
-          r.appliedAt = new Date().toISOString();
+        else if (!r.appliedAt && !stopping) {
+          r.appliedAt = new Date(this.now()).toISOString();
           if (r.info.type === 'DELETE') c.offsets = [];
           else c.offsets = mergeOffsets(c.offsets, (r.info.offsets ?? []) as StoredConnector['offsets']);
         }
@@ -665,8 +731,16 @@ export class FakeConfluentCloud {
     if (!cfg['connector.class'])
       return flat('Missing required configuration "connector.class" which has no default value.');
     const plugins = this.opts.plugins ?? DEFAULT_PLUGINS;
+    // Cloud answers an unknown class with a 500 in the error_code form (public reports, SPEC.md).
     if (!plugins.some((p) => p.class === cfg['connector.class']))
-      return flat(`Unknown connector class: ${cfg['connector.class']}`);
+      return answer(
+        500,
+        errorBody(
+          500,
+          `Failed to find any class that implements Connector and which name matches ${cfg['connector.class']}`,
+          'error_code',
+        ),
+      );
     // The contract declares no 409 for create: Cloud answers 400 (flat body) when the name is taken.
     if (this.connectors.has(b.name)) return flat(`Connector ${b.name} already exists`);
     const c: StoredConnector = {
@@ -676,6 +750,7 @@ export class FakeConfluentCloud {
       state: 'PROVISIONING',
       trace: '',
       provisioningLeft: this.opts.provisioningReads ?? 2,
+      ...(this.opts.provisioningMs !== undefined ? { provisionedAt: this.now() + this.opts.provisioningMs } : {}),
       offsets: b.offsets ?? [],
     };
     this.connectors.set(c.name, c);
@@ -689,6 +764,18 @@ export class FakeConfluentCloud {
     if (c.offsetRequest && !c.offsetRequest.appliedAt) {
       return answer(400, errorBody(400, `An offsets request for connector ${c.name} is already in progress`, 'nested'));
     }
+    const typed = numbersAsStrings(b.offsets);
+    if (typed) {
+      // Cloud answered strings for numbers with a Java ClassCastException (public report, SPEC.md).
+      return answer(
+        400,
+        errorBody(
+          400,
+          `java.lang.ClassCastException: class java.lang.String cannot be cast to class java.lang.Long (${typed})`,
+          'nested',
+        ),
+      );
+    }
     const type: 'PATCH' | 'DELETE' = b.type;
     const info = {
       id: c.id,
@@ -697,7 +784,12 @@ export class FakeConfluentCloud {
       requested_at: new Date().toISOString(),
       ...(b.offsets ? { offsets: b.offsets } : {}),
     };
-    c.offsetRequest = { info, pendingLeft: this.opts.offsetRequestReads ?? 1, previous: structuredClone(c.offsets) };
+    c.offsetRequest = {
+      info,
+      pendingLeft: this.opts.offsetRequestReads ?? 1,
+      requestedAt: this.now(),
+      previous: structuredClone(c.offsets),
+    };
     answer(202, info);
   }
 
@@ -716,7 +808,8 @@ export class FakeConfluentCloud {
 
   private maskedConfig(c: StoredConnector): Record<string, string> {
     const out: Record<string, string> = { ...this.injectedKeys(), 'connector.crn': this.crn(c) };
-    for (const [k, v] of Object.entries(c.config)) out[k] = SENSITIVE.test(k) ? MASK : v;
+    const secret = this.passwordKeys(c.config['connector.class']);
+    for (const [k, v] of Object.entries(c.config)) out[k] = secret.has(k) ? MASK : v;
     // Cloud mints the connector's own Kafka key in SERVICE_ACCOUNT mode and shows it masked.
     if (!out['kafka.api.key']) out['kafka.api.key'] = MASK;
     if (!out['kafka.api.secret']) out['kafka.api.secret'] = MASK;
@@ -749,12 +842,18 @@ export class FakeConfluentCloud {
   /** Reading status is what moves PROVISIONING forward (deterministic for tests, no timers). */
   private status(c: StoredConnector) {
     if (c.state === 'PROVISIONING') {
-      if (c.provisioningLeft > 0) c.provisioningLeft--;
-      else if (this.failNewConnectors !== undefined) {
+      if (c.provisionedAt !== undefined ? this.now() < c.provisionedAt : c.provisioningLeft > 0) {
+        if (c.provisionedAt === undefined) c.provisioningLeft--;
+      } else if (this.failNewConnectors !== undefined) {
         c.state = 'FAILED';
         c.trace = this.failNewConnectors;
+      } else if (this.opts.flap) {
+        c.state = this.opts.flap.state;
+        c.trace = this.opts.flap.trace ?? 'org.apache.kafka.connect.errors.ConnectException: worker not ready';
+        c.flapUntil = this.now() + this.opts.flap.ms;
       } else c.state = 'RUNNING';
     }
+    this.tick(c);
     const n = this.taskCount(c);
     const taskState =
       c.state === 'PROVISIONING'
@@ -790,23 +889,27 @@ export class FakeConfluentCloud {
   }
 
   private validate(plugin: string, cfg: Record<string, string>) {
-    const required = ['connector.class', 'name', 'kafka.auth.mode', 'tasks.max'];
-    const keys = [...new Set([...required, ...Object.keys(cfg)])];
+    // Required keys, PASSWORD keys and defaults from the plugin's managed templates (templates.ts).
+    const tpl = templateOf(plugin);
+    const required = [...tpl.required];
+    const keys = [...new Set([...required, 'kafka.auth.mode', ...Object.keys(cfg)])];
     const configs = keys.map((k) => {
       const errors: string[] = [];
-      if (required.includes(k) && !cfg[k])
+      const given = cfg[k] ?? tpl.defaults.get(k);
+      if (required.includes(k) && !given && k !== 'name')
         errors.push(`Missing required configuration "${k}" which has no default value.`);
       if (k === 'connector.class' && cfg[k] && cfg[k] !== plugin) errors.push(`connector.class must be ${plugin}`);
-      if (k === 'kafka.auth.mode' && cfg[k] === 'KAFKA_API_KEY' && !cfg['kafka.api.key'])
+      const mode = k === 'kafka.auth.mode' ? (cfg[k] ?? tpl.defaults.get(k) ?? 'KAFKA_API_KEY') : undefined;
+      if (mode === 'KAFKA_API_KEY' && !cfg['kafka.api.key'])
         errors.push('"kafka.api.key" is required in KAFKA_API_KEY mode');
-      // The document types `value` as a string (OSS Connect sends null): an unset key has no `value` here.
-      const value = cfg[k] === undefined ? {} : { value: SENSITIVE.test(k) ? MASK : cfg[k] };
+      // An unset key comes back as "" (or its default), a PASSWORD key masked.
+      const value = { value: tpl.passwords.has(k) && given ? MASK : (given ?? '') };
       return {
         definition: {
           name: k,
-          type: SENSITIVE.test(k) ? 'PASSWORD' : 'STRING',
+          type: tpl.passwords.has(k) ? 'PASSWORD' : 'STRING',
           required: required.includes(k),
-          default_value: '',
+          default_value: tpl.defaults.get(k) ?? '',
           importance: 'HIGH',
           documentation: '',
           group: 'General',
@@ -828,6 +931,31 @@ export class FakeConfluentCloud {
     };
   }
 
+  /** Keys masked on read: the plugin's PASSWORD-typed keys (templates), and the Kafka credentials. */
+  private passwordKeys(plugin: string | undefined): Set<string> {
+    return new Set([...templateOf(plugin).passwords, ...ALWAYS_SENSITIVE]);
+  }
+
+  /** Moves time-driven states on: a flap ending, a late rejection showing, an offsets stop ending. */
+  private tick(c: StoredConnector): void {
+    const now = this.now();
+    if (c.flapUntil !== undefined && now >= c.flapUntil) {
+      c.flapUntil = undefined;
+      if (c.state === 'FAILED' || c.state === 'DEGRADED') {
+        c.state = 'RUNNING';
+        c.trace = '';
+      }
+    }
+    if (c.rejectAt !== undefined && now >= c.rejectAt) {
+      c.rejectAt = undefined;
+      c.state = 'FAILED';
+      c.trace = LATE_REJECTION_TRACE;
+    }
+  }
+
+  /** 404 body for an unknown connector: `nested` (the document) or `error_code` (Terraform's fixtures). */
+  notFoundShape: ErrorShape = 'nested';
+
   private mustGet(name: string): StoredConnector {
     const c = this.connectors.get(name);
     if (!c) throw new Error(`stand-in: no connector ${name}`);
@@ -845,6 +973,16 @@ function stringMapProblem(cfg: unknown): string | undefined {
   if (!cfg || typeof cfg !== 'object' || Array.isArray(cfg)) return 'config must be an object of strings';
   for (const [k, v] of Object.entries(cfg))
     if (typeof v !== 'string') return `only string values are permitted for the configuration "${k}"`;
+  return undefined;
+}
+
+/** Where a request's offsets give a number as a string (`"kafka_offset": "7"`), named; undefined when typed right. */
+function numbersAsStrings(offsets: unknown[] | undefined): string | undefined {
+  for (const o of offsets ?? []) {
+    const e = o as { partition?: Record<string, unknown>; offset?: Record<string, unknown> };
+    for (const [k, v] of [...Object.entries(e.partition ?? {}), ...Object.entries(e.offset ?? {})])
+      if (typeof v === 'string' && /^-?\d+$/.test(v) && /offset|partition/.test(k)) return k;
+  }
   return undefined;
 }
 

@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -51,9 +52,21 @@ beforeEach(async () => {
   ({ cloud, violations } = await startCheckedCloud({ provisioningReads: 0 }));
   dir = mkdtempSync(join(tmpdir(), 'kcops-ccloud-'));
   mkdirSync(join(dir, 'connectors/prod'), { recursive: true });
-  writeFileSync(join(dir, 'kcops.yaml'), cloudProjectYaml(cloud));
+  // No flap grace and no update watch here: these tests are about what follows a FAILED, not about waiting.
+  writeFileSync(join(dir, 'kcops.yaml'), cloudProjectYaml(cloud, ['      wait: { flapWindow: 0s, updateWatch: 0s }']));
   writeConnector('orders');
 });
+
+function commitAll(message: string) {
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], {
+      cwd: dir,
+      stdio: 'ignore',
+    });
+  if (!existsSync(join(dir, '.git'))) git('init', '-q');
+  git('add', '-A');
+  git('commit', '-qm', message);
+}
 afterEach(async () => cloud.stop());
 
 describe('a confluent-cloud environment through plan / apply / drift / connect', () => {
@@ -97,7 +110,7 @@ describe('a confluent-cloud environment through plan / apply / drift / connect',
     expect(violations).toEqual([]);
   });
 
-  it('rolls back a create that ends FAILED on Cloud (exit 4), and refuses to restore a masked secret on an update rollback', async () => {
+  it('rolls back a create that ends FAILED on Cloud (exit 4), and an update that fails, its masked secrets taken from the previous commit', async () => {
     cloud.failNewConnectors =
       'There were some errors with your configuration:\nkafka.api.secret: Provided Kafka ApiKey is invalid';
     const r = await cli(
@@ -117,12 +130,14 @@ describe('a confluent-cloud environment through plan / apply / drift / connect',
     expect(r.out).toContain('Provided Kafka ApiKey is invalid');
 
     cloud.failNewConnectors = undefined;
+    commitAll('orders');
     expect(
       (await cli('apply', '--env', 'prod', '--auto-approve', '--settle', '0s', '--wait-timeout', '10s')).code,
     ).toBe(0);
-    // An update that lands and then fails cannot be undone with what Cloud returned (its secrets are masked): said,
-    // never written. (An update whose PUT never took effect has nothing to undo: see test/unit/core/apply.)
+    // An update that lands and then fails: Cloud returns the secrets masked, so the rollback takes them (as references,
+    // resolved when sent) from the commit the audit log says was applied. (Issue #21 item 5.)
     writeConnector('orders,returns');
+    commitAll('orders and returns');
     let broken = false;
     cloud.onExchange((x) => {
       if (broken || x.method !== 'PUT' || !/\/config$/.test(x.url) || x.status !== 200) return;
@@ -141,10 +156,43 @@ describe('a confluent-cloud environment through plan / apply / drift / connect',
       '-o',
       'json',
     );
-    expect(u.code).not.toBe(0);
+    expect(u.code, u.err).toBe(4);
     expect(JSON.parse(u.out).outcomes[0]).toMatchObject({
+      result: 'failed',
+      rollback: { action: 'restore', result: 'done' },
+    });
+    const restored = cloud.connectors.get('payments-orders-s3')!.config;
+    expect(restored).toMatchObject({
+      topics: 'orders',
+      'kafka.api.secret': 'kafka-secret-1',
+      'aws.secret.access.key': 'aws-secret-1',
+    });
+    // Never the mask, and no secret printed.
+    expect(
+      cloud.exchanges.filter((x) => x.method === 'PUT' && String(JSON.stringify(x.requestBody)).includes('****')),
+    ).toEqual([]);
+    expect(u.out + u.err).not.toContain('aws-secret-1');
+
+    // Without an earlier revision in Git (a repository that is not one): said, never written as a mask.
+    writeConnector('orders,returns,refunds');
+    const dirGit = join(dir, '.git');
+    execFileSync('rm', ['-rf', dirGit]);
+    broken = false;
+    const v = await cli(
+      'apply',
+      '--env',
+      'prod',
+      '--auto-approve',
+      '--settle',
+      '0s',
+      '--wait-timeout',
+      '10s',
+      '-o',
+      'json',
+    );
+    expect(JSON.parse(v.out).outcomes[0]).toMatchObject({
       result: 'rollback-failed',
-      rollback: { result: 'failed', error: expect.stringContaining('Refusing to send masked values') },
+      rollback: { result: 'failed', error: expect.stringContaining('masked by the service') },
     });
     expect(cloud.connectors.get('payments-orders-s3')?.config['kafka.api.secret']).toBe('kafka-secret-1');
     expect(violations).toEqual([]);

@@ -117,12 +117,78 @@ describe('Confluent Cloud stand-in', () => {
       name: 'x',
       config: { ...s3, name: 'x', 'connector.class': 'Nope' },
     });
-    expect(bad.body).toEqual({ code: 400, message: 'Unknown connector class: Nope' });
+    expect(bad.status).toBe(500);
+    expect(bad.body).toEqual({
+      error_code: 500,
+      message: 'Failed to find any class that implements Connector and which name matches Nope',
+    });
     cloud.failNext(500, 'error_code', 'Oops');
     expect((await call('PUT', '/connectors/none/config', s3)).body).toEqual({ error_code: 500, message: 'Oops' });
     expect((await call('GET', '/connectors/none')).body).toEqual({
-      error: { code: 404, message: 'Connector none not found' },
+      error: { code: 404, message: 'resource not found' },
     });
+    cloud.notFoundShape = 'error_code';
+    expect((await call('GET', '/connectors/none/status')).body).toEqual({
+      error_code: 404,
+      message: 'resource not found',
+    });
+    expect(violations).toEqual([]);
+  });
+
+  it('PUT /config on an unknown name creates the connector, PROVISIONING like a POST (issue #21 item 4)', async () => {
+    const put = await call('PUT', '/connectors/fresh/config', s3);
+    expect(put.status).toBe(200);
+    expect(cloud.connectors.get('fresh')).toMatchObject({ state: 'PROVISIONING', config: { ...s3, name: 'fresh' } });
+    expect(violations).toEqual([]);
+  });
+
+  it("masks the PASSWORD-typed keys of the plugin's templates, not keys named like secrets (item 7)", async () => {
+    const pg = {
+      name: 'pg',
+      'connector.class': 'PostgresSource',
+      'kafka.auth.mode': 'KAFKA_API_KEY',
+      'kafka.api.key': 'K',
+      'kafka.api.secret': 'S',
+      'connection.password': 'pw',
+      'ssl.rootcertfile': '-----BEGIN CERTIFICATE-----',
+      query: 'SELECT * FROM t',
+      'heartbeat.action.query': 'INSERT INTO hb VALUES (1)',
+      'secret.manager.enabled': 'false',
+    };
+    await call('POST', '/connectors', { name: 'pg', config: pg });
+    const cfg = (await call('GET', '/connectors/pg/config')).body as Record<string, string>;
+    expect(cfg).toMatchObject({
+      'connection.password': MASK,
+      'ssl.rootcertfile': MASK,
+      query: MASK,
+      'kafka.api.secret': MASK,
+      'heartbeat.action.query': 'INSERT INTO hb VALUES (1)',
+      'secret.manager.enabled': 'false',
+    });
+    await call('POST', '/connectors', { name: 's3', config: { ...s3, 's3.sse.customer.key': 'k' } });
+    expect(((await call('GET', '/connectors/s3/config')).body as Record<string, string>)['s3.sse.customer.key']).toBe(
+      MASK,
+    );
+    // validate: kafka.auth.mode is optional and defaults to KAFKA_API_KEY; an unset key comes back as "".
+    const v = (await call('PUT', '/connector-plugins/S3_SINK/config/validate', { 'connector.class': 'S3_SINK' }))
+      .body as { configs: { value: { name: string; value: string; errors: string[] } }[] };
+    const mode = v.configs.find((c) => c.value.name === 'kafka.auth.mode')!.value;
+    expect(mode).toMatchObject({
+      value: 'KAFKA_API_KEY',
+      errors: ['"kafka.api.key" is required in KAFKA_API_KEY mode'],
+    });
+    expect(v.configs.find((c) => c.value.name === 's3.bucket.name')!.value.value).toBe('');
+    expect(violations).toEqual([]);
+  });
+
+  it('rejects offsets whose numbers are strings, as Cloud did (ClassCastException) (item 8)', async () => {
+    await call('POST', '/connectors', { name: 'o', config: s3 });
+    const r = await call('POST', '/connectors/o/offsets/request', {
+      type: 'PATCH',
+      offsets: [{ partition: { kafka_topic: 't', kafka_partition: 0 }, offset: { kafka_offset: '7' } }],
+    });
+    expect(r.status).toBe(400);
+    expect(JSON.stringify(r.body)).toContain('ClassCastException');
     expect(violations).toEqual([]);
   });
 

@@ -81,8 +81,14 @@ function connectOptions(t: OpsTarget, c: CloudTarget, reporter: Reporter) {
     apiKey: c.apiKey,
     apiSecret: c.apiSecret,
     ...(c.credentialRef ? { credentialRef: c.credentialRef } : {}),
-    provisioning: { timeoutMs: 10 * 60_000, pollMs: 2_000 },
+    provisioning: {
+      ...(c.wait?.provisioningMs !== undefined ? { timeoutMs: c.wait.provisioningMs } : {}),
+      ...(c.wait?.flapWindowMs !== undefined ? { flapWindowMs: c.wait.flapWindowMs } : {}),
+      ...(c.wait?.updateWatchMs !== undefined ? { updateWatchMs: c.wait.updateWatchMs } : {}),
+    },
+    ...(c.wait?.offsetsMs !== undefined ? { offsetsPoll: { timeoutMs: c.wait.offsetsMs } } : {}),
     resolveValue: c.resolveValue,
+    ...(c.keepsSecretOnMask ? { keepsSecretOnMask: true } : {}),
     reporter,
     timeoutMs: DEFAULT_CONNECT_TIMEOUT_MS,
   };

@@ -15,8 +15,8 @@ export async function cloudSetup(fake: FakeCloudOptions = {}, client: Partial<Co
     apiKey: cloud.apiKey,
     apiSecret: cloud.apiSecret,
     credentialRef: '${env:CCLOUD_API_SECRET}',
-    provisioning: { timeoutMs: 50_000, pollMs: 5_000 },
-    offsetsPoll: { timeoutMs: 10_000, pollMs: 1_000 },
+    provisioning: { timeoutMs: 50_000, flapWindowMs: 10_000, updateWatchMs: 5_000 },
+    offsetsPoll: { timeoutMs: 10_000, pollMs: 1_000, firstPollMs: 3_000 },
     serverRetry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
     reporter,
     sleep: async (ms) => {

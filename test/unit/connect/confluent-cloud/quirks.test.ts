@@ -120,24 +120,37 @@ describe('ConfluentCloudCluster: error shapes become UserErrors with hints', () 
   it('reads all three body shapes', async () => {
     const s = await cloudSetup({ provisioningReads: 0 });
     cloud = s.cloud;
-    // nested {"error":{"code","message"}}: unknown connector
+    // nested {"error":{"code","message"}}: unknown connector. Cloud's text names nothing; the path tells it apart
+    // from a wrong environment or cluster id (issue #21 item 6).
     await expect(s.cluster.pause('ghost')).rejects.toMatchObject({
       code: 'CCLOUD_NOT_FOUND',
-      message: expect.stringContaining('Connector ghost not found'),
+      message: expect.stringContaining('Connector ghost does not exist'),
+      hint: expect.stringContaining('kcops connect list'),
     });
-    // flat {"code","message"}: create 400
+    s.cloud.notFoundShape = 'error_code';
+    for (const op of [
+      () => s.cluster.resume('ghost'),
+      () => s.cluster.restart('ghost'),
+      () => s.cluster.getOffsets('ghost'),
+    ])
+      await expect(op()).rejects.toMatchObject({
+        code: 'CCLOUD_NOT_FOUND',
+        message: expect.stringMatching(/^Connector ghost does not exist .*resource not found/),
+      });
+    // an unknown class: Cloud's 500 "Failed to find any class…" is the request's fault, not Cloud's
     await expect(s.cluster.create('x', { ...S3_SINK, 'connector.class': 'NoSuchPlugin' })).rejects.toMatchObject({
       code: 'CCLOUD_REJECTED',
-      message: expect.stringContaining('Unknown connector class: NoSuchPlugin'),
-      hint: expect.stringContaining('kcops validate --online'),
+      message: expect.stringContaining('Failed to find any class that implements Connector'),
+      hint: expect.stringContaining('connector.class'),
     });
+    expect(s.cloud.exchanges.filter((x) => x.method === 'POST' && x.status === 500)).toHaveLength(1);
     // {"error_code","message"}: 500 on create is not retried (it may have been created)
     s.cloud.failNext(500, 'error_code', 'Oops, something went wrong', /^POST /);
     await expect(s.cluster.create('y', S3_SINK)).rejects.toMatchObject({
       code: 'CCLOUD_SERVER_ERROR',
       message: expect.stringContaining('Oops, something went wrong'),
     });
-    expect(s.cloud.exchanges.filter((x) => x.method === 'POST' && x.status === 500)).toHaveLength(1);
+    expect(s.cloud.exchanges.filter((x) => x.method === 'POST' && x.status === 500)).toHaveLength(2);
     expect(s.violations).toEqual([]);
   });
 
