@@ -64,7 +64,7 @@ backendContract('Confluent Cloud (contract-checked stand-in)', { faults: true },
     apiSecret: cloud.apiSecret,
     credentialRef: '${env:CCLOUD_API_SECRET}',
     provisioning: { timeoutMs: 50_000 },
-    offsetsPoll: { timeoutMs: 10_000, pollMs: 1 },
+    offsetsPoll: { timeoutMs: 10_000, pollMs: 1, firstPollMs: 1 },
     serverRetry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
   });
   return {
