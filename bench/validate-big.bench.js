@@ -37,7 +37,13 @@ function measure(args, cwd, runs) {
     cpu.push(childCpuMs() - c);
   }
   const mid = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  return { wall: mid(wall), cpu: mid(cpu), bytes: last.stdout.length, status: last.status, stderr: String(last.stderr) };
+  return {
+    wall: mid(wall),
+    cpu: mid(cpu),
+    bytes: last.stdout.length,
+    status: last.status,
+    stderr: String(last.stderr),
+  };
 }
 
 const fmt = (m) =>

@@ -14,7 +14,7 @@ import {
   type TargetInput,
 } from '../observe/target.js';
 import { parseDuration } from '../duration.js';
-import { findSecretRefs, SECRET_REF } from '../secrets/reference.js';
+import { findSecretRefs } from '../secrets/reference.js';
 import { resolveLocally } from '../secrets/resolve.js';
 import { providersOf, SecretResolver } from '../secrets/run-resolver.js';
 import { localStackTarget } from './local-stack.js';
