@@ -64,7 +64,7 @@ export async function withGitopsTarget<T>(ctx: CliContext, run: (t: GitopsTarget
             env: envDef,
             root,
             boundary,
-            resolve: resolveSecret,
+            resolve: t.resolveSecretAsync ?? resolveSecret,
             // The audit key is shared by every machine that deploys; a local key only by this checkout.
             key: () => {
               const ref = t.project?.audit?.hmacKey;

@@ -198,7 +198,7 @@ async function deploy(
       log: { boundary: t.auditLog.boundary, ...(t.auditLog.key ? { key: t.auditLog.key } : {}) },
     },
   );
-  if (t.secrets) recordAppliedSecrets({ ...t.secrets, refresh: false }, p, r.outcomes);
+  if (t.secrets) await recordAppliedSecrets({ ...t.secrets, refresh: false }, p, r.outcomes);
   return {
     data: {
       env: r.env,

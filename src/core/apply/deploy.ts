@@ -43,7 +43,8 @@ export interface DeploySecrets {
   env: Environment;
   root: string;
   boundary: Boundary;
-  resolve: (ref: string) => string;
+  /** Resolves a reference kcops reads itself (Vault and AWS Secrets Manager over the network). */
+  resolve: (ref: string) => string | Promise<string>;
   /** The key of the secret-state hashes; asked for only when hashes are made. */
   key: () => SecretKey;
   /** plan --refresh-secrets: compare the stores' current values with what was last applied. */
@@ -85,7 +86,7 @@ export async function preparePlan(i: PrepareInput): Promise<Prepared> {
   const sec = i.secrets;
   if (sec?.refresh) {
     const key = sec.key();
-    const now = digestSecrets(desired, kcopsResolves(sec, i.env), sec.resolve, key);
+    const now = await digestSecrets(desired, kcopsResolves(sec, i.env), sec.resolve, key);
     ({ plan, report: refresh } = refreshPlan(plan, now, readSecretState(sec.root, i.env), key));
   }
   if (i.saved) assertPlanCurrent(i.saved, plan);
@@ -105,14 +106,18 @@ function kcopsResolves(sec: DeploySecrets, env: string): (ref: string) => boolea
  * left alone gets one only when it has none yet (its current store value is then taken as what the cluster holds).
  * Nothing is written when the environment has no kcops-resolved secret.
  */
-export function recordAppliedSecrets(sec: DeploySecrets, p: Prepared, outcomes: readonly ConnectorOutcome[]): void {
+export async function recordAppliedSecrets(
+  sec: DeploySecrets,
+  p: Prepared,
+  outcomes: readonly ConnectorOutcome[],
+): Promise<void> {
   const isKcops = kcopsResolves(sec, p.plan.env);
   const any = p.desired.some((d) =>
     Object.values(d.config).some((v) => findSecretRefs(v).some((r) => isKcops(r.text))),
   );
   if (!any) return;
   const key = sec.key();
-  const now = digestSecrets(p.desired, isKcops, sec.resolve, key);
+  const now = await digestSecrets(p.desired, isKcops, sec.resolve, key);
   const prev = readSecretState(sec.root, p.plan.env);
   const known = prev && prev.keyId === key.id ? prev.connectors : {};
   const applied = new Set<string>();

@@ -149,8 +149,8 @@ function judge(s: ConnectorStatus | undefined, target: WaitTarget): Verdict {
 
 /**
  * While anything is still on its way, look again after `pollMs`, then a little later each round (x1.5, at most
- * 2 x `pollMs`): a cluster busy starting 50 connectors is asked about once a second, and a connector's settle window
- * starts at most that long after it came up. Once every
+ * 2 x `pollMs`, and 4 x `pollMs` once the wait has lasted 15 s): a cluster busy starting 50 connectors is asked about
+ * once a second, and a connector's settle window starts at most that long after it came up. Once every
  * pending connector has reached its target only the settle window is left: look again halfway through it (so a task
  * failing late is seen before the end) or when the first of them will have settled, whichever comes first; never past
  * the overall bound.
@@ -169,7 +169,9 @@ function nextDelay(
     if (results.has(name)) continue;
     const since = healthySince.get(name);
     if (since === undefined) {
-      delay = Math.min(o.pollMs * 1.5 ** round, 2 * o.pollMs);
+      // About once a second while connectors start (seconds, on self-managed), every 2 s once the wait has lasted
+      // 15 s (Confluent Cloud provisions for minutes, and its API is rate-limited).
+      delay = Math.min(o.pollMs * 1.5 ** round, (t - start < 15_000 ? 2 : 4) * o.pollMs);
       break;
     }
     const settle = o.watch?.settleMs(name, o.settleMs) ?? o.settleMs;

@@ -74,6 +74,7 @@ export function resolveTarget(i: TargetInput): OpsTarget {
         projectRoot: loaded.root,
         project: p,
         resolveSecret: resolve,
+        resolveSecretAsync: async (ref: string) => secrets.resolveValue(ref),
         ...sr,
         cloud: {
           environmentId: cc.environmentId,

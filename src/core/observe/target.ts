@@ -109,6 +109,11 @@ export interface OpsTarget {
   schemaRegistry?: { url: string; auth?: { username: string; passwordRef: string } };
   /** Resolves a `${provider:path:key}` reference with the repository's secret providers (log source credentials). */
   resolveSecret?: (ref: string) => string;
+  /**
+   * The same for connector-config references kcops resolves itself, which may live in Vault or AWS Secrets Manager
+   * (network, hence async), through the target's one resolver: one store request per secret per run.
+   */
+  resolveSecretAsync?: (ref: string) => Promise<string>;
 }
 
 export interface CloudWait {

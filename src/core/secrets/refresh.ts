@@ -71,19 +71,21 @@ export function readSecretState(root: string, env: string): SecretState | undefi
  * Hashes of the values kcops would send: only config keys whose value holds a reference `isKcops` accepts (worker-
  * and Cloud-resolved references are the cluster's business and are never read by kcops).
  */
-export function digestSecrets(
+export async function digestSecrets(
   desired: readonly DesiredConnector[],
   isKcops: (ref: string) => boolean,
-  resolve: (ref: string) => string,
+  resolve: (ref: string) => string | Promise<string>,
   key: SecretKey,
-): SecretDigests {
+): Promise<SecretDigests> {
   const out: SecretDigests = {};
   for (const d of desired) {
     const mine: Record<string, string> = {};
     for (const [k, v] of Object.entries(d.config)) {
       const refs = findSecretRefs(v).filter((r) => isKcops(r.text));
       if (refs.length === 0) continue;
-      const value = v.replace(SECRET_REF, (ref) => (isKcops(ref) ? resolve(ref) : ref));
+      const values = new Map<string, string>();
+      for (const r of refs) if (!values.has(r.text)) values.set(r.text, await resolve(r.text));
+      const value = v.replace(SECRET_REF, (ref) => values.get(ref) ?? ref);
       // Connector and key are part of the message, so equal secrets of two connectors have unrelated hashes.
       mine[k] = createHmac('sha256', key.key).update(`${d.name}\0${k}\0${value}`).digest('hex');
     }

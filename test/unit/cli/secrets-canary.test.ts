@@ -106,6 +106,7 @@ async function scenario(c: Case): Promise<void> {
     for (const o of ['human', 'json', 'sarif', 'junit']) await run('validate', '--offline', '-o', o);
     await run('validate', 'connectors/prod/payments-git.json', '--offline');
     await run('plan', '--env', 'prod');
+    await run('plan', '--env', 'prod', '-o', 'markdown');
     await run('plan', '--env', 'prod', '-o', 'json', '--out', 'plan.json');
     // The first apply meets the injected 400; the second one goes through.
     await run('apply', '--env', 'prod', '--auto-approve', '--settle', '0s');
@@ -280,6 +281,7 @@ describe('canaries in every client-side provider (Vault, AWS Secrets Manager, en
       };
       for (const o of ['human', 'json']) await run('validate', '--offline', '-o', o);
       await run('plan', '--env', 'prod');
+      await run('plan', '--env', 'prod', '-o', 'markdown');
       await run('plan', '--env', 'prod', '-o', 'json', '--out', 'plan.json');
       const gets = () => sm.getCalls().length;
       const before = gets();

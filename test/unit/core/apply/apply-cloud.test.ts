@@ -73,9 +73,9 @@ describe('apply on Confluent Cloud as it really behaves', () => {
     expect(r).toMatchObject({ status: 'applied', exitCode: 0 });
     expect(s.clock() - start).toBeGreaterThanOrEqual(20 * MIN);
     expect(s.clock() - start).toBeLessThan(21 * MIN);
-    // One listing per round, every 2 s at most once provisioning is long (Cloud's docs: poll every 2 s).
+    // One listing per round: about once a second for the first 15 s, then every 2 s (Cloud's docs: poll every 2 s).
     const lists = s.cloud.exchanges.filter((x) => x.method === 'GET' && x.url.includes('expand=')).length;
-    expect(lists).toBeLessThan(20 * 30 + 10);
+    expect(lists).toBeLessThan(15 + (20 * 60 - 15) / 2 + 10);
     expect(s.violations).toEqual([]);
   });
 

@@ -66,8 +66,8 @@ it('init writes the layout and every template, for every environment, passes val
   const placeholders = v.findings.filter((f) => f.rule.endsWith('/placeholder-identity'));
   expect(placeholders.map((f) => `${f.rule} ${f.severity} ${f.file}:${f.line}`).sort()).toEqual(
     [
-      'project/placeholder-identity error kcops.yaml:34',
-      'project/placeholder-identity error kcops.yaml:35',
+      'project/placeholder-identity error kcops.yaml:37',
+      'project/placeholder-identity error kcops.yaml:38',
       ...TEMPLATE_NAMES.map((t) => `permission/placeholder-identity error connectors/prod/payments-${t}-prod.json:7`),
     ].sort(),
   );

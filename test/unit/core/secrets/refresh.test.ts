@@ -32,23 +32,23 @@ const plan = (actions: Record<string, Plan['changes'][number]['action']>): Plan 
 });
 
 describe('secret digests and plan --refresh-secrets', () => {
-  it('hashes only kcops-resolved values, keyed and per connector and key, never the values', () => {
-    const d = digestSecrets(desired, isKcops, resolve, key);
+  it('hashes only kcops-resolved values, keyed and per connector and key, never the values', async () => {
+    const d = await digestSecrets(desired, isKcops, resolve, key);
     expect(Object.keys(d.a!).sort()).toEqual(['connection.password', 'connection.url']);
     expect(d.a!['connection.password']).not.toBe(d.a!['connection.url']);
     expect(JSON.stringify(d)).not.toContain('one');
-    const other = digestSecrets(desired, isKcops, resolve, secretKeyFrom(Buffer.from('z'.repeat(32))));
+    const other = await digestSecrets(desired, isKcops, resolve, secretKeyFrom(Buffer.from('z'.repeat(32))));
     expect(other.a!['connection.password']).not.toBe(d.a!['connection.password']);
   });
 
-  it('proposes an update for exactly the keys whose value changed in the store', () => {
+  it('proposes an update for exactly the keys whose value changed in the store', async () => {
     const before: SecretState = {
       formatVersion: 1,
       keyId: key.id,
-      connectors: digestSecrets(desired, isKcops, resolve, key),
+      connectors: await digestSecrets(desired, isKcops, resolve, key),
     };
     store['${ci:PW}'] = 'two';
-    const now = digestSecrets(desired, isKcops, resolve, key);
+    const now = await digestSecrets(desired, isKcops, resolve, key);
     const { plan: p, report } = refreshPlan(plan({ a: 'none', b: 'pause' }), now, before, key);
     expect(p.changes).toEqual([
       {
@@ -71,8 +71,8 @@ describe('secret digests and plan --refresh-secrets', () => {
     store['${ci:PW}'] = 'one';
   });
 
-  it('a baseline hashed with another key, or none, is reported and changes nothing', () => {
-    const now = digestSecrets(desired, isKcops, resolve, key);
+  it('a baseline hashed with another key, or none, is reported and changes nothing', async () => {
+    const now = await digestSecrets(desired, isKcops, resolve, key);
     const foreign: SecretState = { formatVersion: 1, keyId: 'other', connectors: now };
     const r = refreshPlan(plan({ a: 'none', b: 'none' }), now, foreign, key);
     expect(r.plan.changes.map((c) => c.action)).toEqual(['none', 'none']);
