@@ -140,7 +140,8 @@ Examples:
   $ kcops <command> --help             help and examples for one command
 
 Exit codes: 0 ok, 1 error, 2 usage or invalid input, 3 changes/drift present (--detailed-exitcode),
-4 apply failed and was rolled back. See docs/reference/exit-codes.md.`,
+4 apply failed and was rolled back, 5 Confluent Cloud still provisioning (apply again later).
+See docs/reference/exit-codes.md.`,
     );
 
   const nodes = new Map<string, Command>([['', program]]);

@@ -104,7 +104,8 @@ export const gitopsCommands: CommandSpec[] = [
       'A failure or timeout rolls back what this apply verifiably did (previous config and state restored, connectors it\n' +
       'created deleted); a connector someone else created or changed meanwhile is left alone and reported as a conflict.\n' +
       'Every change is appended to the audit log.\n' +
-      'Exit code: 0 applied or nothing to do, 4 failed and rolled back, 1 error (or failed without/with incomplete rollback), 2 usage.',
+      'Exit code: 0 applied or nothing to do, 4 failed and rolled back, 5 a Confluent Cloud connector still provisioning\n' +
+      '(nothing rolled back; apply again later), 1 error (or failed without/with incomplete rollback), 2 usage.',
     args: [{ name: 'plan-file', description: 'a plan written by `kcops plan --out` (default: plan now)' }],
     options: deployOptions,
     examples: [
