@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -25,7 +25,7 @@ function cdcUrl(): string {
 }
 
 const secrets = () => join(stack().home, 'secrets');
-const pgConfig = (passwordKey: string): Record<string, string> => ({
+const pgConfig = (passwordKey: string, dbnameKey = 'dbname'): Record<string, string> => ({
   'connector.class': 'io.debezium.connector.postgresql.PostgresConnector',
   'tasks.max': '1',
   // One provider per key, all three kinds: a properties file, a directory of one file per key, the environment.
@@ -33,7 +33,7 @@ const pgConfig = (passwordKey: string): Record<string, string> => ({
   'database.port': '${env:KCOPS_PG_PORT}',
   'database.user': '${env:KCOPS_PG_USER}',
   'database.password': `\${dir:${secrets()}/postgres:${passwordKey}}`,
-  'database.dbname': `\${dir:${secrets()}/postgres:dbname}`,
+  'database.dbname': `\${dir:${secrets()}/postgres:${dbnameKey}}`,
   'topic.prefix': 'payments',
   'table.include.list': `public.${TABLE}`,
   'plugin.name': 'pgoutput',
@@ -88,7 +88,7 @@ describe('worker-side config providers (resolvedBy: worker) on the dev stack', (
     await pgQuery(cdcUrl(), `DROP TABLE IF EXISTS ${TABLE}`).catch(() => undefined);
   });
 
-  it('Connect resolves the references itself: the right key connects, a wrong one is refused by PostgreSQL', async () => {
+  it('Connect resolves the references itself: the right files connect, a wrong one is refused by PostgreSQL', async () => {
     await pgQuery(cdcUrl(), `CREATE TABLE ${TABLE} (id serial PRIMARY KEY, item text NOT NULL)`);
     const validate = (config: Record<string, string>) =>
       rest<{ error_count: number; configs: { value: { name: string; errors: string[] } }[] }>(
@@ -98,11 +98,19 @@ describe('worker-side config providers (resolvedBy: worker) on the dev stack', (
     const good = await validate(pgConfig('password'));
     expect(good.status).toBe(200);
     expect(good.body.configs.flatMap((c) => c.value.errors)).toEqual([]);
-    // The directory's `username` file as the password: PostgreSQL (scram-sha-256) says no, so the value the worker
-    // read is really what the connector authenticates with.
-    const bad = await validate(pgConfig('username'));
-    expect(bad.body.error_count).toBeGreaterThan(0);
-    expect(JSON.stringify(bad.body)).toMatch(/password authentication failed/i);
+    // A file of the directory naming a database that does not exist: PostgreSQL refuses it by that name, so what the
+    // worker read from the directory is really what the connector connects with. (A wrong password would prove it
+    // only where the server checks passwords; CI's PostgreSQL trusts local connections.)
+    const missingDb = `kcops_no_db_${randomBytes(4).toString('hex')}`;
+    writeFileSync(join(secrets(), 'postgres', 'dbname-missing'), missingDb);
+    try {
+      const bad = await validate(pgConfig('password', 'dbname-missing'));
+      const errors = bad.body.configs.flatMap((c) => c.value.errors).join('\n');
+      expect(bad.body.error_count, errors).toBeGreaterThan(0);
+      expect(errors).toContain(missingDb);
+    } finally {
+      rmSync(join(secrets(), 'postgres', 'dbname-missing'), { force: true });
+    }
   });
 
   it('kcops validate checks the references against secrets.worker.providers (file:line:col, hint)', async () => {
