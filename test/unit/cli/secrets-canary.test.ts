@@ -136,7 +136,11 @@ async function scenario(c: Case): Promise<void> {
 
 describe('no canary credential in any output', () => {
   it('every position, every format, every command', async () => {
-    await fc.assert(fc.asyncProperty(caseArb, scenario), { numRuns: 6, endOnFailure: true });
+    // Cases CI once found, replayed on every run: a JAAS line in a key that is not *.jaas.config was not a finding.
+    const examples: [Case][] = [
+      [{ canary: 'Cnry8PK96L4zsSE1Q', inGit: ['JAAS in a plain key'], onCluster: ['sensitive key'], minified: false }],
+    ];
+    await fc.assert(fc.asyncProperty(caseArb, scenario), { numRuns: 6, endOnFailure: true, examples });
   }, 240_000);
 });
 

@@ -10,12 +10,18 @@ const passing = { path: 'app-cdc.json', content: json('app-cdc', goodSource) };
 
 /** A private key is a credential whatever key holds it (e.g. a PEM pasted into ssl.truststore.certificates). */
 const PRIVATE_KEY_BLOCK = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
+/** A JAAS login line holds its password options whatever key it sits in (e.g. a custom `*.login.options`). */
+const JAAS_LINE = /LoginModule\s+(?:required|requisite|sufficient|optional)\b/;
+
+function isJaas(e: ConfigEntry): boolean {
+  return /jaas\.config$/i.test(e.key) || (e.value !== undefined && JAAS_LINE.test(e.value));
+}
 
 function secretBearing(ctx: ConnectorContext, e: ConfigEntry): boolean {
   return (
     isSecretKey(e.key) ||
     ctx.plugin?.keys[e.key]?.type === 'PASSWORD' ||
-    (e.value !== undefined && PRIVATE_KEY_BLOCK.test(e.value))
+    (e.value !== undefined && (PRIVATE_KEY_BLOCK.test(e.value) || JAAS_LINE.test(e.value)))
   );
 }
 
@@ -25,7 +31,7 @@ function secretBearing(ctx: ConnectorContext, e: ConfigEntry): boolean {
  */
 function secretValues(e: ConfigEntry): SecretValueKind[] {
   if (e.value === undefined) return [];
-  if (/jaas\.config$/i.test(e.key))
+  if (isJaas(e))
     return valueCredentials(e.value)
       .filter((c) => c.kind === 'jaas-option')
       .map((c) => classifySecretValue(c.value));
