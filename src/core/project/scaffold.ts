@@ -51,6 +51,21 @@ function terraformSide(rel: string): 'confluent' | 'self-managed' | undefined {
   return undefined;
 }
 
+type Side = 'confluent' | 'self-managed';
+
+/**
+ * How each environment `kcops init` writes is deployed, per --cloud choice. kcops.yaml and each Terraform root follow
+ * the same table, so no environment has two owners of its connectors (terraform/deployment-mismatch): a self-managed
+ * environment's root runs the Connect cluster and kcops applies the connectors; a managed one's root creates them.
+ * dev is the local stack of `kcops dev up` in kcops.yaml; on AWS it is self-managed, or has no cluster at all when
+ * everything else is managed.
+ */
+export const ENVIRONMENT_SIDES: Record<Cloud, Record<'dev' | 'staging' | 'prod', Side | undefined>> = {
+  both: { dev: 'self-managed', staging: 'self-managed', prod: 'confluent' },
+  confluent: { dev: undefined, staging: 'confluent', prod: 'confluent' },
+  'self-managed': { dev: 'self-managed', staging: 'self-managed', prod: 'self-managed' },
+};
+
 /** templates/init/terraform/ files (relative paths) for a --cloud choice. */
 export function terraformTemplateFiles(cloud: Cloud): string[] {
   const root = tpl('init/terraform/');
@@ -61,7 +76,10 @@ export function terraformTemplateFiles(cloud: Cloud): string[] {
       if (e.isDirectory()) walk(r);
       else {
         const side = terraformSide(r);
-        if (cloud === 'both' || side === undefined || side === cloud) out.push(r);
+        const root = /^environments\/(dev|staging|prod)\/(confluent|self-managed)\.tf$/.exec(r);
+        if (root) {
+          if (ENVIRONMENT_SIDES[cloud][root[1] as 'dev' | 'staging' | 'prod'] === root[2]) out.push(r);
+        } else if (cloud === 'both' || side === undefined || side === cloud) out.push(r);
       }
     }
   };
@@ -95,7 +113,14 @@ export function initRepository(
     created.push(rel);
   };
   const read = (rel: string): string => readFileSync(tpl(rel), 'utf8');
-  write('kcops.yaml', read('init/kcops.yaml').replaceAll('{{project}}', basename(root) || 'kafka-connect-configs'));
+  write(
+    'kcops.yaml',
+    read('init/kcops.yaml')
+      .replaceAll('{{project}}', basename(root) || 'kafka-connect-configs')
+      .replace(/\{\{environment:(staging|prod)\}\}/g, (_, env: 'staging' | 'prod') =>
+        read(`init/environments/${env}.${ENVIRONMENT_SIDES[cloud][env] ?? 'self-managed'}.yaml`),
+      ),
+  );
   write('kcops.observability.yaml', read('init/kcops.observability.yaml'));
   for (const env of ['dev', 'staging', 'prod']) write(`connectors/${env}/.gitkeep`, '');
   write('schemas/avro/.gitkeep', '');

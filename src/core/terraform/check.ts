@@ -23,6 +23,7 @@ export const TF_RULES = {
   'terraform/connector-not-deployed': ['schema', 'error'],
   'terraform/environment-mismatch': ['schema', 'error'],
   'terraform/unknown-service-account': ['permission', 'warning'],
+  'terraform/deployment-mismatch': ['schema', 'error'],
 } as const satisfies Record<string, readonly [Category, Severity]>;
 export type TfRuleId = keyof typeof TF_RULES;
 

@@ -47,7 +47,6 @@ export async function crossCheck(input: CrossCheckInput): Promise<Finding[]> {
     return m;
   };
   for (const [envName, env] of Object.entries(envs)) {
-    if (env.cluster.type !== 'confluent-cloud') continue;
     const dir = join(input.tfDir, 'environments', envName);
     if (!existsSync(dir) || !readdirSync(dir).some((n) => n.endsWith('.tf'))) continue;
     const root = await load(dir);
@@ -57,6 +56,23 @@ export async function crossCheck(input: CrossCheckInput): Promise<Finding[]> {
         callees.set(b.name, await load(resolve(dir, b.body.source)));
     const values = new Values(root);
     const mine = connectors.filter((c) => c.env?.name === envName && c.file.shape === 'rest');
+
+    if (env.cluster.type !== 'confluent-cloud') {
+      // ---- a self-managed environment: kcops applies its files to its Connect cluster, so Terraform must not also
+      // create them as managed connectors (two owners of one name, billed twice, each undoing the other's changes).
+      for (const r of fileReaders(root, callees, dir, values)) {
+        const read = mine.filter((c) => r.reads(resolve(input.root, c.relPath)));
+        if (read.length === 0) continue;
+        emit(
+          'terraform/deployment-mismatch',
+          r.where.file,
+          r.where.at,
+          `kcops.yaml says ${envName} is ${env.cluster.type} (kcops applies connectors/${envName}/ to its Connect workers), but its Terraform root also creates ${read.length === 1 ? 'that file' : `those ${read.length} files`} as managed Confluent Cloud connectors: ${r.describe(input.root)}`,
+          `Deploy each environment one way: remove the connectors module call from ${display(dir)}, or make ${envName} a confluent-cloud environment in kcops.yaml (${display(project.file)}).`,
+        );
+      }
+      continue;
+    }
 
     // ---- every connector file is picked up by the connectors module
     const readers = fileReaders(root, callees, dir, values);
@@ -194,6 +210,8 @@ function position(text: string, offset: number): Position {
 interface Reader {
   reads(abs: string): boolean;
   describe(root: string): string;
+  /** Where the reading is declared: the module call (or the root's own block) that holds the fileset. */
+  where: { file: string; at: Position };
 }
 
 const FILESET = /fileset\(\s*(?:var\.([A-Za-z_][\w-]*)|"([^"]*)")\s*,\s*"([^"]*)"\s*\)/g;
@@ -205,19 +223,31 @@ function* strings(v: unknown): Generator<string> {
   else if (typeof v === 'object' && v !== null) for (const x of Object.values(v as TfBody)) yield* strings(x);
 }
 
-function filesetsOf(mod: TfModule): { variable?: string; dir?: string; pattern: string }[] {
+type Fileset = { variable?: string; dir?: string; pattern: string; where: { file: string; at: Position } };
+
+function filesetsOf(mod: TfModule): Fileset[] {
   if (!mod.blocks.some((b) => b.kind === 'resource' && b.type === 'confluent_connector')) return [];
-  const out: { variable?: string; dir?: string; pattern: string }[] = [];
+  const out: Fileset[] = [];
   for (const b of mod.blocks)
     for (const s of strings(b.body))
       for (const m of s.matchAll(FILESET))
-        out.push({ ...(m[1] ? { variable: m[1] } : { dir: m[2]! }), pattern: m[3]! });
+        out.push({
+          ...(m[1] ? { variable: m[1] } : { dir: m[2]! }),
+          pattern: m[3]!,
+          where: { file: b.file, at: b.at },
+        });
   return out;
 }
 
 function fileReaders(root: TfModule, callees: Map<string, TfModule>, dir: string, values: Values): Reader[] {
   const readers: Reader[] = [];
-  const add = (where: string, path: string | undefined, moduleDir: string, pattern: string): void => {
+  const add = (
+    where: string,
+    path: string | undefined,
+    moduleDir: string,
+    pattern: string,
+    loc: { file: string; at: Position },
+  ): void => {
     if (path === undefined) return;
     const abs = resolve(
       moduleDir,
@@ -231,22 +261,30 @@ function fileReaders(root: TfModule, callees: Map<string, TfModule>, dir: string
         return !rel.startsWith('..') && re.test(rel);
       },
       describe: (repoRoot) => `${where} reads ${relative(repoRoot, abs).split(sep).join('/') || '.'}/${pattern}`,
+      where: loc,
     });
   };
-  for (const f of filesetsOf(root)) add('this root module', f.dir, dir, f.pattern);
+  for (const f of filesetsOf(root)) add('this root module', f.dir, dir, f.pattern, f.where);
   for (const b of root.blocks) {
     if (b.kind !== 'module') continue;
     const callee = callees.get(b.name);
     if (!callee) continue;
     for (const f of filesetsOf(callee)) {
-      if (f.dir !== undefined) add(`module "${b.name}"`, f.dir, callee.dir, f.pattern);
+      const loc = { file: b.file, at: b.at };
+      if (f.dir !== undefined) add(`module "${b.name}"`, f.dir, callee.dir, f.pattern, loc);
       else {
         const v = b.body[f.variable!];
         const got =
           typeof v === 'string' && /^[^$]*(\$\{path\.(root|module|cwd)\}[^$]*)*$/.test(v)
             ? v
             : values.resolve(v, { block: b, arg: f.variable! })?.value;
-        add(`module "${b.name}"`, got, dir, f.pattern);
+        add(
+          `module "${b.name}"`,
+          got,
+          dir,
+          f.pattern,
+          f.variable! in b.body ? { file: b.file, at: argAt(b, f.variable!) } : loc,
+        );
       }
     }
   }

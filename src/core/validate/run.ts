@@ -223,6 +223,13 @@ async function validateTerraformOnly(
   const { checkTerraform } = await import('../terraform/check.js');
   const { moduleDirs } = await import('../terraform/parse.js');
   const all = await checkTerraform(dir, { display, ...(schemaFiles ? { schemaFiles } : {}) });
+  // The repository's own terraform/: the cross-checks with kcops.yaml and connectors/ run here too, as in a whole
+  // validate (a pipeline's terraform job runs only this and must catch a root that disagrees with kcops.yaml).
+  if (project && resolve(dir) === join(root, 'terraform')) {
+    const { crossCheck } = await import('../terraform/cross-check.js');
+    const contexts = await projectConnectorContexts(project, root, display, opts.strict);
+    all.push(...(await crossCheck({ root, tfDir: dir, project, connectors: contexts, display })));
+  }
   const findings = [
     ...all,
     ...withoutRepeats(await terraformConnectorFindings(dir, root, project, display, opts.strict), all),
@@ -239,6 +246,36 @@ async function validateTerraformOnly(
     },
     ...(project ? { project: display(project.file) } : {}),
   };
+}
+
+/**
+ * The connector files of each declared environment (connectors/<env>/*), as contexts for the cross-checks; read inside
+ * the repository boundary like a whole validate. Unreadable or unparsable files are left to a whole validate to report.
+ */
+async function projectConnectorContexts(
+  project: LoadedProject,
+  root: string,
+  display: (abs: string) => string,
+  strict: boolean | undefined,
+): Promise<ConnectorContext[]> {
+  const dir = join(root, 'connectors');
+  if (!existsSync(dir)) return [];
+  const boundary = boundaryOf(root);
+  const out: ConnectorContext[] = [];
+  const walk = walkInside(boundary, dir, { recursive: true, skip: (c) => SKIP_IN_DIRS.test(c.split(sep).join('/')) });
+  for (const f of walk.files) {
+    const relToRoot = relative(root, f.path).split(sep).join('/');
+    const envName = /^connectors\/([^/]+)\/[^/]+$/.exec(relToRoot)?.[1];
+    if (!envName || isTerraformFile(f.path)) continue;
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(f.real);
+    } catch {
+      continue;
+    }
+    out.push(await connectorContext(loadConnectorFile(display(f.path), bytes), project, relToRoot, envName, strict));
+  }
+  return out;
 }
 
 function runConnectorRules(ctx: ConnectorContext): Finding[] {

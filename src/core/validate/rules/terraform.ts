@@ -158,6 +158,39 @@ const managed = (
   return { ...main, project: managedProject, files };
 };
 
+/** A self-managed dev environment beside the managed prod one: its Terraform root may run a Connect cluster, not connectors. */
+const mixedProject = `${managedProject}  dev:
+    cluster:
+      type: self-managed
+      connect: { urls: ['http://connect.dev.internal:8083'] }
+`;
+
+const selfManagedDev = (root: string): RuleExample => ({
+  path: 'terraform/environments/dev/main.tf',
+  content: root,
+  project: mixedProject,
+  files: {
+    ...managedModules,
+    'terraform/environments/prod/main.tf': managedRoot('prod'),
+    'terraform/environments/prod/terraform.tfvars': 'environment_id = "env-prod01"\n',
+    'connectors/prod/payments-orders-s3-sink.json': managedSink('sa-payments'),
+    'connectors/dev/payments-orders-file-sink.json':
+      JSON.stringify(
+        {
+          name: 'payments-orders-file-sink',
+          config: {
+            'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector',
+            topics: 'payments.orders',
+            file: '/tmp/orders',
+            'tasks.max': '1',
+          },
+        },
+        null,
+        2,
+      ) + '\n',
+  },
+});
+
 const DEFS: Record<TfRuleId, { summary: string; failing: RuleExample; passing: RuleExample }> = {
   'terraform/syntax': {
     summary: 'A .tf or .tfvars file is not valid HCL',
@@ -274,6 +307,13 @@ const DEFS: Record<TfRuleId, { summary: string; failing: RuleExample; passing: R
     summary: 'A managed connector runs as a service account its Terraform does not create',
     failing: managed({ path: 'connectors/prod/payments-orders-s3-sink.json', content: managedSink('sa-orders') }),
     passing: managed({ path: 'connectors/prod/payments-orders-s3-sink.json', content: managedSink('sa-payments') }),
+  },
+  'terraform/deployment-mismatch': {
+    summary: "A self-managed environment's Terraform root also creates its connectors as managed connectors",
+    failing: selfManagedDev(managedRoot('dev').replace('var.environment_id', '"env-dev01"')),
+    passing: selfManagedDev(
+      'variable "connect_image" {\n  type        = string\n  description = "Kafka Connect image"\n}\n',
+    ),
   },
 };
 

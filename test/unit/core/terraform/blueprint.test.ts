@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -36,12 +36,63 @@ describe('the Terraform blueprint kcops init writes', () => {
     expect(self).toContain('modules/connect-cluster/main.tf');
     expect(self.some((f) => f.startsWith('modules/networking/') || f.endsWith('/confluent.tf'))).toBe(false);
     const roots = terraformTemplateFiles('both')
-      .filter((f) => f.startsWith('environments/prod/'))
+      .filter((f) => f.startsWith('environments/'))
       .map((f) => readFileSync(join(ROOT, 'templates/init/terraform', f), 'utf8'))
       .join('\n');
     for (const m of ['connect-cluster', 'connectors', 'networking', 'service-accounts', 'iam'])
       expect(roots).toMatch(new RegExp(`source\\s+= "\\.\\./\\.\\./modules/${m}"`));
   });
+
+  it.each(['both', 'confluent', 'self-managed'] as const)(
+    '--cloud %s: each environment is deployed one way, the way the kcops.yaml init writes says (validate: no findings)',
+    async (cloud) => {
+      const repo = tmp();
+      initRepository(repo, cloud);
+      const sides = {
+        both: ['self-managed', 'self-managed', 'confluent-cloud'],
+        confluent: ['self-managed', 'confluent-cloud', 'confluent-cloud'],
+        'self-managed': ['self-managed', 'self-managed', 'self-managed'],
+      }[cloud];
+      const r = await runCli(['validate', '--offline', '-o', 'json'], { cwd: repo });
+      expect(r.json.findings.filter((f: { rule: string }) => f.rule.startsWith('terraform/'))).toEqual([]);
+      const yaml = readFileSync(join(repo, 'kcops.yaml'), 'utf8');
+      ['dev', 'staging', 'prod'].forEach((env, i) =>
+        expect(yaml).toMatch(new RegExp(`\\n  ${env}:\\n    cluster:\\n      type: ${sides[i]}\\n`)),
+      );
+      const tf = (env: string, side: string) => existsSync(join(repo, 'terraform/environments', env, `${side}.tf`));
+      ['dev', 'staging', 'prod'].forEach((env, i) => {
+        expect(tf(env, 'confluent')).toBe(sides[i] === 'confluent-cloud');
+        expect(tf(env, 'self-managed')).toBe(sides[i] === 'self-managed' && !(cloud === 'confluent' && env === 'dev'));
+      });
+    },
+    60_000,
+  );
+
+  it('a self-managed environment whose root also creates its connectors as managed → terraform/deployment-mismatch', async () => {
+    const repo = tmp();
+    cpSync(join(ROOT, 'examples/kafka-connect-configs'), repo, { recursive: true });
+    cpSync(
+      join(ROOT, 'templates/init/terraform/environments/staging/confluent.tf'),
+      join(repo, 'terraform/environments/dev/confluent.tf'),
+    );
+    const f = join(repo, 'terraform/environments/dev/confluent.tf');
+    writeFileSync(f, readFileSync(f, 'utf8').replaceAll('staging', 'dev'));
+    const r = await runCli(['validate', '--offline', '-o', 'json'], { cwd: repo });
+    const found = r.json.findings.filter((x: { rule: string }) => x.rule === 'terraform/deployment-mismatch');
+    expect(found).toEqual([
+      expect.objectContaining({
+        file: 'terraform/environments/dev/confluent.tf',
+        severity: 'error',
+        message: expect.stringContaining('kcops.yaml says dev is self-managed'),
+      }),
+    ]);
+    expect(found[0].line).toBeGreaterThan(1);
+    expect(r.code).toBe(1);
+    // validate --terraform alone runs the cross-checks too when it checks the repository's terraform/.
+    const t = await runCli(['validate', '--terraform', '-o', 'json'], { cwd: repo });
+    expect(t.json.findings.map((x: { rule: string }) => x.rule)).toContain('terraform/deployment-mismatch');
+    expect(t.code).toBe(1);
+  }, 60_000);
 
   it('re-running init never overwrites an edited file and reports it as skipped', () => {
     const repo = tmp();

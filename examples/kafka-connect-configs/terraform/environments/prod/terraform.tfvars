@@ -10,8 +10,6 @@ confluent_environment_id = "env-prod01"
 organization_id          = "1111aaaa-11aa-11aa-11aa-111111aaaaaa"
 kafka_cluster_id         = "lkc-prod01"
 privatelink_zones        = ["euw1-az1", "euw1-az2", "euw1-az3"]
-connect_image            = "210987654321.dkr.ecr.eu-west-1.amazonaws.com/kafka-connect:3.9.1-kcops"
-bootstrap_servers        = "pkc-prod01.eu-west-1.aws.confluent.cloud:9092"
 # The replica the JDBC sink writes to and the source database of the CDC connector, reached over egress PrivateLink.
 database_endpoints = {
   replica_db = {
