@@ -317,7 +317,7 @@ function git(cwd: string, ...args: string[]): string {
  * `npx --yes ajv-cli@5 validate` needs the npm registry at run time: replaced by the same check with the ajv this
  * project depends on (draft 2020-12, all errors), the same schemas and the same files.
  */
-function jsonSchemaStandIn(ws: string): Omit<StepRecord, 'job' | 'step'> {
+export function jsonSchemaStandIn(ws: string): Omit<StepRecord, 'job' | 'step'> {
   const code = spawnSync(
     process.execPath,
     [
