@@ -127,6 +127,16 @@ export interface ServerInfo {
   kafkaClusterId?: string;
 }
 
+/** Who the credential in use is, as the cluster itself says (never as the caller claims). */
+export interface ClusterIdentity {
+  principal: string;
+  keyId?: string;
+  /** Global administrator of the cluster. */
+  admin: boolean;
+  /** Role per team ('viewer' | 'operator' | 'admin'); '*' is the global one. */
+  roles: Record<string, string>;
+}
+
 export interface ConnectCluster {
   /** Where it is, for messages and audit records (a URL or an lkc id), never with credentials. */
   readonly id: string;
@@ -163,6 +173,11 @@ export interface ConnectCluster {
   connectorTopics(name: string): Promise<string[] | undefined>;
   pluginConfig(pluginClass: string): Promise<ConfigDefinition[]>;
 
+  /**
+   * Who the credential in use is, asked of the cluster (self-managed: the kcops access extension's
+   * `GET /kcops/whoami`). Undefined when the cluster cannot say (no extension); absent on backends that cannot ask.
+   */
+  whoami?(): Promise<ClusterIdentity | undefined>;
   close(): Promise<void>;
 }
 

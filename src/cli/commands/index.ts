@@ -1,6 +1,7 @@
 import type { CommandSpec, GroupSpec } from '../command-spec.js';
 import { accessCommands, accessGroups } from './access.js';
 import { alertsCommands, alertsGroup } from './alerts.js';
+import { authCommands } from './auth.js';
 import { monitorCommands } from './monitor.js';
 import { connectClusterCommands, connectCommands, connectGroups, doctorCommands } from './connect.js';
 import { convertCommands } from './convert.js';
@@ -23,4 +24,5 @@ export const commands: CommandSpec[] = [
   ...alertsCommands,
   ...monitorCommands,
   ...accessCommands,
+  ...authCommands,
 ];

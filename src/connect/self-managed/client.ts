@@ -4,6 +4,7 @@ import {
   toObservedState,
   type ActualConnector,
   type ClusterSnapshot,
+  type ClusterIdentity,
   type ClusterTraits,
   type ConfigDefinition,
   type ConfigValidation,
@@ -38,6 +39,7 @@ import {
   pluginsSchema,
   serverInfoSchema,
   statusSchema,
+  whoamiSchema,
   topicsSchema,
   validationSchema,
   type RawStatus,
@@ -209,6 +211,12 @@ export class SelfManagedCluster implements ConnectCluster {
       documentation: d.documentation ?? '',
       group: d.group ?? null,
     }));
+  }
+
+  async whoami(): Promise<ClusterIdentity | undefined> {
+    const r = await this.read('GET', '/kcops/whoami', whoamiSchema, { allow404: true });
+    if (r === undefined) return undefined;
+    return { principal: r.principal, ...(r.keyId ? { keyId: r.keyId } : {}), admin: r.admin === true, roles: r.roles };
   }
 
   async close(): Promise<void> {

@@ -65,6 +65,14 @@ export const serverInfoSchema = z.looseObject({
   kafka_cluster_id: z.string().optional(),
 });
 
+/** The kcops access extension's GET /kcops/whoami (extensions/connect-access WhoAmIResource). */
+export const whoamiSchema = z.looseObject({
+  principal: z.string(),
+  keyId: z.string().optional(),
+  admin: z.boolean().optional(),
+  roles: z.record(z.string(), z.string()),
+});
+
 export const topicsSchema = z.record(z.string(), z.looseObject({ topics: z.array(z.string()) }));
 
 export const configDefsSchema = z.array(

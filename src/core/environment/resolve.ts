@@ -16,6 +16,7 @@ import {
 import { parseDuration } from '../duration.js';
 import { findSecretRefs } from '../secrets/reference.js';
 import { resolveLocally } from '../secrets/resolve.js';
+import { userKey } from '../auth/profile.js';
 import { providersOf, SecretResolver } from '../secrets/run-resolver.js';
 import { localStackTarget } from './local-stack.js';
 import { devStackLogFiles } from '../dev-stack/logs.js';
@@ -65,6 +66,7 @@ export function resolveTarget(i: TargetInput): OpsTarget {
       const resolve = (ref: string) => resolveLocally(ref, providers, i.processEnv);
       // One resolver for the life of this target (one command run): N connectors sharing a secret, one request.
       const secrets = new SecretResolver({ providers, env: i.processEnv });
+      const ownCloud = userKey(i.processEnv, p.project, env, 'cloud-api-key');
       return {
         env,
         isDev: false,
@@ -82,13 +84,15 @@ export function resolveTarget(i: TargetInput): OpsTarget {
           apiEndpoint: cc.apiEndpoint,
           ...(cc.wait ? { wait: cloudWait(cc.wait) } : {}),
           ...(cc.maskedSecretOnUpdate === 'keep' ? { keepsSecretOnMask: true } : {}),
-          ...(cc.credentials
-            ? {
-                apiKey: resolve(cc.credentials.apiKey),
-                apiSecret: resolve(cc.credentials.apiSecret),
-                credentialRef: cc.credentials.apiSecret,
-              }
-            : {}),
+          ...(ownCloud
+            ? { apiKey: ownCloud.keyId, apiSecret: ownCloud.secret, credentialRef: ownCloud.source }
+            : cc.credentials
+              ? {
+                  apiKey: resolve(cc.credentials.apiKey),
+                  apiSecret: resolve(cc.credentials.apiSecret),
+                  credentialRef: cc.credentials.apiSecret,
+                }
+              : {}),
           resolveValue: (v) => (findSecretRefs(v).length > 0 ? secrets.resolveValue(v) : v),
           ...(e.kafka && 'restEndpoint' in e.kafka && e.kafka.credentials
             ? {
@@ -117,7 +121,12 @@ export function resolveTarget(i: TargetInput): OpsTarget {
     };
     if (c.tls) target.connect.tls = loadConnectTls(loaded.root, env, c.tls);
     if (c.timeout) target.connect.timeoutMs = timeoutMs(c.timeout);
-    if (c.auth) {
+    // The user's own key (kcops login, or the CI's variables) wins over a shared one in kcops.yaml (REQ-DEPLOY-001).
+    const own = userKey(i.processEnv, p.project, env, 'connect-key');
+    if (own) {
+      target.connect.auth = { username: own.keyId, password: own.secret };
+      target.connect.credentialRef = own.source;
+    } else if (c.auth) {
       target.connect.auth = {
         username: c.auth.username,
         password: resolveLocally(c.auth.password, p.secretProviders, i.processEnv),

@@ -57,6 +57,7 @@ public class AccessRestExtension implements ConnectRestExtension {
         context.configurable().register(new AuthenticationFilter(store, limiter, settings.maxBodyBytes()), Priorities.AUTHENTICATION);
         context.configurable().register(new AuthorizationFeature(store));
         context.configurable().register(new AuditFilter(store, audit), Priorities.USER);
+        context.configurable().register(new WhoAmIResource(store));
         log.info("kcops access: API keys from {}, audit to {}", settings.keysFile(), settings.auditFile());
     }
 
