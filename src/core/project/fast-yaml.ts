@@ -62,10 +62,11 @@ function coreSchema(): { lib: JsYaml; schema: unknown } {
 }
 
 /**
- * Where a tag (`!x`, `!!int`), an anchor (`&a`), an alias (`*a`) or a directive (`%YAML`) could start. It may also
+ * Where a tag (`!x`, `!!int`), an anchor (`&a`), an alias (`*a`), a directive (`%YAML`), an explicit key (`? `) or a
+ * collection used as a key (`[a]: 1`, which the two packages turn into different strings) could start. It may also
  * match inside a quoted string: then the file merely takes the slower, positioned read.
  */
-const NEEDS_FULL_READ = /(?:^|[\s,[{:-])[!&*]|^%/m;
+const NEEDS_FULL_READ = /(?:^|[\s,[{:-])[!&*]|^%|(?:^|\s)\?(?:\s|$)|[\]}]\s*:(?:\s|$)/m;
 
 /**
  * The document's value, or undefined when the fast read does not apply or does not succeed: then the caller reads

@@ -50,6 +50,9 @@ describe('fast kcops.yaml read', () => {
     ['__proto__', '__proto__: { polluted: true }\n'],
     ['a syntax error', 'a: [1, 2\n'],
     ['two documents', 'a: 1\n---\nb: 2\n'],
+    ['a collection as a key', '[a]: 1\n'],
+    ['a flow map as a key in a list', '- { a: 1 }: c\n'],
+    ['an explicit key', '? a\n: b\n'],
   ];
   it.each(aside)('leaves %s to the positioned read', (_what, text) => {
     expect(fastYamlValue(text)).toBeUndefined();
