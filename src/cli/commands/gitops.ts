@@ -179,10 +179,19 @@ export const gitopsCommands: CommandSpec[] = [
         description: 'fail unless the head is signed with the key (a log stripped of every HMAC fails too)',
         default: false,
       },
+      {
+        flags: '--since <git-ref>',
+        description:
+          'also check that the log extends the one committed at this revision (e.g. origin/main): a cut tail with an older head put back fails',
+      },
     ],
     examples: [
       { command: 'kcops audit verify', description: 'exit 0 when intact, 1 when tampered with' },
       { command: 'kcops audit verify /mnt/audit/audit.jsonl -o json', description: 'a copied log, machine-readable' },
+      {
+        command: 'git fetch origin && kcops audit verify --since origin/main --require-hmac',
+        description: 'in CI: the log still holds every record the protected branch has',
+      },
     ],
     handler: async () => (await load()).auditVerify,
   },

@@ -12,6 +12,7 @@ import {
 import { previousConfigs } from '../../core/apply/previous-revisions.js';
 import { gitCommit, resolveActor } from '../../core/audit/actor.js';
 import { assertAuditAppendable, readAudit, verifyAudit } from '../../core/audit/log.js';
+import { committedHead } from '../../core/audit/git-anchor.js';
 import { lockDeployment } from '../../core/apply/deploy-lock.js';
 import { readInside, writeInside, type Boundary } from '../../core/fs/boundary.js';
 import { auditLogToVerify } from './audit-log.js';
@@ -308,6 +309,7 @@ export const auditVerify: CommandHandler = async (ctx, args, o) => {
     ...(log.key ? { key: log.key } : {}),
     ...(log.keyUnavailable ? { keyUnavailable: log.keyUnavailable } : {}),
     requireHmac: o.requireHmac === true,
+    ...(typeof o.since === 'string' ? { since: committedHead(log.file, o.since) } : {}),
   });
   const how = v.hmac === 'verified' ? 'hash chain and HMACs verified' : 'hash chain verified';
   return {

@@ -6,6 +6,7 @@ import { appendInside, boundaryOf, mkdirInside, resolveInside, writeInside, type
 import { acquireLockSync } from '../fs/lock.js';
 import { headMac, recordMac, sameMac, type AuditKey } from './hmac.js';
 import { GENESIS, recordHash, type AuditEntry, type AuditRecord } from './record.js';
+import type { CommittedHead } from './git-anchor.js';
 
 /**
  * The append-only JSONL audit log with a hash chain. Each line commits to the one before it; a side file
@@ -115,7 +116,8 @@ export interface AuditProblem {
     | 'truncated'
     | 'head-invalid'
     | 'hmac-invalid'
-    | 'unsigned';
+    | 'unsigned'
+    | 'rolled-back';
   detail: string;
 }
 
@@ -137,6 +139,8 @@ export interface VerifyOptions {
   keyUnavailable?: string;
   /** Fail unless the head is signed with the key: a log stripped of every HMAC then fails too. */
   requireHmac?: boolean;
+  /** The head as committed at a revision the log's writer cannot rewrite (git-anchor.ts): the log must extend it. */
+  since?: CommittedHead;
 }
 
 export function verifyAudit(file: string, opts: VerifyOptions = {}): AuditVerification {
@@ -234,6 +238,7 @@ export function verifyAudit(file: string, opts: VerifyOptions = {}): AuditVerifi
         detail: `${headFile(file)} has no HMAC but the records have`,
       });
   }
+  if (opts.since) sinceProblems(opts.since, records, prevSeq, opts.key, problems, notices);
   const headSigned = head !== undefined && !('invalid' in head) && head.mac !== undefined;
   const hmac: AuditVerification['hmac'] = !opts.key
     ? firstSigned !== undefined
@@ -263,6 +268,51 @@ export function verifyAudit(file: string, opts: VerifyOptions = {}): AuditVerifi
         : '--require-hmac needs the key (audit.hmacKey in kcops.yaml, resolvable here)',
     });
   return { file, records: records.length, ok: problems.length === 0, problems, hmac, notices };
+}
+
+/**
+ * The log must still hold the record the committed head names, with the same hash: the chain check above then vouches
+ * for every record before it. A log cut back past it (an older head put back) fails, even with valid HMACs.
+ */
+function sinceProblems(
+  since: CommittedHead,
+  records: readonly AuditRecord[],
+  lastSeq: number,
+  key: AuditKey | undefined,
+  problems: AuditProblem[],
+  notices: string[],
+): void {
+  const at = `${since.ref} (${since.commit.slice(0, 12)})`;
+  const base = since.head;
+  if (base === undefined) {
+    notices.push(`${at} holds no audit head: there is nothing committed to compare the log with.`);
+    return;
+  }
+  if ('invalid' in base) {
+    problems.push({ seq: null, problem: 'head-invalid', detail: `the head committed at ${at}: ${base.invalid}` });
+    return;
+  }
+  if (key && base.mac !== undefined && !sameMac(headMac(key, base.seq, base.hash), base.mac))
+    problems.push({
+      seq: base.seq,
+      problem: 'hmac-invalid',
+      detail: `the head committed at ${at}: its HMAC does not match`,
+    });
+  if (base.seq === 0) return;
+  const rec = records.find((r) => r.seq === base.seq);
+  if (base.seq > lastSeq)
+    problems.push({
+      seq: base.seq,
+      problem: 'rolled-back',
+      detail: `${at} had committed records up to ${base.seq}, but this log ends at record ${lastSeq}: records were cut off and the head put back`,
+    });
+  else if (rec?.hash !== base.hash)
+    problems.push({
+      seq: base.seq,
+      problem: 'rolled-back',
+      detail: `record ${base.seq} is not the one committed at ${at}: the log was rewritten from there`,
+    });
+  else notices.push(`The log extends the one committed at ${at} (record ${base.seq}).`);
 }
 
 interface AuditHead {

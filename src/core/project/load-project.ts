@@ -6,6 +6,7 @@ import { UserError } from '../../errors.js';
 import { MAX_NESTING, positionAt, tooDeepAt, yamlMessage } from './nesting.js';
 import { projectSchema, type Project } from './schema.js';
 import { yamlLib } from './yaml-lib.js';
+import { fastYamlValue } from './fast-yaml.js';
 import type { Position } from '../validate/finding.js';
 
 export const PROJECT_FILE = 'kcops.yaml';
@@ -74,12 +75,6 @@ export function loadProject(file: string): LoadedProject {
 }
 
 export function parseProject(file: string, text: string): LoadedProject {
-  const { LineCounter, parseDocument } = yamlLib();
-  const lc = new LineCounter();
-  const toPos = (offset: number): Position => {
-    const p = lc.linePos(offset);
-    return { line: p.line, column: p.col };
-  };
   const deep = tooDeepAt(text, { yaml: true });
   if (deep !== undefined) {
     const at = positionAt(text, deep);
@@ -98,6 +93,14 @@ export function parseProject(file: string, text: string): LoadedProject {
       positionOf: () => at,
     };
   }
+  const fast = fastProject(file, text);
+  if (fast) return fast;
+  const { LineCounter, parseDocument } = yamlLib();
+  const lc = new LineCounter();
+  const toPos = (offset: number): Position => {
+    const p = lc.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
   // yaml's own duplicate-key check compares each key with every earlier key of its map: quadratic, minutes for a
   // kcops.yaml with thousands of environments or teams. duplicateKeyIssues does the same check with a set per map.
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
@@ -135,6 +138,28 @@ export function parseProject(file: string, text: string): LoadedProject {
     loaded.issues.push({ path: path.join('.'), message: issue.message, at: positionOf(path), kind: 'schema' });
   }
   return loaded;
+}
+
+/**
+ * A valid kcops.yaml read without positions (fast-yaml.ts says why and when); undefined for anything else, which the
+ * positioned read then reports. The yaml Document is built only if a finding asks where a path is.
+ */
+function fastProject(file: string, text: string): LoadedProject | undefined {
+  const fast = fastYamlValue(text);
+  if (fast === undefined) return undefined;
+  const result = projectSchema.safeParse(fast.value ?? {});
+  if (!result.success) return undefined;
+  let positioned: { doc: Document; toPos: (o: number) => Position } | undefined;
+  const positionOf = (path: (string | number)[]): Position => {
+    if (positioned === undefined) {
+      const { LineCounter, parseDocument } = yamlLib();
+      const lc = new LineCounter();
+      const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
+      positioned = { doc, toPos: (o: number) => ({ line: lc.linePos(o).line, column: lc.linePos(o).col }) };
+    }
+    return nodePosition(positioned.doc, path, positioned.toPos);
+  };
+  return { file, root: dirname(file), text, project: result.data, issues: [], positionOf };
 }
 
 /**

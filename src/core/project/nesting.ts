@@ -13,7 +13,13 @@ export const MAX_NESTING = 64;
 export function tooDeepAt(text: string, o: { yaml?: boolean; limit?: number } = {}): number | undefined {
   const limit = o.limit ?? MAX_NESTING;
   let depth = 0;
+  // Jump from one character that matters to the next: a 7 MB kcops.yaml is mostly plain words.
+  const next = o.yaml ? /["'#[\]{}]/g : /["[\]{}]/g;
   for (let i = 0; i < text.length; i++) {
+    next.lastIndex = i;
+    const m = next.exec(text);
+    if (m === null) break;
+    i = m.index;
     const c = text.charCodeAt(i);
     if (c === 0x22 /* " */ && (!o.yaml || startsScalar(text, i))) i = endOfQuoted(text, i, '"', true);
     else if (o.yaml && c === 0x27 /* ' */ && startsScalar(text, i)) i = endOfQuoted(text, i, "'", false);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,5 +91,50 @@ describe('kcops audit verify with audit.hmacKey', () => {
     expect(r.code).toBe(1);
     expect(JSON.parse(r.err)).toMatchObject({ error: { code: 'SECRET_UNRESOLVED' } });
     expect(fake.connectors.size).toBe(0);
+  });
+
+  it('a cut tail with an older signed head put back: intact alone, caught by --since <ref> when the log was committed', async () => {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' }).toString();
+    git('init', '-q');
+    git('config', 'user.email', 'ci@example.com');
+    git('config', 'user.name', 'ci');
+    expect((await apply()).code).toBe(0);
+    // The state the attacker saves: one record and its signed head.
+    const oldLog = readFileSync(log(), 'utf8');
+    const oldHead = readFileSync(`${log()}.head`, 'utf8');
+    put('payments-b');
+    expect((await apply()).code).toBe(0);
+    // The project commits (and, in real life, pushes to a protected branch) the log with both records.
+    git('add', '-A');
+    git('commit', '-qm', 'deploy');
+    git('branch', 'protected');
+    // The attacker cuts the tail and puts the old head back: both carry valid HMACs.
+    writeFileSync(log(), oldLog);
+    writeFileSync(`${log()}.head`, oldHead);
+    const alone = await cli({ KCOPS_AUDIT_KEY: KEY }, 'audit', 'verify', '--require-hmac', '-o', 'json');
+    expect(alone.code, 'without an anchor the replay is not visible').toBe(0);
+    const since = await cli(
+      { KCOPS_AUDIT_KEY: KEY },
+      'audit',
+      'verify',
+      '--require-hmac',
+      '--since',
+      'protected',
+      '-o',
+      'json',
+    );
+    expect(since.code).toBe(1);
+    expect(since.json).toMatchObject({
+      ok: false,
+      problems: [{ seq: 2, problem: 'rolled-back', detail: expect.stringContaining('ends at record 1') }],
+    });
+    // The log as committed passes, and says what it compared with; an unknown revision is a usage error.
+    git('checkout', '-q', '--', '.kcops');
+    const intact = await cli({ KCOPS_AUDIT_KEY: KEY }, 'audit', 'verify', '--since', 'protected', '-o', 'json');
+    expect(intact.code, intact.err).toBe(0);
+    expect(JSON.stringify(intact.json)).toContain('extends the one committed at protected');
+    const unknown = await cli({ KCOPS_AUDIT_KEY: KEY }, 'audit', 'verify', '--since', 'nope', '-o', 'json');
+    expect(unknown.code).toBe(2);
+    expect(JSON.parse(unknown.err)).toMatchObject({ error: { code: 'GIT_REF_UNKNOWN' } });
   });
 });

@@ -31,6 +31,23 @@ function occupy(port: number): Promise<void> {
   return new Promise((resolve) => srv.listen(port, '127.0.0.1', () => resolve()));
 }
 
+/** `n` distinct ports the system reports free right now (listened on, then released). */
+async function freePorts(n: number): Promise<number[]> {
+  const held = await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<Server>((resolve) => {
+          const srv = createServer();
+          srv.listen(0, '127.0.0.1', () => resolve(srv));
+        }),
+    ),
+  );
+  const ports = held.map((s) => (s.address() as { port: number }).port);
+  await Promise.all(held.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
 describe('dev up preflight: every port before any process', () => {
   it('lists the ports of every component it will start, and only those', () => {
     const all = portsToStart(settings, true, () => false).map((p) => p.port);
@@ -40,14 +57,22 @@ describe('dev up preflight: every port before any process', () => {
   });
 
   it('a conflict on the last port is found before anything starts, naming the port and its flag', async () => {
-    const ports = portsToStart(settings, true, () => false);
-    await occupy(42405);
+    // Ports the system has just handed out, not fixed ones: another dev stack on this machine may hold 42xxx/29xxx.
+    const [kafka, controller, c1, c2, m1, m2, s3, s3Https, postgres] = await freePorts(9);
+    const free = resolveSettings({
+      home: '/tmp/kcops-input/unit-home',
+      ports: { kafka, controller, connect: [c1!, c2!], metrics: [m1!, m2!], s3, s3Https, postgres },
+      env: {},
+    });
+    const ports = portsToStart(free, true, () => false);
+    expect(ports.at(-1)?.port).toBe(m2);
+    await occupy(m2!);
     const err = await checkPorts(ports).then(
       () => undefined,
       (e: unknown) => e as { code: string; message: string; hint: string },
     );
     expect(err?.code).toBe('DEV_PORT_IN_USE');
-    expect(err?.message).toContain('42405');
+    expect(err?.message).toContain(String(m2));
     expect(err?.message).toContain('worker-2 metrics');
     expect(err?.hint).toContain('--metrics-ports');
   });

@@ -1,6 +1,7 @@
 import { connectorRule, repoRule, type ConnectorRule, type RepoDraft, type RepoRule } from '../rule.js';
 import { policySeverity } from '../policy.js';
 import { json } from './examples.js';
+import { isSensitiveKey } from '../../secrets/sensitive.js';
 
 /**
  * The identities `kcops init` and `kcops new` write for the user to replace (`env-change1`, `lkc-change1`,
@@ -107,7 +108,9 @@ export const placeholderIdentityConnectorRules: ConnectorRule[] = [
     },
     check: (ctx) =>
       [...ctx.file.config.values()]
-        .filter((e) => e.value !== undefined && isPlaceholderIdentity(e.value))
+        // A secret key holding `changeme` is secret/placeholder's to report, without its value (a real password
+        // such as `change1` would match the pattern too, and would be printed here).
+        .filter((e) => e.value !== undefined && isPlaceholderIdentity(e.value) && !isSensitiveKey(e.key))
         .map((e) => ({
           message: `'${e.key}' is the placeholder '${e.value?.trim()}' from the template.`,
           at: e.valueAt,

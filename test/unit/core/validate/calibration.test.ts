@@ -126,6 +126,26 @@ describe('placeholders in typed fields', () => {
       ).toBe(true);
     }
   });
+  it('every dummy word in a secret key is judged by the same rules, and none is printed', async () => {
+    // `changeme` also matched the template-identity rule, which printed the value: a real password like `change1`
+    // matches its pattern too.
+    const rules = new Map<string, string[]>();
+    for (const word of ['password', 'changeme', 'secret', 'change1']) {
+      const found = await runExample({
+        path: 'orders-db-sink.json',
+        content: json('orders-db-sink', { ...goodSink, 'connection.password': word }),
+      });
+      rules.set(word, found.map((f) => f.rule).sort());
+      if (word.startsWith('change'))
+        expect(JSON.stringify(found.map((f) => [f.message, f.hint])), word).not.toContain(word);
+    }
+    const dummies = ['password', 'changeme', 'secret'].map((w) => rules.get(w)?.join());
+    expect(new Set(dummies).size, JSON.stringify([...rules])).toBe(1);
+    expect(rules.get('changeme')).toContain('secret/placeholder');
+    // Not a dummy word: a literal credential, reported without its value.
+    expect(rules.get('change1')).toContain('secret/plaintext');
+    expect(rules.get('change1')).not.toContain('permission/placeholder-identity');
+  });
 });
 
 describe('invalid JSON names the real cause', () => {
