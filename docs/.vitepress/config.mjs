@@ -76,6 +76,19 @@ function repositoryLinks(md) {
   });
 }
 
+/**
+ * Heading ids as GitHub makes them (lower case, punctuation dropped, each space a dash), so one `#anchor` works on
+ * GitHub and on the site: VitePress' own slugs differ (a leading `_` before digits, runs of dashes collapsed).
+ */
+export function githubSlug(text) {
+  return text
+    .trim()
+    .toLowerCase()
+    .replace(/<[^>]*>/g, '')
+    .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
+    .replace(/ /g, '-');
+}
+
 const escapeHtml = (s) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 const HTML_KEPT = /^(<!--|<\/?(a|b|br|code|details|div|em|i|img|kbd|p|span|strong|sub|summary|sup|table|td|th|tr)\b)/i;
 
@@ -106,9 +119,12 @@ export default {
   outDir: process.env.DOCS_OUT_DIR ?? join(DOCS, '.vitepress', 'dist'),
   cacheDir: join(DOCS, '.vitepress', 'cache'),
   lastUpdated: false,
+  // The local search index of the generated references (CLI, error codes) is one large chunk, by design.
+  vite: { build: { chunkSizeWarningLimit: 4096 } },
   // README.md is the manual's front page on GitHub and the site's home page.
   rewrites: { 'README.md': 'index.md' },
   markdown: {
+    anchor: { slugify: githubSlug },
     config: (md) => {
       repositoryLinks(md);
       proseAsText(md);
