@@ -43,7 +43,9 @@ function placeholder(expr, sf) {
   if (ts.isIdentifier(expr)) return expr.text;
   if (ts.isBinaryExpression(expr)) return placeholder(expr.left, sf);
   if (ts.isCallExpression(expr) && ts.isIdentifier(expr.expression) && expr.arguments[0])
-    return ['String', 'Number', 'JSON'].includes(expr.expression.text) ? placeholder(expr.arguments[0], sf) : expr.expression.text;
+    return ['String', 'Number', 'JSON'].includes(expr.expression.text)
+      ? placeholder(expr.arguments[0], sf)
+      : expr.expression.text;
   if (ts.isPropertyAccessExpression(expr)) return expr.name.text;
   if (ts.isCallExpression(expr) && ts.isPropertyAccessExpression(expr.expression)) {
     // Math.round(ms / 1000), String(x), JSON.stringify(x): name the argument, not the helper.
@@ -71,7 +73,8 @@ function exitFromOptions(obj) {
       const names = [];
       const find = (n) => {
         if (ts.isPropertyAccessExpression(n) && n.name.text in EXIT) names.push(n.name.text);
-        else if (ts.isNumericLiteral(n)) names.push(Object.keys(EXIT).find((k) => EXIT[k] === Number(n.text)) ?? n.text);
+        else if (ts.isNumericLiteral(n))
+          names.push(Object.keys(EXIT).find((k) => EXIT[k] === Number(n.text)) ?? n.text);
         else ts.forEachChild(n, find);
       };
       if (init) find(init);
@@ -89,11 +92,17 @@ export function collectRaises(root) {
     if (!/UserError|usageError/.test(text)) continue;
     const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
     const visit = (node) => {
-      const isNew = ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'UserError';
-      const isUsage = ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'usageError';
+      const isNew =
+        ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'UserError';
+      const isUsage =
+        ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'usageError';
       const args = isNew || isUsage ? (node.arguments ?? []) : [];
       const first = args[0];
-      if (first && (ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first)) && /^[A-Z][A-Z0-9_]+$/.test(first.text)) {
+      if (
+        first &&
+        (ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first)) &&
+        /^[A-Z][A-Z0-9_]+$/.test(first.text)
+      ) {
         const message = shape(args[1], sf) ?? '(computed)';
         let hint;
         let exit;
@@ -148,7 +157,13 @@ export function renderErrorCodeDocs(root) {
   const byCode = new Map();
   for (const r of raises) byCode.set(r.code, [...(byCode.get(r.code) ?? []), r]);
   byCode.set('INTERNAL', [
-    { code: 'INTERNAL', message: 'a bug in kcops', hint: 'Run again with --debug for the stack trace.', exit: 'Error', where: 'src/errors.ts' },
+    {
+      code: 'INTERNAL',
+      message: 'a bug in kcops',
+      hint: 'Run again with --debug for the stack trace.',
+      exit: 'Error',
+      where: 'src/errors.ts',
+    },
   ]);
   const codes = [...byCode.keys()].sort();
   const lines = [
@@ -169,7 +184,8 @@ export function renderErrorCodeDocs(root) {
     const sites = byCode.get(code);
     const books = runbooks.filter((r) => r.codes.some((p) => matches(p, code)));
     const exits = [...new Set(sites.flatMap((s) => s.exit))]
-      .sort((a, b) => (EXIT[a] ?? 9) - (EXIT[b] ?? 9)).map((e) => (e in EXIT ? `${EXIT[e]} (\`${e}\`)` : e));
+      .sort((a, b) => (EXIT[a] ?? 9) - (EXIT[b] ?? 9))
+      .map((e) => (e in EXIT ? `${EXIT[e]} (\`${e}\`)` : e));
     lines.push(`## ${code}`, '');
     lines.push(`- **exit code:** ${exits.join(', ')}`);
     lines.push(

@@ -11,7 +11,11 @@ export function episodeRows(root) {
     .sort()
     .map((f) => {
       const title = /^# (.+)$/m.exec(readFileSync(join(dir, f), 'utf8'))?.[1] ?? f;
-      const [, n, rest] = /^Episode (\d+)\s*[—:-]\s*(.*)$/.exec(title) ?? [undefined, String(Number(f.slice(0, 2))), title];
+      const [, n, rest] = /^Episode (\d+)\s*[—:-]\s*(.*)$/.exec(title) ?? [
+        undefined,
+        String(Number(f.slice(0, 2))),
+        title,
+      ];
       return `| ${n} | [${rest}](episodes/${f}) |`;
     });
 }

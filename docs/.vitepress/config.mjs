@@ -34,7 +34,9 @@ function pages(folder) {
 export function sidebar() {
   return [
     { text: 'Start here', items: [{ text: 'Overview', link: '/' }, ...pages('')] },
-    ...SECTIONS.map(([folder, text]) => ({ text, collapsed: false, items: pages(folder) })).filter((g) => g.items.length),
+    ...SECTIONS.map(([folder, text]) => ({ text, collapsed: false, items: pages(folder) })).filter(
+      (g) => g.items.length,
+    ),
   ];
 }
 
@@ -57,7 +59,10 @@ function repositoryLinks(md) {
         const [path] = href.split('#');
         const target = posix.normalize(posix.join(posix.dirname(page), path));
         const insideDocs = !target.startsWith('..');
-        if (insideDocs && (target.endsWith('.md') || target.endsWith('/') || existsSync(join(DOCS, target, 'index.md'))))
+        if (
+          insideDocs &&
+          (target.endsWith('.md') || target.endsWith('/') || existsSync(join(DOCS, target, 'index.md')))
+        )
           continue;
         const repoPath = posix.normalize(posix.join('docs', target));
         if (repoUrl) {
@@ -100,7 +105,8 @@ const HTML_KEPT = /^(<!--|<\/?(a|b|br|code|details|div|em|i|img|kbd|p|span|stron
 function proseAsText(md) {
   md.core.ruler.push('kcops-prose-as-text', (state) => {
     for (const block of state.tokens) {
-      if (block.type === 'html_block' && !HTML_KEPT.test(block.content.trim())) block.content = escapeHtml(block.content);
+      if (block.type === 'html_block' && !HTML_KEPT.test(block.content.trim()))
+        block.content = escapeHtml(block.content);
       for (const t of block.children ?? []) {
         if (t.type === 'html_inline' && !HTML_KEPT.test(t.content)) t.content = escapeHtml(t.content);
         else if (t.type === 'text' && t.content.includes('{{')) {
@@ -142,5 +148,3 @@ export default {
     outline: { level: [2, 3] },
   },
 };
-
-

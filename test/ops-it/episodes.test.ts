@@ -69,9 +69,11 @@ const EPISODES: Episode[] = [
     async teardown(cluster) {
       // Offsets outlive a deleted connector: forget the source's, so a second run on the same stack lists one file.
       await cluster.stop('payments-orders-file').catch(() => undefined);
-      await until('STOPPED', async () => (await cluster.status('payments-orders-file'))?.state === 'STOPPED', 30_000).catch(
-        () => undefined,
-      );
+      await until(
+        'STOPPED',
+        async () => (await cluster.status('payments-orders-file'))?.state === 'STOPPED',
+        30_000,
+      ).catch(() => undefined);
       await cluster.resetOffsets('payments-orders-file').catch(() => undefined);
       for (const n of ['payments-orders-file', 'payments-orders-sink']) await cluster.delete(n).catch(() => undefined);
     },
@@ -123,9 +125,10 @@ describe.skipIf(!enabled)('episodes run against the dev stack', () => {
         const shown = `${ep.file}: ${c.line}\n--- page\n${c.expected.join('\n')}\n--- run (exit ${r.code})\n${r.out}${r.err}`;
         expect(r.code, shown).toBe(c.exitCode ?? 0);
         if (c.expected.length)
-          expect(matchesPage(c.expected, r.out + r.err), `${shown}\n--- normalised run\n${normalise(r.out + r.err).join('\n')}`).toBe(
-            true,
-          );
+          expect(
+            matchesPage(c.expected, r.out + r.err),
+            `${shown}\n--- normalised run\n${normalise(r.out + r.err).join('\n')}`,
+          ).toBe(true);
       }
     });
   }

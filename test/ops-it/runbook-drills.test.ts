@@ -106,7 +106,10 @@ describe.skipIf(!enabled)('runbooks as drills on the dev stack', () => {
     repo!.put('deploy', fileSink(`payments.drill-${id}`, out));
     repo!.commit('topics given');
     const fix = await run(fill(drill('deployment-failures.md', 'fix'), { connector: name, env: 'dev' }));
-    expect(fix.map((r) => r.code), text(fix)).toEqual([0, 0]);
+    expect(
+      fix.map((r) => r.code),
+      text(fix),
+    ).toEqual([0, 0]);
     expect(await taskState(name)).toBe('RUNNING');
   });
 
@@ -159,7 +162,10 @@ describe.skipIf(!enabled)('runbooks as drills on the dev stack', () => {
       repo!.env.GITIT_CONNECT_PW = right;
     }
     const fix = await run(fill(drill('auth-errors.md', 'fix'), { env: 'dev' }));
-    expect(fix.map((r) => r.code), text(fix)).toEqual([0, 0]);
+    expect(
+      fix.map((r) => r.code),
+      text(fix),
+    ).toEqual([0, 0]);
   });
 
   it('authorisation: a topic outside the team prefix shows as TopicAuthorizationException; the prefixed topic recovers', async () => {
@@ -183,7 +189,10 @@ describe.skipIf(!enabled)('runbooks as drills on the dev stack', () => {
     repo!.put('acl', source(`payments.drill-${id}-acl`));
     repo!.commit('the team topic');
     const fix = await run(fill(drill('auth-errors.md', 'fix', 'acl'), { connector: name, env: 'dev' }));
-    expect(fix.map((r) => r.code), text(fix)).toEqual([0, 0, 0]);
+    expect(
+      fix.map((r) => r.code),
+      text(fix),
+    ).toEqual([0, 0, 0]);
     expect(await taskState(name)).toBe('RUNNING');
   });
 

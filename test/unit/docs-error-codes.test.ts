@@ -16,7 +16,10 @@ describe('troubleshooting by error code', () => {
     for (const code of new Set(raises.map((r) => r.code))) expect(page).toContain(`\n## ${code}\n`);
     // A known site, read through the parser: template-literal message, hint and explicit exit code.
     const port = raises.find((r) => r.code === 'DEV_PORT_IN_USE' && r.message.includes('already in use'));
-    expect(port).toMatchObject({ message: 'Port <port> (<what>) is already in use by another process.', exit: ['Error'] });
+    expect(port).toMatchObject({
+      message: 'Port <port> (<what>) is already in use by another process.',
+      exit: ['Error'],
+    });
     expect(port!.hint).toContain('choose another port with <flag> <port>');
     expect(raises.find((r) => r.code === 'USAGE')!.exit).toEqual(['Usage']);
   });

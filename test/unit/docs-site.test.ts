@@ -61,7 +61,13 @@ function htmlPages(dir: string): string[] {
           : [],
     );
   return walk(dir)
-    .map((f) => '/' + relative(dir, f).replaceAll('\\', '/').replace(/\.html$/, ''))
+    .map(
+      (f) =>
+        '/' +
+        relative(dir, f)
+          .replaceAll('\\', '/')
+          .replace(/\.html$/, ''),
+    )
     .map((r) => (r === '/index' ? '/' : r))
     .sort();
 }
@@ -84,11 +90,15 @@ describe.skipIf(skip)('the manual as a site, in headless Chromium', () => {
 
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'kcops-site-'));
-    await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules/vitepress/bin/vitepress.js'), 'build', 'docs'], {
-      cwd: ROOT,
-      env: { ...process.env, DOCS_OUT_DIR: out },
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    await promisify(execFile)(
+      process.execPath,
+      [join(ROOT, 'node_modules/vitepress/bin/vitepress.js'), 'build', 'docs'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DOCS_OUT_DIR: out },
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
     ({ server, base } = await serve(out));
     browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
     routes = htmlPages(out);
@@ -109,8 +119,8 @@ describe.skipIf(skip)('the manual as a site, in headless Chromium', () => {
       await page.waitForSelector('.VPContent');
       const got = await page.evaluate(() => ({
         h1: document.querySelector('.vp-doc h1')?.textContent ?? '',
-        ids: [...document.querySelectorAll('[id]')].map((e) => e.id),
-        links: [...document.querySelectorAll('a[href]')].map((a) => (a as HTMLAnchorElement).href),
+        ids: Array.from(document.querySelectorAll('[id]'), (e) => e.id),
+        links: Array.from(document.querySelectorAll('a[href]'), (a) => (a as HTMLAnchorElement).href),
       }));
       seen.set(route, { status: res?.status() ?? 0, errors: [...errors], ...got, ids: new Set(got.ids) });
     }
@@ -174,8 +184,14 @@ describe.skipIf(skip)('the manual as a site, in headless Chromium', () => {
       await page.fill('#localsearch-input', 'CONNECT_UNAUTHORIZED');
       await page.waitForSelector('#localsearch-list a.result');
       const hits = await page.$$eval('#localsearch-list a.result', (as) => as.map((a) => a.getAttribute('href') ?? ''));
-      expect(hits.some((h) => h.includes('/runbooks/auth-errors')), hits.join('\n')).toBe(true);
-      expect(hits.some((h) => h.includes('/reference/error-codes')), hits.join('\n')).toBe(true);
+      expect(
+        hits.some((h) => h.includes('/runbooks/auth-errors')),
+        hits.join('\n'),
+      ).toBe(true);
+      expect(
+        hits.some((h) => h.includes('/reference/error-codes')),
+        hits.join('\n'),
+      ).toBe(true);
     } finally {
       await page.close();
     }

@@ -7,7 +7,11 @@ import { waitForAll } from '../../../../src/core/apply/wait.js';
  * the fix of a failed connector must not be judged by the failure it fixes (found by the network drill,
  * test/ops-it/runbook-drills.test.ts). A clock and a scripted cluster stand in for time and Connect.
  */
-function scripted(rounds: ConnectorStatus['tasks'][]): { cluster: ConnectCluster; tick: () => void; now: () => number } {
+function scripted(rounds: ConnectorStatus['tasks'][]): {
+  cluster: ConnectCluster;
+  tick: () => void;
+  now: () => number;
+} {
   let t = 0;
   let i = 0;
   const cluster = {
