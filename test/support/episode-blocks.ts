@@ -8,7 +8,9 @@ import { shellWords } from './runbook-blocks.js';
  * forever, ...); the reason is required.
  */
 export interface EpisodeCommand {
+  /** The words after `$ kcops`; empty for another shell command (`$ sed ...`), which runs in bash as `shell`. */
   argv: string[];
+  shell?: string;
   line: string;
   /** Output lines shown on the page (may contain `...`: any text, or as a whole line any number of lines). */
   expected: string[];
@@ -42,13 +44,14 @@ export function episodeBlocks(markdown: string): EpisodeBlock[] {
       const cmd = /^\$ kcops (.*)$/.exec(l);
       const echo = /^\$ echo \$\?$/.test(l);
       if (cmd) commands.push({ argv: shellWords(cmd[1]!), line: l, expected: [] });
+      else if (!echo && /^\$ \S/.test(l)) commands.push({ argv: [], shell: l.slice(2), line: l, expected: [] });
       else if (echo) {
         const last = commands.at(-1);
         const k = body.indexOf(l);
         if (last && /^\d+$/.test(body[k + 1] ?? '')) last.exitCode = Number(body[k + 1]);
       } else if (commands.length && !/^\d+$/.test(l.trim()) && !l.startsWith('$')) commands.at(-1)!.expected.push(l);
     }
-    if (commands.length) blocks.push({ at: i + 1, ...(skip ? { skip } : {}), commands });
+    if (commands.some((c) => !c.shell)) blocks.push({ at: i + 1, ...(skip ? { skip } : {}), commands });
     i = j;
   }
   return blocks;
@@ -65,7 +68,8 @@ export function normalise(text: string): string[] {
       l
         .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, '<time>')
         .replace(/\b[0-9a-f]{12,40}\b/g, '<id>')
-        .replace(/\/tmp\/[^\s'"`)]*/g, '<tmp>')
+        // A temporary directory here, the reader's checkout on the page: both are "some directory".
+        .replace(/(\/tmp|\/home\/me)\/[^\s'"`),]*?(?=\/\.kcops\/|[\s'"`),]|$)/g, '<dir>')
         .replace(/\d+(\.\d+)*/g, '#')
         .replace(/[ \t]+/g, ' ')
         .trim(),

@@ -31,9 +31,9 @@ describe('episode console blocks (run by test/ops-it/episodes.test.ts)', () => {
   });
 
   it('normalises times, ids, ports, numbers and alignment, and `...` stands for anything', () => {
-    expect(normalise('2026-11-23T21:48:06.592Z  dev  256482be88d3 127.0.0.1:46083 (5.1 s)')).toEqual([
-      '<time> dev <id> #:# (# s)',
-    ]);
+    expect(
+      normalise('2026-11-23T21:48:06.592Z  dev  256482be88d3 127.0.0.1:46083 (5.1 s) /tmp/x-1/.kcops/a.jsonl'),
+    ).toEqual(['<time> dev <id> #:# (# s) <dir>/.kcops/a.jsonl']);
     const shown = ['✔ payments-x update applied (5.1 s)', '...', 'Apply complete.'];
     expect(matchesPage(shown, '✔ payments-x update applied (0.8 s)\nwaiting\n\nApply complete.\n')).toBe(true);
     expect(matchesPage(shown, '✔ payments-x update failed (0.8 s)\nApply complete.\n')).toBe(false);
