@@ -19,7 +19,9 @@ const SECTIONS = [
 
 function title(file) {
   const text = readFileSync(file, 'utf8');
-  return /^# (.+)$/m.exec(text)?.[1]?.replace(/`/g, '') ?? posix.basename(file, '.md');
+  // "Runbook: a connector task FAILED" reads as "a connector task FAILED" under the heading "Runbooks".
+  const heading = /^# (.+)$/m.exec(text)?.[1];
+  return heading ? heading.replace(/`/g, '').replace(/^Runbook:\s*/, '') : posix.basename(file, '.md');
 }
 
 function pages(folder) {
