@@ -3,7 +3,18 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.kcops/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'coverage/',
+      '.kcops/',
+      'docs/.vitepress/dist/',
+      'docs/.vitepress/cache/',
+      'test-artifacts/',
+      '.devhome/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

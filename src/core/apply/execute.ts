@@ -74,8 +74,16 @@ export async function executePlan(input: ApplyInput): Promise<ApplyResult> {
     const policy = cluster.traits.provisioning;
     const now = options.wait.now ?? Date.now;
     const watch = policy ? new ProvisioningWatch(policy, kinds, now()) : undefined;
+    const failedBefore = new Map<string, Set<string>>();
+    for (const name of targets.keys()) {
+      const s = before.get(name)?.status;
+      const traces = [s?.state === 'FAILED' ? s.trace : undefined, ...(s?.tasks ?? []).map((x) => x.trace)];
+      const stale = traces.filter((x): x is string => x !== undefined);
+      if (stale.length) failedBefore.set(name, new Set(stale));
+    }
     const results = await waitForAll(cluster, targets, {
       ...options.wait,
+      failedBefore,
       stopOnFailure: options.rollback,
       onRound: (n, total) => progress.update(`${n}/${total} in their target state`),
       onRestart: (name, why) => reporter.warn(`${name}: the worker failed to start it (${why}); restarted it once`),

@@ -33,6 +33,14 @@ export interface WaitAllOptions extends WaitOptions {
   onRestart?: (name: string, why: string) => void;
   /** The backend's provisioning policy for this wait (Confluent Cloud): flaps, late rejections, longer limits. */
   watch?: ProvisioningWatch;
+  /**
+   * Traces of the failures each connector had before this apply changed it. Connect keeps reporting a task's old
+   * FAILED status (same trace) until the restarted task reports, so the fix of a failed connector would read as its
+   * failure and be rolled back. Such a status counts as "not started yet" for `staleFailureMs` (default 15 s); a
+   * failure with another trace, or the same one after that, is a verdict.
+   */
+  failedBefore?: ReadonlyMap<string, ReadonlySet<string>>;
+  staleFailureMs?: number;
 }
 
 export async function waitForAll(
@@ -64,6 +72,13 @@ export async function waitForAll(
       for (const [name, target] of targets) {
         if (results.has(name)) continue;
         let verdict = judge(listed.get(name), target);
+        if (
+          verdict.kind === 'failed' &&
+          verdict.trace !== undefined &&
+          o.failedBefore?.get(name)?.has(verdict.trace) &&
+          t - start < (o.staleFailureMs ?? 15_000)
+        )
+          verdict = { kind: 'pending', seen: `${verdict.detail} from before the change (waiting for the restart)` };
         const review = o.watch?.review(name, listed.get(name), verdict.kind === 'failed', t);
         if (review?.kind === 'pending') verdict = { kind: 'pending', seen: review.seen };
         else if (review?.kind === 'failed') verdict = review;

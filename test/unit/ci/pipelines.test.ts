@@ -58,7 +58,13 @@ function gitlabErrors(content: string): string[] {
 
 async function checkWorkflowsIn(dir: string): Promise<void> {
   const files = readdirSync(dir).filter((f) => f.endsWith('.yml'));
-  expect(files.sort()).toEqual(['kcops-deploy.yml', 'kcops-drift.yml', 'kcops-pull-request.yml', 'kcops-rollback.yml']);
+  expect(files.sort()).toEqual([
+    'kcops-deploy.yml',
+    'kcops-drift.yml',
+    'kcops-manual.yml',
+    'kcops-pull-request.yml',
+    'kcops-rollback.yml',
+  ]);
   for (const f of files) {
     const content = readFileSync(join(dir, f), 'utf8');
     expect({ f, errors: await githubParserErrors(f, content) }).toEqual({ f, errors: [] });
