@@ -9,7 +9,6 @@ import {
   type ConnectorStatus,
   type ObservedState,
 } from '../../connect/cluster.js';
-import { audited } from '../../core/operate/audit.js';
 import {
   describeConnector,
   listConnectors,
@@ -33,12 +32,28 @@ import {
 import { scrapeAll } from '../../core/observe/scrape.js';
 // lag.js loads the Kafka client (~0.5-1 s): imported only when lag is asked for, so status/list start fast.
 import type { GroupLag } from '../../core/observe/lag.js';
-import type { OpsTarget } from '../../core/observe/target.js';
-import type { CommandHandler } from '../command-spec.js';
+import type { CommandHandler, OptionsFor } from '../command-spec.js';
+import type {
+  connectDeleteCommand,
+  connectDescribeCommand,
+  connectListCommand,
+  connectLogsCommand,
+  connectMetricsCommand,
+  connectOffsetsAlterCommand,
+  connectOffsetsGetCommand,
+  connectOffsetsResetCommand,
+  connectPauseCommand,
+  connectPluginsDescribeCommand,
+  connectPluginsListCommand,
+  connectRestartCommand,
+  connectResumeCommand,
+  connectStatusCommand,
+  connectStopCommand,
+} from '../commands/connect.js';
 import type { CliContext, CommandResult, Style } from '../context.js';
 import { table } from '../render/output.js';
-import { auditSinkFor, nameArg, warnDrift } from './ops-context.js';
-import { withEnvironment } from './environment.js';
+import { nameArg, warnDrift } from './ops-context.js';
+import { onEnvironment } from './environment.js';
 import type { Backend, ConnectorMetricsService } from '../../core/environment/backend.js';
 import { sleepUnlessAborted } from '../../core/sleep.js';
 
@@ -49,46 +64,41 @@ export function colourState(st: Style, s: string): string {
   return s;
 }
 
-function withCluster<T>(ctx: CliContext, run: (c: ConnectCluster, t: OpsTarget, b: Backend) => Promise<T>): Promise<T> {
-  return withEnvironment(ctx, (b) => run(b.connect, b.target, b));
-}
-
-export const list: CommandHandler = (ctx, _args, o) =>
-  withCluster(ctx, async (c, t) => {
-    let regex: RegExp | undefined;
-    if (typeof o.regex === 'string') {
-      try {
-        regex = new RegExp(o.regex);
-      } catch (e) {
-        throw usageError('USAGE', `--regex '${o.regex}' is not a regular expression: ${(e as Error).message}.`);
-      }
+export const list = onEnvironment<typeof connectListCommand>(async (ctx, _args, o, { connect: c, target: t }) => {
+  let regex: RegExp | undefined;
+  if (o.regex !== undefined) {
+    try {
+      regex = new RegExp(o.regex);
+    } catch (e) {
+      throw usageError('USAGE', `--regex '${o.regex}' is not a regular expression: ${(e as Error).message}.`);
     }
-    const states = typeof o.state === 'string' ? [parseState(o.state)] : undefined;
-    const started = performance.now();
-    const rows = await listConnectors(c, {
-      ...(typeof o.name === 'string' ? { name: o.name } : {}),
-      ...(regex ? { regex } : {}),
-      ...(states ? { states } : {}),
-    });
-    const ms = Math.round(performance.now() - started);
-    ctx.reporter.debug(`connect list: ${rows.length} connectors in ${ms} ms`);
-    return {
-      data: { env: t.env, connectors: rows },
-      human: (st) =>
-        rows.length === 0
-          ? `No connectors${o.name || o.regex || o.state ? ' match' : ''} in '${t.env}'.`
-          : table(
-              ['NAME', 'TYPE', 'STATE', 'TASKS', 'CLASS'],
-              rows.map((r) => [
-                r.name,
-                r.type,
-                colourState(st, r.tasks.failed > 0 && r.state === 'RUNNING' ? 'FAILED' : r.state),
-                `${r.tasks.running}/${r.tasks.total}${r.tasks.failed ? st.red(` (${r.tasks.failed} failed)`) : ''}`,
-                r.class.split('.').pop() ?? r.class,
-              ]),
-            ),
-    };
+  }
+  const states = o.state !== undefined ? [parseState(o.state)] : undefined;
+  const started = performance.now();
+  const rows = await listConnectors(c, {
+    ...(o.name !== undefined ? { name: o.name } : {}),
+    ...(regex ? { regex } : {}),
+    ...(states ? { states } : {}),
   });
+  const ms = Math.round(performance.now() - started);
+  ctx.reporter.debug(`connect list: ${rows.length} connectors in ${ms} ms`);
+  return {
+    data: { env: t.env, connectors: rows },
+    human: (st) =>
+      rows.length === 0
+        ? `No connectors${o.name || o.regex || o.state ? ' match' : ''} in '${t.env}'.`
+        : table(
+            ['NAME', 'TYPE', 'STATE', 'TASKS', 'CLASS'],
+            rows.map((r) => [
+              r.name,
+              r.type,
+              colourState(st, r.tasks.failed > 0 && r.state === 'RUNNING' ? 'FAILED' : r.state),
+              `${r.tasks.running}/${r.tasks.total}${r.tasks.failed ? st.red(` (${r.tasks.failed} failed)`) : ''}`,
+              r.class.split('.').pop() ?? r.class,
+            ]),
+          ),
+  };
+});
 
 function parseState(s: string): ObservedState {
   const v = toObservedState(s.toUpperCase());
@@ -127,23 +137,22 @@ function firstLines(s: string, n: number): string {
   return l.length > n ? [...l.slice(0, n), `\t... ${l.length - n} more lines (-o json has all)`].join('\n') : s;
 }
 
-export const status: CommandHandler = (ctx, args) =>
-  withCluster(ctx, async (c) => {
-    const name = nameArg(args);
-    const s = await requireStatus(c, name);
-    const overall = overallState(s);
-    return {
-      data: { ...s, overall },
-      human: (st) =>
-        [
-          `${st.bold(name)} (${s.type}): ${colourState(st, overall)}`,
-          '',
-          ...statusLines(st, s, true),
-          ...nextStep(st, name, s),
-        ].join('\n'),
-      exitCode: overall === 'FAILED' ? ExitCode.Error : ExitCode.Ok,
-    };
-  });
+export const status = onEnvironment<typeof connectStatusCommand>(async (ctx, args, _o, { connect: c }) => {
+  const name = nameArg(args[0]);
+  const s = await requireStatus(c, name);
+  const overall = overallState(s);
+  return {
+    data: { ...s, overall },
+    human: (st) =>
+      [
+        `${st.bold(name)} (${s.type}): ${colourState(st, overall)}`,
+        '',
+        ...statusLines(st, s, true),
+        ...nextStep(st, name, s),
+      ].join('\n'),
+    exitCode: overall === 'FAILED' ? ExitCode.Error : ExitCode.Ok,
+  };
+});
 
 function nextStep(st: Style, name: string, s: ConnectorStatus): string[] {
   if (overallState(s) !== 'FAILED') return [];
@@ -155,141 +164,121 @@ function nextStep(st: Style, name: string, s: ConnectorStatus): string[] {
   ];
 }
 
-export const describe: CommandHandler = (ctx, args) =>
-  withCluster(ctx, async (c) => {
-    const d = await describeConnector(c, nameArg(args));
-    return {
-      data: d,
-      human: (st) => {
-        const cfg = Object.entries(d.config).sort(([a], [b]) => a.localeCompare(b));
-        const out = [
-          `${st.bold(d.name)}  ${d.type}  ${colourState(st, d.overall)}`,
-          `class    ${d.class}`,
-          `workers  ${d.workers.join(', ') || '-'}`,
-          `topics   ${d.topics === null ? st.dim('(topic tracking disabled)') : d.topics.join(', ') || '-'}`,
-          '',
-          st.bold('Tasks'),
-          table(
-            ['TASK', 'STATE', 'WORKER'],
-            d.tasks.map((t) => [String(t.id), colourState(st, t.state), t.workerId ?? '-']),
-          ),
-          '',
-          st.bold('Config') + st.dim(' (literal secrets masked; references shown)'),
-          table(
-            ['KEY', 'VALUE'],
-            cfg.map(([k, v]) => [k, v]),
-          ),
-        ];
-        for (const x of [
-          { label: 'connector', trace: d.trace },
-          ...d.tasks.map((t) => ({ label: `task ${t.id}`, trace: t.trace })),
-        ])
-          if (x.trace) out.push('', st.red(`Trace of the ${x.label}:`), firstLines(x.trace, 15));
-        return out.join('\n');
-      },
-      exitCode: ExitCode.Ok,
-    };
-  });
+export const describe = onEnvironment<typeof connectDescribeCommand>(async (ctx, args, _o, { connect: c }) => {
+  const d = await describeConnector(c, nameArg(args[0]));
+  return {
+    data: d,
+    human: (st) => {
+      const cfg = Object.entries(d.config).sort(([a], [b]) => a.localeCompare(b));
+      const out = [
+        `${st.bold(d.name)}  ${d.type}  ${colourState(st, d.overall)}`,
+        `class    ${d.class}`,
+        `workers  ${d.workers.join(', ') || '-'}`,
+        `topics   ${d.topics === null ? st.dim('(topic tracking disabled)') : d.topics.join(', ') || '-'}`,
+        '',
+        st.bold('Tasks'),
+        table(
+          ['TASK', 'STATE', 'WORKER'],
+          d.tasks.map((t) => [String(t.id), colourState(st, t.state), t.workerId ?? '-']),
+        ),
+        '',
+        st.bold('Config') + st.dim(' (literal secrets masked; references shown)'),
+        table(
+          ['KEY', 'VALUE'],
+          cfg.map(([k, v]) => [k, v]),
+        ),
+      ];
+      for (const x of [
+        { label: 'connector', trace: d.trace },
+        ...d.tasks.map((t) => ({ label: `task ${t.id}`, trace: t.trace })),
+      ])
+        if (x.trace) out.push('', st.red(`Trace of the ${x.label}:`), firstLines(x.trace, 15));
+      return out.join('\n');
+    },
+    exitCode: ExitCode.Ok,
+  };
+});
 
 type Lifecycle = 'pause' | 'resume' | 'stop';
 const TARGET: Record<Lifecycle, ObservedState> = { pause: 'PAUSED', resume: 'RUNNING', stop: 'STOPPED' };
 
-function lifecycle(action: Lifecycle): CommandHandler {
-  return (ctx, args) =>
-    withCluster(ctx, async (c, t) => {
-      const name = nameArg(args);
-      await requireStatus(c, name);
-      const after = await audited(
-        auditSinkFor(ctx, t),
-        { action: `ops:${action}`, connector: name, env: t.env, cluster: c.id, credentialKeyId: c.credentialKeyId },
-        async () => {
-          await c[action](name);
-          return settle(c, name, { settleMs: 10_000, pollMs: 300 });
-        },
-        (s) => ({ state: s.state }),
-      );
-      warnDrift(ctx, t, `${name} ${TARGET[action]}`);
-      const ok = after.state === TARGET[action];
-      return {
-        data: {
-          connector: name,
-          action,
-          state: after.state,
-          tasks: after.tasks.map((x) => ({ id: x.id, state: x.state })),
-        },
-        human: (st) =>
-          `${ok ? st.green('✔') : st.yellow('…')} ${name}: ${colourState(st, after.state)}${ok ? '' : ` (asked for ${TARGET[action]}; it may still be moving)`}`,
-        exitCode: after.state === 'FAILED' ? ExitCode.Error : ExitCode.Ok,
-      };
-    });
-}
-export const pause = lifecycle('pause');
-export const resume = lifecycle('resume');
-export const stop = lifecycle('stop');
-
-export const restart: CommandHandler = (ctx, args, o) =>
-  withCluster(ctx, async (c, t) => {
-    const sink = auditSinkFor(ctx, t);
-    let outcomes: RestartOutcome[];
-    if (o.allFailed) {
-      if (typeof args[0] === 'string')
-        throw usageError('USAGE', 'Give either a connector name or --all-failed, not both.');
-      outcomes = await audited(
-        sink,
-        {
-          action: 'ops:restart-all-failed',
-          connector: '*',
-          env: t.env,
-          cluster: c.id,
-          credentialKeyId: c.credentialKeyId,
-        },
-        () => restartAllFailed(c),
-        (r) => ({ connectors: r.map((x) => x.connector) }),
-      );
-    } else {
-      const name = nameArg(args);
-      const req = { onlyFailed: Boolean(o.failedOnly), includeTasks: Boolean(o.includeTasks) };
-      outcomes = [
-        await audited(
-          sink,
-          {
-            action: 'ops:restart',
-            connector: name,
-            env: t.env,
-            cluster: c.id,
-            credentialKeyId: c.credentialKeyId,
-            details: req,
-          },
-          () => restartConnector(c, name, req),
-          (r) => ({ restarted: r.restarted, state: overallState(r.after) }),
-        ),
-      ];
-    }
-    const stillFailed = outcomes.filter((x) => overallState(x.after) === 'FAILED');
+// pause, resume and stop declare the same argument (the name) and no options.
+function lifecycle(action: Lifecycle): CommandHandler<typeof connectPauseCommand> {
+  return onEnvironment<typeof connectPauseCommand>(async (ctx, args, _o, { connect: c, target: t, audit }) => {
+    const name = nameArg(args[0]);
+    await requireStatus(c, name);
+    const after = await audit(
+      { action: `ops:${action}`, connector: name },
+      async () => {
+        await c[action](name);
+        return settle(c, name, { settleMs: 10_000, pollMs: 300 });
+      },
+      (s) => ({ state: s.state }),
+    );
+    warnDrift(ctx, t, `${name} ${TARGET[action]}`);
+    const ok = after.state === TARGET[action];
     return {
       data: {
-        restarted: outcomes.map((x) => ({
-          connector: x.connector,
-          restarted: x.restarted,
-          state: x.after.state,
-          tasks: x.after.tasks.map((k) => ({ id: k.id, state: k.state })),
-        })),
+        connector: name,
+        action,
+        state: after.state,
+        tasks: after.tasks.map((x) => ({ id: x.id, state: x.state })),
       },
       human: (st) =>
-        outcomes.length === 0
-          ? st.green('Nothing has failed: nothing to restart.')
-          : outcomes
-              .map((x) =>
-                [
-                  `${overallState(x.after) === 'FAILED' ? st.red('✖') : st.green('✔')} ${st.bold(x.connector)}: restarted ${describeRestarted(x)}`,
-                  ...statusLines(st, x.after, false),
-                  ...nextStep(st, x.connector, x.after),
-                ].join('\n'),
-              )
-              .join('\n\n'),
-      exitCode: stillFailed.length > 0 ? ExitCode.Error : ExitCode.Ok,
+        `${ok ? st.green('✔') : st.yellow('…')} ${name}: ${colourState(st, after.state)}${ok ? '' : ` (asked for ${TARGET[action]}; it may still be moving)`}`,
+      exitCode: after.state === 'FAILED' ? ExitCode.Error : ExitCode.Ok,
     };
   });
+}
+export const pause: CommandHandler<typeof connectPauseCommand> = lifecycle('pause');
+export const resume: CommandHandler<typeof connectResumeCommand> = lifecycle('resume');
+export const stop: CommandHandler<typeof connectStopCommand> = lifecycle('stop');
+
+export const restart = onEnvironment<typeof connectRestartCommand>(async (ctx, args, o, { connect: c, audit }) => {
+  let outcomes: RestartOutcome[];
+  if (o.allFailed) {
+    if (args[0] !== undefined) throw usageError('USAGE', 'Give either a connector name or --all-failed, not both.');
+    outcomes = await audit(
+      { action: 'ops:restart-all-failed', connector: '*' },
+      () => restartAllFailed(c),
+      (r) => ({ connectors: r.map((x) => x.connector) }),
+    );
+  } else {
+    const name = nameArg(args[0]);
+    const req = { onlyFailed: o.failedOnly, includeTasks: o.includeTasks };
+    outcomes = [
+      await audit(
+        { action: 'ops:restart', connector: name, details: req },
+        () => restartConnector(c, name, req),
+        (r) => ({ restarted: r.restarted, state: overallState(r.after) }),
+      ),
+    ];
+  }
+  const stillFailed = outcomes.filter((x) => overallState(x.after) === 'FAILED');
+  return {
+    data: {
+      restarted: outcomes.map((x) => ({
+        connector: x.connector,
+        restarted: x.restarted,
+        state: x.after.state,
+        tasks: x.after.tasks.map((k) => ({ id: k.id, state: k.state })),
+      })),
+    },
+    human: (st) =>
+      outcomes.length === 0
+        ? st.green('Nothing has failed: nothing to restart.')
+        : outcomes
+            .map((x) =>
+              [
+                `${overallState(x.after) === 'FAILED' ? st.red('✖') : st.green('✔')} ${st.bold(x.connector)}: restarted ${describeRestarted(x)}`,
+                ...statusLines(st, x.after, false),
+                ...nextStep(st, x.connector, x.after),
+              ].join('\n'),
+            )
+            .join('\n\n'),
+    exitCode: stillFailed.length > 0 ? ExitCode.Error : ExitCode.Ok,
+  };
+});
 
 function describeRestarted(x: RestartOutcome): string {
   const parts = [];
@@ -299,9 +288,9 @@ function describeRestarted(x: RestartOutcome): string {
   return parts.join(' and ') || 'nothing (nothing was failed)';
 }
 
-export const remove: CommandHandler = (ctx, args, o) =>
-  withCluster(ctx, async (c, t) => {
-    const name = nameArg(args);
+export const remove = onEnvironment<typeof connectDeleteCommand>(
+  async (ctx, args, o, { connect: c, target: t, audit }) => {
+    const name = nameArg(args[0]);
     if (!o.approve) {
       throw new UserError('APPROVAL_REQUIRED', `Deleting ${name} needs --approve.`, {
         hint: t.isDev
@@ -311,39 +300,35 @@ export const remove: CommandHandler = (ctx, args, o) =>
       });
     }
     await requireStatus(c, name);
-    await audited(
-      auditSinkFor(ctx, t),
-      { action: 'ops:delete', connector: name, env: t.env, cluster: c.id, credentialKeyId: c.credentialKeyId },
-      () => c.delete(name),
-    );
+    await audit({ action: 'ops:delete', connector: name }, () => c.delete(name));
     warnDrift(ctx, t, `The deletion of ${name}`);
     return { data: { connector: name, deleted: true }, human: (st) => `${st.green('✔')} deleted ${name}` };
-  });
+  },
+);
 
-export const offsetsGet: CommandHandler = (ctx, args) =>
-  withCluster(ctx, async (c) => {
-    const name = nameArg(args);
-    await requireStatus(c, name);
-    const offsets = await c.getOffsets(name);
-    return {
-      data: { connector: name, offsets },
-      human: (st) =>
-        offsets.length === 0
-          ? `${name} has no committed offsets yet.`
-          : table(
-              ['PARTITION', 'OFFSET'],
-              offsets.map((x) => [
-                JSON.stringify(x.partition),
-                x.offset === null ? st.dim('(none)') : JSON.stringify(x.offset),
-              ]),
-            ),
-    };
-  });
+export const offsetsGet = onEnvironment<typeof connectOffsetsGetCommand>(async (ctx, args, _o, { connect: c }) => {
+  const name = nameArg(args[0]);
+  await requireStatus(c, name);
+  const offsets = await c.getOffsets(name);
+  return {
+    data: { connector: name, offsets },
+    human: (st) =>
+      offsets.length === 0
+        ? `${name} has no committed offsets yet.`
+        : table(
+            ['PARTITION', 'OFFSET'],
+            offsets.map((x) => [
+              JSON.stringify(x.partition),
+              x.offset === null ? st.dim('(none)') : JSON.stringify(x.offset),
+            ]),
+          ),
+  };
+});
 
-export const offsetsAlter: CommandHandler = (ctx, args, o) =>
-  withCluster(ctx, async (c, t) => {
-    const name = nameArg(args);
-    if (typeof o.offsetsFile !== 'string')
+export const offsetsAlter = onEnvironment<typeof connectOffsetsAlterCommand>(
+  async (ctx, args, o, { connect: c, audit }) => {
+    const name = nameArg(args[0]);
+    if (o.offsetsFile === undefined)
       throw usageError(
         'USAGE',
         '--offsets-file is required.',
@@ -357,17 +342,8 @@ export const offsetsAlter: CommandHandler = (ctx, args, o) =>
     }
     const offsets = parseOffsets(text, o.offsetsFile);
     await requireStopped(c, name, 'altered');
-    await audited(
-      auditSinkFor(ctx, t),
-      {
-        action: 'ops:offsets:alter',
-        connector: name,
-        env: t.env,
-        cluster: c.id,
-        credentialKeyId: c.credentialKeyId,
-        details: { offsets },
-      },
-      () => c.alterOffsets(name, offsets),
+    await audit({ action: 'ops:offsets:alter', connector: name, details: { offsets } }, () =>
+      c.alterOffsets(name, offsets),
     );
     const now = await c.getOffsets(name);
     return {
@@ -375,11 +351,12 @@ export const offsetsAlter: CommandHandler = (ctx, args, o) =>
       human: (st) =>
         `${st.green('✔')} ${name}: ${offsets.length} offset(s) altered. Start it again with \`kcops connect resume ${name}\`.`,
     };
-  });
+  },
+);
 
-export const offsetsReset: CommandHandler = (ctx, args, o) =>
-  withCluster(ctx, async (c, t) => {
-    const name = nameArg(args);
+export const offsetsReset = onEnvironment<typeof connectOffsetsResetCommand>(
+  async (ctx, args, o, { connect: c, audit }) => {
+    const name = nameArg(args[0]);
     if (!o.approve)
       throw new UserError(
         'APPROVAL_REQUIRED',
@@ -387,39 +364,35 @@ export const offsetsReset: CommandHandler = (ctx, args, o) =>
         { exitCode: ExitCode.Usage },
       );
     await requireStopped(c, name, 'reset');
-    await audited(
-      auditSinkFor(ctx, t),
-      { action: 'ops:offsets:reset', connector: name, env: t.env, cluster: c.id, credentialKeyId: c.credentialKeyId },
-      () => c.resetOffsets(name),
-    );
+    await audit({ action: 'ops:offsets:reset', connector: name }, () => c.resetOffsets(name));
     return {
       data: { connector: name, reset: true },
       human: (st) => `${st.green('✔')} ${name}: offsets reset. Start it again with \`kcops connect resume ${name}\`.`,
     };
-  });
+  },
+);
 
 const CONNECTOR_TYPES = new Set(['source', 'sink']);
 
-export const pluginsList: CommandHandler = (ctx, _args, o) =>
-  withCluster(ctx, async (c) => {
-    const all = await c.plugins();
-    const type = typeof o.type === 'string' ? o.type.toLowerCase() : undefined;
-    const plugins = all
-      .filter((p) => (type ? p.type === type : o.all ? true : CONNECTOR_TYPES.has(p.type)))
-      .sort((a, b) => a.type.localeCompare(b.type) || a.class.localeCompare(b.class));
-    return {
-      data: { plugins },
-      human: () =>
-        table(
-          ['CLASS', 'TYPE', 'VERSION'],
-          plugins.map((p) => [p.class, p.type, p.version || '-']),
-        ),
-    };
-  });
+export const pluginsList = onEnvironment<typeof connectPluginsListCommand>(async (ctx, _args, o, { connect: c }) => {
+  const all = await c.plugins();
+  const type = o.type?.toLowerCase();
+  const plugins = all
+    .filter((p) => (type ? p.type === type : o.all ? true : CONNECTOR_TYPES.has(p.type)))
+    .sort((a, b) => a.type.localeCompare(b.type) || a.class.localeCompare(b.class));
+  return {
+    data: { plugins },
+    human: () =>
+      table(
+        ['CLASS', 'TYPE', 'VERSION'],
+        plugins.map((p) => [p.class, p.type, p.version || '-']),
+      ),
+  };
+});
 
-export const pluginsDescribe: CommandHandler = (ctx, args, o) =>
-  withCluster(ctx, async (c) => {
-    const cls = args[0] as string;
+export const pluginsDescribe = onEnvironment<typeof connectPluginsDescribeCommand>(
+  async (ctx, args, o, { connect: c }) => {
+    const [cls] = args;
     let defs;
     try {
       defs = await c.pluginConfig(cls);
@@ -446,17 +419,20 @@ export const pluginsDescribe: CommandHandler = (ctx, args, o) =>
           ]),
         ),
     };
-  });
+  },
+);
 
-function logQuery(name: string, o: Record<string, unknown>): LogQuery {
+type LogsOptions = OptionsFor<typeof connectLogsCommand>;
+
+function logQuery(name: string, o: LogsOptions): LogQuery {
   const now = Date.now();
   const q: LogQuery = { connector: name };
-  if (typeof o.since === 'string') q.since = parseTimeArg(o.since, now, '--since');
-  if (typeof o.until === 'string') q.until = parseTimeArg(o.until, now, '--until');
-  if (typeof o.level === 'string') q.level = parseLevel(o.level);
-  if (typeof o.grep === 'string') q.grep = parseGrep(o.grep);
-  if (typeof o.task === 'number') q.task = o.task;
-  if (typeof o.category === 'string') {
+  if (o.since !== undefined) q.since = parseTimeArg(o.since, now, '--since');
+  if (o.until !== undefined) q.until = parseTimeArg(o.until, now, '--until');
+  if (o.level !== undefined) q.level = parseLevel(o.level);
+  if (o.grep !== undefined) q.grep = parseGrep(o.grep);
+  if (o.task !== undefined) q.task = o.task;
+  if (o.category !== undefined) {
     const cats = o.category.split(',').map((x) => x.trim());
     for (const x of cats)
       if (!(CATEGORIES as readonly string[]).includes(x))
@@ -492,15 +468,12 @@ function entryHuman(st: Style, e: LogEntry, multiSource: boolean): string {
   return [src + head + tag, ...rest.map((l) => src + l)].join('\n');
 }
 
-export const logs: CommandHandler = (ctx, args, o) => withEnvironment(ctx, (b) => readLogs(ctx, b, args, o));
+export const logs = onEnvironment<typeof connectLogsCommand>((ctx, args, o, { backend }) =>
+  readLogs(ctx, backend, args[0], o),
+);
 
-async function readLogs(
-  ctx: CliContext,
-  b: Backend,
-  args: (string | string[] | undefined)[],
-  o: Record<string, unknown>,
-): Promise<CommandResult> {
-  const name = nameArg(args);
+async function readLogs(ctx: CliContext, b: Backend, nameGiven: string, o: LogsOptions): Promise<CommandResult> {
+  const name = nameArg(nameGiven);
   const source = b.logs();
   const q = logQuery(name, o);
   const json = ctx.globals.output === 'json';
@@ -518,7 +491,7 @@ async function readLogs(
         (json ? JSON.stringify(redactDeep(entryJson(e))) : sanitizeTerminal(redactText(entryHuman(st, e, multi)))) +
           '\n',
       );
-    const initial = await source.read(q, Number(o.lines ?? 200));
+    const initial = await source.read(q, o.lines);
     initial.forEach(write);
     await source.follow(q, write, ac.signal);
     process.off('SIGINT', stopOn);
@@ -530,7 +503,7 @@ async function readLogs(
   const ac = new AbortController();
   const abort = () => ac.abort();
   process.once('SIGINT', abort);
-  const entries = await source.read(q, Number(o.lines ?? 200), ac.signal).finally(() => process.off('SIGINT', abort));
+  const entries = await source.read(q, o.lines, ac.signal).finally(() => process.off('SIGINT', abort));
   return {
     data: { connector: name, source: source.description, entries: entries.map(entryJson) },
     human: (s) =>
@@ -708,41 +681,40 @@ function metricsHuman(st: Style, v: MetricsView, history?: Map<string, number[]>
   return out.join('\n');
 }
 
-export const metrics: CommandHandler = (ctx, args, o) =>
-  withCluster(ctx, async (_c, _t, b) => {
-    const name = nameArg(args);
-    const withLag = o.lag !== false;
-    if (!o.watch) {
-      const v = await collectMetrics(b, name, withLag);
-      return { data: v, human: (st) => metricsHuman(st, v) };
-    }
-    const ac = new AbortController();
-    const stopOn = () => ac.abort();
-    process.once('SIGINT', stopOn);
-    const st = styleOf(ctx);
-    const history = new Map<string, number[]>();
-    const push = (k: string, x: number | null) => {
-      if (x === null) return;
-      const h = history.get(k) ?? [];
-      h.push(x);
-      history.set(k, h.slice(-30));
-    };
-    let prev: { at: number; count: number } | undefined;
-    const intervalMs = Math.max(1, Number(o.interval ?? 5)) * 1000;
-    while (!ac.signal.aborted) {
-      const v = await collectMetrics(b, name, withLag);
-      const count = v.metrics.totals.source?.written ?? v.metrics.totals.sink?.put ?? 0;
-      const now = Date.now();
-      push('rate', prev ? rateBetween(prev.count, count, now - prev.at) : null);
-      prev = { at: now, count };
-      if (v.lag) push('lag', v.lag.total);
-      if (ctx.globals.output === 'json') ctx.stdout.write(JSON.stringify({ formatVersion: 1, ...v }) + '\n');
-      else
-        ctx.stdout.write(
-          (ctx.isTTY ? '\u001b[2J\u001b[H' : '\n') + sanitizeTerminal(metricsHuman(st, v, history)) + '\n',
-        );
-      await sleepUnlessAborted(intervalMs, ac.signal);
-    }
-    process.off('SIGINT', stopOn);
-    return { data: {}, human: () => '' };
-  });
+export const metrics = onEnvironment<typeof connectMetricsCommand>(async (ctx, args, o, { backend: b }) => {
+  const name = nameArg(args[0]);
+  const withLag = o.lag;
+  if (!o.watch) {
+    const v = await collectMetrics(b, name, withLag);
+    return { data: v, human: (st) => metricsHuman(st, v) };
+  }
+  const ac = new AbortController();
+  const stopOn = () => ac.abort();
+  process.once('SIGINT', stopOn);
+  const st = styleOf(ctx);
+  const history = new Map<string, number[]>();
+  const push = (k: string, x: number | null) => {
+    if (x === null) return;
+    const h = history.get(k) ?? [];
+    h.push(x);
+    history.set(k, h.slice(-30));
+  };
+  let prev: { at: number; count: number } | undefined;
+  const intervalMs = Math.max(1, o.interval) * 1000;
+  while (!ac.signal.aborted) {
+    const v = await collectMetrics(b, name, withLag);
+    const count = v.metrics.totals.source?.written ?? v.metrics.totals.sink?.put ?? 0;
+    const now = Date.now();
+    push('rate', prev ? rateBetween(prev.count, count, now - prev.at) : null);
+    prev = { at: now, count };
+    if (v.lag) push('lag', v.lag.total);
+    if (ctx.globals.output === 'json') ctx.stdout.write(JSON.stringify({ formatVersion: 1, ...v }) + '\n');
+    else
+      ctx.stdout.write(
+        (ctx.isTTY ? '\u001b[2J\u001b[H' : '\n') + sanitizeTerminal(metricsHuman(st, v, history)) + '\n',
+      );
+    await sleepUnlessAborted(intervalMs, ac.signal);
+  }
+  process.off('SIGINT', stopOn);
+  return { data: {}, human: () => '' };
+});
