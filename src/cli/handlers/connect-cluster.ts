@@ -25,7 +25,7 @@ import type {
 } from '../commands/connect.js';
 import type { CliContext } from '../context.js';
 import { table } from '../render/output.js';
-import { colourState } from './connect.js';
+import { colourState } from './connect-view.js';
 import { warnDrift } from './ops-context.js';
 import { withEnvironmentRun, type EnvironmentRun } from './environment.js';
 
