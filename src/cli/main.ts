@@ -145,7 +145,7 @@ See docs/reference/exit-codes.md.`,
     );
 
   const nodes = new Map<string, Command>([['', program]]);
-  const parentOf = (path: string[]): Command => {
+  const parentOf = (path: readonly string[]): Command => {
     const key = path.slice(0, -1).join(' ');
     const parent = nodes.get(key);
     if (!parent) throw new Error(`command group '${key}' is not declared`);

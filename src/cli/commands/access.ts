@@ -1,22 +1,21 @@
-import type { CommandSpec, GroupSpec, OptionSpec } from '../command-spec.js';
+import type { GroupSpec, OptionSpec } from '../command-spec.js';
+import { command } from '../command-spec.js';
 
-const load = () => import('../handlers/access.js');
-
-const keyFileOption: OptionSpec = {
+const keyFileOption = {
   flags: '--key-file <path>',
   description:
     "the API key file the Connect workers read (kcops.access.keys.file); default KCOPS_ACCESS_KEY_FILE, else the dev stack's",
-};
-const homeOption: OptionSpec = {
+} as const satisfies OptionSpec;
+const homeOption = {
   flags: '--home <dir>',
   description:
     'dev stack home whose key file to use when --key-file is not given (default ~/.kcops/dev or KCOPS_DEV_HOME)',
-};
+} as const satisfies OptionSpec;
 
-const secretFileOption: OptionSpec = {
+const secretFileOption = {
   flags: '--secret-file <path>',
   description: 'where to write the new key id and secret (0600, never overwritten); default ./kcops-key-<id>.json',
-};
+} as const satisfies OptionSpec;
 
 export const accessGroups: GroupSpec[] = [
   { path: ['access'], summary: 'per-user API keys and per-team access to self-managed Connect (issue #15)' },
@@ -26,76 +25,73 @@ export const accessGroups: GroupSpec[] = [
   },
 ];
 
-export const accessCommands: CommandSpec[] = [
-  {
-    path: ['access', 'keys', 'create'],
-    summary: 'create an API key for a person or a service account; its secret goes to a 0600 file, never to the screen',
-    description:
-      'Only a PBKDF2 hash of the secret is stored. The workers pick the new key up within about a second. ' +
-      'Send it as HTTP Basic `key id:secret` (the same way as a Confluent Cloud API key).',
-    options: [
-      { flags: '--principal <name>', description: 'who the key belongs to (a user or a service account)' },
-      {
-        flags: '--role <team=role...>',
-        description: 'role on a team: viewer (read), operator (read and change), admin; repeatable',
-      },
-      {
-        flags: '--admin',
-        description: 'a global admin key (every connector, loggers, internal endpoints)',
-        default: false,
-      },
-      { flags: '--description <text>', description: 'what the key is for' },
-      secretFileOption,
-      keyFileOption,
-      homeOption,
-    ],
-    examples: [
-      {
-        command: 'kcops access keys create --principal alice --role payments=operator',
-        description: 'Alice may read and change the payments-* connectors',
-      },
-      {
-        command: 'kcops access keys create --principal bob --role payments=viewer --role analytics=viewer -o json',
-        description: 'read-only on two teams; JSON holds the secret (shown once)',
-      },
-    ],
-    handler: async () => (await load()).keysCreate,
-  },
-  {
-    path: ['access', 'keys', 'list'],
-    summary: 'list API keys (never their secrets or hashes)',
-    options: [{ flags: '--all', description: 'include revoked keys', default: false }, keyFileOption, homeOption],
-    examples: [
-      { command: 'kcops access keys list', description: 'active keys, their principals and roles' },
-      { command: 'kcops access keys list --all -o json', description: 'every key, revoked ones too' },
-    ],
-    handler: async () => (await load()).keysList,
-  },
-  {
-    path: ['access', 'keys', 'revoke'],
-    summary: 'revoke an API key: refused by every worker within seconds',
-    args: [{ name: 'key-id', description: 'the key id', required: true }],
-    options: [keyFileOption, homeOption],
-    examples: [{ command: 'kcops access keys revoke 7QKX2M4RZC8HJT5N', description: 'revoke one key' }],
-    handler: async () => (await load()).keysRevoke,
-  },
-  {
-    path: ['access', 'keys', 'rotate'],
-    summary: 'replace an API key by a new one with the same principal and roles',
-    args: [{ name: 'key-id', description: 'the key id', required: true }],
-    options: [
-      { flags: '--keep-old', description: 'leave the old key active (revoke it later)', default: false },
-      secretFileOption,
-      keyFileOption,
-      homeOption,
-    ],
-    examples: [
-      { command: 'kcops access keys rotate 7QKX2M4RZC8HJT5N', description: 'new key now, old one revoked' },
-      {
-        command: 'kcops access keys rotate 7QKX2M4RZC8HJT5N --keep-old',
-        description: 'both work until you revoke the old one',
-      },
-    ],
-    handler: async () => (await load()).keysRotate,
-  },
-];
+export const accessKeysCreateCommand = command({
+  path: ['access', 'keys', 'create'],
+  summary: 'create an API key for a person or a service account; its secret goes to a 0600 file, never to the screen',
+  description:
+    'Only a PBKDF2 hash of the secret is stored. The workers pick the new key up within about a second. ' +
+    'Send it as HTTP Basic `key id:secret` (the same way as a Confluent Cloud API key).',
+  options: [
+    { flags: '--principal <name>', description: 'who the key belongs to (a user or a service account)' },
+    {
+      flags: '--role <team=role...>',
+      description: 'role on a team: viewer (read), operator (read and change), admin; repeatable',
+    },
+    {
+      flags: '--admin',
+      description: 'a global admin key (every connector, loggers, internal endpoints)',
+      default: false,
+    },
+    { flags: '--description <text>', description: 'what the key is for' },
+    secretFileOption,
+    keyFileOption,
+    homeOption,
+  ],
+  examples: [
+    {
+      command: 'kcops access keys create --principal alice --role payments=operator',
+      description: 'Alice may read and change the payments-* connectors',
+    },
+    {
+      command: 'kcops access keys create --principal bob --role payments=viewer --role analytics=viewer -o json',
+      description: 'read-only on two teams; JSON holds the secret (shown once)',
+    },
+  ],
+});
+
+export const accessKeysListCommand = command({
+  path: ['access', 'keys', 'list'],
+  summary: 'list API keys (never their secrets or hashes)',
+  options: [{ flags: '--all', description: 'include revoked keys', default: false }, keyFileOption, homeOption],
+  examples: [
+    { command: 'kcops access keys list', description: 'active keys, their principals and roles' },
+    { command: 'kcops access keys list --all -o json', description: 'every key, revoked ones too' },
+  ],
+});
+
+export const accessKeysRevokeCommand = command({
+  path: ['access', 'keys', 'revoke'],
+  summary: 'revoke an API key: refused by every worker within seconds',
+  args: [{ name: 'key-id', description: 'the key id', required: true }],
+  options: [keyFileOption, homeOption],
+  examples: [{ command: 'kcops access keys revoke 7QKX2M4RZC8HJT5N', description: 'revoke one key' }],
+});
+
+export const accessKeysRotateCommand = command({
+  path: ['access', 'keys', 'rotate'],
+  summary: 'replace an API key by a new one with the same principal and roles',
+  args: [{ name: 'key-id', description: 'the key id', required: true }],
+  options: [
+    { flags: '--keep-old', description: 'leave the old key active (revoke it later)', default: false },
+    secretFileOption,
+    keyFileOption,
+    homeOption,
+  ],
+  examples: [
+    { command: 'kcops access keys rotate 7QKX2M4RZC8HJT5N', description: 'new key now, old one revoked' },
+    {
+      command: 'kcops access keys rotate 7QKX2M4RZC8HJT5N --keep-old',
+      description: 'both work until you revoke the old one',
+    },
+  ],
+});

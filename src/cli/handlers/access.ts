@@ -3,14 +3,23 @@ import { createKey, listKeys, revokeKey, rotateKey, type KeyView } from '../../c
 import { resolveActor } from '../../core/audit/actor.js';
 import { layout, resolveSettings } from '../../dev/settings.js';
 import { usageError } from '../../errors.js';
-import type { CommandHandler } from '../command-spec.js';
+import type { CommandHandler, OptionsFor } from '../command-spec.js';
+import type {
+  accessKeysCreateCommand,
+  accessKeysListCommand,
+  accessKeysRevokeCommand,
+  accessKeysRotateCommand,
+} from '../commands/access.js';
 import type { CliContext } from '../context.js';
 import { table } from '../render/output.js';
 
-function keyFile(ctx: CliContext, o: Record<string, unknown>): string {
-  const given = (o.keyFile as string | undefined) ?? ctx.env.KCOPS_ACCESS_KEY_FILE;
+/** --key-file and --home, declared by every `access keys` verb. */
+type KeyFileFlags = OptionsFor<typeof accessKeysListCommand>;
+
+function keyFile(ctx: CliContext, o: Pick<KeyFileFlags, 'keyFile' | 'home'>): string {
+  const given = o.keyFile ?? ctx.env.KCOPS_ACCESS_KEY_FILE;
   if (given) return given.startsWith('/') ? given : `${ctx.cwd}/${given}`;
-  const home = o.home as string | undefined;
+  const home = o.home;
   return layout(resolveSettings(home ? { home } : {})).accessKeys;
 }
 
@@ -23,8 +32,13 @@ const roles = (k: KeyView) =>
  * kcops never prints a secret (core/secrets/sensitive.ts redacts every output), so a new key's secret goes to a file
  * only its owner can read: hand it over, then delete it. Only its hash is kept.
  */
-function writeSecret(ctx: CliContext, o: Record<string, unknown>, id: string, secret: string): string {
-  const given = (o.secretFile as string | undefined) ?? `kcops-key-${id}.json`;
+function writeSecret(
+  ctx: CliContext,
+  o: OptionsFor<typeof accessKeysCreateCommand | typeof accessKeysRotateCommand>,
+  id: string,
+  secret: string,
+): string {
+  const given = o.secretFile ?? `kcops-key-${id}.json`;
   const path = given.startsWith('/') ? given : `${ctx.cwd}/${given}`;
   if (existsSync(path))
     throw usageError(
@@ -39,9 +53,9 @@ function writeSecret(ctx: CliContext, o: Record<string, unknown>, id: string, se
 const secretNote = (path: string) =>
   `The secret is in ${path} (0600, the only copy, as username/password for connect.auth): give it to its owner over your secret channel, then delete the file.`;
 
-export const keysCreate: CommandHandler = async (ctx, _args, o) => {
-  const principal = o.principal as string | undefined;
-  const roleList = (o.role as string[] | undefined) ?? [];
+export const keysCreate: CommandHandler<typeof accessKeysCreateCommand> = async (ctx, _args, o) => {
+  const principal = o.principal;
+  const roleList = o.role ?? [];
   if (!principal)
     throw usageError(
       'USAGE',
@@ -53,7 +67,7 @@ export const keysCreate: CommandHandler = async (ctx, _args, o) => {
     principal,
     roles: roleList,
     admin: o.admin === true,
-    ...(o.description ? { description: o.description as string } : {}),
+    ...(o.description ? { description: o.description } : {}),
     createdBy: resolveActor(ctx.cwd, ctx.env),
   });
   const secretFile = writeSecret(ctx, o, r.key.id, r.secret);
@@ -67,7 +81,7 @@ export const keysCreate: CommandHandler = async (ctx, _args, o) => {
   };
 };
 
-export const keysList: CommandHandler = async (ctx, _args, o) => {
+export const keysList: CommandHandler<typeof accessKeysListCommand> = async (ctx, _args, o) => {
   const file = keyFile(ctx, o);
   const keys = listKeys(file, { all: o.all === true });
   return {
@@ -82,18 +96,18 @@ export const keysList: CommandHandler = async (ctx, _args, o) => {
   };
 };
 
-export const keysRevoke: CommandHandler = async (ctx, args, o) => {
+export const keysRevoke: CommandHandler<typeof accessKeysRevokeCommand> = async (ctx, args, o) => {
   const file = keyFile(ctx, o);
-  const k = revokeKey(file, args[0] as string, resolveActor(ctx.cwd, ctx.env));
+  const k = revokeKey(file, args[0], resolveActor(ctx.cwd, ctx.env));
   return {
     data: { keyFile: file, key: k },
     human: (st) => `${st.green('revoked')} API key ${k.id} (${k.principal}); every worker refuses it within seconds.`,
   };
 };
 
-export const keysRotate: CommandHandler = async (ctx, args, o) => {
+export const keysRotate: CommandHandler<typeof accessKeysRotateCommand> = async (ctx, args, o) => {
   const file = keyFile(ctx, o);
-  const r = rotateKey(file, args[0] as string, { keepOld: o.keepOld === true, by: resolveActor(ctx.cwd, ctx.env) });
+  const r = rotateKey(file, args[0], { keepOld: o.keepOld, by: resolveActor(ctx.cwd, ctx.env) });
   const secretFile = writeSecret(ctx, o, r.key.id, r.secret);
   return {
     data: { keyFile: file, key: r.key, secretFile, old: r.old },

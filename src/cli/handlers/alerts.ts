@@ -7,6 +7,7 @@ import { checkAlerts, type AlertCheckResult } from '../../core/monitor/check.js'
 import { resolveLocally } from '../../core/secrets/resolve.js';
 import { resolveSettings } from '../../dev/settings.js';
 import type { CommandHandler } from '../command-spec.js';
+import type { alertsCheckCommand } from '../commands/alerts.js';
 import type { CliContext, Style } from '../context.js';
 import { table } from '../render/output.js';
 import { makeStyle } from '../render/style.js';
@@ -15,10 +16,10 @@ import { withEnvironment } from './environment.js';
 import type { Backend } from '../../core/environment/backend.js';
 import { sleepUnlessAborted } from '../../core/sleep.js';
 
-export const alertsCheck: CommandHandler = (ctx, _args, o) =>
+export const alertsCheck: CommandHandler<typeof alertsCheckCommand> = (ctx, _args, o) =>
   withEnvironment(ctx, async (b) => {
     const a = alertsOf(ctx, b);
-    const intervalMs = parseDuration(String(o.interval ?? '30s'), '--interval');
+    const intervalMs = parseDuration(o.interval, '--interval');
     if (intervalMs < 1000) throw usageError('USAGE', '--interval must be at least 1s.');
     const round = () => checkAlerts({ ...a, cluster: b.connect, dryRun: o.dryRun === true });
     if (!o.watch) {

@@ -4,6 +4,7 @@ import { readAudit, verifyAudit } from '../../core/audit/log.js';
 import { findProjectFile, loadProject } from '../../core/project/load-project.js';
 import { ExitCode, UserError, usageError } from '../../errors.js';
 import type { CommandHandler } from '../command-spec.js';
+import type { auditPublishCommand } from '../commands/gitops.js';
 import { auditMirrorOf } from './audit-topic.js';
 import { auditLogToVerify } from './audit-log.js';
 import { checkDeclaredEnv } from './gitops-target.js';
@@ -13,7 +14,7 @@ import { checkDeclaredEnv } from './gitops-target.js';
  * failed publish left out (audit.required: false only warned). Only from an intact chain: a tampered file would
  * launder its edits into the topic.
  */
-export const auditPublish: CommandHandler = async (ctx, _args, o) => {
+export const auditPublish: CommandHandler<typeof auditPublishCommand> = async (ctx, _args, o) => {
   const env = ctx.globals.env;
   if (!env)
     throw usageError(
@@ -44,8 +45,8 @@ export const auditPublish: CommandHandler = async (ctx, _args, o) => {
       },
     );
   }
-  const from = typeof o.fromSeq === 'number' ? o.fromSeq : 1;
-  const to = typeof o.toSeq === 'number' ? o.toSeq : Number.MAX_SAFE_INTEGER;
+  const from = o.fromSeq ?? 1;
+  const to = o.toSeq ?? Number.MAX_SAFE_INTEGER;
   if (from < 1 || to < from) throw usageError('USAGE', `--from-seq ${from} / --to-seq ${o.toSeq} is not a range.`);
   const records = readAudit(file, log.boundary).records.filter((r) => r.env === env && r.seq >= from && r.seq <= to);
   if (!o.dryRun && records.length > 0) await mirror.publisher.publish(records.map(auditMessage));

@@ -1,6 +1,6 @@
-import { CloudKafkaRest } from '../../connect/confluent-cloud/kafka-rest.js';
-import type { AuditMirror, AuditPublisher } from '../../core/audit/mirror.js';
-import { auditTopicOf, type AuditTopicTarget } from '../../core/audit/topic-target.js';
+import type { AuditMirror } from '../../core/audit/mirror.js';
+import { auditTopicOf } from '../../core/audit/topic-target.js';
+import { publisherFor } from '../../core/environment/audit-publisher.js';
 import type { OpsTarget } from '../../core/observe/target.js';
 import type { Project } from '../../core/project/schema.js';
 import type { CliContext } from '../context.js';
@@ -19,37 +19,4 @@ export function auditMirrorOf(
 export function opsAuditMirror(ctx: CliContext, t: OpsTarget): AuditMirror | undefined {
   if (!t.projectRoot) return undefined;
   return auditMirrorOf(t.project, t.env, ctx.env);
-}
-
-/** Brokers for self-managed clusters, Kafka REST for Confluent Cloud; credentials are resolved when publishing. */
-function publisherFor(t: AuditTopicTarget): AuditPublisher {
-  const a = t.access;
-  if (a.type === 'kafka') {
-    return {
-      target: `topic ${t.topic} on ${a.bootstrapServers.join(',')}`,
-      // Loaded only when publishing: the Kafka client costs ~0.5 s of start-up that every day-2 command would pay.
-      publish: async (messages) =>
-        (await import('../../kafka/produce.js')).produceRecords(
-          {
-            bootstrapServers: a.bootstrapServers,
-            topic: t.topic,
-            ...(a.sasl
-              ? { sasl: { mechanism: a.sasl.mechanism, username: a.sasl.username, password: a.sasl.password() } }
-              : {}),
-          },
-          messages,
-        ),
-    };
-  }
-  return {
-    target: `topic ${t.topic} on ${a.kafkaClusterId} (Kafka REST at ${a.restEndpoint})`,
-    publish: async (messages) =>
-      new CloudKafkaRest({
-        restEndpoint: a.restEndpoint,
-        kafkaClusterId: a.kafkaClusterId,
-        apiKey: a.apiKey(),
-        apiSecret: a.apiSecret(),
-        credentialRef: a.credentialRef,
-      }).produce(t.topic, messages),
-  };
 }

@@ -15,6 +15,7 @@ import { resolveTarget } from '../../core/environment/resolve.js';
 import type { OpsTarget } from '../../core/observe/target.js';
 import { usageError, UserError } from '../../errors.js';
 import type { CommandHandler } from '../command-spec.js';
+import type { loginCommand, logoutCommand, whoamiCommand } from '../commands/auth.js';
 import type { CliContext } from '../context.js';
 import { targetInput } from './environment.js';
 
@@ -39,7 +40,10 @@ function repositoryTarget(ctx: CliContext, env: string): OpsTarget & { project: 
   return t as OpsTarget & { project: NonNullable<OpsTarget['project']> };
 }
 
-async function readSecret(ctx: CliContext, o: Record<string, unknown>): Promise<{ keyId: string; secret: string }> {
+async function readSecret(
+  ctx: CliContext,
+  o: { keyFile?: string | undefined; keyId?: string | undefined; secretStdin: boolean },
+): Promise<{ keyId: string; secret: string }> {
   if (typeof o.keyFile === 'string') {
     const path = resolve(ctx.cwd, o.keyFile);
     let parsed: { username?: unknown; password?: unknown };
@@ -123,7 +127,7 @@ async function identify(
   }
 }
 
-export const login: CommandHandler = async (ctx, _args, o) => {
+export const login: CommandHandler<typeof loginCommand> = async (ctx, _args, o) => {
   const env = needEnv(ctx, 'login');
   const t = repositoryTarget(ctx, env);
   const { keyId, secret } = await readSecret(ctx, o);
@@ -155,7 +159,7 @@ export const login: CommandHandler = async (ctx, _args, o) => {
   };
 };
 
-export const whoami: CommandHandler = async (ctx) => {
+export const whoami: CommandHandler<typeof whoamiCommand> = async (ctx) => {
   const env = needEnv(ctx, 'whoami');
   const b = await openEnvironment(targetInput(ctx, env), { reporter: ctx.reporter });
   try {
@@ -188,7 +192,7 @@ export const whoami: CommandHandler = async (ctx) => {
   }
 };
 
-export const logout: CommandHandler = async (ctx, _args, o) => {
+export const logout: CommandHandler<typeof logoutCommand> = async (ctx, _args, o) => {
   if (o.all === true) {
     const removed = removeProfileEntries(ctx.env, undefined);
     return {

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode, UserError, usageError } from '../../errors.js';
 import type { ConnectCluster, ConnectorStatus } from '../../connect/cluster.js';
-import { audited, type AuditSink } from '../../core/operate/audit.js';
 import { describeConnector, overallState, settle } from '../../core/operate/connectors.js';
 import {
   createFromSpec,
@@ -15,21 +14,36 @@ import {
 import { findProjectFile, loadProject } from '../../core/project/load-project.js';
 import type { OpsTarget } from '../../core/observe/target.js';
 import type { CommandHandler } from '../command-spec.js';
+import type {
+  connectClusterCreateCommand,
+  connectClusterDeleteCommand,
+  connectClusterDescribeCommand,
+  connectClusterListCommand,
+  connectClusterPauseCommand,
+  connectClusterResumeCommand,
+  connectClusterUpdateCommand,
+} from '../commands/connect.js';
 import type { CliContext } from '../context.js';
 import { table } from '../render/output.js';
-import { colourState } from './connect.js';
-import { auditSinkFor, warnDrift } from './ops-context.js';
-import { withEnvironment } from './environment.js';
+import { colourState } from './connect-view.js';
+import { warnDrift } from './ops-context.js';
+import { withEnvironmentRun, type EnvironmentRun } from './environment.js';
 
 /**
  * `kcops connect cluster ...`: the verbs of `confluent connect cluster ...` on the kcops environment model.
  * `--environment` / `--cluster` select the kcops environment (by name, or by the Confluent Cloud environment / Kafka
  * cluster id an environment of kcops.yaml declares); `--env` does the same.
  */
-export function envFromConfluentFlags(ctx: CliContext, o: Record<string, unknown>): string | undefined {
+/** The Confluent CLI's selectors every `connect cluster` verb declares (ccFlags in commands/connect.ts). */
+export interface ConfluentFlags {
+  readonly environment: string | undefined;
+  readonly cluster: string | undefined;
+}
+
+export function envFromConfluentFlags(ctx: CliContext, o: ConfluentFlags): string | undefined {
   const wanted = [
-    ...(typeof o.environment === 'string' ? [{ flag: '--environment', value: o.environment }] : []),
-    ...(typeof o.cluster === 'string' ? [{ flag: '--cluster', value: o.cluster }] : []),
+    ...(o.environment !== undefined ? [{ flag: '--environment', value: o.environment }] : []),
+    ...(o.cluster !== undefined ? [{ flag: '--cluster', value: o.cluster }] : []),
   ];
   if (wanted.length === 0) return ctx.globals.env;
   const file = ctx.globals.config ?? findProjectFile(ctx.cwd);
@@ -68,16 +82,18 @@ export function envFromConfluentFlags(ctx: CliContext, o: Record<string, unknown
   return chosen;
 }
 
+/** The command wrapper (environment chosen by --environment / --cluster / --env, closed afterwards, audited changes). */
 async function withEnvCluster<T>(
   ctx: CliContext,
-  o: Record<string, unknown>,
-  run: (c: ConnectCluster, t: OpsTarget) => Promise<T>,
+  o: ConfluentFlags,
+  run: (c: ConnectCluster, t: OpsTarget, audit: EnvironmentRun['audit']) => Promise<T>,
 ): Promise<T> {
-  return withEnvironment(ctx, (b) => run(b.connect, b.target), envFromConfluentFlags(ctx, o) ?? ctx.globals.env);
+  return withEnvironmentRun(ctx, envFromConfluentFlags(ctx, o) ?? ctx.globals.env, (e) =>
+    run(e.connect, e.target, e.audit),
+  );
 }
 
-function names(args: (string | string[] | undefined)[]): string[] {
-  const a = args[0];
+function names(a: string | readonly string[] | undefined): string[] {
   const list = (Array.isArray(a) ? a : typeof a === 'string' ? [a] : []).filter((n) => n.length > 0);
   if (list.length === 0) throw usageError('USAGE', 'Give at least one connector name.');
   return [...new Set(list)];
@@ -95,14 +111,7 @@ function readSpec(cwd: string, file: unknown): ConnectorSpec {
   return parseConnectorFile(text, file);
 }
 
-const base = (c: ConnectCluster, t: OpsTarget, action: string, connector: string) => ({
-  action,
-  connector,
-  env: t.env,
-  cluster: c.id,
-  credentialKeyId: c.credentialKeyId,
-  details: { via: 'connect cluster' },
-});
+const base = (action: string, connector: string) => ({ action, connector, details: { via: 'connect cluster' } });
 
 /** Confluent prints a connector's trace in list and describe; here the first failed one, first line. */
 function traceOf(s: ConnectorStatus): string {
@@ -110,13 +119,12 @@ function traceOf(s: ConnectorStatus): string {
   return t.split('\n')[0] ?? '';
 }
 
-export const create: CommandHandler = (ctx, _args, o) =>
-  withEnvCluster(ctx, o, async (c, t) => {
+export const create: CommandHandler<typeof connectClusterCreateCommand> = (ctx, _args, o) =>
+  withEnvCluster(ctx, o, async (c, t, audit) => {
     const spec = readSpec(ctx.cwd, o.configFile);
-    const r = await audited(
-      auditSinkFor(ctx, t),
+    const r = await audit(
       {
-        ...base(c, t, 'ops:create', spec.name),
+        ...base('ops:create', spec.name),
         details: { via: 'connect cluster', offsets: spec.offsets?.length ?? 0 },
       },
       () => createFromSpec(c, spec),
@@ -138,19 +146,19 @@ export const create: CommandHandler = (ctx, _args, o) =>
  */
 function splitConfigFlag(
   ctx: CliContext,
-  o: Record<string, unknown>,
+  o: { readonly config: string[] | undefined },
 ): { ctx: CliContext; overrides: string | string[] | undefined } {
-  if (o.config !== undefined) return { ctx, overrides: o.config as string | string[] };
+  if (o.config !== undefined) return { ctx, overrides: o.config };
   const g = ctx.globals.config;
   if (g === undefined || !g.includes('=')) return { ctx, overrides: undefined };
   const { config: _path, ...globals } = ctx.globals;
   return { ctx: { ...ctx, globals }, overrides: g };
 }
 
-export const update: CommandHandler = (outer, args, o) => {
+export const update: CommandHandler<typeof connectClusterUpdateCommand> = (outer, args, o) => {
   const { ctx, overrides: rawOverrides } = splitConfigFlag(outer, o);
-  return withEnvCluster(ctx, o, async (c, t) => {
-    const [name] = names(args);
+  return withEnvCluster(ctx, o, async (c, t, audit) => {
+    const [name] = names(args[0]);
     const spec = o.configFile === undefined ? undefined : readSpec(ctx.cwd, o.configFile);
     const overrides = rawOverrides === undefined ? undefined : parseOverrides(rawOverrides);
     if (!spec && !overrides)
@@ -159,9 +167,8 @@ export const update: CommandHandler = (outer, args, o) => {
         'Give --config-file and/or --config.',
         `e.g. kcops connect cluster update ${name!} --config "tasks.max=2"`,
       );
-    const r = await audited(
-      auditSinkFor(ctx, t),
-      base(c, t, 'ops:update', name!),
+    const r = await audit(
+      base('ops:update', name!),
       () => updateConnector(c, name!, { ...(spec ? { spec } : {}), ...(overrides ? { overrides } : {}) }),
       (x) => ({ changed: x.changed }),
     );
@@ -178,20 +185,18 @@ export const update: CommandHandler = (outer, args, o) => {
 
 /** Runs a verb on several connectors; every name is checked first, each change is audited on its own. */
 async function each(
-  ctx: CliContext,
   c: ConnectCluster,
-  t: OpsTarget,
+  audit: EnvironmentRun['audit'],
   list: string[],
   action: string,
   run: (name: string) => Promise<void>,
 ): Promise<{ done: string[]; failed: { name: string; error: string }[] }> {
   await requireAll(c, list);
-  const sink: AuditSink = auditSinkFor(ctx, t);
   const done: string[] = [];
   const failed: { name: string; error: string }[] = [];
   for (const n of list) {
     try {
-      await audited(sink, base(c, t, action, n), () => run(n));
+      await audit(base(action, n), () => run(n));
       done.push(n);
     } catch (e) {
       if (!(e instanceof UserError) && !(e instanceof Error)) throw e;
@@ -201,9 +206,9 @@ async function each(
   return { done, failed };
 }
 
-export const remove: CommandHandler = (ctx, args, o) =>
-  withEnvCluster(ctx, o, async (c, t) => {
-    const list = names(args);
+export const remove: CommandHandler<typeof connectClusterDeleteCommand> = (ctx, args, o) =>
+  withEnvCluster(ctx, o, async (c, t, audit) => {
+    const list = names(args[0]);
     if (!o.force) {
       throw new UserError(
         'APPROVAL_REQUIRED',
@@ -216,7 +221,7 @@ export const remove: CommandHandler = (ctx, args, o) =>
         },
       );
     }
-    const r = await each(ctx, c, t, list, 'ops:delete', (n) => c.delete(n));
+    const r = await each(c, audit, list, 'ops:delete', (n) => c.delete(n));
     if (r.done.length) warnDrift(ctx, t, `The deletion of ${r.done.join(', ')}`);
     return {
       data: { deleted: r.done, failed: r.failed },
@@ -233,12 +238,13 @@ export const remove: CommandHandler = (ctx, args, o) =>
     };
   });
 
-function lifecycle(verb: 'pause' | 'resume'): CommandHandler {
+// pause and resume declare the same arguments and options.
+function lifecycle(verb: 'pause' | 'resume'): CommandHandler<typeof connectClusterPauseCommand> {
   const target = verb === 'pause' ? 'PAUSED' : 'RUNNING';
   return (ctx, args, o) =>
-    withEnvCluster(ctx, o, async (c, t) => {
-      const list = names(args);
-      const r = await each(ctx, c, t, list, `ops:${verb}`, (n) => c[verb](n));
+    withEnvCluster(ctx, o, async (c, t, audit) => {
+      const list = names(args[0]);
+      const r = await each(c, audit, list, `ops:${verb}`, (n) => c[verb](n));
       const states: { name: string; status: string }[] = [];
       for (const n of r.done)
         states.push({ name: n, status: overallState(await settle(c, n, { settleMs: 10_000, pollMs: 300 })) });
@@ -262,12 +268,12 @@ function lifecycle(verb: 'pause' | 'resume'): CommandHandler {
       };
     });
 }
-export const pause = lifecycle('pause');
-export const resume = lifecycle('resume');
+export const pause: CommandHandler<typeof connectClusterPauseCommand> = lifecycle('pause');
+export const resume: CommandHandler<typeof connectClusterResumeCommand> = lifecycle('resume');
 
-export const describe: CommandHandler = (ctx, args, o) =>
+export const describe: CommandHandler<typeof connectClusterDescribeCommand> = (ctx, args, o) =>
   withEnvCluster(ctx, o, async (c) => {
-    const [name] = names(args);
+    const [name] = names(args[0]);
     const d = await describeConnector(c, name!);
     const configs = Object.entries(d.config)
       .sort(([a], [b]) => a.localeCompare(b))
@@ -311,7 +317,7 @@ export const describe: CommandHandler = (ctx, args, o) =>
     };
   });
 
-export const list: CommandHandler = (ctx, _args, o) =>
+export const list: CommandHandler<typeof connectClusterListCommand> = (ctx, _args, o) =>
   withEnvCluster(ctx, o, async (c, t) => {
     const snap = await c.collect();
     const rows = snap.connectors

@@ -6,9 +6,10 @@ import { findProjectFile, loadProject } from '../../core/project/load-project.js
 import { UserError } from '../../errors.js';
 import { usageError } from '../../errors.js';
 import type { CommandHandler } from '../command-spec.js';
+import type { convertCommand, promoteCommand } from '../commands/convert.js';
 
-export const convert: CommandHandler = async (ctx, args, o) => {
-  const to = o.to as string | undefined;
+export const convert: CommandHandler<typeof convertCommand> = async (ctx, args, o) => {
+  const to = o.to;
   if (to !== 'managed' && to !== 'self-managed') {
     throw usageError(
       'USAGE',
@@ -17,9 +18,9 @@ export const convert: CommandHandler = async (ctx, args, o) => {
     );
   }
   const abs = (p: string) => (isAbsolute(p) ? p : join(ctx.cwd, p));
-  const r = convertConnectorFile(abs(args[0] as string), to);
+  const r = convertConnectorFile(abs(args[0]), to);
   const text = JSON.stringify(r.document, null, 2) + '\n';
-  const write = o.write as string | undefined;
+  const write = o.write;
   if (write) {
     // Under the repository (or the current directory outside one) never through a link out of it.
     const projectFile = findProjectFile(ctx.cwd);
@@ -44,9 +45,9 @@ export const convert: CommandHandler = async (ctx, args, o) => {
   };
 };
 
-export const promote: CommandHandler = async (ctx, args, o) => {
-  const from = o.from as string | undefined;
-  const to = o.to as string | undefined;
+export const promote: CommandHandler<typeof promoteCommand> = async (ctx, args, o) => {
+  const from = o.from;
+  const to = o.to;
   if (!from || !to)
     throw usageError(
       'USAGE',
@@ -70,7 +71,7 @@ export const promote: CommandHandler = async (ctx, args, o) => {
       hint: 'Run `kcops validate` to see why.',
       exitCode: 2,
     });
-  const r = promoteConnector(loaded.root, loaded.project, args[0] as string, from, to, o.force === true);
+  const r = promoteConnector(loaded.root, loaded.project, args[0], from, to, o.force);
   if (ctx.globals.output === 'human') for (const w of r.warnings) ctx.reporter.warn(`${w.key}: ${w.message}`);
   return {
     data: r,

@@ -6,7 +6,8 @@ import { devDown } from '../../dev/down.js';
 import { devStatus } from '../../dev/status.js';
 import { followLogs, readLogs, resolveComponents } from '../../dev/logs.js';
 import { resolveSettings, type SettingsInput } from '../../dev/settings.js';
-import type { CommandHandler } from '../command-spec.js';
+import type { CommandHandler, OptionsFor } from '../command-spec.js';
+import type { devDownCommand, devLogsCommand, devStatusCommand, devUpCommand } from '../commands/dev.js';
 import { table } from '../render/output.js';
 
 function portPair(v: unknown, flag: string): number[] | undefined {
@@ -20,10 +21,11 @@ function portPair(v: unknown, flag: string): number[] | undefined {
   return parts;
 }
 
-function settingsFrom(o: Record<string, unknown>, env: NodeJS.ProcessEnv) {
+/** `dev up` declares every settings flag; the other verbs only some (--home): the rest are then absent. */
+function settingsFrom(o: Partial<OptionsFor<typeof devUpCommand>>, env: NodeJS.ProcessEnv) {
   const input: SettingsInput = { env, ports: {} };
-  if (typeof o.home === 'string') input.home = o.home;
-  if (typeof o.postgresUrl === 'string') {
+  if (o.home !== undefined) input.home = o.home;
+  if (o.postgresUrl !== undefined) {
     try {
       new URL(o.postgresUrl);
     } catch {
@@ -36,11 +38,11 @@ function settingsFrom(o: Record<string, unknown>, env: NodeJS.ProcessEnv) {
     input.postgresUrl = o.postgresUrl;
   }
   const ports = input.ports!;
-  if (typeof o.kafkaPort === 'number') ports.kafka = o.kafkaPort;
-  if (typeof o.controllerPort === 'number') ports.controller = o.controllerPort;
-  if (typeof o.s3Port === 'number') ports.s3 = o.s3Port;
-  if (typeof o.s3HttpsPort === 'number') ports.s3Https = o.s3HttpsPort;
-  if (typeof o.postgresPort === 'number') ports.postgres = o.postgresPort;
+  if (o.kafkaPort !== undefined) ports.kafka = o.kafkaPort;
+  if (o.controllerPort !== undefined) ports.controller = o.controllerPort;
+  if (o.s3Port !== undefined) ports.s3 = o.s3Port;
+  if (o.s3HttpsPort !== undefined) ports.s3Https = o.s3HttpsPort;
+  if (o.postgresPort !== undefined) ports.postgres = o.postgresPort;
   const connect = portPair(o.connectPorts, '--connect-ports');
   if (connect) ports.connect = connect;
   const metrics = portPair(o.metricsPorts, '--metrics-ports');
@@ -48,7 +50,7 @@ function settingsFrom(o: Record<string, unknown>, env: NodeJS.ProcessEnv) {
   return resolveSettings(input);
 }
 
-export const up: CommandHandler = async (ctx, _args, o) => {
+export const up: CommandHandler<typeof devUpCommand> = async (ctx, _args, o) => {
   const s = settingsFrom(o, ctx.env);
   const r = await devUp(s, ctx.reporter);
   // started/alreadyRunning/secrets are for the human view; the JSON shape is the documented endpoint object.
@@ -82,9 +84,9 @@ export const up: CommandHandler = async (ctx, _args, o) => {
   };
 };
 
-export const down: CommandHandler = async (ctx, _args, o) => {
+export const down: CommandHandler<typeof devDownCommand> = async (ctx, _args, o) => {
   const s = settingsFrom(o, ctx.env);
-  const r = await devDown(s, ctx.reporter, { purge: Boolean(o.purge) });
+  const r = await devDown(s, ctx.reporter, { purge: o.purge });
   return {
     data: r,
     human: (st) =>
@@ -99,7 +101,7 @@ export const down: CommandHandler = async (ctx, _args, o) => {
   };
 };
 
-export const status: CommandHandler = async (ctx, _args, o) => {
+export const status: CommandHandler<typeof devStatusCommand> = async (ctx, _args, o) => {
   const s = settingsFrom(o, ctx.env);
   const r = await devStatus(s);
   const mib = (b: number | null) => (b === null ? '-' : `${Math.round(b / 1024 ** 2)} MiB`);
@@ -127,11 +129,11 @@ export const status: CommandHandler = async (ctx, _args, o) => {
   };
 };
 
-export const logs: CommandHandler = async (ctx, args, o) => {
+export const logs: CommandHandler<typeof devLogsCommand> = async (ctx, args, o) => {
   const s = settingsFrom(o, ctx.env);
-  const components = resolveComponents(args[0] as string | undefined);
-  const connector = typeof o.connector === 'string' ? o.connector : undefined;
-  const lines = readLogs(s, components, Number(o.lines ?? 100), connector);
+  const components = resolveComponents(args[0]);
+  const connector = o.connector;
+  const lines = readLogs(s, components, o.lines, connector);
   const prefix = components.length > 1;
   const fmt = (l: { component: string; line: string }) => (prefix ? `${l.component.padEnd(8)} | ${l.line}` : l.line);
   // Followed lines bypass the result renderer: they get its redaction and escaping here.

@@ -3,7 +3,12 @@ import { registerLocalStack } from '../../core/environment/local-stack.js';
 import { openEnvironment } from '../../core/environment/open.js';
 import type { TargetInput } from '../../core/observe/target.js';
 import { devStack } from '../../dev/environment.js';
-import type { CliContext } from '../context.js';
+import type { ConnectCluster } from '../../connect/cluster.js';
+import { audited, type AuditSink } from '../../core/operate/audit.js';
+import type { OpsTarget } from '../../core/observe/target.js';
+import type { ArgsFor, CommandDecl, CommandHandler, OptionsFor } from '../command-spec.js';
+import type { CliContext, CommandResult } from '../context.js';
+import { auditSinkFor } from './ops-context.js';
 
 // The CLI is where the dev stack meets the core: outside a repository, `--env dev` is the stack of `kcops dev up`.
 registerLocalStack(devStack);
@@ -33,4 +38,65 @@ export async function withEnvironment<T>(
   } finally {
     await b.close();
   }
+}
+
+/** What an environment-bound command works with: the opened backend, and an audit bound to it. */
+export interface EnvironmentRun {
+  backend: Backend;
+  connect: ConnectCluster;
+  target: OpsTarget;
+  /**
+   * Runs a mutation and writes its audit record, succeeded or failed, to the repository's hash-chained log (and
+   * `audit.topic`): env, cluster id and credential id come from the backend, so a handler names only what it did.
+   */
+  audit<T>(
+    what: { action: string; connector: string; details?: Record<string, unknown> },
+    run: () => Promise<T>,
+    details?: (r: T) => Record<string, unknown>,
+  ): Promise<T>;
+}
+
+/**
+ * The wrapper of environment-bound commands: resolves the environment (--env, or `pickEnv` for commands that choose
+ * it from their own flags), opens its backend, closes it whatever happens, and hands the handler an `audit` that
+ * mutating commands run their change through.
+ */
+export function onEnvironment<D extends CommandDecl>(
+  run: (ctx: CliContext, args: ArgsFor<D>, o: OptionsFor<D>, env: EnvironmentRun) => Promise<CommandResult>,
+  pickEnv?: (ctx: CliContext, o: OptionsFor<D>) => string | undefined,
+): CommandHandler<D> {
+  return (ctx, args, o) =>
+    withEnvironmentRun(ctx, pickEnv ? pickEnv(ctx, o) : ctx.globals.env, (env) => run(ctx, args, o, env));
+}
+
+/** onEnvironment's body, for handlers that must adjust the context before the environment is resolved. */
+export function withEnvironmentRun<T>(
+  ctx: CliContext,
+  env: string | undefined,
+  run: (env: EnvironmentRun) => Promise<T>,
+): Promise<T> {
+  return withEnvironment(
+    ctx,
+    (backend) => {
+      const c = backend.connect;
+      const t = backend.target;
+      let sink: AuditSink | undefined;
+      return run({
+        backend,
+        connect: c,
+        target: t,
+        audit: (what, mutation, details) => {
+          // Built at the first mutation, before it runs: a torn audit log refuses the change instead of losing it.
+          sink ??= auditSinkFor(ctx, t);
+          return audited(
+            sink,
+            { ...what, env: t.env, cluster: c.id, credentialKeyId: c.credentialKeyId },
+            mutation,
+            details,
+          );
+        },
+      });
+    },
+    env,
+  );
 }

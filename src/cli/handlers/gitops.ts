@@ -19,7 +19,15 @@ import { auditLogToVerify } from './audit-log.js';
 import { hasChanges } from '../../core/plan/compute.js';
 import { gitRevision, workingTree } from '../../core/plan/desired.js';
 import { parsePlan } from '../../core/plan/plan-file.js';
-import type { CommandHandler } from '../command-spec.js';
+import type { CommandHandler, OptionsFor } from '../command-spec.js';
+import type {
+  applyCommand,
+  auditVerifyCommand,
+  driftCommand,
+  historyCommand,
+  planCommand,
+  rollbackCommand,
+} from '../commands/gitops.js';
 import type { CliContext, CommandResult } from '../context.js';
 import { renderApply, renderPlan } from '../render/plan.js';
 import { planMarkdown } from '../render/plan-markdown.js';
@@ -27,7 +35,7 @@ import { makeStyle } from '../render/style.js';
 import { checkDeclaredEnv, withGitopsTarget, type GitopsTarget } from './gitops-target.js';
 import { parseDuration } from './duration.js';
 
-export const plan: CommandHandler = (ctx, _args, o) =>
+export const plan: CommandHandler<typeof planCommand> = (ctx, _args, o) =>
   withGitopsTarget(ctx, async (t) => {
     const p = await preparePlan({
       cluster: t.cluster,
@@ -39,7 +47,7 @@ export const plan: CommandHandler = (ctx, _args, o) =>
       ...secretsOf(t, o),
     });
     reportRefresh(ctx, p);
-    if (typeof o.out === 'string') {
+    if (o.out !== undefined) {
       writeInside(t.boundary, resolve(ctx.cwd, o.out), JSON.stringify(p.plan, null, 2) + '\n');
       ctx.reporter.info(`Plan written to ${o.out}; apply it with \`kcops apply --env ${t.env} ${o.out}\`.`);
     }
@@ -52,7 +60,7 @@ export const plan: CommandHandler = (ctx, _args, o) =>
     };
   });
 
-export const drift: CommandHandler = (ctx, _args, o) =>
+export const drift: CommandHandler<typeof driftCommand> = (ctx, _args, o) =>
   withGitopsTarget(ctx, async (t) => {
     const p = await preparePlan({
       cluster: t.cluster,
@@ -90,9 +98,9 @@ export const drift: CommandHandler = (ctx, _args, o) =>
     };
   });
 
-export const apply: CommandHandler = (ctx, args, o) =>
+export const apply: CommandHandler<typeof applyCommand> = (ctx, args, o) =>
   withGitopsTarget(ctx, async (t) => {
-    const planFile = typeof args[0] === 'string' ? args[0] : undefined;
+    const [planFile] = args;
     const saved = planFile ? parsePlan(readText(ctx, t.boundary, planFile), planFile) : undefined;
     const prune = o.prune === true || (saved?.changes.some((c) => c.action === 'delete') ?? false);
     return underDeployLock(ctx, t, o, 'apply', async () => {
@@ -111,9 +119,16 @@ export const apply: CommandHandler = (ctx, args, o) =>
     });
   });
 
-export const rollback: CommandHandler = (ctx, _args, o) =>
+export const rollback: CommandHandler<typeof rollbackCommand> = (ctx, _args, o) =>
   withGitopsTarget(ctx, async (t) => {
-    const ref = String(o.to);
+    const ref = o.to;
+    // Declared without a value marker that commander enforces; before typed options, a missing --to reached Git as 'undefined'.
+    if (ref === undefined)
+      throw usageError(
+        'USAGE',
+        'rollback needs --to <git-ref>.',
+        'See `kcops history` for the revisions to go back to.',
+      );
     const source = gitRevision(t.root, ref);
     return underDeployLock(ctx, t, o, 'rollback', async () => {
       // Rolling back to a revision means Git's view at that commit: connectors that did not exist then are deleted
@@ -139,7 +154,7 @@ export const rollback: CommandHandler = (ctx, _args, o) =>
 async function underDeployLock(
   ctx: CliContext,
   t: GitopsTarget,
-  o: Record<string, unknown>,
+  o: DeployFlags,
   kind: 'apply' | 'rollback',
   run: () => Promise<CommandResult>,
 ): Promise<CommandResult> {
@@ -148,7 +163,7 @@ async function underDeployLock(
     root: t.root,
     env: t.env,
     purpose: `kcops ${kind} --env ${t.env}`,
-    timeoutMs: parseDuration(String(o.lockTimeout ?? '0s'), '--lock-timeout'),
+    timeoutMs: parseDuration(o.lockTimeout ?? '0s', '--lock-timeout'),
     reporter: ctx.reporter,
   });
   try {
@@ -159,23 +174,26 @@ async function underDeployLock(
   }
 }
 
+/** The flags apply and rollback share (deployOptions in commands/gitops.ts). */
+type DeployFlags = OptionsFor<typeof applyCommand> | OptionsFor<typeof rollbackCommand>;
+
 async function deploy(
   ctx: CliContext,
   t: GitopsTarget,
   p: Prepared,
-  o: Record<string, unknown>,
+  o: DeployFlags,
   kind: 'apply' | 'rollback',
   commit: string | null,
 ): Promise<CommandResult> {
   // A flag wins over the environment's `deploy:` settings in kcops.yaml, which win over kcops' defaults.
   const d = t.deploy ?? {};
   const options: ApplyOptions = {
-    concurrency: typeof o.concurrency === 'number' ? o.concurrency : (d.concurrency ?? DEFAULT_CONCURRENCY),
+    concurrency: o.concurrency ?? d.concurrency ?? DEFAULT_CONCURRENCY,
     rollback: o.rollback !== false,
-    approvedDeletes: new Set(Array.isArray(o.approveDelete) ? (o.approveDelete as string[]) : []),
+    approvedDeletes: new Set(o.approveDelete ?? []),
     wait: {
-      timeoutMs: parseDuration(String(o.waitTimeout ?? d.waitTimeout ?? DEFAULT_WAIT_TIMEOUT), '--wait-timeout'),
-      settleMs: parseDuration(String(o.settle ?? d.settle ?? DEFAULT_SETTLE), '--settle'),
+      timeoutMs: parseDuration(o.waitTimeout ?? d.waitTimeout ?? DEFAULT_WAIT_TIMEOUT, '--wait-timeout'),
+      settleMs: parseDuration(o.settle ?? d.settle ?? DEFAULT_SETTLE, '--settle'),
       pollMs: DEFAULT_POLL_MS,
     },
   };
@@ -236,7 +254,7 @@ async function confirm(ctx: CliContext, p: Prepared, autoApprove: boolean, kind:
   }
 }
 
-export const history: CommandHandler = async (ctx) => {
+export const history: CommandHandler<typeof historyCommand> = async (ctx) => {
   const { file, boundary } = auditLogToVerify(ctx, undefined);
   const env = ctx.globals.env;
   const { records } = readAudit(file, boundary);
@@ -302,8 +320,8 @@ function outcomeOf(changes: { result: string; detail?: string }[]): string {
   return changes.some((c) => c.detail?.includes('rollback')) ? 'rolled-back' : 'failed';
 }
 
-export const auditVerify: CommandHandler = async (ctx, args, o) => {
-  const log = auditLogToVerify(ctx, typeof args[0] === 'string' ? args[0] : undefined);
+export const auditVerify: CommandHandler<typeof auditVerifyCommand> = async (ctx, args, o) => {
+  const log = auditLogToVerify(ctx, args[0]);
   const v = verifyAudit(log.file, {
     boundary: log.boundary,
     ...(log.key ? { key: log.key } : {}),
@@ -341,8 +359,8 @@ function readText(ctx: CliContext, boundary: Boundary, path: string): string {
 }
 
 /** The environment's secrets for preparePlan: Cloud secret-manager references, and --refresh-secrets. */
-function secretsOf(t: GitopsTarget, o: Record<string, unknown>) {
-  return t.secrets ? { secrets: { ...t.secrets, refresh: o.refreshSecrets === true } } : {};
+function secretsOf(t: GitopsTarget, o: { readonly refreshSecrets: boolean }) {
+  return t.secrets ? { secrets: { ...t.secrets, refresh: o.refreshSecrets } } : {};
 }
 
 /** What --refresh-secrets found, on stderr (names of connectors and keys only, never values). */

@@ -6,6 +6,7 @@ import { serveMonitor } from '../../core/monitor/http.js';
 import { MonitorService, type RoundEvent } from '../../core/monitor/service.js';
 import { redactText } from '../../core/secrets/sensitive.js';
 import type { CommandHandler } from '../command-spec.js';
+import type { monitorCommand } from '../commands/monitor.js';
 import type { CliContext } from '../context.js';
 import { makeStyle } from '../render/style.js';
 import { sanitizeTerminal } from '../render/terminal.js';
@@ -13,21 +14,21 @@ import { alertsOf, human } from './alerts.js';
 import { parseDuration } from './duration.js';
 import { withEnvironment } from './environment.js';
 
-export const monitor: CommandHandler = (ctx, _args, o) =>
+export const monitor: CommandHandler<typeof monitorCommand> = (ctx, _args, o) =>
   withEnvironment(ctx, async (b) => {
     const a = alertsOf(ctx, b);
-    const intervalMs = parseDuration(String(o.interval ?? '30s'), '--interval');
+    const intervalMs = parseDuration(o.interval, '--interval');
     if (intervalMs < 1000) throw usageError('USAGE', '--interval must be at least 1s.');
-    const ttlMs = o.leaseTtl === undefined ? 3 * intervalMs : parseDuration(String(o.leaseTtl), '--lease-ttl');
+    const ttlMs = o.leaseTtl === undefined ? 3 * intervalMs : parseDuration(o.leaseTtl, '--lease-ttl');
     if (ttlMs <= intervalMs) throw usageError('USAGE', '--lease-ttl must be longer than --interval.');
-    const listen = o.listen === undefined ? undefined : parseListen(String(o.listen));
+    const listen = o.listen === undefined ? undefined : parseListen(o.listen);
     const metrics = new MonitorMetrics();
     const lease = fileLease({ boundary: a.stateBoundary, file: join(a.stateDir, `${a.env}.lease`), ttlMs });
     const service = new MonitorService({ ...a, cluster: b.connect, lease }, metrics, {
       intervalMs,
       onRound: (e) => print(ctx, e, a.config.destinations.length),
     });
-    if (o.once === true) {
+    if (o.once) {
       const e = await service.round();
       lease.release();
       const healthy = e.kind === 'round' && e.result.open.length === 0;

@@ -69,9 +69,8 @@ export function auditSinkFor(ctx: CliContext, t: OpsTarget): AuditSink {
   };
 }
 
-export function nameArg(args: (string | string[] | undefined)[]): string {
-  const n = args[0];
-  if (typeof n !== 'string' || n.length === 0)
-    throw new UserError('USAGE', 'A connector name is required.', { exitCode: 2 });
+/** The connector name argument: commander ensures it is given, not that it is non-empty. */
+export function nameArg(n: string | undefined): string {
+  if (n === undefined || n.length === 0) throw new UserError('USAGE', 'A connector name is required.', { exitCode: 2 });
   return n;
 }

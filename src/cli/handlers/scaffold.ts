@@ -8,17 +8,18 @@ import {
 } from '../../core/project/scaffold.js';
 import { usageError } from '../../errors.js';
 import type { CommandHandler } from '../command-spec.js';
+import type { initCommand, newCommand } from '../commands/scaffold.js';
 
-export const init: CommandHandler = async (ctx, args, o) => {
-  const dir = (args[0] as string | undefined) ?? '.';
-  const cloud = (o.cloud as string | undefined) ?? 'both';
+export const init: CommandHandler<typeof initCommand> = async (ctx, args, o) => {
+  const dir = args[0] ?? '.';
+  const cloud = o.cloud;
   if (!(CLOUDS as readonly string[]).includes(cloud))
     throw usageError(
       'USAGE',
       `--cloud must be one of ${CLOUDS.join(', ')} (got "${cloud}").`,
       'e.g. kcops init --cloud confluent',
     );
-  const ci = o.ci as string | undefined;
+  const ci = o.ci;
   if (ci !== undefined && !(CI_PLATFORMS as readonly string[]).includes(ci))
     throw usageError(
       'USAGE',
@@ -45,16 +46,16 @@ export const init: CommandHandler = async (ctx, args, o) => {
   };
 };
 
-export const newConnector: CommandHandler = async (ctx, args, o) => {
+export const newConnector: CommandHandler<typeof newCommand> = async (ctx, args, o) => {
   const env = ctx.globals.env;
-  const name = o.name as string | undefined;
+  const name = o.name;
   if (!env || !name)
     throw usageError(
       'USAGE',
       '`kcops new` needs --env <env> and --name <name>.',
       'e.g. kcops new postgres-cdc --env dev --name payments-orders-cdc',
     );
-  const r = writeConnector(ctx.cwd, args[0] as string, env, name, ctx.globals.config);
+  const r = writeConnector(ctx.cwd, args[0], env, name, ctx.globals.config);
   return {
     data: r,
     human: (st) =>

@@ -3,6 +3,7 @@ import { offlineRules } from '../../core/validate/rules/index.js';
 import { onlineRuleList } from '../../core/validate/online/rules.js';
 import { ExitCode } from '../../errors.js';
 import type { CommandHandler } from '../command-spec.js';
+import type { validateCommand } from '../commands/validate.js';
 import { version } from '../version.js';
 import { humanFindings, junit, sarif } from '../render/findings.js';
 import { dirname, resolve } from 'node:path';
@@ -17,8 +18,8 @@ function sourceRoot(cwd: string, r: ValidateResult): string {
   return git(cwd, ['rev-parse', '--show-toplevel']) ?? (r.project ? dirname(resolve(cwd, r.project)) : cwd);
 }
 
-export const validate: CommandHandler = async (ctx, args, o) => {
-  const paths = (args[0] as string[] | undefined) ?? [];
+export const validate: CommandHandler<typeof validateCommand> = async (ctx, args, o) => {
+  const [paths] = args;
   const result = await runValidation({
     paths,
     cwd: ctx.cwd,
@@ -29,7 +30,7 @@ export const validate: CommandHandler = async (ctx, args, o) => {
       ? {
           terraform: {
             ...(typeof o.terraform === 'string' ? { dir: o.terraform } : {}),
-            ...(Array.isArray(o.providerSchema) ? { schemaFiles: o.providerSchema as string[] } : {}),
+            ...(o.providerSchema ? { schemaFiles: o.providerSchema } : {}),
           },
         }
       : // The cluster clients are loaded only for online checks: an offline run (a pre-commit hook) stays fast.

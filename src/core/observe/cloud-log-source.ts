@@ -4,8 +4,7 @@ import { UserError } from '../../errors.js';
 import { categorize, LEVELS, type Level, type LogEntry } from './log-entry.js';
 import type { LogSource } from './log-source.js';
 import { matches, type LogQuery } from './log-query.js';
-import { sleepUnlessAborted } from '../sleep.js';
-import { SeenWindow } from './seen-window.js';
+import { followLoop } from './follow-loop.js';
 
 const LOOK_BACK_MS = 72 * 3_600_000;
 const DEFAULT_SINCE_MS = 24 * 3_600_000;
@@ -37,20 +36,20 @@ export class ConfluentCloudLogSource implements LogSource {
   }
 
   async follow(q: LogQuery, onEntry: (e: LogEntry) => void, signal: AbortSignal): Promise<void> {
-    const now = this.o.now ?? Date.now;
-    let from = now();
-    // Each poll re-reads the last second before `from`; only entries inside that overlap can repeat.
-    const seen = new SeenWindow();
-    while (!signal.aborted) {
-      await (this.o.sleep ?? sleepUnlessAborted)(FOLLOW_POLL_MS, signal);
-      if (signal.aborted) return;
-      const to = now();
-      for (const e of await this.search(q, from - FOLLOW_OVERLAP_MS, to, 1000)) {
-        if (seen.admit(`${e.timestamp}|${e.source}|${e.message}`, e.time ?? to)) onEntry(e);
-      }
-      seen.forgetBefore(to - FOLLOW_OVERLAP_MS);
-      from = to;
-    }
+    // Each poll re-reads the last second before the previous one; only entries inside that overlap can repeat.
+    await followLoop({
+      signal,
+      poll: (since, until) => this.search(q, since, until, 1000),
+      key: (e) => `${e.timestamp}|${e.source}|${e.message}`,
+      time: (e) => e.time,
+      onItem: onEntry,
+      overlapMs: FOLLOW_OVERLAP_MS,
+      pollMs: FOLLOW_POLL_MS,
+      advance: 'clock',
+      sleepFirst: true,
+      ...(this.o.now ? { now: this.o.now } : {}),
+      ...(this.o.sleep ? { sleep: this.o.sleep } : {}),
+    });
   }
 
   /** Oldest first. */

@@ -10,7 +10,7 @@ import {
   runInsightsQuery,
   type InsightsOperation,
 } from './cloudwatch-insights.js';
-import { sleepUnlessAborted } from '../sleep.js';
+import { followLoop } from './follow-loop.js';
 
 const HOUR = 3_600_000;
 
@@ -201,27 +201,25 @@ export class CloudWatchLogSource implements LogSource {
   }
 
   async follow(q: LogQuery, onEntry: (e: LogEntry) => void, signal: AbortSignal): Promise<void> {
-    const now = this.o.now ?? Date.now;
-    const seen = new Set<string>();
     const assemblers = new Map<string, EntryAssembler>();
     const sink = new Map<string, LogEntry[]>();
-    let from = now();
-    while (!signal.aborted) {
-      // Re-ask from a little before the newest timestamp seen: CloudWatch may ingest late; event ids drop repeats.
-      const events = await this.events(from - 5_000, undefined, this.o.maxEvents ?? 50_000);
-      const fresh = events.filter((e) => !e.eventId || !seen.has(e.eventId));
-      const touched = new Set<string>();
-      for (const ev of fresh) {
-        if (ev.eventId) seen.add(ev.eventId);
-        if (ev.timestamp !== undefined) from = Math.max(from, ev.timestamp);
-        touched.add(ev.logStreamName ?? '');
-        this.feed(ev, q, assemblers, sink, (e) => onEntry(e));
-      }
-      // A stream with nothing new is quiet: its last entry is complete (its stack trace came with it).
-      for (const [stream, a] of assemblers) if (!touched.has(stream)) a.flush();
-      if (seen.size > 100_000) seen.clear();
-      await sleepUnlessAborted(this.o.pollMs ?? 1000, signal);
-    }
+    // Re-ask from a little before the newest timestamp seen: CloudWatch may ingest late; event ids drop repeats.
+    await followLoop({
+      signal,
+      poll: (since) => this.events(since, undefined, this.o.maxEvents ?? 50_000),
+      key: (ev) => ev.eventId,
+      time: (ev) => ev.timestamp,
+      onItem: (ev) => this.feed(ev, q, assemblers, sink, (e) => onEntry(e)),
+      afterPoll: (delivered) => {
+        // A stream with nothing new is quiet: its last entry is complete (its stack trace came with it).
+        const touched = new Set(delivered.map((ev) => ev.logStreamName ?? ''));
+        for (const [stream, a] of assemblers) if (!touched.has(stream)) a.flush();
+      },
+      overlapMs: 5_000,
+      pollMs: this.o.pollMs ?? 1000,
+      advance: 'items',
+      ...(this.o.now ? { now: this.o.now } : {}),
+    });
     for (const a of assemblers.values()) a.flush();
   }
 

@@ -2,7 +2,7 @@ import { EntryAssembler, type LogEntry } from './log-entry.js';
 import { matches, mergeByTime, type LogQuery } from './log-query.js';
 import type { LogSource } from './log-source.js';
 import { UserError } from '../../errors.js';
-import { sleepUnlessAborted } from '../sleep.js';
+import { followLoop } from './follow-loop.js';
 
 /**
  * Field names of the documents, defaults for Filebeat / Elastic Agent (ECS) documents carrying one Connect log entry
@@ -214,30 +214,26 @@ export class ElasticsearchLogSource implements LogSource {
   }
 
   async follow(q: LogQuery, onEntry: (e: LogEntry) => void, signal: AbortSignal): Promise<void> {
-    const now = this.o.now ?? Date.now;
-    const seen = new Set<string>();
     const assemblers = new Map<string, EntryAssembler>();
     const sink = new Map<string, LogEntry[]>();
-    let from = now();
-    while (!signal.aborted) {
-      // Re-ask from a little before the newest time seen: documents become searchable after the index refresh
-      // (1 s by default) and shippers deliver late; `_index/_id` drops repeats.
-      const hits = await this.hits(q, from - 5_000, undefined, this.o.maxHits ?? 50_000);
-      const touched = new Set<string>();
-      for (const h of hits) {
-        const key = `${h._index ?? ''}/${h._id ?? ''}`;
-        if (h._id !== undefined && seen.has(key)) continue;
-        if (h._id !== undefined) seen.add(key);
-        const t = typeof h.sort?.[0] === 'number' ? h.sort[0] : this.timeOf(h);
-        if (t !== undefined) from = Math.max(from, t);
-        touched.add(this.hostOf(h));
-        this.feed(h, q, assemblers, sink, (e) => onEntry(e));
-      }
-      // A worker with nothing new is quiet: its last entry is complete (its stack trace came with it).
-      for (const [host, a] of assemblers) if (!touched.has(host)) a.flush();
-      if (seen.size > 100_000) seen.clear();
-      await sleepUnlessAborted(this.o.pollMs ?? 1000, signal);
-    }
+    // Re-ask from a little before the newest time seen: documents become searchable after the index refresh
+    // (1 s by default) and shippers deliver late; `_index/_id` drops repeats.
+    await followLoop({
+      signal,
+      poll: (since) => this.hits(q, since, undefined, this.o.maxHits ?? 50_000),
+      key: (h) => (h._id === undefined ? undefined : `${h._index ?? ''}/${h._id}`),
+      time: (h) => (typeof h.sort?.[0] === 'number' ? h.sort[0] : this.timeOf(h)),
+      onItem: (h) => this.feed(h, q, assemblers, sink, (e) => onEntry(e)),
+      afterPoll: (delivered) => {
+        // A worker with nothing new is quiet: its last entry is complete (its stack trace came with it).
+        const touched = new Set(delivered.map((h) => this.hostOf(h)));
+        for (const [host, a] of assemblers) if (!touched.has(host)) a.flush();
+      },
+      overlapMs: 5_000,
+      pollMs: this.o.pollMs ?? 1000,
+      advance: 'items',
+      ...(this.o.now ? { now: this.o.now } : {}),
+    });
     for (const a of assemblers.values()) a.flush();
   }
 

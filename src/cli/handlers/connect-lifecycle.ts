@@ -1,0 +1,129 @@
+// connect pause, resume, stop, restart, delete: audited changes of a connector's state.
+import { UserError, usageError, ExitCode } from '../../errors.js';
+import { type ObservedState } from '../../connect/cluster.js';
+import {
+  overallState,
+  requireStatus,
+  restartAllFailed,
+  restartConnector,
+  settle,
+  type RestartOutcome,
+} from '../../core/operate/connectors.js';
+import type { CommandHandler } from '../command-spec.js';
+import type {
+  connectDeleteCommand,
+  connectPauseCommand,
+  connectRestartCommand,
+  connectResumeCommand,
+  connectStopCommand,
+} from '../commands/connect.js';
+import { nameArg, warnDrift } from './ops-context.js';
+import { onEnvironment } from './environment.js';
+import { colourState, nextStep, statusLines } from './connect-view.js';
+
+type Lifecycle = 'pause' | 'resume' | 'stop';
+const TARGET: Record<Lifecycle, ObservedState> = { pause: 'PAUSED', resume: 'RUNNING', stop: 'STOPPED' };
+
+// pause, resume and stop declare the same argument (the name) and no options.
+function lifecycle(action: Lifecycle): CommandHandler<typeof connectPauseCommand> {
+  return onEnvironment<typeof connectPauseCommand>(async (ctx, args, _o, { connect: c, target: t, audit }) => {
+    const name = nameArg(args[0]);
+    await requireStatus(c, name);
+    const after = await audit(
+      { action: `ops:${action}`, connector: name },
+      async () => {
+        await c[action](name);
+        return settle(c, name, { settleMs: 10_000, pollMs: 300 });
+      },
+      (s) => ({ state: s.state }),
+    );
+    warnDrift(ctx, t, `${name} ${TARGET[action]}`);
+    const ok = after.state === TARGET[action];
+    return {
+      data: {
+        connector: name,
+        action,
+        state: after.state,
+        tasks: after.tasks.map((x) => ({ id: x.id, state: x.state })),
+      },
+      human: (st) =>
+        `${ok ? st.green('✔') : st.yellow('…')} ${name}: ${colourState(st, after.state)}${ok ? '' : ` (asked for ${TARGET[action]}; it may still be moving)`}`,
+      exitCode: after.state === 'FAILED' ? ExitCode.Error : ExitCode.Ok,
+    };
+  });
+}
+export const pause: CommandHandler<typeof connectPauseCommand> = lifecycle('pause');
+export const resume: CommandHandler<typeof connectResumeCommand> = lifecycle('resume');
+export const stop: CommandHandler<typeof connectStopCommand> = lifecycle('stop');
+
+export const restart = onEnvironment<typeof connectRestartCommand>(async (ctx, args, o, { connect: c, audit }) => {
+  let outcomes: RestartOutcome[];
+  if (o.allFailed) {
+    if (args[0] !== undefined) throw usageError('USAGE', 'Give either a connector name or --all-failed, not both.');
+    outcomes = await audit(
+      { action: 'ops:restart-all-failed', connector: '*' },
+      () => restartAllFailed(c),
+      (r) => ({ connectors: r.map((x) => x.connector) }),
+    );
+  } else {
+    const name = nameArg(args[0]);
+    const req = { onlyFailed: o.failedOnly, includeTasks: o.includeTasks };
+    outcomes = [
+      await audit(
+        { action: 'ops:restart', connector: name, details: req },
+        () => restartConnector(c, name, req),
+        (r) => ({ restarted: r.restarted, state: overallState(r.after) }),
+      ),
+    ];
+  }
+  const stillFailed = outcomes.filter((x) => overallState(x.after) === 'FAILED');
+  return {
+    data: {
+      restarted: outcomes.map((x) => ({
+        connector: x.connector,
+        restarted: x.restarted,
+        state: x.after.state,
+        tasks: x.after.tasks.map((k) => ({ id: k.id, state: k.state })),
+      })),
+    },
+    human: (st) =>
+      outcomes.length === 0
+        ? st.green('Nothing has failed: nothing to restart.')
+        : outcomes
+            .map((x) =>
+              [
+                `${overallState(x.after) === 'FAILED' ? st.red('✖') : st.green('✔')} ${st.bold(x.connector)}: restarted ${describeRestarted(x)}`,
+                ...statusLines(st, x.after, false),
+                ...nextStep(st, x.connector, x.after),
+              ].join('\n'),
+            )
+            .join('\n\n'),
+    exitCode: stillFailed.length > 0 ? ExitCode.Error : ExitCode.Ok,
+  };
+});
+
+function describeRestarted(x: RestartOutcome): string {
+  const parts = [];
+  if (x.restarted.connector) parts.push('the connector');
+  if (x.restarted.tasks.length)
+    parts.push(`task${x.restarted.tasks.length > 1 ? 's' : ''} ${x.restarted.tasks.join(', ')}`);
+  return parts.join(' and ') || 'nothing (nothing was failed)';
+}
+
+export const remove = onEnvironment<typeof connectDeleteCommand>(
+  async (ctx, args, o, { connect: c, target: t, audit }) => {
+    const name = nameArg(args[0]);
+    if (!o.approve) {
+      throw new UserError('APPROVAL_REQUIRED', `Deleting ${name} needs --approve.`, {
+        hint: t.isDev
+          ? `Run \`kcops connect delete ${name} --approve\`.`
+          : `In '${t.env}' connectors are managed from Git: delete its file and apply the plan (\`kcops plan --env ${t.env}\`). For an emergency, add --approve.`,
+        exitCode: ExitCode.Usage,
+      });
+    }
+    await requireStatus(c, name);
+    await audit({ action: 'ops:delete', connector: name }, () => c.delete(name));
+    warnDrift(ctx, t, `The deletion of ${name}`);
+    return { data: { connector: name, deleted: true }, human: (st) => `${st.green('✔')} deleted ${name}` };
+  },
+);
