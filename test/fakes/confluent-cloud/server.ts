@@ -597,11 +597,18 @@ export class FakeConfluentCloud {
     if (!authorization?.startsWith('Bearer ') || !this.tokens.has(authorization.slice(7))) return answer(401);
     const b = (body ?? {}) as {
       crn?: string;
-      search?: { level?: string[]; search_text?: string };
+      search?: { level?: string[]; search_text?: string; id?: string };
       start_time?: string;
       end_time?: string;
     };
     const crn = b.crn ?? '';
+    // What the Confluent CLI sends and nothing else (SPEC.md, "Logs search API"): the connector's lcc- id beside its
+    // CRN, and levels among INFO/WARN/ERROR. The real service's answer to anything else is not documented: 400 here.
+    const named = this.connectors.get(/\/connector=([^/]+)$/.exec(crn)?.[1] ?? '');
+    if (!b.search?.id || (named && b.search.id !== named.id))
+      return answer(400, { error: { code: 400, message: `search.id must be the connector id of ${crn}` } });
+    const badLevel = (b.search.level ?? []).find((l) => !['INFO', 'WARN', 'ERROR'].includes(l));
+    if (badLevel) return answer(400, { error: { code: 400, message: `invalid log level: ${badLevel}` } });
     const now = Date.now();
     const recent = (this.searches.get(crn) ?? []).filter((t) => now - t < 60_000);
     if (recent.length >= this.logsPerMinute)
