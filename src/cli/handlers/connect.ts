@@ -31,6 +31,7 @@ import {
   type ConnectorMetrics,
 } from '../../core/observe/connector-metrics.js';
 import { scrapeAll } from '../../core/observe/scrape.js';
+import type { MetricsWindow } from '../../core/observe/cloud-metrics.js';
 // lag.js loads the Kafka client (~0.5-1 s): imported only when lag is asked for, so status/list start fast.
 import type { GroupLag } from '../../core/observe/lag.js';
 import type { OpsTarget } from '../../core/observe/target.js';
@@ -559,6 +560,8 @@ interface MetricsView {
   sourceOffsets: { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[] | null;
   unreachable: { url: string; error: string }[];
   notes: string[];
+  /** The interval the totals cover when a metrics service sums them (Confluent Cloud: an hour ending ~5 min ago). */
+  window: MetricsWindow | null;
 }
 
 async function collectMetrics(b: Backend, name: string, withLag: boolean): Promise<MetricsView> {
@@ -599,6 +602,7 @@ async function collectMetrics(b: Backend, name: string, withLag: boolean): Promi
     sourceOffsets,
     unreachable: scraped.failed,
     notes,
+    window: null,
   };
 }
 
@@ -614,7 +618,7 @@ async function collectServiceMetrics(
     throw new UserError('CONNECTOR_NOT_FOUND', `There is no connector '${name}' on this cluster.`, {
       hint: 'List what exists with `kcops connect list`.',
     });
-  const { metrics, notes } = await service.connectorMetrics(name, status.type);
+  const { metrics, notes, window } = await service.connectorMetrics(name, status.type);
   metrics.status = status.state;
   const sourceOffsets = withLag && status.type === 'source' ? await c.getOffsets(name).catch(() => null) : null;
   return {
@@ -627,6 +631,7 @@ async function collectServiceMetrics(
     sourceOffsets,
     unreachable: [],
     notes,
+    window: window ?? null,
   };
 }
 
@@ -704,6 +709,12 @@ function metricsHuman(st: Style, v: MetricsView, history?: Map<string, number[]>
     );
   for (const u of v.unreachable)
     out.push(st.yellow(`! ${u.url} did not answer (${u.error}): tasks on that worker are missing`));
+  if (v.window)
+    out.push(
+      st.yellow(
+        `! totals over ${v.window.from} → ${v.window.to}: Confluent Cloud's metrics are about ${Math.round(v.window.lagMs / 60_000)} min behind, the last minutes are not in them yet`,
+      ),
+    );
   for (const n of v.notes) out.push(st.dim(n));
   return out.join('\n');
 }

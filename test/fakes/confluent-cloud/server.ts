@@ -268,7 +268,7 @@ export class FakeConfluentCloud {
       for (const l of this.listeners) l(x);
     };
     try {
-      this.route(req.method ?? 'GET', url, body, req.headers.authorization, answer);
+      this.route(req.method ?? 'GET', url, body, req.headers.authorization, answer, req.socket.remoteAddress ?? '');
     } catch (e) {
       answer(500, { error: { code: 500, message: `stand-in bug: ${(e as Error).message}` } });
     }
@@ -280,6 +280,7 @@ export class FakeConfluentCloud {
     body: unknown,
     authorization: string | undefined,
     answer: (status: number, payload?: unknown, headers?: Record<string, string>) => void,
+    ip = '',
   ): void {
     const err = (status: number, message: string, shape: ErrorShape = 'nested') =>
       answer(status, errorBody(status, message, shape));
@@ -290,7 +291,7 @@ export class FakeConfluentCloud {
     if (url.pathname.startsWith('/kafka/v3/')) return this.kafkaRest(method, url, body, authorization, answer);
     if (url.pathname === '/api/access_tokens' || url.pathname === '/logs/v1/search')
       return this.logging(method, url, body, authorization, answer);
-    if (url.pathname.startsWith('/v2/metrics/')) return this.metricsQuery(method, url, body, authorization, answer);
+    if (url.pathname.startsWith('/v2/metrics/')) return this.metricsQuery(method, url, body, authorization, answer, ip);
     if (url.pathname === '/iam/v2/role-bindings') return this.roleBindingList(method, url, authorization, answer);
     if (url.pathname.startsWith('/iam/v2/')) return this.iam(method, url, authorization, answer);
     if (url.pathname.startsWith('/org/v2/environments/'))
@@ -539,9 +540,24 @@ export class FakeConfluentCloud {
 
   /** Metric totals per `lcc-` id and metric name, as the Metrics API would sum them. */
   readonly metrics = new Map<string, number>();
+  /** Per-minute data points per `lcc-` id and metric name (epoch ms of the minute, value). */
+  readonly metricPoints = new Map<string, { at: number; value: number }[]>();
+  /** Metrics API queries answered per client IP address (times on the clock) for the 60-a-minute limit. */
+  private readonly metricQueries = new Map<string, number[]>();
+  /** Requests a minute per IP address the Metrics API allows (its document: 60). */
+  metricsPerMinute = 60;
+  /** How far behind the clock the Metrics API's data is (its document: about 5 minutes). */
+  metricsLagMs = 5 * 60_000;
 
+  /** A fixed total whatever the interval (tests that only look at the numbers' way through). */
   setMetric(connector: string, metric: string, value: number): void {
     this.metrics.set(`${this.mustGet(connector).id}|${metric}`, value);
+  }
+
+  /** A data point at `at` (epoch ms): counted by queries whose interval holds it, once it is `metricsLagMs` old. */
+  addMetricPoint(connector: string, metric: string, at: number, value: number): void {
+    const k = `${this.mustGet(connector).id}|${metric}`;
+    this.metricPoints.set(k, [...(this.metricPoints.get(k) ?? []), { at, value }]);
   }
 
   /** Metrics API v2 query on the `cloud` dataset: one SUM aggregation filtered on resource.connector.id. */
@@ -550,8 +566,18 @@ export class FakeConfluentCloud {
     url: URL,
     body: unknown,
     authorization: string | undefined,
-    answer: (status: number, payload?: unknown) => void,
+    answer: (status: number, payload?: unknown, headers?: Record<string, string>) => void,
+    ip: string,
   ): void {
+    // "A global rate limit of 60 requests per IP address, per minute" (metrics-v2 document, Rate Limiting).
+    const now = this.now();
+    const recent = (this.metricQueries.get(ip) ?? []).filter((t) => now - t < 60_000);
+    this.metricQueries.set(ip, recent);
+    if (recent.length >= this.metricsPerMinute) {
+      const retry = String(Math.max(1, Math.ceil((60_000 - (now - recent[0]!)) / 1000)));
+      return answer(429, undefined, { 'Retry-After': retry });
+    }
+    recent.push(now);
     const expected = 'Basic ' + Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64');
     if (authorization !== expected) return answer(401, { errors: [{ status: '401', detail: 'Unauthorized' }] });
     if (method !== 'POST' || url.pathname !== '/v2/metrics/cloud/query')
@@ -568,8 +594,17 @@ export class FakeConfluentCloud {
         ],
       });
     }
-    const value = this.metrics.get(`${b.filter.value}|${b.aggregations?.[0]?.metric}`);
-    const start = (b.intervals?.[0] ?? '').split('/')[0] ?? '';
+    const key = `${b.filter.value}|${b.aggregations?.[0]?.metric}`;
+    const [start = '', duration = 'PT1H'] = (b.intervals?.[0] ?? '').split('/');
+    const from = Date.parse(start);
+    const to = from + isoMinutes(duration) * 60_000;
+    const points = this.metricPoints.get(key);
+    // Points land `metricsLagMs` late: a query over the last minutes does not see them yet.
+    const value = points
+      ? points
+          .filter((p) => p.at >= from && p.at < to && p.at <= now - this.metricsLagMs)
+          .reduce((n, p) => n + p.value, 0)
+      : this.metrics.get(key);
     answer(200, { data: value === undefined ? [] : [{ timestamp: start, value }] });
   }
 
@@ -1001,6 +1036,12 @@ function mergeOffsets(
   const out = new Map(current.map((o) => [key(o.partition), o]));
   for (const o of patch) out.set(key(o.partition), o);
   return [...out.values()];
+}
+
+/** Minutes in an ISO-8601 duration of hours and minutes (`PT1H`, `PT90M`, `PT1H30M`), as query intervals use. */
+function isoMinutes(d: string): number {
+  const m = /^PT(?:(\d+)H)?(?:(\d+)M)?$/.exec(d);
+  return m ? Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0) : 60;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -228,7 +228,13 @@ describe('a confluent-cloud environment through plan / apply / drift / connect',
         totals: { sink: { read: 7200, put: 7200, putRate: 2 }, errors: { dlqProduceRequests: 3 } },
       },
       notes: [expect.stringContaining('Metrics API')],
+      // The hour the totals cover ends where Cloud's ~5-minute-late data does: a field scripts can read.
+      window: { from: expect.any(String), to: expect.any(String), lagMs: expect.any(Number) },
     });
+    const w = (JSON.parse(metrics.out) as { window: { lagMs: number } }).window;
+    expect(w.lagMs).toBeGreaterThanOrEqual(300_000);
+    const human = await cli('connect', 'metrics', 'payments-orders-s3', '--env', 'prod');
+    expect(human.out + human.err).toMatch(/metrics are about \d+ min behind/);
     expect(violations).toEqual([]);
   });
 
