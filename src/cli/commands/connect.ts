@@ -1,5 +1,12 @@
 import type { CommandSpec, GroupSpec, OptionSpec } from '../command-spec.js';
 
+/** pause/resume/stop wait for the state they asked for: Confluent Cloud's pause and resume take effect later. */
+const stateWait: OptionSpec = {
+  flags: '--wait-timeout <duration>',
+  description:
+    'how long to wait for the requested state (30s, 2m; default 60s); Confluent Cloud moves it asynchronously',
+};
+
 export const connectGroups: GroupSpec[] = [
   {
     path: ['connect'],
@@ -83,6 +90,7 @@ export const connectCommands: CommandSpec[] = [
     examples: [
       { command: 'kcops connect pause payments-orders-sink', description: 'pause while a database is maintained' },
     ],
+    options: [stateWait],
     handler: async () => (await load()).pause,
   },
   {
@@ -92,6 +100,7 @@ export const connectCommands: CommandSpec[] = [
     examples: [
       { command: 'kcops connect resume payments-orders-sink', description: 'run again after a pause or stop' },
     ],
+    options: [stateWait],
     handler: async () => (await load()).resume,
   },
   {
@@ -101,6 +110,7 @@ export const connectCommands: CommandSpec[] = [
     examples: [
       { command: 'kcops connect stop payments-orders-cdc', description: 'stop before `connect offsets alter`' },
     ],
+    options: [stateWait],
     handler: async () => (await load()).stop,
   },
   {
@@ -406,7 +416,7 @@ export const connectClusterCommands: CommandSpec[] = [
     path: ['connect', 'cluster', 'pause'],
     summary: 'pause one or more connectors',
     args: [ids],
-    options: ccFlags,
+    options: [...ccFlags, stateWait],
     examples: [{ command: 'kcops connect cluster pause payments-a payments-b', description: 'pause two connectors' }],
     handler: async () => (await loadCluster()).pause,
   },
@@ -414,7 +424,7 @@ export const connectClusterCommands: CommandSpec[] = [
     path: ['connect', 'cluster', 'resume'],
     summary: 'resume one or more connectors',
     args: [ids],
-    options: ccFlags,
+    options: [...ccFlags, stateWait],
     examples: [{ command: 'kcops connect cluster resume payments-a payments-b', description: 'resume two connectors' }],
     handler: async () => (await loadCluster()).resume,
   },

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode, UserError, usageError } from '../../errors.js';
-import type { ConnectCluster, ConnectorStatus } from '../../connect/cluster.js';
+import type { ConnectCluster, ConnectorStatus, TargetState } from '../../connect/cluster.js';
 import { audited, type AuditSink } from '../../core/operate/audit.js';
-import { describeConnector, overallState, settle } from '../../core/operate/connectors.js';
+import { describeConnector, overallState, waitForState } from '../../core/operate/connectors.js';
 import {
   createFromSpec,
   parseConnectorFile,
@@ -17,7 +17,7 @@ import type { OpsTarget } from '../../core/observe/target.js';
 import type { CommandHandler } from '../command-spec.js';
 import type { CliContext } from '../context.js';
 import { table } from '../render/output.js';
-import { colourState } from './connect.js';
+import { colourState, stateWaitOf } from './connect.js';
 import { auditSinkFor, warnDrift } from './ops-context.js';
 import { withEnvironment } from './environment.js';
 
@@ -234,14 +234,19 @@ export const remove: CommandHandler = (ctx, args, o) =>
   });
 
 function lifecycle(verb: 'pause' | 'resume'): CommandHandler {
-  const target = verb === 'pause' ? 'PAUSED' : 'RUNNING';
+  const target: TargetState = verb === 'pause' ? 'PAUSED' : 'RUNNING';
   return (ctx, args, o) =>
     withEnvCluster(ctx, o, async (c, t) => {
       const list = names(args);
+      const timeoutMs = stateWaitOf(o);
       const r = await each(ctx, c, t, list, `ops:${verb}`, (n) => c[verb](n));
+      // Confluent Cloud's pause/resume answer 202 and move the state later: each is waited for (bounded).
       const states: { name: string; status: string }[] = [];
       for (const n of r.done)
-        states.push({ name: n, status: overallState(await settle(c, n, { settleMs: 10_000, pollMs: 300 })) });
+        states.push({
+          name: n,
+          status: overallState((await waitForState(c, n, target, { timeoutMs, pollMs: 300 })).status),
+        });
       if (r.done.length) warnDrift(ctx, t, `${r.done.join(', ')} ${target}`);
       const past = verb === 'pause' ? 'Paused' : 'Resumed';
       return {

@@ -8,6 +8,7 @@ import {
   type ConnectCluster,
   type ConnectorStatus,
   type ObservedState,
+  type TargetState,
 } from '../../connect/cluster.js';
 import { audited } from '../../core/operate/audit.js';
 import {
@@ -20,8 +21,11 @@ import {
   restartAllFailed,
   restartConnector,
   settle,
+  waitForState,
+  DEFAULT_STATE_WAIT_MS,
   type RestartOutcome,
 } from '../../core/operate/connectors.js';
+import { parseDuration } from './duration.js';
 import { CATEGORIES, entryText, type Category, type LogEntry } from '../../core/observe/log-entry.js';
 import { parseGrep, parseLevel, parseTimeArg, type LogQuery } from '../../core/observe/log-query.js';
 import {
@@ -46,7 +50,10 @@ import { sleepUnlessAborted } from '../../core/sleep.js';
 export function colourState(st: Style, s: string): string {
   if (s === 'RUNNING') return st.green(s);
   if (s === 'FAILED') return st.red(st.bold(s));
-  if (s === 'PAUSED' || s === 'STOPPED' || s === 'RESTARTING' || s === 'UNASSIGNED') return st.yellow(s);
+  if (s === 'DEGRADED') return st.red(s);
+  // Confluent Cloud's in-between states (NONE before provisioning starts, DELETED before it is gone) as themselves.
+  if (['PAUSED', 'STOPPED', 'RESTARTING', 'UNASSIGNED', 'PROVISIONING', 'NONE', 'DELETED'].includes(s))
+    return st.yellow(s);
   return s;
 }
 
@@ -193,36 +200,45 @@ export const describe: CommandHandler = (ctx, args) =>
   });
 
 type Lifecycle = 'pause' | 'resume' | 'stop';
-const TARGET: Record<Lifecycle, ObservedState> = { pause: 'PAUSED', resume: 'RUNNING', stop: 'STOPPED' };
+const TARGET: Record<Lifecycle, TargetState> = { pause: 'PAUSED', resume: 'RUNNING', stop: 'STOPPED' };
 
 function lifecycle(action: Lifecycle): CommandHandler {
-  return (ctx, args) =>
+  return (ctx, args, o) =>
     withCluster(ctx, async (c, t) => {
       const name = nameArg(args);
+      const timeoutMs = stateWaitOf(o);
       await requireStatus(c, name);
-      const after = await audited(
+      const r = await audited(
         auditSinkFor(ctx, t),
         { action: `ops:${action}`, connector: name, env: t.env, cluster: c.id, credentialKeyId: c.credentialKeyId },
         async () => {
           await c[action](name);
-          return settle(c, name, { settleMs: 10_000, pollMs: 300 });
+          // Confluent Cloud's pause/resume answer 202 and move the state later: wait for it (bounded).
+          return waitForState(c, name, TARGET[action], { timeoutMs, pollMs: 300 });
         },
-        (s) => ({ state: s.state }),
+        (x) => ({ state: x.status.state }),
       );
+      const after = r.status;
       warnDrift(ctx, t, `${name} ${TARGET[action]}`);
-      const ok = after.state === TARGET[action];
       return {
         data: {
           connector: name,
           action,
           state: after.state,
+          reached: r.reached,
+          waitedMs: r.waitedMs,
           tasks: after.tasks.map((x) => ({ id: x.id, state: x.state })),
         },
         human: (st) =>
-          `${ok ? st.green('✔') : st.yellow('…')} ${name}: ${colourState(st, after.state)}${ok ? '' : ` (asked for ${TARGET[action]}; it may still be moving)`}`,
-        exitCode: after.state === 'FAILED' ? ExitCode.Error : ExitCode.Ok,
+          `${r.reached ? st.green('✔') : st.yellow('…')} ${name}: ${colourState(st, after.state)}${r.reached ? '' : ` (asked for ${TARGET[action]}, not there after ${Math.round(r.waitedMs / 1000)} s; it may still be moving: \`kcops connect status ${name}\`)`}`,
+        exitCode: overallState(after) === 'FAILED' ? ExitCode.Error : ExitCode.Ok,
       };
     });
+}
+
+/** `--wait-timeout` of pause/resume/stop: how long to wait for the requested state (default 60 s). */
+export function stateWaitOf(o: Record<string, unknown>): number {
+  return o.waitTimeout === undefined ? DEFAULT_STATE_WAIT_MS : parseDuration(String(o.waitTimeout), '--wait-timeout');
 }
 export const pause = lifecycle('pause');
 export const resume = lifecycle('resume');

@@ -10,7 +10,7 @@ import { templateOf } from './templates.js';
 
 export const MASK = '****************';
 
-export type CloudState = 'PROVISIONING' | 'RUNNING' | 'DEGRADED' | 'FAILED' | 'PAUSED';
+export type CloudState = 'NONE' | 'PROVISIONING' | 'RUNNING' | 'DEGRADED' | 'FAILED' | 'PAUSED' | 'DELETED';
 /** The three error-body shapes seen in the wild (research/ccloud.md §1). */
 export type ErrorShape = 'nested' | 'flat' | 'error_code';
 
@@ -45,6 +45,19 @@ export interface FakeCloudOptions {
    * 400. Default `keep`.
    */
   maskOnPut?: 'keep' | 'store' | 'reject';
+  /**
+   * Pause and resume are asynchronous on Cloud (202, then the state moves): the new state shows `transitionMs` after
+   * the request on `clock`, else after `transitionReads` status observations (default 1: the first read after the
+   * request still shows the old state). A request made while provisioning runs its course once provisioning ends.
+   */
+  transitionMs?: number;
+  transitionReads?: number;
+  /** Status reads a new connector shows NONE for before PROVISIONING (default 0). */
+  noneReads?: number;
+  /** Status reads a deleted connector stays listed as DELETED (no tasks) before it is gone (default 0). */
+  deletedReads?: number;
+  /** Tasks while provisioning: `stopped` lists them STOPPED (seen on Cloud), `none` lists none. Default `stopped`. */
+  provisioningTasks?: 'stopped' | 'none';
   /** Time (on `clock`) Cloud keeps the connector stopped to write offsets: the request stays PENDING that long. */
   offsetsStopMs?: number;
   /** Status reads an offsets request stays PENDING for. */
@@ -89,6 +102,11 @@ interface StoredConnector {
   state: CloudState;
   trace: string;
   provisioningLeft: number;
+  /** NONE reads left before PROVISIONING; DELETED reads left before the connector is gone. */
+  noneLeft: number;
+  deletedLeft?: number;
+  /** A pause or resume accepted (202) and not in effect yet. */
+  transition?: { state: 'PAUSED' | 'RUNNING'; at?: number; readsLeft: number };
   /** When provisioning ends on the clock (provisioningMs), and the flap that follows. */
   provisionedAt?: number;
   flapUntil?: number;
@@ -164,6 +182,9 @@ export class FakeConfluentCloud {
   private nextId = 1000;
   private readonly listeners: ((x: Exchange) => void)[] = [];
 
+  /** `transitionMs` of the options, changeable while running (a pause Cloud takes its time over). */
+  transitionMs: number | undefined;
+
   /** The time on the stand-in's clock. */
   now(): number {
     return (this.opts.clock ?? Date.now)();
@@ -175,6 +196,7 @@ export class FakeConfluentCloud {
     this.apiKey = opts.apiKey ?? 'CLOUDKEY1234';
     this.apiSecret = opts.apiSecret ?? 'cloud-secret-value';
     this.region = opts.region ?? 'us-west-2';
+    this.transitionMs = opts.transitionMs;
     this.kafkaApiKey = opts.kafkaApiKey ?? 'KAFKAREST1';
     this.kafkaApiSecret = opts.kafkaApiSecret ?? 'kafka-rest-secret';
   }
@@ -224,6 +246,7 @@ export class FakeConfluentCloud {
     c.state = state;
     c.trace = trace;
     c.provisioningLeft = 0;
+    c.transition = undefined;
   }
 
   /** Connectors created from now on end provisioning FAILED with this trace (e.g. a bad credential); undefined: RUNNING. */
@@ -358,7 +381,13 @@ export class FakeConfluentCloud {
       case 'GET ':
         return answer(200, this.connector(c));
       case 'DELETE ':
-        this.connectors.delete(c.name);
+        if ((this.opts.deletedReads ?? 0) > 0 && c.state !== 'DELETED') {
+          // Listed a while longer as DELETED, with no tasks, before it is gone.
+          c.state = 'DELETED';
+          c.trace = '';
+          c.transition = undefined;
+          c.deletedLeft = this.opts.deletedReads;
+        } else this.connectors.delete(c.name);
         return answer(200, { error: null });
       case 'GET config':
         return answer(200, this.maskedConfig(c));
@@ -385,10 +414,11 @@ export class FakeConfluentCloud {
       }
       case 'PUT pause':
         this.tick(c);
-        c.state = 'PAUSED';
+        this.requestTransition(c, 'PAUSED');
         return answer(202);
       case 'PUT resume':
-        if (c.state === 'PAUSED') c.state = 'RUNNING';
+        // Resuming a connector that is not paused (nor about to be) changes nothing.
+        if (c.state === 'PAUSED' || c.transition?.state === 'PAUSED') this.requestTransition(c, 'RUNNING');
         return answer(202);
       case 'POST restart':
         if (c.state !== 'PAUSED') {
@@ -789,9 +819,10 @@ export class FakeConfluentCloud {
       id: `lcc-${(this.nextId++).toString(36)}`,
       name: b.name,
       config: { ...cfg, name: b.name },
-      state: 'PROVISIONING',
+      state: (this.opts.noneReads ?? 0) > 0 ? 'NONE' : 'PROVISIONING',
       trace: '',
       provisioningLeft: this.opts.provisioningReads ?? 2,
+      noneLeft: this.opts.noneReads ?? 0,
       ...(this.opts.provisioningMs !== undefined ? { provisionedAt: this.now() + this.opts.provisioningMs } : {}),
       offsets: b.offsets ?? [],
     };
@@ -883,7 +914,9 @@ export class FakeConfluentCloud {
 
   /** Reading status is what moves PROVISIONING forward (deterministic for tests, no timers). */
   private status(c: StoredConnector) {
-    if (c.state === 'PROVISIONING') {
+    if (c.state === 'NONE') {
+      if (c.noneLeft-- <= 0) c.state = 'PROVISIONING';
+    } else if (c.state === 'PROVISIONING') {
       if (c.provisionedAt !== undefined ? this.now() < c.provisionedAt : c.provisioningLeft > 0) {
         if (c.provisionedAt === undefined) c.provisioningLeft--;
       } else if (this.failNewConnectors !== undefined) {
@@ -894,17 +927,27 @@ export class FakeConfluentCloud {
         c.trace = this.opts.flap.trace ?? 'org.apache.kafka.connect.errors.ConnectException: worker not ready';
         c.flapUntil = this.now() + this.opts.flap.ms;
       } else c.state = 'RUNNING';
-    }
+      // A pause or resume asked while provisioning starts its course now.
+      if (c.state !== 'PROVISIONING' && c.transition?.at !== undefined)
+        c.transition.at = this.now() + (this.transitionMs ?? 0);
+    } else if (c.state === 'DELETED') {
+      c.deletedLeft = (c.deletedLeft ?? 1) - 1;
+      if (c.deletedLeft <= 0) this.connectors.delete(c.name);
+    } else this.advanceTransition(c);
     this.tick(c);
     const n = this.taskCount(c);
     const taskState =
-      c.state === 'PROVISIONING'
+      c.state === 'NONE' || c.state === 'DELETED'
         ? undefined
-        : c.state === 'PAUSED'
-          ? 'PAUSED'
-          : c.state === 'FAILED'
-            ? 'FAILED'
-            : 'RUNNING';
+        : c.state === 'PROVISIONING'
+          ? (this.opts.provisioningTasks ?? 'stopped') === 'stopped'
+            ? 'STOPPED'
+            : undefined
+          : c.state === 'PAUSED'
+            ? 'PAUSED'
+            : c.state === 'FAILED'
+              ? 'FAILED'
+              : 'RUNNING';
     const tasks =
       taskState === undefined
         ? []
@@ -976,6 +1019,27 @@ export class FakeConfluentCloud {
   /** Keys masked on read: the plugin's PASSWORD-typed keys (templates), and the Kafka credentials. */
   private passwordKeys(plugin: string | undefined): Set<string> {
     return new Set([...templateOf(plugin).passwords, ...ALWAYS_SENSITIVE]);
+  }
+
+  /** A pause or resume accepted: in effect after `transitionMs` on the clock, else after `transitionReads` reads. */
+  private requestTransition(c: StoredConnector, state: 'PAUSED' | 'RUNNING'): void {
+    const ms = this.transitionMs;
+    c.transition = {
+      state,
+      ...(ms !== undefined ? { at: this.now() + ms } : {}),
+      readsLeft: ms !== undefined ? 0 : (this.opts.transitionReads ?? 1),
+    };
+  }
+
+  /** A requested pause/resume coming into effect (never during provisioning: it waits for that to end). */
+  private advanceTransition(c: StoredConnector): void {
+    const t = c.transition;
+    if (!t) return;
+    if (t.at !== undefined ? this.now() < t.at : t.readsLeft-- > 0) return;
+    c.transition = undefined;
+    // Resume of a FAILED connector is not a restart; pause takes any running state to PAUSED.
+    if (t.state === 'PAUSED') c.state = 'PAUSED';
+    else if (c.state === 'PAUSED') c.state = 'RUNNING';
   }
 
   /** Moves time-driven states on: a flap ending, a late rejection showing, an offsets stop ending. */
