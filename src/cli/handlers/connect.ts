@@ -20,7 +20,6 @@ import {
   requireStopped,
   restartAllFailed,
   restartConnector,
-  settle,
   waitForState,
   DEFAULT_STATE_WAIT_MS,
   type RestartOutcome,

@@ -2,6 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Exchange } from './openapi-contract.js';
 import { templateOf } from './templates.js';
+import { iam, orgEnvironment, roleBindingList } from './iam.js';
+import { kafkaRest } from './kafka-rest.js';
+import { logging } from './logging.js';
+import { metricsQuery } from './metrics.js';
 
 /**
  * An in-memory Confluent Cloud Connect v1 API on a real local HTTP server (behaviour: SPEC.md beside this file).
@@ -168,8 +172,10 @@ export class FakeConfluentCloud {
   readonly kafkaApiSecret: string;
   /** Logs search API state: entries per connector name, issued data-plane tokens, searches per CRN (epoch ms). */
   readonly logs = new Map<string, FakeLogRecord[]>();
-  private readonly tokens = new Set<string>();
-  private readonly searches = new Map<string, number[]>();
+  /** Data-plane tokens issued (logging.ts). */
+  readonly tokens = new Set<string>();
+  /** Log searches per CRN, times (logging.ts). */
+  readonly searches = new Map<string, number[]>();
   /** Searches per connector per minute before 429 (the real service says 5). */
   logsPerMinute = 5;
 
@@ -311,14 +317,15 @@ export class FakeConfluentCloud {
       this.rateLimited--;
       return answer(429, undefined, { 'Retry-After': String(this.retryAfterSeconds) });
     }
-    if (url.pathname.startsWith('/kafka/v3/')) return this.kafkaRest(method, url, body, authorization, answer);
+    if (url.pathname.startsWith('/kafka/v3/')) return kafkaRest(this, method, url, body, authorization, answer);
     if (url.pathname === '/api/access_tokens' || url.pathname === '/logs/v1/search')
-      return this.logging(method, url, body, authorization, answer);
-    if (url.pathname.startsWith('/v2/metrics/')) return this.metricsQuery(method, url, body, authorization, answer, ip);
-    if (url.pathname === '/iam/v2/role-bindings') return this.roleBindingList(method, url, authorization, answer);
-    if (url.pathname.startsWith('/iam/v2/')) return this.iam(method, url, authorization, answer);
+      return logging(this, method, url, body, authorization, answer);
+    if (url.pathname.startsWith('/v2/metrics/'))
+      return metricsQuery(this, method, url, body, authorization, answer, ip);
+    if (url.pathname === '/iam/v2/role-bindings') return roleBindingList(this, method, url, authorization, answer);
+    if (url.pathname.startsWith('/iam/v2/')) return iam(this, method, url, authorization, answer);
     if (url.pathname.startsWith('/org/v2/environments/'))
-      return this.orgEnvironment(method, url, authorization, answer);
+      return orgEnvironment(this, method, url, authorization, answer);
     const expected = 'Basic ' + Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64');
     if (authorization !== expected) return err(401, 'Unauthorized');
     const failure = this.failures.findIndex((f) => !f.match || f.match.test(`${method} ${url.pathname}`));
@@ -474,106 +481,19 @@ export class FakeConfluentCloud {
     return `crn://confluent.cloud/organization=${this.organizationId}/environment=${this.environmentId}/cloud-cluster=${this.clusterId}`;
   }
 
-  private cloudAuthorized(authorization: string | undefined): boolean {
+  cloudAuthorized(authorization: string | undefined): boolean {
     return authorization === 'Basic ' + Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64');
-  }
-
-  /** org v2: GET /org/v2/environments/{id}; its resource_name carries the organisation id. */
-  private orgEnvironment(
-    method: string,
-    url: URL,
-    authorization: string | undefined,
-    answer: (status: number, payload?: unknown) => void,
-  ): void {
-    const failure = (status: number, title: string) => answer(status, { errors: [{ status: String(status), title }] });
-    if (!this.cloudAuthorized(authorization)) return failure(401, 'Unauthorized');
-    const id = decodeURIComponent(url.pathname.split('/').pop() ?? '');
-    if (method !== 'GET' || id !== this.environmentId) return failure(404, 'Not Found');
-    answer(200, {
-      api_version: 'org/v2',
-      kind: 'Environment',
-      id,
-      metadata: {
-        self: `${this.baseUrl}/org/v2/environments/${id}`,
-        resource_name: `crn://confluent.cloud/organization=${this.organizationId}/environment=${id}`,
-      },
-      display_name: 'prod',
-    });
-  }
-
-  /** mds v2 list: exact principal/role_name filters, `crn_pattern` (required) a partial (substring) search. */
-  private roleBindingList(
-    method: string,
-    url: URL,
-    authorization: string | undefined,
-    answer: (status: number, payload?: unknown) => void,
-  ): void {
-    const failure = (status: number, title: string) => answer(status, { errors: [{ status: String(status), title }] });
-    if (!this.cloudAuthorized(authorization)) return failure(401, 'Unauthorized');
-    const q = url.searchParams;
-    const pattern = q.get('crn_pattern');
-    if (method !== 'GET') return failure(404, 'Not Found');
-    if (!pattern) return failure(400, 'crn_pattern is required');
-    const data = this.roleBindings
-      .filter(
-        (b) =>
-          (!q.get('principal') || q.get('principal') === b.principal) &&
-          (!q.get('role_name') || q.get('role_name') === b.role_name) &&
-          b.crn_pattern.includes(pattern),
-      )
-      .map((b, i) => ({
-        api_version: 'iam/v2',
-        kind: 'RoleBinding',
-        id: `rb-${i}`,
-        metadata: { self: `${this.baseUrl}/iam/v2/role-bindings/rb-${i}` },
-        ...b,
-      }));
-    answer(200, {
-      api_version: 'iam/v2',
-      kind: 'RoleBindingList',
-      metadata: { first: `${this.baseUrl}/iam/v2/role-bindings` },
-      data,
-    });
   }
 
   /** IAM v2 service accounts by id (sa-…): display name. */
   readonly serviceAccounts = new Map<string, string>();
-
-  /** IAM v2: GET /iam/v2/service-accounts/{id} with the Cloud key. */
-  private iam(
-    method: string,
-    url: URL,
-    authorization: string | undefined,
-    answer: (status: number, payload?: unknown) => void,
-  ): void {
-    const failure = (status: number, title: string) =>
-      answer(status, { errors: [{ id: `req-${this.exchanges.length}`, status: String(status), title }] });
-    const expected = 'Basic ' + Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64');
-    if (authorization !== expected) return failure(401, 'Unauthorized');
-    const id = /^\/iam\/v2\/service-accounts\/([^/]+)$/.exec(url.pathname)?.[1];
-    if (method !== 'GET' || !id) return failure(404, 'Not Found');
-    const name = this.serviceAccounts.get(decodeURIComponent(id));
-    if (name === undefined) return failure(404, 'Not Found');
-    answer(200, {
-      api_version: 'iam/v2',
-      kind: 'ServiceAccount',
-      id,
-      metadata: {
-        self: `${this.baseUrl}/iam/v2/service-accounts/${id}`,
-        resource_name: `crn://confluent.cloud/service-account=${id}`,
-        created_at: '2026-01-01T00:00:00Z',
-      },
-      display_name: name,
-      description: '',
-    });
-  }
 
   /** Metric totals per `lcc-` id and metric name, as the Metrics API would sum them. */
   readonly metrics = new Map<string, number>();
   /** Per-minute data points per `lcc-` id and metric name (epoch ms of the minute, value). */
   readonly metricPoints = new Map<string, { at: number; value: number }[]>();
   /** Metrics API queries answered per client IP address (times on the clock) for the 60-a-minute limit. */
-  private readonly metricQueries = new Map<string, number[]>();
+  readonly metricQueries = new Map<string, number[]>();
   /** Requests a minute per IP address the Metrics API allows (its document: 60). */
   metricsPerMinute = 60;
   /** How far behind the clock the Metrics API's data is (its document: about 5 minutes). */
@@ -590,203 +510,8 @@ export class FakeConfluentCloud {
     this.metricPoints.set(k, [...(this.metricPoints.get(k) ?? []), { at, value }]);
   }
 
-  /** Metrics API v2 query on the `cloud` dataset: one SUM aggregation filtered on resource.connector.id. */
-  private metricsQuery(
-    method: string,
-    url: URL,
-    body: unknown,
-    authorization: string | undefined,
-    answer: (status: number, payload?: unknown, headers?: Record<string, string>) => void,
-    ip: string,
-  ): void {
-    // "A global rate limit of 60 requests per IP address, per minute" (metrics-v2 document, Rate Limiting).
-    const now = this.now();
-    const recent = (this.metricQueries.get(ip) ?? []).filter((t) => now - t < 60_000);
-    this.metricQueries.set(ip, recent);
-    if (recent.length >= this.metricsPerMinute) {
-      const retry = String(Math.max(1, Math.ceil((60_000 - (now - recent[0]!)) / 1000)));
-      return answer(429, undefined, { 'Retry-After': retry });
-    }
-    recent.push(now);
-    const expected = 'Basic ' + Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64');
-    if (authorization !== expected) return answer(401, { errors: [{ status: '401', detail: 'Unauthorized' }] });
-    if (method !== 'POST' || url.pathname !== '/v2/metrics/cloud/query')
-      return answer(404, { errors: [{ status: '404', detail: 'Not Found' }] });
-    const b = (body ?? {}) as {
-      aggregations?: { metric: string }[];
-      filter?: { field?: string; value?: string };
-      intervals?: string[];
-    };
-    if (b.filter?.field !== 'resource.connector.id') {
-      return answer(403, {
-        errors: [
-          { status: '403', detail: 'The cloud dataset requires a resource filter (e.g. resource.connector.id).' },
-        ],
-      });
-    }
-    const key = `${b.filter.value}|${b.aggregations?.[0]?.metric}`;
-    const [start = '', duration = 'PT1H'] = (b.intervals?.[0] ?? '').split('/');
-    const from = Date.parse(start);
-    const to = from + isoMinutes(duration) * 60_000;
-    const points = this.metricPoints.get(key);
-    // Points land `metricsLagMs` late: a query over the last minutes does not see them yet.
-    const value = points
-      ? points
-          .filter((p) => p.at >= from && p.at < to && p.at <= now - this.metricsLagMs)
-          .reduce((n, p) => n + p.value, 0)
-      : this.metrics.get(key);
-    answer(200, { data: value === undefined ? [] : [{ timestamp: start, value }] });
-  }
-
   addLog(connector: string, ...records: FakeLogRecord[]): void {
     this.logs.set(connector, [...(this.logs.get(connector) ?? []), ...records]);
-  }
-
-  /** Token exchange (Cloud key → data-plane token) and the logs search API (bearer token only). */
-  private logging(
-    method: string,
-    url: URL,
-    body: unknown,
-    authorization: string | undefined,
-    answer: (status: number, payload?: unknown, headers?: Record<string, string>) => void,
-  ): void {
-    if (method !== 'POST') return answer(404, { error: 'Not Found' });
-    if (url.pathname === '/api/access_tokens') {
-      const expected = 'Basic ' + Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64');
-      if (authorization !== expected) return answer(401, { token: '', error: 'Unauthorized' });
-      const token = `dp-${this.tokens.size + 1}`;
-      this.tokens.add(token);
-      return answer(200, { token, error: '' });
-    }
-    // The search API refuses basic auth: "Credentials are required to access this resource".
-    if (!authorization?.startsWith('Bearer ') || !this.tokens.has(authorization.slice(7))) return answer(401);
-    const b = (body ?? {}) as {
-      crn?: string;
-      search?: { level?: string[]; search_text?: string; id?: string };
-      start_time?: string;
-      end_time?: string;
-    };
-    const crn = b.crn ?? '';
-    // What the Confluent CLI sends and nothing else (SPEC.md, "Logs search API"): the connector's lcc- id beside its
-    // CRN, and levels among INFO/WARN/ERROR. The real service's answer to anything else is not documented: 400 here.
-    const named = this.connectors.get(/\/connector=([^/]+)$/.exec(crn)?.[1] ?? '');
-    if (!b.search?.id || (named && b.search.id !== named.id))
-      return answer(400, { error: { code: 400, message: `search.id must be the connector id of ${crn}` } });
-    const badLevel = (b.search.level ?? []).find((l) => !['INFO', 'WARN', 'ERROR'].includes(l));
-    if (badLevel) return answer(400, { error: { code: 400, message: `invalid log level: ${badLevel}` } });
-    const now = Date.now();
-    const recent = (this.searches.get(crn) ?? []).filter((t) => now - t < 60_000);
-    if (recent.length >= this.logsPerMinute)
-      return answer(429, undefined, { 'Retry-After': String(Math.ceil((60_000 - (now - recent[0]!)) / 1000)) });
-    recent.push(now);
-    this.searches.set(crn, recent);
-    const name = /\/connector=([^/]+)$/.exec(crn)?.[1] ?? '';
-    const from = Date.parse(b.start_time ?? '');
-    const to = Date.parse(b.end_time ?? '');
-    const text = b.search?.search_text;
-    const all = (this.logs.get(name) ?? [])
-      .filter((r) => !b.search?.level || b.search.level.includes(r.level))
-      .filter(
-        (r) =>
-          (Number.isNaN(from) || Date.parse(r.timestamp) >= from) &&
-          (Number.isNaN(to) || Date.parse(r.timestamp) <= to),
-      )
-      .filter((r) => !text || new RegExp(text).test(r.message))
-      .sort((x, y) => Date.parse(y.timestamp) - Date.parse(x.timestamp));
-    const size = Math.min(Number(url.searchParams.get('page_size') ?? 100), 200);
-    const offset = Number(url.searchParams.get('page_token') ?? 0);
-    const data = all.slice(offset, offset + size).map((r) => ({ ...r, id: this.connectors.get(name)?.id ?? '' }));
-    const metadata =
-      offset + size < all.length ? { next: `${this.baseUrl}/logs/v1/search?page_token=${offset + size}` } : {};
-    answer(200, { api_version: 'v1', kind: 'LoggingSearchResponse', data, metadata });
-  }
-
-  /** Kafka REST v3: topics and ACLs of the one cluster, and producing to its topics, with the Kafka cluster API key. */
-  private kafkaRest(
-    method: string,
-    url: URL,
-    body: unknown,
-    authorization: string | undefined,
-    answer: (status: number, payload?: unknown) => void,
-  ): void {
-    const restErr = (status: number, message: string) => answer(status, { error_code: status, message });
-    const expected = 'Basic ' + Buffer.from(`${this.kafkaApiKey}:${this.kafkaApiSecret}`).toString('base64');
-    if (authorization !== expected) return answer(401, { error_code: 40101, message: 'Authentication failed' });
-    const produce = /^\/kafka\/v3\/clusters\/([^/]+)\/topics\/([^/]+)\/records$/.exec(url.pathname);
-    if (produce && method === 'POST') return this.produce(produce[1]!, decodeURIComponent(produce[2]!), body, answer);
-    const m = /^\/kafka\/v3\/clusters\/([^/]+)\/(topics|acls)$/.exec(url.pathname);
-    if (!m || method !== 'GET') return restErr(404, 'HTTP 404 Not Found');
-    if (m[1] !== this.clusterId) return restErr(404, `Cluster ${m[1]} cannot be found.`);
-    const self = `${this.baseUrl}${url.pathname}`;
-    if (m[2] === 'topics') {
-      const data = [...this.topics].sort().map((t) => ({
-        kind: 'KafkaTopic',
-        metadata: { self: `${self}/${t}`, resource_name: `crn:///kafka=${this.clusterId}/topic=${t}` },
-        cluster_id: this.clusterId,
-        topic_name: t,
-        is_internal: false,
-        replication_factor: 3,
-        partitions_count: 6,
-        partitions: { related: `${self}/${t}/partitions` },
-        configs: { related: `${self}/${t}/configs` },
-        partition_reassignments: { related: `${self}/${t}/partitions/-/reassignments` },
-      }));
-      return answer(200, { kind: 'KafkaTopicList', metadata: { self, next: null }, data });
-    }
-    const q = url.searchParams;
-    const data = this.acls
-      .filter((a) =>
-        (['principal', 'resource_type', 'resource_name', 'pattern_type', 'operation', 'permission'] as const).every(
-          (k) => !q.get(k) || q.get(k) === a[k],
-        ),
-      )
-      .map((a) => ({ kind: 'KafkaAcl', metadata: { self }, cluster_id: this.clusterId, ...a }));
-    answer(200, { kind: 'KafkaAclList', metadata: { self: `${self}${url.search}` }, data });
-  }
-
-  /** One record, non-streaming: a delivery report with error_code 200, or the error the document gives. */
-  private produce(cluster: string, topic: string, body: unknown, answer: (status: number, payload?: unknown) => void) {
-    const restErr = (status: number, code: number, message: string) => answer(status, { error_code: code, message });
-    if (cluster !== this.clusterId) return restErr(404, 404, `Cluster ${cluster} cannot be found.`);
-    if (body === undefined || body === null || typeof body !== 'object')
-      return restErr(422, 422, 'Payload error. Request body is empty. Data is required.');
-    const b = body as { key?: { type?: string; data?: unknown }; value?: { type?: string; data?: unknown } } & {
-      headers?: { name?: unknown; value?: unknown }[];
-    };
-    const headers: Record<string, string> = {};
-    for (const h of b.headers ?? []) {
-      const v = typeof h.value === 'string' ? h.value : '';
-      if (typeof h.name !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v) || v.length % 4 !== 0)
-        return restErr(400, 400, 'Cannot deserialize value of type `byte[]`: not base64');
-      headers[h.name] = Buffer.from(v, 'base64').toString('utf8');
-    }
-    const decode = (d: { type?: string; data?: unknown } | undefined): string | null | undefined => {
-      if (!d) return null;
-      if (d.type === 'STRING') return typeof d.data === 'string' ? d.data : undefined;
-      if (d.type === 'JSON' || d.type === undefined) return JSON.stringify(d.data);
-      if (d.type === 'BINARY' && typeof d.data === 'string') return Buffer.from(d.data, 'base64').toString('utf8');
-      return undefined;
-    };
-    const key = decode(b.key);
-    const value = decode(b.value);
-    if (key === undefined || value === undefined) return restErr(400, 400, 'Bad Request: data does not match its type');
-    if (!this.topics.has(topic)) return restErr(404, 40403, 'This server does not host this topic-partition.');
-    if (this.writeDenied.has(topic)) return restErr(403, 40301, 'Request is not authorized');
-    const list = this.produced.get(topic) ?? [];
-    this.produced.set(topic, list);
-    const record: FakeProducedRecord = { key, value, headers, partition: 0, offset: list.length };
-    list.push(record);
-    const size = (x: string | null, type = 'STRING') => (x === null ? null : { type, size: Buffer.byteLength(x) });
-    answer(200, {
-      error_code: 200,
-      cluster_id: this.clusterId,
-      topic_name: topic,
-      partition_id: record.partition,
-      offset: record.offset,
-      timestamp: new Date().toISOString(),
-      key: size(key, b.key?.type),
-      value: size(value, b.value?.type),
-    });
   }
 
   private create(body: unknown, answer: (status: number, payload?: unknown) => void): void {
@@ -1062,7 +787,7 @@ export class FakeConfluentCloud {
   /** 404 body for an unknown connector: `nested` (the document) or `error_code` (Terraform's fixtures). */
   notFoundShape: ErrorShape = 'nested';
 
-  private mustGet(name: string): StoredConnector {
+  mustGet(name: string): StoredConnector {
     const c = this.connectors.get(name);
     if (!c) throw new Error(`stand-in: no connector ${name}`);
     return c;
@@ -1100,12 +825,6 @@ function mergeOffsets(
   const out = new Map(current.map((o) => [key(o.partition), o]));
   for (const o of patch) out.set(key(o.partition), o);
   return [...out.values()];
-}
-
-/** Minutes in an ISO-8601 duration of hours and minutes (`PT1H`, `PT90M`, `PT1H30M`), as query intervals use. */
-function isoMinutes(d: string): number {
-  const m = /^PT(?:(\d+)H)?(?:(\d+)M)?$/.exec(d);
-  return m ? Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0) : 60;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
