@@ -1,6 +1,13 @@
 import type { ArgSpec, GroupSpec, OptionSpec } from '../command-spec.js';
 import { command } from '../command-spec.js';
 
+/** pause/resume/stop wait for the state they asked for: Confluent Cloud's pause and resume take effect later. */
+const stateWait = {
+  flags: '--wait-timeout <duration>',
+  description:
+    'how long to wait for the requested state (30s, 2m; default 60s); Confluent Cloud moves it asynchronously',
+} as const satisfies OptionSpec;
+
 export const connectGroups: GroupSpec[] = [
   {
     path: ['connect'],
@@ -78,6 +85,7 @@ export const connectPauseCommand = command({
   path: ['connect', 'pause'],
   summary: 'pause a connector and its tasks (they keep their assignment)',
   args: [name],
+  options: [stateWait],
   examples: [
     { command: 'kcops connect pause payments-orders-sink', description: 'pause while a database is maintained' },
   ],
@@ -87,6 +95,7 @@ export const connectResumeCommand = command({
   path: ['connect', 'resume'],
   summary: 'resume a paused or stopped connector',
   args: [name],
+  options: [stateWait],
   examples: [{ command: 'kcops connect resume payments-orders-sink', description: 'run again after a pause or stop' }],
 });
 
@@ -94,6 +103,7 @@ export const connectStopCommand = command({
   path: ['connect', 'stop'],
   summary: 'stop a connector: its tasks are shut down and freed (needed before changing offsets)',
   args: [name],
+  options: [stateWait],
   examples: [{ command: 'kcops connect stop payments-orders-cdc', description: 'stop before `connect offsets alter`' }],
 });
 
@@ -392,7 +402,7 @@ export const connectClusterPauseCommand = command({
   path: ['connect', 'cluster', 'pause'],
   summary: 'pause one or more connectors',
   args: [ids],
-  options: ccFlags,
+  options: [...ccFlags, stateWait],
   examples: [{ command: 'kcops connect cluster pause payments-a payments-b', description: 'pause two connectors' }],
 });
 
@@ -400,6 +410,6 @@ export const connectClusterResumeCommand = command({
   path: ['connect', 'cluster', 'resume'],
   summary: 'resume one or more connectors',
   args: [ids],
-  options: ccFlags,
+  options: [...ccFlags, stateWait],
   examples: [{ command: 'kcops connect cluster resume payments-a payments-b', description: 'resume two connectors' }],
 });

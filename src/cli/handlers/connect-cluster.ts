@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode, UserError, usageError } from '../../errors.js';
-import type { ConnectCluster, ConnectorStatus } from '../../connect/cluster.js';
-import { describeConnector, overallState, settle } from '../../core/operate/connectors.js';
+import type { ConnectCluster, ConnectorStatus, TargetState } from '../../connect/cluster.js';
+import { describeConnector, overallState, waitForState } from '../../core/operate/connectors.js';
 import {
   createFromSpec,
   parseConnectorFile,
@@ -26,6 +26,7 @@ import type {
 import type { CliContext } from '../context.js';
 import { table } from '../render/output.js';
 import { colourState } from './connect-view.js';
+import { stateWaitOf } from './connect-lifecycle.js';
 import { warnDrift } from './ops-context.js';
 import { withEnvironmentRun, type EnvironmentRun } from './environment.js';
 
@@ -240,14 +241,19 @@ export const remove: CommandHandler<typeof connectClusterDeleteCommand> = (ctx, 
 
 // pause and resume declare the same arguments and options.
 function lifecycle(verb: 'pause' | 'resume'): CommandHandler<typeof connectClusterPauseCommand> {
-  const target = verb === 'pause' ? 'PAUSED' : 'RUNNING';
+  const target: TargetState = verb === 'pause' ? 'PAUSED' : 'RUNNING';
   return (ctx, args, o) =>
     withEnvCluster(ctx, o, async (c, t, audit) => {
       const list = names(args[0]);
+      const timeoutMs = stateWaitOf(o);
       const r = await each(c, audit, list, `ops:${verb}`, (n) => c[verb](n));
+      // Confluent Cloud's pause/resume answer 202 and move the state later: each is waited for (bounded).
       const states: { name: string; status: string }[] = [];
       for (const n of r.done)
-        states.push({ name: n, status: overallState(await settle(c, n, { settleMs: 10_000, pollMs: 300 })) });
+        states.push({
+          name: n,
+          status: overallState((await waitForState(c, n, target, { timeoutMs, pollMs: 300 })).status),
+        });
       if (r.done.length) warnDrift(ctx, t, `${r.done.join(', ')} ${target}`);
       const past = verb === 'pause' ? 'Paused' : 'Resumed';
       return {

@@ -1,14 +1,16 @@
 // connect pause, resume, stop, restart, delete: audited changes of a connector's state.
 import { UserError, usageError, ExitCode } from '../../errors.js';
-import { type ObservedState } from '../../connect/cluster.js';
+import { type TargetState } from '../../connect/cluster.js';
 import {
+  DEFAULT_STATE_WAIT_MS,
   overallState,
   requireStatus,
   restartAllFailed,
   restartConnector,
-  settle,
+  waitForState,
   type RestartOutcome,
 } from '../../core/operate/connectors.js';
+import { parseDuration } from './duration.js';
 import type { CommandHandler } from '../command-spec.js';
 import type {
   connectDeleteCommand,
@@ -22,33 +24,42 @@ import { onEnvironment } from './environment.js';
 import { colourState, nextStep, statusLines } from './connect-view.js';
 
 type Lifecycle = 'pause' | 'resume' | 'stop';
-const TARGET: Record<Lifecycle, ObservedState> = { pause: 'PAUSED', resume: 'RUNNING', stop: 'STOPPED' };
+const TARGET: Record<Lifecycle, TargetState> = { pause: 'PAUSED', resume: 'RUNNING', stop: 'STOPPED' };
 
-// pause, resume and stop declare the same argument (the name) and no options.
+/** `--wait-timeout` of pause/resume/stop: how long to wait for the requested state (default 60 s). */
+export function stateWaitOf(o: { waitTimeout?: string | undefined }): number {
+  return o.waitTimeout === undefined ? DEFAULT_STATE_WAIT_MS : parseDuration(o.waitTimeout, '--wait-timeout');
+}
+
+// pause, resume and stop declare the same argument (the name) and the same --wait-timeout.
 function lifecycle(action: Lifecycle): CommandHandler<typeof connectPauseCommand> {
-  return onEnvironment<typeof connectPauseCommand>(async (ctx, args, _o, { connect: c, target: t, audit }) => {
+  return onEnvironment<typeof connectPauseCommand>(async (ctx, args, o, { connect: c, target: t, audit }) => {
     const name = nameArg(args[0]);
+    const timeoutMs = stateWaitOf(o);
     await requireStatus(c, name);
-    const after = await audit(
+    const r = await audit(
       { action: `ops:${action}`, connector: name },
       async () => {
         await c[action](name);
-        return settle(c, name, { settleMs: 10_000, pollMs: 300 });
+        // Confluent Cloud's pause/resume answer 202 and move the state later: wait for it (bounded).
+        return waitForState(c, name, TARGET[action], { timeoutMs, pollMs: 300 });
       },
-      (s) => ({ state: s.state }),
+      (x) => ({ state: x.status.state }),
     );
+    const after = r.status;
     warnDrift(ctx, t, `${name} ${TARGET[action]}`);
-    const ok = after.state === TARGET[action];
     return {
       data: {
         connector: name,
         action,
         state: after.state,
+        reached: r.reached,
+        waitedMs: r.waitedMs,
         tasks: after.tasks.map((x) => ({ id: x.id, state: x.state })),
       },
       human: (st) =>
-        `${ok ? st.green('✔') : st.yellow('…')} ${name}: ${colourState(st, after.state)}${ok ? '' : ` (asked for ${TARGET[action]}; it may still be moving)`}`,
-      exitCode: after.state === 'FAILED' ? ExitCode.Error : ExitCode.Ok,
+        `${r.reached ? st.green('✔') : st.yellow('…')} ${name}: ${colourState(st, after.state)}${r.reached ? '' : ` (asked for ${TARGET[action]}, not there after ${Math.round(r.waitedMs / 1000)} s; it may still be moving: \`kcops connect status ${name}\`)`}`,
+      exitCode: overallState(after) === 'FAILED' ? ExitCode.Error : ExitCode.Ok,
     };
   });
 }

@@ -85,6 +85,12 @@ function metricsHuman(st: Style, v: MetricsView, history?: Map<string, number[]>
     );
   for (const u of v.unreachable)
     out.push(st.yellow(`! ${u.url} did not answer (${u.error}): tasks on that worker are missing`));
+  if (v.window)
+    out.push(
+      st.yellow(
+        `! totals over ${v.window.from} → ${v.window.to}: Confluent Cloud's metrics are about ${Math.round(v.window.lagMs / 60_000)} min behind, the last minutes are not in them yet`,
+      ),
+    );
   for (const n of v.notes) out.push(st.dim(n));
   return out.join('\n');
 }

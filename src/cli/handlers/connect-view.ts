@@ -7,7 +7,10 @@ import { table } from '../render/output.js';
 export function colourState(st: Style, s: string): string {
   if (s === 'RUNNING') return st.green(s);
   if (s === 'FAILED') return st.red(st.bold(s));
-  if (s === 'PAUSED' || s === 'STOPPED' || s === 'RESTARTING' || s === 'UNASSIGNED') return st.yellow(s);
+  if (s === 'DEGRADED') return st.red(s);
+  // Confluent Cloud's in-between states (NONE before provisioning starts, DELETED before it is gone) as themselves.
+  if (['PAUSED', 'STOPPED', 'RESTARTING', 'UNASSIGNED', 'PROVISIONING', 'NONE', 'DELETED'].includes(s))
+    return st.yellow(s);
   return s;
 }
 

@@ -33,6 +33,7 @@ import { renderApply, renderPlan } from '../render/plan.js';
 import { planMarkdown } from '../render/plan-markdown.js';
 import { makeStyle } from '../render/style.js';
 import { checkDeclaredEnv, withGitopsTarget, type GitopsTarget } from './gitops-target.js';
+import { findUnreadableReferences, unreadableError } from '../../core/secrets/preflight.js';
 import { parseDuration } from './duration.js';
 
 export const plan: CommandHandler<typeof planCommand> = (ctx, _args, o) =>
@@ -198,6 +199,17 @@ async function deploy(
     },
   };
   if (options.concurrency < 1) throw usageError('USAGE', '--concurrency must be at least 1.');
+  // Every secret the changes need is read (or found unresolvable) before anything is asked or changed.
+  if (t.secrets) {
+    const unreadable = await findUnreadableReferences({
+      plan: p.plan,
+      desired: p.desired,
+      project: t.secrets.project,
+      env: t.secrets.env,
+      resolve: t.secrets.resolve,
+    });
+    if (unreadable.length > 0) throw unreadableError(unreadable, t.env, t.cluster.id);
+  }
   if (hasChanges(p.plan)) {
     await confirm(ctx, p, o.autoApprove === true, kind);
   }

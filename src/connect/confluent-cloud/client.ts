@@ -34,19 +34,18 @@ import { HttpTransport, type Method, type RawResponse } from '../http/transport.
 import { fromCloudStatus, isAlreadyExists, unreachable, type CloudErrorContext } from './errors.js';
 import {
   configMap,
-  environmentSchema,
   expandedSchema,
   idsSchema,
   namesSchema,
   offsetsSchema,
   offsetsStatusSchema,
   pluginsSchema,
-  roleBindingsSchema,
   statusSchema,
   validationSchema,
   type RawStatus,
 } from './schemas.js';
 import { CLOUD_SERVER_KEYS, cloudStoredConfig, isMaskedValue } from './normalise.js';
+import { CloudIamApi } from './iam.js';
 
 export interface ConfluentCloudOptions {
   /** https://api.confluent.cloud unless a private endpoint is used. */
@@ -116,6 +115,8 @@ export class ConfluentCloudCluster implements ConnectCluster {
   private readonly root: string;
   private readonly wait: (ms: number) => Promise<void>;
   private readonly transport: HttpTransport;
+  /** IAM v2, role bindings (mds v2) and org v2 on the same endpoint and key (iam.ts). */
+  private readonly iam: CloudIamApi;
 
   constructor(private readonly opts: ConfluentCloudOptions) {
     const endpoint = opts.apiEndpoint.replace(/\/+$/, '');
@@ -125,6 +126,14 @@ export class ConfluentCloudCluster implements ConnectCluster {
     this.id = `${opts.environmentId}/${opts.kafkaClusterId}`;
     this.credentialKeyId = opts.apiKey;
     this.wait = opts.sleep ?? sleep;
+    this.iam = new CloudIamApi(
+      {
+        get: (path, schema) => this.rootGet(path, schema),
+        status: async (path) => (await this.send({ method: 'GET', path }, this.root)).res,
+        context: (method, path) => this.context(method, path),
+      },
+      { environmentId: opts.environmentId, kafkaClusterId: opts.kafkaClusterId },
+    );
     this.traits = {
       serverManagedKeys: ['name', ...CLOUD_SERVER_KEYS],
       isMasked: isMaskedValue,
@@ -252,7 +261,7 @@ export class ConfluentCloudCluster implements ConnectCluster {
    */
   async connectorCrn(name: string): Promise<string | undefined> {
     if (!(await this.status(name))) return undefined;
-    const org = await this.organizationCrn();
+    const org = await this.iam.organizationCrn();
     return `${org}/environment=${this.opts.environmentId}/cloud-cluster=${this.opts.kafkaClusterId}/connector=${name}`;
   }
 
@@ -263,56 +272,13 @@ export class ConfluentCloudCluster implements ConnectCluster {
   }
 
   /** Whether an IAM service account (sa-…) exists in the organisation of the Cloud API key (IAM v2). */
-  async serviceAccountExists(id: string): Promise<boolean> {
-    const path = `/iam/v2/service-accounts/${encodeURIComponent(id)}`;
-    const { res } = await this.send({ method: 'GET', path }, this.root);
-    if (res.status === 200) return true;
-    if (isServiceNotFound(res)) return false;
-    throw fromCloudStatus(this.context('GET', path), res.status, lenientBody(res));
+  serviceAccountExists(id: string): Promise<boolean> {
+    return this.iam.serviceAccountExists(id);
   }
 
-  /**
-   * The roles `principal` holds that cover connector `name` of this cluster: ResourceOwner / ConnectManager (and the
-   * other connector roles) on `…/cloud-cluster=<lkc>/connector=<name or prefix*>`, or an admin role on the cluster,
-   * environment or organisation. Role bindings are listed (mds v2) under the organisation CRN, which the environment
-   * resource (org v2) names.
-   */
-  async connectorRoles(principal: string, name: string): Promise<string[]> {
-    const org = await this.organizationCrn();
-    const env = `${org}/environment=${this.opts.environmentId}`;
-    const cluster = `${env}/cloud-cluster=${this.opts.kafkaClusterId}`;
-    const roles: string[] = [];
-    let path: string | undefined =
-      `/iam/v2/role-bindings?principal=${encodeURIComponent(principal)}&crn_pattern=${encodeURIComponent(org)}`;
-    for (let page = 0; path && page < 20; page++) {
-      const body: z.infer<typeof roleBindingsSchema> = await this.rootGet(path, roleBindingsSchema);
-      for (const b of body.data)
-        if (covers(b.role_name, b.crn_pattern, { org, env, cluster, name })) roles.push(b.role_name);
-      path = body.metadata?.next
-        ? new URL(body.metadata.next).pathname + new URL(body.metadata.next).search
-        : undefined;
-    }
-    return [...new Set(roles)];
-  }
-
-  private orgCrn: string | undefined;
-  private async organizationCrn(): Promise<string> {
-    if (!this.orgCrn) {
-      const env = await this.rootGet(
-        `/org/v2/environments/${encodeURIComponent(this.opts.environmentId)}`,
-        environmentSchema,
-      );
-      const crn = env.metadata?.resource_name ?? '';
-      const org = /^(crn:\/\/confluent\.cloud\/organization=[^/]+)/.exec(crn)?.[1];
-      if (!org)
-        throw new UserError(
-          'CCLOUD_NO_ORGANIZATION',
-          `Confluent Cloud did not name the organisation of ${this.opts.environmentId}.`,
-          { hint: 'Check cluster.environmentId in kcops.yaml.' },
-        );
-      this.orgCrn = org;
-    }
-    return this.orgCrn;
+  /** The roles `principal` holds that cover connector `name` of this cluster (see CloudIamApi). */
+  connectorRoles(principal: string, name: string): Promise<string[]> {
+    return this.iam.connectorRoles(principal, name);
   }
 
   /** GET on the API endpoint outside the Connect base path (IAM, org), with the same key and error mapping. */
@@ -533,32 +499,6 @@ function stringMap(o: Record<string, unknown> | undefined): Record<string, strin
   return Object.fromEntries(
     Object.entries(o ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
   );
-}
-
-const CONNECTOR_ROLES = new Set([
-  'ResourceOwner',
-  'ConnectManager',
-  'DeveloperManage',
-  'DeveloperWrite',
-  'DeveloperRead',
-  'Operator',
-]);
-const ADMIN_ROLES: Record<string, 'org' | 'env' | 'cluster'> = {
-  OrganizationAdmin: 'org',
-  EnvironmentAdmin: 'env',
-  CloudClusterAdmin: 'cluster',
-};
-
-function covers(
-  role: string,
-  pattern: string,
-  scope: { org: string; env: string; cluster: string; name: string },
-): boolean {
-  const admin = ADMIN_ROLES[role];
-  if (admin) return pattern === scope[admin];
-  if (!CONNECTOR_ROLES.has(role) || !pattern.startsWith(`${scope.cluster}/connector=`)) return false;
-  const p = pattern.slice(`${scope.cluster}/connector=`.length);
-  return p.endsWith('*') ? scope.name.startsWith(p.slice(0, -1)) : p === scope.name;
 }
 
 function stopUnsupported(name: string): UserError {

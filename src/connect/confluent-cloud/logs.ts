@@ -37,6 +37,8 @@ export interface CloudLogRecord {
 
 export interface CloudLogSearch {
   crn: string;
+  /** The connector's `lcc-` id: the Confluent CLI sends it as `search.id` beside the CRN (pkg/ccloudv2/logging.go). */
+  connectorId: string;
   levels: string[];
   searchText?: string;
   /** `YYYY-MM-DDTHH:MM:SSZ`, at most 72 h ago. */
@@ -45,6 +47,8 @@ export interface CloudLogSearch {
 }
 
 const PAGE_SIZE = 200;
+/** The levels the Confluent CLI lets one search for (internal/connect/command_logs.go); managed connectors log no finer. */
+export const SEARCHABLE_LEVELS: ReadonlySet<string> = new Set(['INFO', 'WARN', 'ERROR']);
 const TOKEN_TTL_MS = 4 * 60_000;
 
 export class CloudLogsClient {
@@ -64,7 +68,13 @@ export class CloudLogsClient {
   async search(s: CloudLogSearch, max: number): Promise<CloudLogRecord[]> {
     const body = {
       crn: s.crn,
-      search: { level: s.levels, ...(s.searchText ? { search_text: s.searchText } : {}) },
+      // Field for field what the Confluent CLI sends (pkg/ccloudv2/logging.go SearchConnectorLogs): levels from
+      // INFO/WARN/ERROR only (its `connect logs` refuses any other), the text when given, and the connector id.
+      search: {
+        level: s.levels.filter((l) => SEARCHABLE_LEVELS.has(l)),
+        ...(s.searchText ? { search_text: s.searchText } : {}),
+        id: s.connectorId,
+      },
       sort: 'desc',
       start_time: s.startTime,
       end_time: s.endTime,

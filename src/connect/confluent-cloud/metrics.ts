@@ -12,6 +12,8 @@ const querySchema = z.looseObject({ data: z.array(z.looseObject({ value: z.numbe
  * Confluent Cloud Metrics API v2 (`POST /v2/metrics/cloud/query`, basic auth with the Cloud API key): one
  * aggregation per request, the `cloud` dataset filtered on `resource.connector.id`. Data lags about 5 minutes.
  */
+/** How far behind the Metrics API's data is (its document: "about 5 minutes"); windows end this long ago. */
+export const METRICS_LAG_MS = 5 * 60_000;
 export interface CloudMetricsOptions {
   /** https://api.telemetry.confluent.cloud (the same endpoint as the Connect API for stand-ins). */
   endpoint: string;
@@ -33,10 +35,15 @@ export class CloudMetricsClient {
     this.transport = new HttpTransport({ timeoutMs: opts.timeoutMs });
   }
 
-  /** SUM of `metric` for the connector (lcc- id) over the interval `[start, start + duration)`; 0 when no data. */
+  /** Requests sent, retries included (tests). */
+  requestCount = 0;
+
+  /** Total of `metric` for the connector (lcc- id) over the interval `[start, start + duration)`; 0 when no data. */
   async sum(metric: string, connectorId: string, start: Date, duration = 'PT1H'): Promise<number> {
     const body = {
-      aggregations: [{ metric, agg: 'SUM' }],
+      // No `agg`: the API document asks clients to omit it so each metric gets its own aggregation (SUM for the
+      // connector record counters); a hard-coded agg is refused for metrics aggregated otherwise.
+      aggregations: [{ metric }],
       filter: { field: 'resource.connector.id', op: 'EQ', value: connectorId },
       granularity: 'ALL',
       intervals: [`${start.toISOString().replace(/\.\d{3}Z$/, 'Z')}/${duration}`],
@@ -44,13 +51,16 @@ export class CloudMetricsClient {
     const url = `${this.opts.endpoint.replace(/\/+$/, '')}/v2/metrics/cloud/query`;
     let res: RawResponse;
     try {
-      // A query changes nothing: it may be repeated like a read. 429: the API allows 60 queries a minute.
+      // A query changes nothing: it may be repeated like a read. 429: the API allows 60 requests a minute per IP
+      // address (every kcops on the machine, and any dashboard behind the same NAT, share it), so a refusal waits the
+      // Retry-After it names, up to a minute, and tries again (at most 4 times in all).
       ({ res } = await exchange(
         {
           transport: this.transport,
           bases: [url],
-          policy: { server: DEFAULT_SERVER_RETRY, rateLimit: { attempts: 3, maxRetryAfterSeconds: 60 } },
+          policy: { server: DEFAULT_SERVER_RETRY, rateLimit: { attempts: 4, maxRetryAfterSeconds: 60 } },
           wait: this.opts.sleep ?? sleep,
+          onAttempt: () => this.requestCount++,
         },
         {
           method: 'POST',
@@ -75,7 +85,9 @@ export class CloudMetricsClient {
         hint:
           res.status === 401 || res.status === 403
             ? 'It takes a Cloud API key whose principal may read the connector metrics (MetricsViewer or ConnectManager).'
-            : 'Its global limit is 60 requests a minute: try again shortly.',
+            : res.status === 429
+              ? 'The Metrics API allows 60 requests a minute per IP address, shared by everything querying it from this address: try again in a minute.'
+              : 'Try again shortly.',
       },
     );
   }

@@ -152,8 +152,11 @@ type Verdict =
   { kind: 'failed'; detail: string; trace?: string } | { kind: 'reached' | 'gone' | 'pending'; seen: string };
 
 function judge(s: ConnectorStatus | undefined, target: WaitTarget): Verdict {
+  // Confluent Cloud lists a deleted connector as DELETED for a while: it is on its way out, nothing runs.
   if (target === 'ABSENT')
-    return s ? { kind: 'pending', seen: `still there (${describe(s)})` } : { kind: 'gone', seen: 'gone' };
+    return s && s.state !== 'DELETED'
+      ? { kind: 'pending', seen: `still there (${describe(s)})` }
+      : { kind: 'gone', seen: 'gone' };
   // Connect lists a connector a moment after the create answered (the config topic is read back first).
   if (!s) return { kind: 'pending', seen: 'not listed yet' };
   if (s.state === 'FAILED') return { kind: 'failed', detail: 'connector FAILED', trace: s.trace };

@@ -2,6 +2,7 @@ import type { ConnectCluster, ConnectorType } from '../../connect/cluster.js';
 import type { KafkaAccess } from '../observe/lag.js';
 import type { LogSource } from '../observe/log-source.js';
 import type { ConnectorMetrics } from '../observe/connector-metrics.js';
+import type { MetricsWindow } from '../observe/cloud-metrics.js';
 import type { OpsTarget } from '../observe/target.js';
 import type { Check, Probes } from '../operate/check.js';
 import type { Reporter } from '../reporter.js';
@@ -29,7 +30,10 @@ export interface Backend {
 }
 
 export interface ConnectorMetricsService {
-  connectorMetrics(name: string, type: ConnectorType): Promise<{ metrics: ConnectorMetrics; notes: string[] }>;
+  connectorMetrics(
+    name: string,
+    type: ConnectorType,
+  ): Promise<{ metrics: ConnectorMetrics; notes: string[]; window?: MetricsWindow }>;
 }
 
 export interface DoctorOptions {

@@ -19,7 +19,7 @@ const API_LEVELS = ['INFO', 'WARN', 'ERROR'];
 export class ConfluentCloudLogSource implements LogSource {
   readonly description: string;
   readonly lookBack = '72 h (Confluent Cloud keeps connector logs that long)';
-  private readonly crns = new Map<string, string>();
+  private readonly crns = new Map<string, { crn: string; id: string }>();
 
   constructor(
     private readonly cluster: CloudConnect,
@@ -54,13 +54,14 @@ export class ConfluentCloudLogSource implements LogSource {
 
   /** Oldest first. */
   private async search(q: LogQuery, since: number, until: number, max: number): Promise<LogEntry[]> {
-    const crn = await this.crnOf(q.connector);
+    const { crn, id } = await this.crnOf(q.connector);
     // --level DEBUG or TRACE asks for everything from INFO up: Cloud has nothing below INFO to give.
     const min = Math.max(q.level ? LEVELS.indexOf(q.level) : 0, LEVELS.indexOf('INFO'));
     const levels = API_LEVELS.filter((l) => LEVELS.indexOf(l as Level) >= min);
     const records = await this.logs.search(
       {
         crn,
+        connectorId: id,
         levels,
         ...(q.grep ? { searchText: q.grep.source } : {}),
         startTime: apiTime(since),
@@ -74,11 +75,12 @@ export class ConfluentCloudLogSource implements LogSource {
       .sort((a, b) => (a.time ?? 0) - (b.time ?? 0));
   }
 
-  private async crnOf(name: string): Promise<string> {
-    let crn = this.crns.get(name);
-    if (!crn) {
-      crn = await this.cluster.connectorCrn(name);
-      if (!crn) {
+  /** The CRN and the lcc- id the search is made with, as the Confluent CLI makes it (both, once per connector). */
+  private async crnOf(name: string): Promise<{ crn: string; id: string }> {
+    let known = this.crns.get(name);
+    if (!known) {
+      const [crn, id] = await Promise.all([this.cluster.connectorCrn(name), this.cluster.connectorId(name)]);
+      if (!crn || !id) {
         throw new UserError(
           'CCLOUD_LOGS_NO_CONNECTOR',
           `Connector ${name} does not exist in ${this.cluster.id} (or Cloud gave no CRN for it).`,
@@ -87,9 +89,10 @@ export class ConfluentCloudLogSource implements LogSource {
           },
         );
       }
-      this.crns.set(name, crn);
+      known = { crn, id };
+      this.crns.set(name, known);
     }
-    return crn;
+    return known;
   }
 }
 

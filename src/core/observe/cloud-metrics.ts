@@ -1,9 +1,17 @@
 import type { CloudConnect } from '../../connect/confluent-cloud/backend.js';
-import { CONNECTOR_METRICS, type CloudMetricsClient } from '../../connect/confluent-cloud/metrics.js';
+import { CONNECTOR_METRICS, METRICS_LAG_MS, type CloudMetricsClient } from '../../connect/confluent-cloud/metrics.js';
 import type { ConnectorType } from '../../connect/cluster.js';
 import type { ConnectorMetrics } from './connector-metrics.js';
 
 const WINDOW_MS = 3_600_000;
+
+/** The interval the totals cover, in the JSON output: an hour that ends when the Metrics API's data does. */
+export interface MetricsWindow {
+  from: string;
+  to: string;
+  /** How far behind now `to` is: the API's data lag; what happened since is not counted. */
+  lagMs: number;
+}
 
 /**
  * A managed connector's numbers from the Metrics API, in the shape `connect metrics` shows for self-managed workers:
@@ -15,7 +23,7 @@ export async function cloudConnectorMetrics(
   name: string,
   type: ConnectorType,
   now = Date.now(),
-): Promise<{ metrics: ConnectorMetrics; notes: string[] }> {
+): Promise<{ metrics: ConnectorMetrics; notes: string[]; window?: MetricsWindow }> {
   const id = await cluster.connectorId(name);
   const metrics: ConnectorMetrics = {
     connector: name,
@@ -36,7 +44,11 @@ export async function cloudConnectorMetrics(
     },
   };
   if (!id) return { metrics, notes: [`Confluent Cloud gave no id for ${name}: metrics unavailable`] };
-  const start = new Date(Math.floor((now - WINDOW_MS) / 60_000) * 60_000);
+  // The data lags about 5 minutes: an hour ending now would miss its last minutes and sum low. The hour that ends
+  // where the data does is complete (whole minutes, as the API aggregates them).
+  const end = Math.floor((now - METRICS_LAG_MS) / 60_000) * 60_000;
+  const start = new Date(end - WINDOW_MS);
+  const window: MetricsWindow = { from: start.toISOString(), to: new Date(end).toISOString(), lagMs: now - end };
   const [sent, received, dlq] = await Promise.all([
     type === 'sink' ? Promise.resolve(0) : client.sum(CONNECTOR_METRICS.sentRecords, id, start),
     type === 'source' ? Promise.resolve(0) : client.sum(CONNECTOR_METRICS.receivedRecords, id, start),
@@ -57,8 +69,9 @@ export async function cloudConnectorMetrics(
   metrics.totals.errors.dlqProduceRequests = dlq;
   return {
     metrics,
+    window,
     notes: [
-      `Confluent Cloud Metrics API (${id}): sums over the last hour without \`agg\`; the data is about 5 minutes behind, so the most recent minutes are missing and the sums come out low; no per-task counters; the API allows 60 requests a minute per IP`,
+      `Confluent Cloud Metrics API (${id}): totals over ${window.from} → ${window.to}, the hour ending ${Math.round(window.lagMs / 60_000)} min ago: the API's data is about 5 minutes behind, so the last minutes are not counted yet (an hour ending now would sum low); no per-task counters; the API allows 60 requests a minute per IP address`,
     ],
   };
 }

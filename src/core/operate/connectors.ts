@@ -1,5 +1,11 @@
 import { UserError } from '../../errors.js';
-import type { ConnectCluster, ConnectorOffset, ConnectorStatus, ObservedState } from '../../connect/cluster.js';
+import type {
+  ConnectCluster,
+  ConnectorOffset,
+  ConnectorStatus,
+  ObservedState,
+  TargetState,
+} from '../../connect/cluster.js';
 import { MASK, redactConfig } from '../secrets/sensitive.js';
 
 export interface ConnectorRow {
@@ -163,6 +169,36 @@ export async function settle(
     await wait(o.pollMs ?? 500);
     const s = await requireStatus(cluster, name);
     if ((!transient(s.state) && !s.tasks.some((t) => transient(t.state))) || Date.now() >= deadline) return s;
+  }
+}
+
+/** How long pause/resume/stop wait for the state they asked for, unless `--wait-timeout` says otherwise. */
+export const DEFAULT_STATE_WAIT_MS = 60_000;
+
+/**
+ * After pause/resume/stop: waits (bounded by `timeoutMs`) until the connector is in `target` with every task there
+ * too, or FAILED, and returns what it last saw. Self-managed Connect gets there in a second; Confluent Cloud answers
+ * 202 and moves the state later (its pause and resume are asynchronous), so answering after the first look would
+ * report the old state. Polls after `pollMs`, then a little less often (x1.5, at most 4 x `pollMs`): Cloud's API is
+ * rate-limited.
+ */
+export async function waitForState(
+  cluster: ConnectCluster,
+  name: string,
+  target: TargetState,
+  o: { timeoutMs?: number; pollMs?: number; sleep?: (ms: number) => Promise<void>; now?: () => number } = {},
+): Promise<{ status: ConnectorStatus; reached: boolean; waitedMs: number }> {
+  const wait = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const now = o.now ?? Date.now;
+  const start = now();
+  const timeoutMs = o.timeoutMs ?? DEFAULT_STATE_WAIT_MS;
+  const poll = o.pollMs ?? 300;
+  for (let round = 0; ; round++) {
+    const s = await requireStatus(cluster, name);
+    const reached = s.state === target && s.tasks.every((t) => t.state === target);
+    const waitedMs = now() - start;
+    if (reached || overallState(s) === 'FAILED' || waitedMs >= timeoutMs) return { status: s, reached, waitedMs };
+    await wait(Math.max(1, Math.min(poll * 1.5 ** round, poll * 4, timeoutMs - waitedMs)));
   }
 }
 

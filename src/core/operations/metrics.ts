@@ -1,3 +1,4 @@
+import type { MetricsWindow } from '../observe/cloud-metrics.js';
 /**
  * Metrics collection of one connector, as data: the connector's status, its counters (the workers' Prometheus JMX
  * exporters, or the backend's metrics service for managed connectors), sink lag and source positions. `connect
@@ -21,6 +22,8 @@ export interface MetricsView {
   sourceOffsets: { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[] | null;
   unreachable: { url: string; error: string }[];
   notes: string[];
+  /** The interval the totals cover when a metrics service sums them (Confluent Cloud: an hour ending ~5 min ago). */
+  window: MetricsWindow | null;
 }
 
 export async function collectMetrics(b: Backend, name: string, withLag: boolean): Promise<MetricsView> {
@@ -61,6 +64,7 @@ export async function collectMetrics(b: Backend, name: string, withLag: boolean)
     sourceOffsets,
     unreachable: scraped.failed,
     notes,
+    window: null,
   };
 }
 
@@ -76,7 +80,7 @@ async function collectServiceMetrics(
     throw new UserError('CONNECTOR_NOT_FOUND', `There is no connector '${name}' on this cluster.`, {
       hint: 'List what exists with `kcops connect list`.',
     });
-  const { metrics, notes } = await service.connectorMetrics(name, status.type);
+  const { metrics, notes, window } = await service.connectorMetrics(name, status.type);
   metrics.status = status.state;
   const sourceOffsets = withLag && status.type === 'source' ? await c.getOffsets(name).catch(() => null) : null;
   return {
@@ -89,5 +93,6 @@ async function collectServiceMetrics(
     sourceOffsets,
     unreachable: [],
     notes,
+    window: window ?? null,
   };
 }

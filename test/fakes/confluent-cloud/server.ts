@@ -2,6 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Exchange } from './openapi-contract.js';
 import { templateOf } from './templates.js';
+import { iam, orgEnvironment, roleBindingList } from './iam.js';
+import { kafkaRest } from './kafka-rest.js';
+import { logging } from './logging.js';
+import { metricsQuery } from './metrics.js';
 
 /**
  * An in-memory Confluent Cloud Connect v1 API on a real local HTTP server (behaviour: SPEC.md beside this file).
@@ -10,7 +14,7 @@ import { templateOf } from './templates.js';
 
 export const MASK = '****************';
 
-export type CloudState = 'PROVISIONING' | 'RUNNING' | 'DEGRADED' | 'FAILED' | 'PAUSED';
+export type CloudState = 'NONE' | 'PROVISIONING' | 'RUNNING' | 'DEGRADED' | 'FAILED' | 'PAUSED' | 'DELETED';
 /** The three error-body shapes seen in the wild (research/ccloud.md §1). */
 export type ErrorShape = 'nested' | 'flat' | 'error_code';
 
@@ -45,6 +49,19 @@ export interface FakeCloudOptions {
    * 400. Default `keep`.
    */
   maskOnPut?: 'keep' | 'store' | 'reject';
+  /**
+   * Pause and resume are asynchronous on Cloud (202, then the state moves): the new state shows `transitionMs` after
+   * the request on `clock`, else after `transitionReads` status observations (default 1: the first read after the
+   * request still shows the old state). A request made while provisioning runs its course once provisioning ends.
+   */
+  transitionMs?: number;
+  transitionReads?: number;
+  /** Status reads a new connector shows NONE for before PROVISIONING (default 0). */
+  noneReads?: number;
+  /** Status reads a deleted connector stays listed as DELETED (no tasks) before it is gone (default 0). */
+  deletedReads?: number;
+  /** Tasks while provisioning: `stopped` lists them STOPPED (seen on Cloud), `none` lists none. Default `stopped`. */
+  provisioningTasks?: 'stopped' | 'none';
   /** Time (on `clock`) Cloud keeps the connector stopped to write offsets: the request stays PENDING that long. */
   offsetsStopMs?: number;
   /** Status reads an offsets request stays PENDING for. */
@@ -89,6 +106,11 @@ interface StoredConnector {
   state: CloudState;
   trace: string;
   provisioningLeft: number;
+  /** NONE reads left before PROVISIONING; DELETED reads left before the connector is gone. */
+  noneLeft: number;
+  deletedLeft?: number;
+  /** A pause or resume accepted (202) and not in effect yet. */
+  transition?: { state: 'PAUSED' | 'RUNNING'; at?: number; readsLeft: number };
   /** When provisioning ends on the clock (provisioningMs), and the flap that follows. */
   provisionedAt?: number;
   flapUntil?: number;
@@ -150,8 +172,10 @@ export class FakeConfluentCloud {
   readonly kafkaApiSecret: string;
   /** Logs search API state: entries per connector name, issued data-plane tokens, searches per CRN (epoch ms). */
   readonly logs = new Map<string, FakeLogRecord[]>();
-  private readonly tokens = new Set<string>();
-  private readonly searches = new Map<string, number[]>();
+  /** Data-plane tokens issued (logging.ts). */
+  readonly tokens = new Set<string>();
+  /** Log searches per CRN, times (logging.ts). */
+  readonly searches = new Map<string, number[]>();
   /** Searches per connector per minute before 429 (the real service says 5). */
   logsPerMinute = 5;
 
@@ -164,6 +188,9 @@ export class FakeConfluentCloud {
   private nextId = 1000;
   private readonly listeners: ((x: Exchange) => void)[] = [];
 
+  /** `transitionMs` of the options, changeable while running (a pause Cloud takes its time over). */
+  transitionMs: number | undefined;
+
   /** The time on the stand-in's clock. */
   now(): number {
     return (this.opts.clock ?? Date.now)();
@@ -175,6 +202,7 @@ export class FakeConfluentCloud {
     this.apiKey = opts.apiKey ?? 'CLOUDKEY1234';
     this.apiSecret = opts.apiSecret ?? 'cloud-secret-value';
     this.region = opts.region ?? 'us-west-2';
+    this.transitionMs = opts.transitionMs;
     this.kafkaApiKey = opts.kafkaApiKey ?? 'KAFKAREST1';
     this.kafkaApiSecret = opts.kafkaApiSecret ?? 'kafka-rest-secret';
   }
@@ -224,6 +252,7 @@ export class FakeConfluentCloud {
     c.state = state;
     c.trace = trace;
     c.provisioningLeft = 0;
+    c.transition = undefined;
   }
 
   /** Connectors created from now on end provisioning FAILED with this trace (e.g. a bad credential); undefined: RUNNING. */
@@ -268,7 +297,7 @@ export class FakeConfluentCloud {
       for (const l of this.listeners) l(x);
     };
     try {
-      this.route(req.method ?? 'GET', url, body, req.headers.authorization, answer);
+      this.route(req.method ?? 'GET', url, body, req.headers.authorization, answer, req.socket.remoteAddress ?? '');
     } catch (e) {
       answer(500, { error: { code: 500, message: `stand-in bug: ${(e as Error).message}` } });
     }
@@ -280,6 +309,7 @@ export class FakeConfluentCloud {
     body: unknown,
     authorization: string | undefined,
     answer: (status: number, payload?: unknown, headers?: Record<string, string>) => void,
+    ip = '',
   ): void {
     const err = (status: number, message: string, shape: ErrorShape = 'nested') =>
       answer(status, errorBody(status, message, shape));
@@ -287,14 +317,15 @@ export class FakeConfluentCloud {
       this.rateLimited--;
       return answer(429, undefined, { 'Retry-After': String(this.retryAfterSeconds) });
     }
-    if (url.pathname.startsWith('/kafka/v3/')) return this.kafkaRest(method, url, body, authorization, answer);
+    if (url.pathname.startsWith('/kafka/v3/')) return kafkaRest(this, method, url, body, authorization, answer);
     if (url.pathname === '/api/access_tokens' || url.pathname === '/logs/v1/search')
-      return this.logging(method, url, body, authorization, answer);
-    if (url.pathname.startsWith('/v2/metrics/')) return this.metricsQuery(method, url, body, authorization, answer);
-    if (url.pathname === '/iam/v2/role-bindings') return this.roleBindingList(method, url, authorization, answer);
-    if (url.pathname.startsWith('/iam/v2/')) return this.iam(method, url, authorization, answer);
+      return logging(this, method, url, body, authorization, answer);
+    if (url.pathname.startsWith('/v2/metrics/'))
+      return metricsQuery(this, method, url, body, authorization, answer, ip);
+    if (url.pathname === '/iam/v2/role-bindings') return roleBindingList(this, method, url, authorization, answer);
+    if (url.pathname.startsWith('/iam/v2/')) return iam(this, method, url, authorization, answer);
     if (url.pathname.startsWith('/org/v2/environments/'))
-      return this.orgEnvironment(method, url, authorization, answer);
+      return orgEnvironment(this, method, url, authorization, answer);
     const expected = 'Basic ' + Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64');
     if (authorization !== expected) return err(401, 'Unauthorized');
     const failure = this.failures.findIndex((f) => !f.match || f.match.test(`${method} ${url.pathname}`));
@@ -357,7 +388,13 @@ export class FakeConfluentCloud {
       case 'GET ':
         return answer(200, this.connector(c));
       case 'DELETE ':
-        this.connectors.delete(c.name);
+        if ((this.opts.deletedReads ?? 0) > 0 && c.state !== 'DELETED') {
+          // Listed a while longer as DELETED, with no tasks, before it is gone.
+          c.state = 'DELETED';
+          c.trace = '';
+          c.transition = undefined;
+          c.deletedLeft = this.opts.deletedReads;
+        } else this.connectors.delete(c.name);
         return answer(200, { error: null });
       case 'GET config':
         return answer(200, this.maskedConfig(c));
@@ -384,10 +421,11 @@ export class FakeConfluentCloud {
       }
       case 'PUT pause':
         this.tick(c);
-        c.state = 'PAUSED';
+        this.requestTransition(c, 'PAUSED');
         return answer(202);
       case 'PUT resume':
-        if (c.state === 'PAUSED') c.state = 'RUNNING';
+        // Resuming a connector that is not paused (nor about to be) changes nothing.
+        if (c.state === 'PAUSED' || c.transition?.state === 'PAUSED') this.requestTransition(c, 'RUNNING');
         return answer(202);
       case 'POST restart':
         if (c.state !== 'PAUSED') {
@@ -443,278 +481,37 @@ export class FakeConfluentCloud {
     return `crn://confluent.cloud/organization=${this.organizationId}/environment=${this.environmentId}/cloud-cluster=${this.clusterId}`;
   }
 
-  private cloudAuthorized(authorization: string | undefined): boolean {
+  cloudAuthorized(authorization: string | undefined): boolean {
     return authorization === 'Basic ' + Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64');
-  }
-
-  /** org v2: GET /org/v2/environments/{id}; its resource_name carries the organisation id. */
-  private orgEnvironment(
-    method: string,
-    url: URL,
-    authorization: string | undefined,
-    answer: (status: number, payload?: unknown) => void,
-  ): void {
-    const failure = (status: number, title: string) => answer(status, { errors: [{ status: String(status), title }] });
-    if (!this.cloudAuthorized(authorization)) return failure(401, 'Unauthorized');
-    const id = decodeURIComponent(url.pathname.split('/').pop() ?? '');
-    if (method !== 'GET' || id !== this.environmentId) return failure(404, 'Not Found');
-    answer(200, {
-      api_version: 'org/v2',
-      kind: 'Environment',
-      id,
-      metadata: {
-        self: `${this.baseUrl}/org/v2/environments/${id}`,
-        resource_name: `crn://confluent.cloud/organization=${this.organizationId}/environment=${id}`,
-      },
-      display_name: 'prod',
-    });
-  }
-
-  /** mds v2 list: exact principal/role_name filters, `crn_pattern` (required) a partial (substring) search. */
-  private roleBindingList(
-    method: string,
-    url: URL,
-    authorization: string | undefined,
-    answer: (status: number, payload?: unknown) => void,
-  ): void {
-    const failure = (status: number, title: string) => answer(status, { errors: [{ status: String(status), title }] });
-    if (!this.cloudAuthorized(authorization)) return failure(401, 'Unauthorized');
-    const q = url.searchParams;
-    const pattern = q.get('crn_pattern');
-    if (method !== 'GET') return failure(404, 'Not Found');
-    if (!pattern) return failure(400, 'crn_pattern is required');
-    const data = this.roleBindings
-      .filter(
-        (b) =>
-          (!q.get('principal') || q.get('principal') === b.principal) &&
-          (!q.get('role_name') || q.get('role_name') === b.role_name) &&
-          b.crn_pattern.includes(pattern),
-      )
-      .map((b, i) => ({
-        api_version: 'iam/v2',
-        kind: 'RoleBinding',
-        id: `rb-${i}`,
-        metadata: { self: `${this.baseUrl}/iam/v2/role-bindings/rb-${i}` },
-        ...b,
-      }));
-    answer(200, {
-      api_version: 'iam/v2',
-      kind: 'RoleBindingList',
-      metadata: { first: `${this.baseUrl}/iam/v2/role-bindings` },
-      data,
-    });
   }
 
   /** IAM v2 service accounts by id (sa-…): display name. */
   readonly serviceAccounts = new Map<string, string>();
 
-  /** IAM v2: GET /iam/v2/service-accounts/{id} with the Cloud key. */
-  private iam(
-    method: string,
-    url: URL,
-    authorization: string | undefined,
-    answer: (status: number, payload?: unknown) => void,
-  ): void {
-    const failure = (status: number, title: string) =>
-      answer(status, { errors: [{ id: `req-${this.exchanges.length}`, status: String(status), title }] });
-    const expected = 'Basic ' + Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64');
-    if (authorization !== expected) return failure(401, 'Unauthorized');
-    const id = /^\/iam\/v2\/service-accounts\/([^/]+)$/.exec(url.pathname)?.[1];
-    if (method !== 'GET' || !id) return failure(404, 'Not Found');
-    const name = this.serviceAccounts.get(decodeURIComponent(id));
-    if (name === undefined) return failure(404, 'Not Found');
-    answer(200, {
-      api_version: 'iam/v2',
-      kind: 'ServiceAccount',
-      id,
-      metadata: {
-        self: `${this.baseUrl}/iam/v2/service-accounts/${id}`,
-        resource_name: `crn://confluent.cloud/service-account=${id}`,
-        created_at: '2026-01-01T00:00:00Z',
-      },
-      display_name: name,
-      description: '',
-    });
-  }
-
   /** Metric totals per `lcc-` id and metric name, as the Metrics API would sum them. */
   readonly metrics = new Map<string, number>();
+  /** Per-minute data points per `lcc-` id and metric name (epoch ms of the minute, value). */
+  readonly metricPoints = new Map<string, { at: number; value: number }[]>();
+  /** Metrics API queries answered per client IP address (times on the clock) for the 60-a-minute limit. */
+  readonly metricQueries = new Map<string, number[]>();
+  /** Requests a minute per IP address the Metrics API allows (its document: 60). */
+  metricsPerMinute = 60;
+  /** How far behind the clock the Metrics API's data is (its document: about 5 minutes). */
+  metricsLagMs = 5 * 60_000;
 
+  /** A fixed total whatever the interval (tests that only look at the numbers' way through). */
   setMetric(connector: string, metric: string, value: number): void {
     this.metrics.set(`${this.mustGet(connector).id}|${metric}`, value);
   }
 
-  /** Metrics API v2 query on the `cloud` dataset: one SUM aggregation filtered on resource.connector.id. */
-  private metricsQuery(
-    method: string,
-    url: URL,
-    body: unknown,
-    authorization: string | undefined,
-    answer: (status: number, payload?: unknown) => void,
-  ): void {
-    const expected = 'Basic ' + Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64');
-    if (authorization !== expected) return answer(401, { errors: [{ status: '401', detail: 'Unauthorized' }] });
-    if (method !== 'POST' || url.pathname !== '/v2/metrics/cloud/query')
-      return answer(404, { errors: [{ status: '404', detail: 'Not Found' }] });
-    const b = (body ?? {}) as {
-      aggregations?: { metric: string }[];
-      filter?: { field?: string; value?: string };
-      intervals?: string[];
-    };
-    if (b.filter?.field !== 'resource.connector.id') {
-      return answer(403, {
-        errors: [
-          { status: '403', detail: 'The cloud dataset requires a resource filter (e.g. resource.connector.id).' },
-        ],
-      });
-    }
-    const value = this.metrics.get(`${b.filter.value}|${b.aggregations?.[0]?.metric}`);
-    const start = (b.intervals?.[0] ?? '').split('/')[0] ?? '';
-    answer(200, { data: value === undefined ? [] : [{ timestamp: start, value }] });
+  /** A data point at `at` (epoch ms): counted by queries whose interval holds it, once it is `metricsLagMs` old. */
+  addMetricPoint(connector: string, metric: string, at: number, value: number): void {
+    const k = `${this.mustGet(connector).id}|${metric}`;
+    this.metricPoints.set(k, [...(this.metricPoints.get(k) ?? []), { at, value }]);
   }
 
   addLog(connector: string, ...records: FakeLogRecord[]): void {
     this.logs.set(connector, [...(this.logs.get(connector) ?? []), ...records]);
-  }
-
-  /** Token exchange (Cloud key → data-plane token) and the logs search API (bearer token only). */
-  private logging(
-    method: string,
-    url: URL,
-    body: unknown,
-    authorization: string | undefined,
-    answer: (status: number, payload?: unknown, headers?: Record<string, string>) => void,
-  ): void {
-    if (method !== 'POST') return answer(404, { error: 'Not Found' });
-    if (url.pathname === '/api/access_tokens') {
-      const expected = 'Basic ' + Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64');
-      if (authorization !== expected) return answer(401, { token: '', error: 'Unauthorized' });
-      const token = `dp-${this.tokens.size + 1}`;
-      this.tokens.add(token);
-      return answer(200, { token, error: '' });
-    }
-    // The search API refuses basic auth: "Credentials are required to access this resource".
-    if (!authorization?.startsWith('Bearer ') || !this.tokens.has(authorization.slice(7))) return answer(401);
-    const b = (body ?? {}) as {
-      crn?: string;
-      search?: { level?: string[]; search_text?: string };
-      start_time?: string;
-      end_time?: string;
-    };
-    const crn = b.crn ?? '';
-    const now = Date.now();
-    const recent = (this.searches.get(crn) ?? []).filter((t) => now - t < 60_000);
-    if (recent.length >= this.logsPerMinute)
-      return answer(429, undefined, { 'Retry-After': String(Math.ceil((60_000 - (now - recent[0]!)) / 1000)) });
-    recent.push(now);
-    this.searches.set(crn, recent);
-    const name = /\/connector=([^/]+)$/.exec(crn)?.[1] ?? '';
-    const from = Date.parse(b.start_time ?? '');
-    const to = Date.parse(b.end_time ?? '');
-    const text = b.search?.search_text;
-    const all = (this.logs.get(name) ?? [])
-      .filter((r) => !b.search?.level || b.search.level.includes(r.level))
-      .filter(
-        (r) =>
-          (Number.isNaN(from) || Date.parse(r.timestamp) >= from) &&
-          (Number.isNaN(to) || Date.parse(r.timestamp) <= to),
-      )
-      .filter((r) => !text || new RegExp(text).test(r.message))
-      .sort((x, y) => Date.parse(y.timestamp) - Date.parse(x.timestamp));
-    const size = Math.min(Number(url.searchParams.get('page_size') ?? 100), 200);
-    const offset = Number(url.searchParams.get('page_token') ?? 0);
-    const data = all.slice(offset, offset + size).map((r) => ({ ...r, id: this.connectors.get(name)?.id ?? '' }));
-    const metadata =
-      offset + size < all.length ? { next: `${this.baseUrl}/logs/v1/search?page_token=${offset + size}` } : {};
-    answer(200, { api_version: 'v1', kind: 'LoggingSearchResponse', data, metadata });
-  }
-
-  /** Kafka REST v3: topics and ACLs of the one cluster, and producing to its topics, with the Kafka cluster API key. */
-  private kafkaRest(
-    method: string,
-    url: URL,
-    body: unknown,
-    authorization: string | undefined,
-    answer: (status: number, payload?: unknown) => void,
-  ): void {
-    const restErr = (status: number, message: string) => answer(status, { error_code: status, message });
-    const expected = 'Basic ' + Buffer.from(`${this.kafkaApiKey}:${this.kafkaApiSecret}`).toString('base64');
-    if (authorization !== expected) return answer(401, { error_code: 40101, message: 'Authentication failed' });
-    const produce = /^\/kafka\/v3\/clusters\/([^/]+)\/topics\/([^/]+)\/records$/.exec(url.pathname);
-    if (produce && method === 'POST') return this.produce(produce[1]!, decodeURIComponent(produce[2]!), body, answer);
-    const m = /^\/kafka\/v3\/clusters\/([^/]+)\/(topics|acls)$/.exec(url.pathname);
-    if (!m || method !== 'GET') return restErr(404, 'HTTP 404 Not Found');
-    if (m[1] !== this.clusterId) return restErr(404, `Cluster ${m[1]} cannot be found.`);
-    const self = `${this.baseUrl}${url.pathname}`;
-    if (m[2] === 'topics') {
-      const data = [...this.topics].sort().map((t) => ({
-        kind: 'KafkaTopic',
-        metadata: { self: `${self}/${t}`, resource_name: `crn:///kafka=${this.clusterId}/topic=${t}` },
-        cluster_id: this.clusterId,
-        topic_name: t,
-        is_internal: false,
-        replication_factor: 3,
-        partitions_count: 6,
-        partitions: { related: `${self}/${t}/partitions` },
-        configs: { related: `${self}/${t}/configs` },
-        partition_reassignments: { related: `${self}/${t}/partitions/-/reassignments` },
-      }));
-      return answer(200, { kind: 'KafkaTopicList', metadata: { self, next: null }, data });
-    }
-    const q = url.searchParams;
-    const data = this.acls
-      .filter((a) =>
-        (['principal', 'resource_type', 'resource_name', 'pattern_type', 'operation', 'permission'] as const).every(
-          (k) => !q.get(k) || q.get(k) === a[k],
-        ),
-      )
-      .map((a) => ({ kind: 'KafkaAcl', metadata: { self }, cluster_id: this.clusterId, ...a }));
-    answer(200, { kind: 'KafkaAclList', metadata: { self: `${self}${url.search}` }, data });
-  }
-
-  /** One record, non-streaming: a delivery report with error_code 200, or the error the document gives. */
-  private produce(cluster: string, topic: string, body: unknown, answer: (status: number, payload?: unknown) => void) {
-    const restErr = (status: number, code: number, message: string) => answer(status, { error_code: code, message });
-    if (cluster !== this.clusterId) return restErr(404, 404, `Cluster ${cluster} cannot be found.`);
-    if (body === undefined || body === null || typeof body !== 'object')
-      return restErr(422, 422, 'Payload error. Request body is empty. Data is required.');
-    const b = body as { key?: { type?: string; data?: unknown }; value?: { type?: string; data?: unknown } } & {
-      headers?: { name?: unknown; value?: unknown }[];
-    };
-    const headers: Record<string, string> = {};
-    for (const h of b.headers ?? []) {
-      const v = typeof h.value === 'string' ? h.value : '';
-      if (typeof h.name !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v) || v.length % 4 !== 0)
-        return restErr(400, 400, 'Cannot deserialize value of type `byte[]`: not base64');
-      headers[h.name] = Buffer.from(v, 'base64').toString('utf8');
-    }
-    const decode = (d: { type?: string; data?: unknown } | undefined): string | null | undefined => {
-      if (!d) return null;
-      if (d.type === 'STRING') return typeof d.data === 'string' ? d.data : undefined;
-      if (d.type === 'JSON' || d.type === undefined) return JSON.stringify(d.data);
-      if (d.type === 'BINARY' && typeof d.data === 'string') return Buffer.from(d.data, 'base64').toString('utf8');
-      return undefined;
-    };
-    const key = decode(b.key);
-    const value = decode(b.value);
-    if (key === undefined || value === undefined) return restErr(400, 400, 'Bad Request: data does not match its type');
-    if (!this.topics.has(topic)) return restErr(404, 40403, 'This server does not host this topic-partition.');
-    if (this.writeDenied.has(topic)) return restErr(403, 40301, 'Request is not authorized');
-    const list = this.produced.get(topic) ?? [];
-    this.produced.set(topic, list);
-    const record: FakeProducedRecord = { key, value, headers, partition: 0, offset: list.length };
-    list.push(record);
-    const size = (x: string | null, type = 'STRING') => (x === null ? null : { type, size: Buffer.byteLength(x) });
-    answer(200, {
-      error_code: 200,
-      cluster_id: this.clusterId,
-      topic_name: topic,
-      partition_id: record.partition,
-      offset: record.offset,
-      timestamp: new Date().toISOString(),
-      key: size(key, b.key?.type),
-      value: size(value, b.value?.type),
-    });
   }
 
   private create(body: unknown, answer: (status: number, payload?: unknown) => void): void {
@@ -747,9 +544,10 @@ export class FakeConfluentCloud {
       id: `lcc-${(this.nextId++).toString(36)}`,
       name: b.name,
       config: { ...cfg, name: b.name },
-      state: 'PROVISIONING',
+      state: (this.opts.noneReads ?? 0) > 0 ? 'NONE' : 'PROVISIONING',
       trace: '',
       provisioningLeft: this.opts.provisioningReads ?? 2,
+      noneLeft: this.opts.noneReads ?? 0,
       ...(this.opts.provisioningMs !== undefined ? { provisionedAt: this.now() + this.opts.provisioningMs } : {}),
       offsets: b.offsets ?? [],
     };
@@ -841,7 +639,9 @@ export class FakeConfluentCloud {
 
   /** Reading status is what moves PROVISIONING forward (deterministic for tests, no timers). */
   private status(c: StoredConnector) {
-    if (c.state === 'PROVISIONING') {
+    if (c.state === 'NONE') {
+      if (c.noneLeft-- <= 0) c.state = 'PROVISIONING';
+    } else if (c.state === 'PROVISIONING') {
       if (c.provisionedAt !== undefined ? this.now() < c.provisionedAt : c.provisioningLeft > 0) {
         if (c.provisionedAt === undefined) c.provisioningLeft--;
       } else if (this.failNewConnectors !== undefined) {
@@ -852,17 +652,27 @@ export class FakeConfluentCloud {
         c.trace = this.opts.flap.trace ?? 'org.apache.kafka.connect.errors.ConnectException: worker not ready';
         c.flapUntil = this.now() + this.opts.flap.ms;
       } else c.state = 'RUNNING';
-    }
+      // A pause or resume asked while provisioning starts its course now.
+      if (c.state !== 'PROVISIONING' && c.transition?.at !== undefined)
+        c.transition.at = this.now() + (this.transitionMs ?? 0);
+    } else if (c.state === 'DELETED') {
+      c.deletedLeft = (c.deletedLeft ?? 1) - 1;
+      if (c.deletedLeft <= 0) this.connectors.delete(c.name);
+    } else this.advanceTransition(c);
     this.tick(c);
     const n = this.taskCount(c);
     const taskState =
-      c.state === 'PROVISIONING'
+      c.state === 'NONE' || c.state === 'DELETED'
         ? undefined
-        : c.state === 'PAUSED'
-          ? 'PAUSED'
-          : c.state === 'FAILED'
-            ? 'FAILED'
-            : 'RUNNING';
+        : c.state === 'PROVISIONING'
+          ? (this.opts.provisioningTasks ?? 'stopped') === 'stopped'
+            ? 'STOPPED'
+            : undefined
+          : c.state === 'PAUSED'
+            ? 'PAUSED'
+            : c.state === 'FAILED'
+              ? 'FAILED'
+              : 'RUNNING';
     const tasks =
       taskState === undefined
         ? []
@@ -936,6 +746,27 @@ export class FakeConfluentCloud {
     return new Set([...templateOf(plugin).passwords, ...ALWAYS_SENSITIVE]);
   }
 
+  /** A pause or resume accepted: in effect after `transitionMs` on the clock, else after `transitionReads` reads. */
+  private requestTransition(c: StoredConnector, state: 'PAUSED' | 'RUNNING'): void {
+    const ms = this.transitionMs;
+    c.transition = {
+      state,
+      ...(ms !== undefined ? { at: this.now() + ms } : {}),
+      readsLeft: ms !== undefined ? 0 : (this.opts.transitionReads ?? 1),
+    };
+  }
+
+  /** A requested pause/resume coming into effect (never during provisioning: it waits for that to end). */
+  private advanceTransition(c: StoredConnector): void {
+    const t = c.transition;
+    if (!t) return;
+    if (t.at !== undefined ? this.now() < t.at : t.readsLeft-- > 0) return;
+    c.transition = undefined;
+    // Resume of a FAILED connector is not a restart; pause takes any running state to PAUSED.
+    if (t.state === 'PAUSED') c.state = 'PAUSED';
+    else if (c.state === 'PAUSED') c.state = 'RUNNING';
+  }
+
   /** Moves time-driven states on: a flap ending, a late rejection showing, an offsets stop ending. */
   private tick(c: StoredConnector): void {
     const now = this.now();
@@ -956,7 +787,7 @@ export class FakeConfluentCloud {
   /** 404 body for an unknown connector: `nested` (the document) or `error_code` (Terraform's fixtures). */
   notFoundShape: ErrorShape = 'nested';
 
-  private mustGet(name: string): StoredConnector {
+  mustGet(name: string): StoredConnector {
     const c = this.connectors.get(name);
     if (!c) throw new Error(`stand-in: no connector ${name}`);
     return c;

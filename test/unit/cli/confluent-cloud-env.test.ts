@@ -198,12 +198,47 @@ describe('a confluent-cloud environment through plan / apply / drift / connect',
     expect(violations).toEqual([]);
   });
 
+  it('pause/resume wait, bounded by --wait-timeout, for a state Cloud moves asynchronously (issue 21 item 9)', async () => {
+    await cli('apply', '--env', 'prod', '--auto-approve', '--settle', '0s', '--wait-timeout', '10s');
+    // A pause that Cloud takes its time over: the command gives up after --wait-timeout and says so (exit 0).
+    cloud.transitionMs = 3_600_000;
+    const slow = await cli(
+      'connect',
+      'pause',
+      'payments-orders-s3',
+      '--env',
+      'prod',
+      '--wait-timeout',
+      '1s',
+      '-o',
+      'json',
+    );
+    expect(slow.code, slow.err).toBe(0);
+    expect(JSON.parse(slow.out)).toMatchObject({ state: 'RUNNING', reached: false });
+    cloud.setState('payments-orders-s3', 'PAUSED');
+    const human = await cli(
+      'connect',
+      'cluster',
+      'resume',
+      'payments-orders-s3',
+      '--environment',
+      'prod',
+      '--wait-timeout',
+      '1s',
+    );
+    expect(human.out + human.err).toMatch(/asked for RUNNING; it may still be moving/);
+    expect(violations).toEqual([]);
+  });
+
   it('runs the day-2 connect commands against Cloud', async () => {
     await cli('apply', '--env', 'prod', '--auto-approve', '--settle', '0s', '--wait-timeout', '10s');
     const list = await cli('connect', 'list', '--env', 'prod', '-o', 'json');
     expect(list.code, list.err).toBe(0);
     expect(list.out).toContain('payments-orders-s3');
-    expect((await cli('connect', 'pause', 'payments-orders-s3', '--env', 'prod')).code).toBe(0);
+    // Cloud's pause answers 202 and takes effect later (the stand-in: after a status read): the command waits for it.
+    const paused = await cli('connect', 'pause', 'payments-orders-s3', '--env', 'prod', '-o', 'json');
+    expect(paused.code, paused.err).toBe(0);
+    expect(JSON.parse(paused.out)).toMatchObject({ state: 'PAUSED', reached: true });
     expect(cloud.connectors.get('payments-orders-s3')?.state).toBe('PAUSED');
     cloud.addLog('payments-orders-s3', {
       timestamp: new Date(Date.now() - 60_000).toISOString(),
@@ -228,7 +263,13 @@ describe('a confluent-cloud environment through plan / apply / drift / connect',
         totals: { sink: { read: 7200, put: 7200, putRate: 2 }, errors: { dlqProduceRequests: 3 } },
       },
       notes: [expect.stringContaining('Metrics API')],
+      // The hour the totals cover ends where Cloud's ~5-minute-late data does: a field scripts can read.
+      window: { from: expect.any(String), to: expect.any(String), lagMs: expect.any(Number) },
     });
+    const w = (JSON.parse(metrics.out) as { window: { lagMs: number } }).window;
+    expect(w.lagMs).toBeGreaterThanOrEqual(300_000);
+    const human = await cli('connect', 'metrics', 'payments-orders-s3', '--env', 'prod');
+    expect(human.out + human.err).toMatch(/metrics are about \d+ min behind/);
     expect(violations).toEqual([]);
   });
 

@@ -25,9 +25,15 @@ describe('ConfluentCloudCluster: connector lifecycle against the stand-in', () =
 
     await s.cluster.updateConfig('orders-s3', { ...S3_SINK, topics: 'orders,returns' });
     expect(s.cloud.connectors.get('orders-s3')?.config.topics).toBe('orders,returns');
+    // Pause and resume are asynchronous on Cloud: 202, then the state moves (the commands wait for it).
     await s.cluster.pause('orders-s3');
-    expect((await s.cluster.status('orders-s3'))?.state).toBe('PAUSED');
+    expect((await s.cluster.status('orders-s3'))?.state).toBe('RUNNING');
+    expect(await s.cluster.status('orders-s3')).toMatchObject({
+      state: 'PAUSED',
+      tasks: [{ state: 'PAUSED' }, { state: 'PAUSED' }],
+    });
     await s.cluster.resume('orders-s3');
+    expect((await s.cluster.status('orders-s3'))?.state).toBe('PAUSED');
     expect((await s.cluster.status('orders-s3'))?.state).toBe('RUNNING');
 
     s.cloud.setState('orders-s3', 'DEGRADED', 'org.apache.kafka.connect.errors.ConnectException: bucket gone');
@@ -78,7 +84,10 @@ describe('ConfluentCloudCluster: connector lifecycle against the stand-in', () =
     cloud = s.cloud;
     expect(s.cluster.traits.supportsInitialState).toBe(false);
     await s.cluster.create('p', S3_SINK, 'PAUSED');
-    expect((await s.cluster.status('p'))?.state).toBe('PAUSED');
+    // The pause asked during provisioning takes effect once provisioning has ended (asynchronously, like any pause).
+    const seen: string[] = [];
+    for (let i = 0; i < 4; i++) seen.push((await s.cluster.status('p'))!.state);
+    expect(seen).toEqual(['RUNNING', 'RUNNING', 'PAUSED', 'PAUSED']);
     await expect(s.cluster.stop('p')).rejects.toMatchObject({ code: 'CCLOUD_UNSUPPORTED', exitCode: 2 });
     await expect(s.cluster.create('q', S3_SINK, 'STOPPED')).rejects.toMatchObject({ code: 'CCLOUD_UNSUPPORTED' });
     await expect(s.cluster.create('p', S3_SINK)).rejects.toMatchObject({ code: 'CONNECTOR_EXISTS' });

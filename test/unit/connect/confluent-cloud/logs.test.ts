@@ -101,6 +101,51 @@ describe('Confluent Cloud logs through `connect logs`', () => {
     expect(t.cloud.exchanges.filter((x) => x.status === 429)).toHaveLength(4); // the first try and three retries, each after the Retry-After
   });
 
+  it('searches as the Confluent CLI does: the lcc- id as search.id, levels among INFO/WARN/ERROR only (issue 21 item 9)', async () => {
+    const s = await setup();
+    seed(s.cloud, 3, 'INFO', 600_000);
+    seed(s.cloud, 2, 'ERROR', 300_000);
+    // --level DEBUG asks for everything Cloud has: INFO and up, never DEBUG or TRACE (the stand-in answers those 400).
+    const entries = await s.source.read({ connector: 'orders-s3', level: 'DEBUG' }, 100);
+    expect(entries).toHaveLength(5);
+    const id = await s.cluster.connectorId('orders-s3');
+    const body = s.cloud.exchanges.find((x) => x.url.startsWith('/logs/v1/search'))?.requestBody as {
+      crn: string;
+      search: { id?: string; level?: string[] };
+    };
+    expect(body.search).toEqual({ id, level: ['INFO', 'WARN', 'ERROR'] });
+    expect(s.violations).toEqual([]);
+
+    // The stand-in holds a client to it: no id, or a finer level, is refused.
+    const token = (
+      (await (
+        await fetch(`${s.cloud.url}/api/access_tokens`, {
+          method: 'POST',
+          headers: {
+            authorization: 'Basic ' + Buffer.from(`${s.cloud.apiKey}:${s.cloud.apiSecret}`).toString('base64'),
+          },
+          body: '{}',
+        })
+      ).json()) as { token: string }
+    ).token;
+    const search = (search: unknown) =>
+      fetch(`${s.cloud.url}/logs/v1/search?page_size=10`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          crn: body.crn,
+          search,
+          sort: 'desc',
+          start_time: '2020-01-01T00:00:00Z',
+          end_time: '2099-01-01T00:00:00Z',
+        }),
+      }).then((r) => r.status);
+    expect(await search({ level: ['INFO'] })).toBe(400);
+    expect(await search({ level: ['DEBUG'], id })).toBe(400);
+    expect(await search({ level: ['INFO'], id: 'lcc-other' })).toBe(400);
+    expect(await search({ level: ['INFO'], id })).toBe(200);
+  });
+
   it('says so when the connector does not exist', async () => {
     const s = await setup();
     await expect(s.source.read({ connector: 'ghost' }, 10)).rejects.toMatchObject({ code: 'CCLOUD_LOGS_NO_CONNECTOR' });

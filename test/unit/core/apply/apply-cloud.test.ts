@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfluentCloudCluster, type ConfluentCloudOptions } from '../../../../src/connect/confluent-cloud/client.js';
 import { executePlan } from '../../../../src/core/apply/execute.js';
+import { waitForAll } from '../../../../src/core/apply/wait.js';
 import type { ApplyOptions } from '../../../../src/core/apply/types.js';
 import { computePlan } from '../../../../src/core/plan/compute.js';
 import type { DesiredConnector } from '../../../../src/core/plan/types.js';
@@ -209,5 +210,44 @@ describe('apply on Confluent Cloud as it really behaves', () => {
     expect(s.cloud.connectors.get('raced')?.config.topics).toBe('orders,returns');
     expect(r.status).not.toBe('failed');
     expect(s.reporter.events.some((e) => 'text' in e && /created it anew/.test(String(e.text)))).toBe(true);
+  });
+
+  it('applies a PAUSED connector: waits until the pause, asynchronous on Cloud, is in effect (item 9)', async () => {
+    const s = await setup({ provisioningMs: 3 * MIN, transitionMs: 40_000 });
+    const start = s.clock();
+    const r = await s.apply([{ ...d('quiet-s3'), state: 'PAUSED' }]);
+    expect(r).toMatchObject({ status: 'applied', exitCode: 0 });
+    // Provisioning, then the pause asked right after create, 40 s later: the apply saw it PAUSED before saying so.
+    expect(s.clock() - start).toBeGreaterThanOrEqual(3 * MIN + 40_000);
+    expect(s.cloud.connectors.get('quiet-s3')?.state).toBe('PAUSED');
+    expect(s.violations).toEqual([]);
+  });
+
+  it('shows NONE, tasks STOPPED while provisioning and DELETED as themselves; DELETED counts as gone (item 9)', async () => {
+    const s = await setup({ noneReads: 1, provisioningMs: 2 * MIN, deletedReads: 3 });
+    await s.cluster.create('shown', S3_SINK);
+    expect(await s.cluster.status('shown')).toMatchObject({ state: 'NONE', tasks: [] });
+    expect(await s.cluster.status('shown')).toMatchObject({
+      state: 'PROVISIONING',
+      tasks: [
+        { id: 0, state: 'STOPPED' },
+        { id: 1, state: 'STOPPED' },
+      ],
+    });
+    await s.sleep(2 * MIN);
+    expect(await s.cluster.status('shown')).toMatchObject({ state: 'RUNNING' });
+    await s.cluster.delete('shown');
+    expect(await s.cluster.status('shown')).toMatchObject({ state: 'DELETED', tasks: [] });
+    // The apply's wait for a deletion is over when Cloud lists the connector DELETED: it no longer runs.
+    const gone = await waitForAll(s.cluster, new Map([['shown', 'ABSENT' as const]]), {
+      timeoutMs: MIN,
+      settleMs: 0,
+      pollMs: 500,
+      now: s.clock,
+      sleep: s.sleep,
+    });
+    expect(gone.get('shown')).toMatchObject({ ok: true });
+    expect(s.cloud.connectors.get('shown')?.state).toBe('DELETED');
+    expect(s.violations).toEqual([]);
   });
 });
