@@ -35,6 +35,7 @@ function settingsFrom(o: Record<string, unknown>, env: NodeJS.ProcessEnv) {
     }
     input.postgresUrl = o.postgresUrl;
   }
+  if (typeof o.exactlyOnceSource === 'boolean') input.exactlyOnceSource = o.exactlyOnceSource;
   const ports = input.ports!;
   if (typeof o.kafkaPort === 'number') ports.kafka = o.kafkaPort;
   if (typeof o.controllerPort === 'number') ports.controller = o.controllerPort;
@@ -69,6 +70,7 @@ export const up: CommandHandler = async (ctx, _args, o) => {
             ['Kafka', `${r.kafka.bootstrap} (SASL_PLAINTEXT, PLAIN)`],
             ['Connect', r.connect.urls.join('  ')],
             ['Metrics', r.metrics.join('  ')],
+            ['Exactly-once', r.exactlyOnceSource ? 'source support enabled (KIP-618)' : 'off'],
             ['S3', `${r.s3.endpoint}  bucket ${r.s3.bucket}`],
             ['PostgreSQL', r.postgres.url],
             ['Credentials', `${r.credentialsFile} (0600)`],
