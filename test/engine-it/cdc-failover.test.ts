@@ -201,7 +201,8 @@ describe.skipIf(!stack || !home)('a worker killed in the middle of a 100k-row CD
         await a.close().catch(() => undefined);
       }
     }
-  });
+    // Inserting, fail-over (10 s before the tasks move) and draining 100k events take minutes on a loaded 2-core box.
+  }, 600_000);
 
   async function waitRunningTasks(name: string): Promise<void> {
     await waitFor(

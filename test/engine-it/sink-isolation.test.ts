@@ -152,7 +152,7 @@ describe.skipIf(!stack || !home)("one sink's database disappears", () => {
       await feeding.catch(() => undefined);
       await producer.close().catch(() => undefined);
     }
-  });
+  }, 400_000);
 
   async function rows(name: string): Promise<number> {
     const r = await pgQuery(cdcUrl(), `SELECT count(*)::int AS n FROM ${table(name)}`).catch(() => []);
