@@ -77,7 +77,7 @@ export async function taskCounters(metricsUrls) {
       .catch(() => '');
     for (const line of text.split('\n')) {
       const m = line.match(
-        /^kafka_connect_(?:source_task_source_record_write_total|sink_task_sink_record_send_total)\{([^}]*)\}\s+(\S+)/,
+        /^kafka_connect_(?:source_task_source_record_write|sink_task_sink_record_send)(?:_total)?\{([^}]*)\}\s+(\S+)/,
       );
       if (!m) continue;
       const connector = m[1].match(/connector="([^"]+)"/)?.[1];

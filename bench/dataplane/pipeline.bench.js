@@ -34,6 +34,10 @@ const SLOT = `kcops_bench_${RUN}`;
 const SOURCE = `payments-bench-cdc-${RUN}`;
 const JDBC = `payments-bench-jdbc-${RUN}`;
 const S3 = `payments-bench-s3-${RUN}`;
+// On workers with exactly-once source support (`dev up --exactly-once-source`) a source connector's offsets must live
+// in a topic its team owns: the workers' own offsets topic is not readable by a team's service account.
+const EOS = state.exactlyOnceSource === true;
+const OFFSETS_TOPIC = `payments.bench-${RUN}.offsets`;
 
 async function cleanup() {
   for (const c of [SOURCE, JDBC, S3]) await rest('DELETE', `/connectors/${c}`).catch(() => undefined);
@@ -50,7 +54,7 @@ async function cleanup() {
   await sql(cdcUrl, `DROP PUBLICATION IF EXISTS ${SLOT}`).catch(() => undefined);
   await sql(cdcUrl, `DROP TABLE IF EXISTS ${TABLE}, ${SINK_TABLE}`).catch(() => undefined);
   const admin = kafkaAdmin();
-  await admin.deleteTopics({ topics: [TOPIC] }).catch(() => undefined);
+  await admin.deleteTopics({ topics: EOS ? [TOPIC, OFFSETS_TOPIC] : [TOPIC] }).catch(() => undefined);
   await admin.close().catch(() => undefined);
 }
 
@@ -62,6 +66,9 @@ function kafkaAdmin() {
     sasl: { mechanism: 'PLAIN', username: a.username, password: a.password },
   });
 }
+
+// An interrupted run still removes its connectors, slot, tables and topics.
+for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => cleanup().finally(() => process.exit(130)));
 
 try {
   await sql(
@@ -98,6 +105,7 @@ try {
     'producer.override.linger.ms': '20',
     'producer.override.batch.size': '262144',
     'producer.override.compression.type': 'lz4',
+    ...(EOS ? { 'offsets.storage.topic': OFFSETS_TOPIC } : {}),
     ...runAs(),
   });
   await waitRunning(rest, SOURCE);
@@ -176,7 +184,7 @@ try {
   );
   console.log(
     `${ROWS.toLocaleString('en')} rows inserted in ${insertSecs.toFixed(1)} s (${Math.round(ROWS / insertSecs)} rows/s), ` +
-      `topic ${TOPIC} with 2 partitions; ${fmtLoad(p)}`,
+      `topic ${TOPIC} with 2 partitions; exactly-once source support ${EOS ? 'ON' : 'off'}; ${fmtLoad(p)}`,
   );
   for (const [name, label] of [
     [SOURCE, 'Debezium PostgreSQL source (1 task)'],
