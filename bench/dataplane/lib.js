@@ -72,9 +72,12 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export async function taskCounters(metricsUrls) {
   const out = new Map();
   for (const url of metricsUrls) {
-    const text = await fetch(url, { signal: AbortSignal.timeout(5000) })
-      .then((r) => r.text())
-      .catch(() => '');
+    // A scrape that fails must not read as "0 records": with 50 connectors on a loaded box the exporter can take
+    // seconds, so wait long and throw when it still does not answer (callers skip that sample).
+    const text = await fetch(url, { signal: AbortSignal.timeout(30_000) }).then((r) => {
+      if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+      return r.text();
+    });
     for (const line of text.split('\n')) {
       const m = line.match(
         /^kafka_connect_(?:source_task_source_record_write|sink_task_sink_record_send)(?:_total)?\{([^}]*)\}\s+(\S+)/,

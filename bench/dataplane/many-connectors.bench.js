@@ -81,6 +81,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => cleanup().finally(() => process.exit(130)));
 
 try {
+  const t0 = Date.now();
   for (let i = 0; i < PAIRS; i++) {
     const topic = `payments.bench50-${RUN}-${i}`;
     topics.push(topic, ...(EOS ? [`${topic}.offsets`] : []));
@@ -91,7 +92,6 @@ try {
     await createConnector(rest, src, source(i, topic));
     await createConnector(rest, snk, sink(i, topic));
   }
-  const t0 = Date.now();
   for (const n of names) await waitRunning(rest, n, 600_000);
   const allRunningSecs = (Date.now() - t0) / 1000;
 

@@ -149,9 +149,9 @@ try {
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
-      const c = await taskCounters(st.metricsUrls);
+      const c = await taskCounters(st.metricsUrls).catch(() => undefined);
       const t = Date.now();
-      for (const name of Object.keys(samples)) samples[name].push({ t, n: c.get(name) ?? 0 });
+      if (c) for (const name of Object.keys(samples)) samples[name].push({ t, n: c.get(name) ?? 0 });
       await sleep(1000);
     }
   })();
