@@ -5,9 +5,14 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const only = process.argv[2];
-for (const f of readdirSync(import.meta.dirname)
-  .filter((f) => f.endsWith('.bench.js') && (!only || f.includes(only)))
-  .sort()) {
+// The top-level benchmarks, then the data-plane ones in dataplane/ (issue #16 §3).
+const files = [
+  ...readdirSync(import.meta.dirname).filter((f) => f.endsWith('.bench.js')),
+  ...readdirSync(join(import.meta.dirname, 'dataplane'))
+    .filter((f) => f.endsWith('.bench.js'))
+    .map((f) => join('dataplane', f)),
+];
+for (const f of files.filter((f) => !only || f.includes(only)).sort()) {
   process.stdout.write(`\n# ${f}\n`);
   const r = spawnSync(process.execPath, [join(import.meta.dirname, f)], { stdio: 'inherit' });
   if (r.status !== 0) process.exitCode = 1;

@@ -133,7 +133,15 @@ export function workerProperties(
     ['config.providers.dir.param.allowed.paths', paths.secretsDir],
     ['config.providers.env.class', 'org.apache.kafka.common.config.provider.EnvVarConfigProvider'],
     ['config.providers.env.param.allowlist.pattern', '^KCOPS_.*'],
+    // KIP-618: source tasks write records and offsets in one transaction; consumers that read_committed then see
+    // each change once even when a worker dies mid-batch. Off by default (it changes every source connector).
+    ...(s.exactlyOnceSource ? ([['exactly.once.source.support', 'enabled']] as [string, string][]) : []),
   ]);
+}
+
+/** The transactional id of the workers' leader (KIP-618 writes to the config topic in transactions). */
+export function leaderTransactionalId(s: DevSettings): string {
+  return `connect-cluster-${s.connectGroup}`;
 }
 
 /** Log4j2 (properties syntax) with Connect's per-connector MDC `[name|task-0]` in every line that has one. */

@@ -33,6 +33,11 @@ export interface DevSettings {
   bucket: string;
   connectGroup: string;
   javaHome?: string;
+  /**
+   * KIP-618 exactly-once source support on both workers (`exactly.once.source.support=enabled`). Undefined: keep what
+   * the dev home was started with (state.json), off for a new one.
+   */
+  exactlyOnceSource?: boolean;
 }
 
 export interface SettingsInput {
@@ -40,6 +45,7 @@ export interface SettingsInput {
   cacheDir?: string;
   ports?: Partial<Omit<DevPorts, 'connect' | 'metrics'>> & { connect?: number[]; metrics?: number[] };
   postgresUrl?: string;
+  exactlyOnceSource?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -61,6 +67,7 @@ export function resolveSettings(input: SettingsInput = {}): DevSettings {
   const pgUrl = input.postgresUrl ?? env.KCOPS_DEV_POSTGRES_URL;
   if (pgUrl) settings.postgresUrl = pgUrl;
   if (env.JAVA_HOME) settings.javaHome = env.JAVA_HOME;
+  if (input.exactlyOnceSource !== undefined) settings.exactlyOnceSource = input.exactlyOnceSource;
   return settings;
 }
 

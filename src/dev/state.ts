@@ -34,6 +34,8 @@ export const stateSchema = z.object({
     dataDir: z.string().optional(),
   }),
   processes: z.partialRecord(z.enum(COMPONENTS), processEntry),
+  /** The workers run with KIP-618 exactly-once source support (`dev up --exactly-once-source`); kept across restarts. */
+  exactlyOnceSource: z.boolean().optional(),
 });
 export type DevState = z.infer<typeof stateSchema>;
 

@@ -43,6 +43,8 @@ export interface UpResult {
   /** The API key file (`kcops access keys --key-file`) and each worker's server-side audit file (issue #15). */
   access: { keysFile: string; auditFiles: string[] };
   metrics: string[];
+  /** KIP-618 exactly-once source support on the workers (`--exactly-once-source`). */
+  exactlyOnceSource: boolean;
   logs: { dir: string };
   secrets: Record<string, string>;
   started: Component[];
@@ -85,6 +87,16 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
   if (!s.postgresUrl && previous?.postgres.mode === 'external' && previous.postgres.adminUrl) {
     s.postgresUrl = previous.postgres.adminUrl;
   }
+  // Exactly-once source support stays as the stack was made unless asked otherwise; a running worker keeps the
+  // setting it started with until it restarts (`dev down`, then `dev up`).
+  const eosBefore = previous?.exactlyOnceSource ?? false;
+  s.exactlyOnceSource = s.exactlyOnceSource ?? eosBefore;
+  if (s.exactlyOnceSource !== eosBefore && (alive('worker-1') || alive('worker-2'))) {
+    reporter.warn(
+      `The running workers keep exactly-once source support ${eosBefore ? 'on' : 'off'}; run \`kcops dev down\` then \`kcops dev up\` to change it.`,
+    );
+    s.exactlyOnceSource = eosBefore;
+  }
 
   const { credentials: creds } = loadOrCreateCredentials(l.credentials);
   const isRoot = process.getuid?.() === 0;
@@ -111,6 +123,7 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
   };
   state.runtime = rt.root;
   state.ports = s.ports;
+  state.exactlyOnceSource = s.exactlyOnceSource;
   state.postgres = {
     mode: pgMode,
     url: withoutPassword(withCredentials(pgAdminUrl, creds.postgres?.cdc ?? pgAdmin(creds), DEV_DATABASE)),
@@ -316,6 +329,7 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
       credentialsFile: l.credentials,
       access: { keysFile: l.accessKeys, auditFiles: [l.accessAudit('worker-1'), l.accessAudit('worker-2')] },
       metrics: metricsUrls(s),
+      exactlyOnceSource: s.exactlyOnceSource ?? false,
       logs: { dir: l.logsDir },
       secrets: secretFiles(s, creds),
       started,

@@ -28,6 +28,12 @@ export const devUpCommand = command({
     { flags: '--s3-port <port>', description: 'S3 server HTTP port', integer: true },
     { flags: '--s3-https-port <port>', description: 'S3 server HTTPS port', integer: true },
     { flags: '--postgres-port <port>', description: 'embedded PostgreSQL port', integer: true },
+    {
+      flags: '--exactly-once-source',
+      description:
+        'workers with KIP-618 exactly-once source support (kept for this home; --no-exactly-once-source turns it off)',
+    },
+    { flags: '--no-exactly-once-source', description: 'workers without exactly-once source support (the default)' },
   ],
   examples: [
     {
@@ -41,6 +47,10 @@ export const devUpCommand = command({
     {
       command: 'kcops dev up --postgres-url postgres://postgres@127.0.0.1:5432/postgres',
       description: 'use an existing PostgreSQL',
+    },
+    {
+      command: 'kcops dev up --exactly-once-source',
+      description: 'source connectors write records and offsets in one transaction (read_committed sees each once)',
     },
     {
       command: 'kcops dev up --kafka-port 39092 --connect-ports 38083,38084',

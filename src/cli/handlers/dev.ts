@@ -37,6 +37,7 @@ function settingsFrom(o: Partial<OptionsFor<typeof devUpCommand>>, env: NodeJS.P
     }
     input.postgresUrl = o.postgresUrl;
   }
+  if (typeof o.exactlyOnceSource === 'boolean') input.exactlyOnceSource = o.exactlyOnceSource;
   const ports = input.ports!;
   if (o.kafkaPort !== undefined) ports.kafka = o.kafkaPort;
   if (o.controllerPort !== undefined) ports.controller = o.controllerPort;
@@ -71,6 +72,7 @@ export const up: CommandHandler<typeof devUpCommand> = async (ctx, _args, o) => 
             ['Kafka', `${r.kafka.bootstrap} (SASL_PLAINTEXT, PLAIN)`],
             ['Connect', r.connect.urls.join('  ')],
             ['Metrics', r.metrics.join('  ')],
+            ['Exactly-once', r.exactlyOnceSource ? 'source support enabled (KIP-618)' : 'off'],
             ['S3', `${r.s3.endpoint}  bucket ${r.s3.bucket}`],
             ['PostgreSQL', r.postgres.url],
             ['Credentials', `${r.credentialsFile} (0600)`],

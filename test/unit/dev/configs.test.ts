@@ -126,6 +126,22 @@ describe('dev stack configuration', () => {
     });
   });
 
+  it('enables KIP-618 exactly-once source support only when asked, with the transactional ids it needs', () => {
+    const paths = { pluginPath: '/rt/plugins', secretsDir: '/h/secrets' };
+    expect(parse(workerProperties(settings, creds, 0, paths)).has('exactly.once.source.support')).toBe(false);
+    const eos = { ...settings, exactlyOnceSource: true };
+    expect(parse(workerProperties(eos, creds, 0, paths)).get('exactly.once.source.support')).toBe('enabled');
+    const worker = `User:${creds.kafka.worker.username}`;
+    const txn = (s: typeof settings) =>
+      devAcls(s, creds)
+        .filter((g) => g.resource === 'TRANSACTIONAL_ID')
+        .map((g) => `${g.principal} ${g.name} ${g.pattern}`);
+    expect(txn(settings).some((t) => t.startsWith(worker))).toBe(false);
+    expect(txn(eos)).toContain(`${worker} connect-cluster-kcops-dev-connect LITERAL`);
+    // A source task's transactional id is <group>-<connector>-<task>: each team owns those of its connectors.
+    expect(txn(eos)).toContain('User:sa-payments kcops-dev-connect-payments PREFIXED');
+  });
+
   it('marks every Java process with its dev home, so only our own processes are ever stopped', () => {
     expect(brokerCommand(settings, rt, '/h/config', '/h/logs').args).toContain('-Dkcops.dev=/h#broker');
     const w = workerCommand(settings, rt, 0, '/h/config', '/h/logs').args;
