@@ -33,13 +33,19 @@ export interface DevSettings {
   bucket: string;
   connectGroup: string;
   javaHome?: string;
+  /** How the workers log: text lines (default) or JSON documents (`dev up --log-format json`). */
+  logFormat?: LogFormat;
 }
+
+export const LOG_FORMATS = ['text', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export interface SettingsInput {
   home?: string;
   cacheDir?: string;
   ports?: Partial<Omit<DevPorts, 'connect' | 'metrics'>> & { connect?: number[]; metrics?: number[] };
   postgresUrl?: string;
+  logFormat?: LogFormat;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -61,6 +67,7 @@ export function resolveSettings(input: SettingsInput = {}): DevSettings {
   const pgUrl = input.postgresUrl ?? env.KCOPS_DEV_POSTGRES_URL;
   if (pgUrl) settings.postgresUrl = pgUrl;
   if (env.JAVA_HOME) settings.javaHome = env.JAVA_HOME;
+  if (input.logFormat) settings.logFormat = input.logFormat;
   return settings;
 }
 

@@ -43,7 +43,7 @@ export interface UpResult {
   /** The API key file (`kcops access keys --key-file`) and each worker's server-side audit file (issue #15). */
   access: { keysFile: string; auditFiles: string[] };
   metrics: string[];
-  logs: { dir: string };
+  logs: { dir: string; format: 'text' | 'json' };
   secrets: Record<string, string>;
   started: Component[];
   alreadyRunning: Component[];
@@ -86,6 +86,8 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
     s.postgresUrl = previous.postgres.adminUrl;
   }
 
+  if (!s.logFormat && previous?.logFormat) s.logFormat = previous.logFormat;
+
   const { credentials: creds } = loadOrCreateCredentials(l.credentials);
   const isRoot = process.getuid?.() === 0;
   const pgMode = s.postgresUrl ? 'external' : 'embedded';
@@ -110,6 +112,7 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
     processes: {},
   };
   state.runtime = rt.root;
+  state.logFormat = s.logFormat ?? 'text';
   state.ports = s.ports;
   state.postgres = {
     mode: pgMode,
@@ -316,7 +319,7 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
       credentialsFile: l.credentials,
       access: { keysFile: l.accessKeys, auditFiles: [l.accessAudit('worker-1'), l.accessAudit('worker-2')] },
       metrics: metricsUrls(s),
-      logs: { dir: l.logsDir },
+      logs: { dir: l.logsDir, format: s.logFormat ?? 'text' },
       secrets: secretFiles(s, creds),
       started,
       alreadyRunning,

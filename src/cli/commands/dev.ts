@@ -30,6 +30,12 @@ export const devCommands: CommandSpec[] = [
       { flags: '--s3-port <port>', description: 'S3 server HTTP port', integer: true },
       { flags: '--s3-https-port <port>', description: 'S3 server HTTPS port', integer: true },
       { flags: '--postgres-port <port>', description: 'embedded PostgreSQL port', integer: true },
+      {
+        flags: '--log-format <format>',
+        description:
+          'worker log layout: text (the classic pattern) or json (one JSON document per event, connector context as fields); kept by later runs',
+        choices: ['text', 'json'],
+      },
     ],
     examples: [
       {
@@ -43,6 +49,10 @@ export const devCommands: CommandSpec[] = [
       {
         command: 'kcops dev up --postgres-url postgres://postgres@127.0.0.1:5432/postgres',
         description: 'use an existing PostgreSQL',
+      },
+      {
+        command: 'kcops dev up --log-format json',
+        description: 'workers log JSON documents (ECS fields, kafka.connect.connector); `connect logs` reads both',
       },
       {
         command: 'kcops dev up --kafka-port 39092 --connect-ports 38083,38084',

@@ -35,6 +35,7 @@ function settingsFrom(o: Record<string, unknown>, env: NodeJS.ProcessEnv) {
     }
     input.postgresUrl = o.postgresUrl;
   }
+  if (o.logFormat === 'text' || o.logFormat === 'json') input.logFormat = o.logFormat;
   const ports = input.ports!;
   if (typeof o.kafkaPort === 'number') ports.kafka = o.kafkaPort;
   if (typeof o.controllerPort === 'number') ports.controller = o.controllerPort;
