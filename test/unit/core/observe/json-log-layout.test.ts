@@ -8,10 +8,10 @@ import { connectorOfLine, parseJsonEvent, parseLog } from '../../../../src/core/
 
 /**
  * Worker logs in the JSON layout (`dev up --log-format json`): lines written by a real Kafka Connect 4.3 worker with
- * log4j2's JsonTemplateLayout and kcops's event template (test/fixtures/logs/worker-json.log, paths anonymised), read
+ * log4j2's JsonTemplateLayout and kcops's event template (test/fixtures/logs/worker-json.jsonl, paths anonymised), read
  * by the same code as text logs.
  */
-const FIXTURE = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'logs', 'worker-json.log');
+const FIXTURE = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'logs', 'worker-json.jsonl');
 const dir = mkdtempSync(join(tmpdir(), 'kcops-jsonlog-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
