@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Reporter } from '../core/reporter.js';
@@ -16,6 +16,14 @@ import { secretFiles, workerSecretEnv, writeStackFiles } from './files.js';
 import { checkDisk, checkJava, checkPorts, type PortUse } from './preflight.js';
 import { isOurs, startDetached, tailFile } from './process.js';
 import { undoStart } from './undo-start.js';
+import {
+  checkRsyslogConfig,
+  findRsyslog,
+  putIndexTemplate,
+  rsyslogArgs,
+  rsyslogConfig,
+  SHIP_INDEX,
+} from './shipper.js';
 import {
   DEV_DATABASE,
   embeddedInitialised,
@@ -44,6 +52,8 @@ export interface UpResult {
   access: { keysFile: string; auditFiles: string[] };
   metrics: string[];
   logs: { dir: string; format: 'text' | 'json' };
+  /** `--ship-logs`: where rsyslog sends the workers' logs (read them with `connect logs --source elasticsearch`). */
+  shipLogs?: { to: string; index: string; config: string };
   secrets: Record<string, string>;
   started: Component[];
   alreadyRunning: Component[];
@@ -125,7 +135,7 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
   const record = (c: Component, pid: number, ports: number[]) => {
     state.processes[c] = {
       pid,
-      marker: c === 'postgres' ? (state.postgres.dataDir ?? '') : marker(s, c),
+      marker: c === 'postgres' ? (state.postgres.dataDir ?? '') : c === 'shipper' ? l.shipperConfig : marker(s, c),
       ports,
       startedAt: new Date().toISOString(),
     };
@@ -158,6 +168,56 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
     if (e instanceof UserError) e.details.push(...undo.note);
     else for (const line of undo.note) reporter.warn(line);
     throw e;
+  }
+
+  /**
+   * 4. The log shipper (`--ship-logs`): rsyslog tailing both workers' files into `to`. Its config is rewritten every
+   * run; a running shipper is left alone, like every other component.
+   */
+  async function startShipper(to: string): Promise<void> {
+    const step = reporter.step(`Starting the log shipper (rsyslog → ${to})`);
+    const bin = findRsyslog();
+    mkdirSync(l.shipperWorkDir, { recursive: true, mode: 0o700 });
+    writeFileSync(
+      l.shipperConfig,
+      rsyslogConfig({
+        files: (['worker-1', 'worker-2'] as const).map((c) => ({ path: l.log(c), host: c })),
+        workDir: l.shipperWorkDir,
+        url: to,
+        index: SHIP_INDEX,
+        format: s.logFormat ?? 'text',
+        ownLog: l.log('shipper'),
+        errorFile: l.shipperRejected,
+      }),
+    );
+    await checkRsyslogConfig(bin, l.shipperConfig);
+    const problem = await putIndexTemplate(to, SHIP_INDEX);
+    if (problem) reporter.warn(`Log shipping: ${problem}.`);
+    if (alive('shipper')) {
+      alreadyRunning.push('shipper');
+      step.done('Log shipper already running');
+      return;
+    }
+    record(
+      'shipper',
+      startDetached({
+        command: bin,
+        args: rsyslogArgs(l.shipperConfig, join(l.shipperWorkDir, 'rsyslogd.pid')),
+        consoleFile: l.console('shipper'),
+        env,
+      }),
+      [],
+    );
+    // rsyslogd exits at once on a fatal start-up error (a module that will not load): give it a moment to say so.
+    await new Promise((r) => setTimeout(r, 1000));
+    const gone = died('shipper');
+    if (gone) {
+      throw new UserError('DEV_SHIPPER_FAILED', gone, {
+        hint: `See ${l.console('shipper')} and ${l.log('shipper')}.`,
+        details: tailFile(l.console('shipper'), 8),
+      });
+    }
+    step.done(`Log shipper running: ${l.log('worker-1')}, ${l.log('worker-2')} → ${to} index ${SHIP_INDEX}`);
   }
 
   async function startAll(): Promise<UpResult> {
@@ -310,6 +370,7 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
     await provision(pgAdminUrl, creds);
     otherStep.done('S3 server and PostgreSQL ready');
     save();
+    if (s.shipLogsTo) await startShipper(s.shipLogsTo);
 
     return {
       kafka: { bootstrap, saslMechanism: 'PLAIN' },
@@ -320,6 +381,7 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
       access: { keysFile: l.accessKeys, auditFiles: [l.accessAudit('worker-1'), l.accessAudit('worker-2')] },
       metrics: metricsUrls(s),
       logs: { dir: l.logsDir, format: s.logFormat ?? 'text' },
+      ...(s.shipLogsTo ? { shipLogs: { to: s.shipLogsTo, index: SHIP_INDEX, config: l.shipperConfig } } : {}),
       secrets: secretFiles(s, creds),
       started,
       alreadyRunning,

@@ -36,6 +36,16 @@ export const devCommands: CommandSpec[] = [
           'worker log layout: text (the classic pattern) or json (one JSON document per event, connector context as fields); kept by later runs',
         choices: ['text', 'json'],
       },
+      {
+        flags: '--ship-logs',
+        description:
+          "run a log shipper (rsyslog + omelasticsearch) sending the workers' logs to Elasticsearch/OpenSearch (index kcops-connect-logs)",
+        default: false,
+      },
+      {
+        flags: '--ship-logs-to <url>',
+        description: 'where --ship-logs sends them (default http://127.0.0.1:9200); implies --ship-logs',
+      },
     ],
     examples: [
       {
@@ -53,6 +63,11 @@ export const devCommands: CommandSpec[] = [
       {
         command: 'kcops dev up --log-format json',
         description: 'workers log JSON documents (ECS fields, kafka.connect.connector); `connect logs` reads both',
+      },
+      {
+        command: 'kcops dev up --ship-logs-to http://127.0.0.1:9200',
+        description:
+          "ship the workers' logs into OpenSearch; read back by `kcops connect logs` with logs: {type: elasticsearch} in kcops.observability.yaml",
       },
       {
         command: 'kcops dev up --kafka-port 39092 --connect-ports 38083,38084',

@@ -36,6 +36,23 @@ function settingsFrom(o: Record<string, unknown>, env: NodeJS.ProcessEnv) {
     input.postgresUrl = o.postgresUrl;
   }
   if (o.logFormat === 'text' || o.logFormat === 'json') input.logFormat = o.logFormat;
+  if (o.shipLogs === true || typeof o.shipLogsTo === 'string') {
+    const to = typeof o.shipLogsTo === 'string' ? o.shipLogsTo : 'http://127.0.0.1:9200';
+    let u: URL | undefined;
+    try {
+      u = new URL(to);
+    } catch {
+      u = undefined;
+    }
+    if (!u || !/^https?:$/.test(u.protocol) || u.username || u.password) {
+      throw usageError(
+        'USAGE',
+        `--ship-logs-to '${u ? `${u.protocol}//${u.host}` : to}' is not an http(s) URL without credentials.`,
+        'e.g. --ship-logs-to http://127.0.0.1:9200',
+      );
+    }
+    input.shipLogsTo = to.replace(/\/+$/, '');
+  }
   const ports = input.ports!;
   if (typeof o.kafkaPort === 'number') ports.kafka = o.kafkaPort;
   if (typeof o.controllerPort === 'number') ports.controller = o.controllerPort;
