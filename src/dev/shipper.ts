@@ -56,7 +56,7 @@ export function rsyslogConfig(i: ShipperConfigInput): string {
   const inputs = i.files.map(
     (f) =>
       `input(type="imfile" file=${q(f.path)} tag=${q(f.host)} ruleset="kcops_ship" addMetadata="on"\n` +
-      `      startmsg.regex="${startRegex}" readTimeout="1" escapeLF="off" freshStartTail="off" reopenOnTruncate="on")`,
+      `      startmsg.regex="${startRegex}" readTimeout="1" escapeLF="off" freshStartTail="on" reopenOnTruncate="on")`,
   );
   return [
     '# Written by `kcops dev up --ship-logs` (src/dev/shipper.ts); rewritten on every dev up.',

@@ -102,6 +102,7 @@ describe.skipIf(!stack || !home)('log shipping from the dev stack into OpenSearc
     expect(entries.map((e) => e.message).join('\n')).toContain(src);
 
     // A failed task: Connect's ERROR with its stack trace is one document, read back as one entry.
+    const createdBad = Date.now();
     await cluster!.updateConfig(
       bad,
       fileSink(`payments.ship${randomBytes(3).toString('hex')}`, '/nonexistent-dir/k.txt'),
@@ -113,6 +114,10 @@ describe.skipIf(!stack || !home)('log shipping from the dev stack into OpenSearc
         return e;
       },
       60_000,
+    );
+    console.log(
+      `log shipping: the failed task's error (with its stack trace) of ${bad} found ${Date.now() - createdBad} ms ` +
+        'after the connector was created (index already there)',
     );
     expect(error.more.join('\n')).toMatch(/ConnectException/);
     expect(error.more.some((l) => /^\s+at org\.apache\.kafka\.connect\.file\.FileStreamSinkTask\.start/.test(l))).toBe(
