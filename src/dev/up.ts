@@ -67,6 +67,8 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
   const t0 = Date.now();
   const java = await checkJava(settingsIn.javaHome);
   checkDisk(settingsIn.home);
+  // --ship-logs without rsyslog fails here, before anything starts, not after the whole stack came up.
+  if (settingsIn.shipLogsTo) findRsyslog();
   const rt = await ensureRuntime(settingsIn.cacheDir, reporter);
   // KCOPS_DEV_ACCESS=off: Connect's plain basic-auth extension instead (admin identity only), for comparisons such
   // as bench/connect-access.bench.js; API keys and the audit are then off.
