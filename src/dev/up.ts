@@ -197,7 +197,9 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
     if (problem) reporter.warn(`Log shipping: ${problem}.`);
     if (alive('shipper')) {
       alreadyRunning.push('shipper');
-      step.done('Log shipper already running (a changed --ship-logs-to applies once it is restarted: dev down, dev up)');
+      step.done(
+        'Log shipper already running (a changed --ship-logs-to applies once it is restarted: dev down, dev up)',
+      );
       return;
     }
     record(
