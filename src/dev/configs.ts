@@ -144,8 +144,20 @@ export function leaderTransactionalId(s: DevSettings): string {
   return `connect-cluster-${s.connectGroup}`;
 }
 
-/** Log4j2 (properties syntax) with Connect's per-connector MDC `[name|task-0]` in every line that has one. */
-export function log4j2Properties(logFile: string, extraLoggers: [string, string][] = []): string {
+/** How a worker writes its log: text lines (the pattern below) or one JSON document per event. */
+export type LogLayout = { type: 'text' } | { type: 'json'; eventTemplate: string };
+
+/**
+ * Log4j2 (properties syntax) with Connect's per-connector MDC `[name|task-0]` in every line that has one. The JSON
+ * layout is log4j2's JsonTemplateLayout (runtime/pom.xml) with kcops's event template
+ * (templates/init/observability/logging/kcops-connect-log.json): ECS field names, the MDC context raw and split into
+ * connector and scope, the stack trace inside the document, so a shipper can send line by line.
+ */
+export function log4j2Properties(
+  logFile: string,
+  extraLoggers: [string, string][] = [],
+  layout: LogLayout = { type: 'text' },
+): string {
   const lines = [
     'status = warn',
     'name = kcops-dev',
@@ -153,8 +165,15 @@ export function log4j2Properties(logFile: string, extraLoggers: [string, string]
     'appender.file.name = FILE',
     `appender.file.fileName = ${logFile}`,
     `appender.file.filePattern = ${logFile}.%i`,
-    'appender.file.layout.type = PatternLayout',
-    'appender.file.layout.pattern = [%d] %p %X{connector.context}%m (%c:%L)%n',
+    ...(layout.type === 'json'
+      ? [
+          'appender.file.layout.type = JsonTemplateLayout',
+          `appender.file.layout.eventTemplateUri = file:${layout.eventTemplate}`,
+        ]
+      : [
+          'appender.file.layout.type = PatternLayout',
+          'appender.file.layout.pattern = [%d] %p %X{connector.context}%m (%c:%L)%n',
+        ]),
     'appender.file.policies.type = Policies',
     'appender.file.policies.size.type = SizeBasedTriggeringPolicy',
     'appender.file.policies.size.size = 50MB',

@@ -10,7 +10,7 @@ export interface DownResult {
 }
 
 /** Workers first (they leave the group cleanly while the broker is up), then the rest. */
-const STOP_ORDER: Component[] = ['worker-2', 'worker-1', 'broker', 's3', 'postgres'];
+const STOP_ORDER: Component[] = ['shipper', 'worker-2', 'worker-1', 'broker', 's3', 'postgres'];
 
 /** Stops exactly the processes this dev home started (pid + marker), gracefully, then forcefully. */
 export async function devDown(

@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { RuntimeArtifacts } from './artifacts.js';
 import {
   plainJaas,
@@ -16,6 +17,20 @@ import { writeSecretFile, type Credentials } from './credentials.js';
 import { DEV_DATABASE } from './postgres.js';
 import { ensureDevKeyFile } from './access.js';
 import { layout, type DevSettings } from './settings.js';
+
+/** templates/init/observability/logging/kcops-connect-log.json in the installed package. */
+export function connectLogTemplate(): string {
+  return join(
+    dirname(fileURLToPath(import.meta.url)),
+    '..',
+    '..',
+    'templates',
+    'init',
+    'observability',
+    'logging',
+    'kcops-connect-log.json',
+  );
+}
 
 /**
  * Writes every config and secret file of a dev home. Files holding secrets are 0600; configs that embed SASL
@@ -62,6 +77,9 @@ export function writeStackFiles(
   writeSecretFile(usersFile, connectUsers(c));
   writeFileSync(cfg('connect-jaas.conf'), connectJaas(usersFile));
   writeFileSync(cfg('jmx-connect.yaml'), jmxExporterConfig());
+  // The JSON event template is the one the repository template ships (kcops init writes it to observability/).
+  const eventTemplate = cfg('kcops-connect-log.json');
+  if (s.logFormat === 'json') copyFileSync(connectLogTemplate(), eventTemplate);
   if (accessPluginDir) ensureDevKeyFile(l.accessKeys, c);
   ([0, 1] as const).forEach((i) => {
     const name = i === 0 ? 'worker-1' : 'worker-2';
@@ -75,10 +93,14 @@ export function writeStackFiles(
     );
     writeFileSync(
       cfg(`${name}-log4j2.properties`),
-      log4j2Properties(l.log(name), [
-        ['org.reflections', 'ERROR'],
-        ['org.apache.kafka.clients.consumer.internals', 'WARN'],
-      ]),
+      log4j2Properties(
+        l.log(name),
+        [
+          ['org.reflections', 'ERROR'],
+          ['org.apache.kafka.clients.consumer.internals', 'WARN'],
+        ],
+        s.logFormat === 'json' ? { type: 'json', eventTemplate } : { type: 'text' },
+      ),
     );
   });
 

@@ -19,7 +19,8 @@ export const DEFAULT_PORTS = {
 
 export type DevPorts = typeof DEFAULT_PORTS;
 
-export const COMPONENTS = ['broker', 'worker-1', 'worker-2', 's3', 'postgres'] as const;
+/** `shipper` (rsyslog, `dev up --ship-logs`) runs only when asked. */
+export const COMPONENTS = ['broker', 'worker-1', 'worker-2', 's3', 'postgres', 'shipper'] as const;
 export type Component = (typeof COMPONENTS)[number];
 
 export interface DevSettings {
@@ -38,7 +39,14 @@ export interface DevSettings {
    * the dev home was started with (state.json), off for a new one.
    */
   exactlyOnceSource?: boolean;
+  /** How the workers log: text lines (default) or JSON documents (`dev up --log-format json`). */
+  logFormat?: LogFormat;
+  /** `dev up --ship-logs`: rsyslog sends the workers' logs to this Elasticsearch / OpenSearch URL. */
+  shipLogsTo?: string;
 }
+
+export const LOG_FORMATS = ['text', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export interface SettingsInput {
   home?: string;
@@ -46,6 +54,8 @@ export interface SettingsInput {
   ports?: Partial<Omit<DevPorts, 'connect' | 'metrics'>> & { connect?: number[]; metrics?: number[] };
   postgresUrl?: string;
   exactlyOnceSource?: boolean;
+  logFormat?: LogFormat;
+  shipLogsTo?: string;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -68,6 +78,8 @@ export function resolveSettings(input: SettingsInput = {}): DevSettings {
   if (pgUrl) settings.postgresUrl = pgUrl;
   if (env.JAVA_HOME) settings.javaHome = env.JAVA_HOME;
   if (input.exactlyOnceSource !== undefined) settings.exactlyOnceSource = input.exactlyOnceSource;
+  if (input.logFormat) settings.logFormat = input.logFormat;
+  if (input.shipLogsTo) settings.shipLogsTo = input.shipLogsTo;
   return settings;
 }
 
@@ -88,6 +100,10 @@ export function layout(s: DevSettings) {
     /** One server-side audit file per worker (JSON lines), written by the access extension. */
     accessAudit: (worker: 'worker-1' | 'worker-2') => join(h, 'logs', `${worker}-access-audit.jsonl`),
     log: (c: Component) => join(h, 'logs', `${c}.log`),
+    /** The shipper's rsyslog configuration (also its process marker), state directory and rejected documents. */
+    shipperConfig: join(h, 'config', 'rsyslog-ship.conf'),
+    shipperWorkDir: join(h, 'data', 'shipper'),
+    shipperRejected: join(h, 'logs', 'shipper-rejected.json'),
     /** stdout/stderr of the process itself: where a JVM that dies before logging says why. */
     console: (c: Component) => join(h, 'logs', `${c}.out`),
   };

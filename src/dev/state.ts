@@ -33,6 +33,8 @@ export const stateSchema = z.object({
     adminUrl: z.string().optional(),
     dataDir: z.string().optional(),
   }),
+  /** `--log-format` of the run that wrote the configs, kept so that a later `dev up` without it keeps the format. */
+  logFormat: z.enum(['text', 'json']).optional(),
   processes: z.partialRecord(z.enum(COMPONENTS), processEntry),
   /** The workers run with KIP-618 exactly-once source support (`dev up --exactly-once-source`); kept across restarts. */
   exactlyOnceSource: z.boolean().optional(),

@@ -122,6 +122,8 @@ async function check(
       }))
         ? [true, 'S3 API ok']
         : [false, 'S3 API not answering'];
+    case 'shipper':
+      return [true, 'rsyslogd running (see `kcops dev logs shipper`)'];
     case 'postgres':
       return creds?.postgres && (await probe(() => pgQuery(withCredentials(pgUrl, creds.postgres!.cdc), 'SELECT 1')))
         ? [true, 'accepts connections']

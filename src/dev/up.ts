@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Reporter } from '../core/reporter.js';
@@ -16,6 +16,14 @@ import { secretFiles, workerSecretEnv, writeStackFiles } from './files.js';
 import { checkDisk, checkJava, checkPorts, type PortUse } from './preflight.js';
 import { isOurs, startDetached, tailFile } from './process.js';
 import { undoStart } from './undo-start.js';
+import {
+  checkRsyslogConfig,
+  findRsyslog,
+  putIndexTemplate,
+  rsyslogArgs,
+  rsyslogConfig,
+  SHIP_INDEX,
+} from './shipper.js';
 import {
   DEV_DATABASE,
   embeddedInitialised,
@@ -45,7 +53,9 @@ export interface UpResult {
   metrics: string[];
   /** KIP-618 exactly-once source support on the workers (`--exactly-once-source`). */
   exactlyOnceSource: boolean;
-  logs: { dir: string };
+  logs: { dir: string; format: 'text' | 'json' };
+  /** `--ship-logs`: where rsyslog sends the workers' logs (read them with `connect logs --source elasticsearch`). */
+  shipLogs?: { to: string; index: string; config: string };
   secrets: Record<string, string>;
   started: Component[];
   alreadyRunning: Component[];
@@ -59,6 +69,8 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
   const t0 = Date.now();
   const java = await checkJava(settingsIn.javaHome);
   checkDisk(settingsIn.home);
+  // --ship-logs without rsyslog fails here, before anything starts, not after the whole stack came up.
+  if (settingsIn.shipLogsTo) findRsyslog();
   const rt = await ensureRuntime(settingsIn.cacheDir, reporter);
   // KCOPS_DEV_ACCESS=off: Connect's plain basic-auth extension instead (admin identity only), for comparisons such
   // as bench/connect-access.bench.js; API keys and the audit are then off.
@@ -98,6 +110,8 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
     s.exactlyOnceSource = eosBefore;
   }
 
+  if (!s.logFormat && previous?.logFormat) s.logFormat = previous.logFormat;
+
   const { credentials: creds } = loadOrCreateCredentials(l.credentials);
   const isRoot = process.getuid?.() === 0;
   const pgMode = s.postgresUrl ? 'external' : 'embedded';
@@ -122,6 +136,7 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
     processes: {},
   };
   state.runtime = rt.root;
+  state.logFormat = s.logFormat ?? 'text';
   state.ports = s.ports;
   state.exactlyOnceSource = s.exactlyOnceSource;
   state.postgres = {
@@ -135,7 +150,7 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
   const record = (c: Component, pid: number, ports: number[]) => {
     state.processes[c] = {
       pid,
-      marker: c === 'postgres' ? (state.postgres.dataDir ?? '') : marker(s, c),
+      marker: c === 'postgres' ? (state.postgres.dataDir ?? '') : c === 'shipper' ? l.shipperConfig : marker(s, c),
       ports,
       startedAt: new Date().toISOString(),
     };
@@ -168,6 +183,58 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
     if (e instanceof UserError) e.details.push(...undo.note);
     else for (const line of undo.note) reporter.warn(line);
     throw e;
+  }
+
+  /**
+   * 4. The log shipper (`--ship-logs`): rsyslog tailing both workers' files into `to`. Its config is rewritten every
+   * run; a running shipper is left alone, like every other component.
+   */
+  async function startShipper(to: string): Promise<void> {
+    const step = reporter.step(`Starting the log shipper (rsyslog → ${to})`);
+    const bin = findRsyslog();
+    mkdirSync(l.shipperWorkDir, { recursive: true, mode: 0o700 });
+    writeFileSync(
+      l.shipperConfig,
+      rsyslogConfig({
+        files: (['worker-1', 'worker-2'] as const).map((c) => ({ path: l.log(c), host: c })),
+        workDir: l.shipperWorkDir,
+        url: to,
+        index: SHIP_INDEX,
+        format: s.logFormat ?? 'text',
+        ownLog: l.log('shipper'),
+        errorFile: l.shipperRejected,
+      }),
+    );
+    await checkRsyslogConfig(bin, l.shipperConfig);
+    const problem = await putIndexTemplate(to, SHIP_INDEX);
+    if (problem) reporter.warn(`Log shipping: ${problem}.`);
+    if (alive('shipper')) {
+      alreadyRunning.push('shipper');
+      step.done(
+        'Log shipper already running (a changed --ship-logs-to applies once it is restarted: dev down, dev up)',
+      );
+      return;
+    }
+    record(
+      'shipper',
+      startDetached({
+        command: bin,
+        args: rsyslogArgs(l.shipperConfig, join(l.shipperWorkDir, 'rsyslogd.pid')),
+        consoleFile: l.console('shipper'),
+        env,
+      }),
+      [],
+    );
+    // rsyslogd exits at once on a fatal start-up error (a module that will not load): give it a moment to say so.
+    await new Promise((r) => setTimeout(r, 1000));
+    const gone = died('shipper');
+    if (gone) {
+      throw new UserError('DEV_SHIPPER_FAILED', gone, {
+        hint: `See ${l.console('shipper')} and ${l.log('shipper')}.`,
+        details: tailFile(l.console('shipper'), 8),
+      });
+    }
+    step.done(`Log shipper running: ${l.log('worker-1')}, ${l.log('worker-2')} → ${to} index ${SHIP_INDEX}`);
   }
 
   async function startAll(): Promise<UpResult> {
@@ -320,6 +387,7 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
     await provision(pgAdminUrl, creds);
     otherStep.done('S3 server and PostgreSQL ready');
     save();
+    if (s.shipLogsTo) await startShipper(s.shipLogsTo);
 
     return {
       kafka: { bootstrap, saslMechanism: 'PLAIN' },
@@ -330,7 +398,8 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
       access: { keysFile: l.accessKeys, auditFiles: [l.accessAudit('worker-1'), l.accessAudit('worker-2')] },
       metrics: metricsUrls(s),
       exactlyOnceSource: s.exactlyOnceSource ?? false,
-      logs: { dir: l.logsDir },
+      logs: { dir: l.logsDir, format: s.logFormat ?? 'text' },
+      ...(s.shipLogsTo ? { shipLogs: { to: s.shipLogsTo, index: SHIP_INDEX, config: l.shipperConfig } } : {}),
       secrets: secretFiles(s, creds),
       started,
       alreadyRunning,

@@ -34,6 +34,22 @@ export const devUpCommand = command({
         'workers with KIP-618 exactly-once source support (kept for this home; --no-exactly-once-source turns it off)',
     },
     { flags: '--no-exactly-once-source', description: 'workers without exactly-once source support (the default)' },
+    {
+      flags: '--log-format <format>',
+      description:
+        'worker log layout: text (the classic pattern) or json (one JSON document per event, connector context as fields); kept by later runs',
+      choices: ['text', 'json'],
+    },
+    {
+      flags: '--ship-logs',
+      description:
+        "run a log shipper (rsyslog + omelasticsearch) sending the workers' logs to Elasticsearch/OpenSearch (index kcops-connect-logs)",
+      default: false,
+    },
+    {
+      flags: '--ship-logs-to <url>',
+      description: 'where --ship-logs sends them (default http://127.0.0.1:9200); implies --ship-logs',
+    },
   ],
   examples: [
     {
@@ -47,6 +63,15 @@ export const devUpCommand = command({
     {
       command: 'kcops dev up --postgres-url postgres://postgres@127.0.0.1:5432/postgres',
       description: 'use an existing PostgreSQL',
+    },
+    {
+      command: 'kcops dev up --log-format json',
+      description: 'workers log JSON documents (ECS fields, kafka.connect.connector); `connect logs` reads both',
+    },
+    {
+      command: 'kcops dev up --ship-logs-to http://127.0.0.1:9200',
+      description:
+        "ship the workers' logs into OpenSearch; read back by `kcops connect logs` with logs: {type: elasticsearch} in kcops.observability.yaml",
     },
     {
       command: 'kcops dev up --exactly-once-source',

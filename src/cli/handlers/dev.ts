@@ -38,6 +38,24 @@ function settingsFrom(o: Partial<OptionsFor<typeof devUpCommand>>, env: NodeJS.P
     input.postgresUrl = o.postgresUrl;
   }
   if (typeof o.exactlyOnceSource === 'boolean') input.exactlyOnceSource = o.exactlyOnceSource;
+  if (o.logFormat === 'text' || o.logFormat === 'json') input.logFormat = o.logFormat;
+  if (o.shipLogs === true || typeof o.shipLogsTo === 'string') {
+    const to = typeof o.shipLogsTo === 'string' ? o.shipLogsTo : 'http://127.0.0.1:9200';
+    let u: URL | undefined;
+    try {
+      u = new URL(to);
+    } catch {
+      u = undefined;
+    }
+    if (!u || !/^https?:$/.test(u.protocol) || u.username || u.password) {
+      throw usageError(
+        'USAGE',
+        `--ship-logs-to '${u ? `${u.protocol}//${u.host}` : to}' is not an http(s) URL without credentials.`,
+        'e.g. --ship-logs-to http://127.0.0.1:9200',
+      );
+    }
+    input.shipLogsTo = to.replace(/\/+$/, '');
+  }
   const ports = input.ports!;
   if (o.kafkaPort !== undefined) ports.kafka = o.kafkaPort;
   if (o.controllerPort !== undefined) ports.controller = o.controllerPort;
@@ -77,7 +95,8 @@ export const up: CommandHandler<typeof devUpCommand> = async (ctx, _args, o) => 
             ['PostgreSQL', r.postgres.url],
             ['Credentials', `${r.credentialsFile} (0600)`],
             ['Secrets', Object.values(secrets).join('\n' + ' '.repeat(13))],
-            ['Logs', r.logs.dir],
+            ['Logs', `${r.logs.dir} (${r.logs.format})`],
+            ...(r.shipLogs ? [['Log shipping', `rsyslog → ${r.shipLogs.to} index ${r.shipLogs.index}`]] : []),
           ],
         ),
         '',

@@ -50,8 +50,8 @@ export function insightsCanQuery(q: LogQuery): boolean {
 }
 
 /**
- * The Logs Insights QL query for a LogQuery. A header line is `[time] LEVEL [name|task-N] message (logger:line)`; the
- * whole event is the entry with its stack trace when the shipper sends multi-line events. Newest first, so that when
+ * The Logs Insights QL query for a LogQuery. A header line is `[time] LEVEL [name|task-N] message (logger:line)`, or
+ * a JSON event with `"log.level"` and `"kafka.connect.context"` fields (the JSON layout); the whole event is the entry with its stack trace when the shipper sends multi-line events. Newest first, so that when
  * the row cap cuts, it cuts the oldest rows: `read` returns the newest entries.
  */
 export function insightsQuery(q: LogQuery, o: { logStreamPrefix?: string; maxRows?: number } = {}): string {
@@ -59,6 +59,8 @@ export function insightsQuery(q: LogQuery, o: { logStreamPrefix?: string; maxRow
   const name = regexText(q.connector);
   const task = q.task !== undefined ? `task-${q.task}[|\\]]` : '';
   let ofConnector = `@message like /\\] ${levels} \\[${name}\\|${task}/`;
+  // The JSON layout (observability/logging/kcops-connect-log.json): level and MDC context are fields of the event.
+  ofConnector += ` or (@message like /"log\\.level":"${levels}"/ and @message like /"kafka\\.connect\\.context":"\\[${name}\\|${task}/)`;
   // --worker-events: untagged worker lines that name the connector (matches() then keeps the rebalance ones).
   if (q.includeWorkerEvents && q.task === undefined)
     ofConnector += ` or (@message like /\\] ${levels} / and @message like /${name}/)`;

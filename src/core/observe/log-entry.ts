@@ -3,6 +3,9 @@
  * Connect's LoggingContext puts `[name|worker] `, `[name|task-N] `, `[name|task-N|offsets] ` or `[name|validate] `
  * in the MDC; lines that do not start with `[timestamp] LEVEL` (stack traces, multi-line messages) belong to the
  * entry above them and are kept with it.
+ *
+ * Workers may instead log one JSON document per event (log4j2's JsonTemplateLayout with kcops's event template,
+ * runtime/log4j2/kcops-connect-log.json): such a line is a whole entry, its stack trace inside it.
  */
 
 export const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const;
@@ -78,6 +81,10 @@ export interface ParseOptions {
 
 /** Header line → entry with no continuation lines yet; undefined for a continuation line. */
 export function parseHeader(line: string, o: ParseOptions = {}): LogEntry | undefined {
+  if (line.startsWith('{')) {
+    const json = parseJsonEvent(line, o);
+    if (json) return json;
+  }
   const m = HEADER.exec(line);
   if (!m) return undefined;
   const timestamp = m[1] ?? '';
@@ -95,6 +102,57 @@ export function parseHeader(line: string, o: ParseOptions = {}): LogEntry | unde
   };
   if (context) entry.context = context;
   if (lg) entry.logger = lg[1];
+  return entry;
+}
+
+/** The fields of kcops's JSON event template that entries are read from (ECS names, dotted keys). */
+interface JsonEvent {
+  '@timestamp'?: unknown;
+  'log.level'?: unknown;
+  'log.logger'?: unknown;
+  message?: unknown;
+  'kafka.connect.context'?: unknown;
+  'error.stack_trace'?: unknown;
+}
+
+/**
+ * One line of the JSON layout → an entry, or undefined when the line is not such a document (then it is read as
+ * text). The MDC context comes as written (`[name|task-0] `) and is parsed by the same rules as in text lines; the
+ * stack trace becomes the continuation lines; `line` is the event rendered the way the text pattern writes it, so
+ * human output looks the same whichever layout the workers use.
+ */
+export function parseJsonEvent(line: string, o: ParseOptions = {}): LogEntry | undefined {
+  let ev: JsonEvent;
+  try {
+    const v: unknown = JSON.parse(line);
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+    ev = v as JsonEvent;
+  } catch {
+    return undefined;
+  }
+  const level = typeof ev['log.level'] === 'string' ? ev['log.level'].toUpperCase() : '';
+  if (!(LEVELS as readonly string[]).includes(level) || typeof ev['@timestamp'] !== 'string') return undefined;
+  const timestamp = ev['@timestamp'];
+  const t = Date.parse(timestamp);
+  const rawContext = typeof ev['kafka.connect.context'] === 'string' ? ev['kafka.connect.context'] : '';
+  const context = rawContext ? parseContext(rawContext.trimEnd() + ' ').context : undefined;
+  const message =
+    typeof ev.message === 'string' ? ev.message : ev.message === undefined ? '' : JSON.stringify(ev.message);
+  const logger = typeof ev['log.logger'] === 'string' ? ev['log.logger'] : undefined;
+  const [first = '', ...rest] = message.split(/\r?\n/);
+  const stack = typeof ev['error.stack_trace'] === 'string' ? ev['error.stack_trace'].split(/\r?\n/) : [];
+  const entry: LogEntry = {
+    time: Number.isNaN(t) ? undefined : t,
+    timestamp,
+    level: level as Level,
+    message: first,
+    more: [...rest, ...stack].filter((l, i, all) => l.length > 0 || i < all.length - 1),
+    categories: [],
+    source: o.source ?? '',
+    line: `[${timestamp}] ${level} ${rawContext}${first}${logger ? ` (${logger})` : ''}`,
+  };
+  if (context) entry.context = context;
+  if (logger) entry.logger = logger;
   return entry;
 }
 
@@ -168,6 +226,10 @@ export function categorize(e: Pick<LogEntry, 'level' | 'message' | 'more'>): Cat
 
 /** The connector of a raw line, if it carries Connect's MDC context. */
 export function connectorOfLine(line: string): string | undefined {
+  if (line.startsWith('{')) {
+    const json = parseJsonEvent(line);
+    if (json) return json.context?.connector;
+  }
   const m = HEADER.exec(line);
   return m ? parseContext(m[3] ?? '').context?.connector : undefined;
 }

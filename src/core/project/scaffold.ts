@@ -87,6 +87,15 @@ export function terraformTemplateFiles(cloud: Cloud): string[] {
   return out.sort();
 }
 
+/** templates/init/observability/ files (relative paths): the Grafana dashboard and the log layout and shippers. */
+export function observabilityTemplateFiles(): string[] {
+  const root = tpl('init/observability/');
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(root, join(e.parentPath, e.name)))
+    .sort();
+}
+
 /**
  * `kcops init [dir]`: the REQ-OPS-001 layout, with what exists today, the Terraform blueprint for --cloud and the
  * pipelines for --ci (GitHub Actions, GitLab CI or both).
@@ -137,6 +146,7 @@ export function initRepository(
   );
   write('.gitignore', read('init/gitignore'));
   for (const rel of terraformTemplateFiles(cloud)) write(`terraform/${rel}`, read(`init/terraform/${rel}`));
+  for (const rel of observabilityTemplateFiles()) write(`observability/${rel}`, read(`init/observability/${rel}`));
   if (ci) {
     const version = kcopsVersion();
     for (const f of ciTemplateFiles(ci)) write(f.path, read(f.template).replaceAll('{{kcopsVersion}}', version));

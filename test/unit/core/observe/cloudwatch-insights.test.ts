@@ -225,7 +225,9 @@ describe('Logs Insights query text', () => {
       [
         'fields @timestamp, @message, @logStream',
         'filter @logStream like /^w\\-/',
-        'filter @message like /\\] (ERROR|FATAL) \\[p\\|task-2[|\\]]/',
+        'filter @message like /\\] (ERROR|FATAL) \\[p\\|task-2[|\\]]/' +
+          // a worker with the JSON layout: the same level and context, as fields of the event
+          ' or (@message like /"log\\.level":"(ERROR|FATAL)"/ and @message like /"kafka\\.connect\\.context":"\\[p\\|task-2[|\\]]/)',
         'sort @timestamp desc',
         'limit 10000',
       ].join('\n| '),

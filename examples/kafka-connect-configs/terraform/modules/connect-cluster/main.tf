@@ -63,6 +63,12 @@ variable "max_count" {
   default     = 9
 }
 
+variable "log4j_config" {
+  type        = string
+  description = "Worker log4j2 configuration inside the image: observability/logging/log4j2-json.properties of this repository (JsonTemplateLayout on stdout, one JSON document per event, so each CloudWatch event is one whole log entry with its stack trace). The image needs log4j-layout-template-json on the classpath and kcops-connect-log.json beside the file; see docs/reference/log-shipping.md of kcops"
+  default     = "/etc/kafka-connect/log4j2-json.properties"
+}
+
 variable "log_retention_days" {
   type        = number
   description = "CloudWatch retention of the worker logs"
@@ -85,7 +91,8 @@ locals {
     CONNECT_REST_PORT                           = tostring(local.rest_port)
     CONNECT_CONFIG_PROVIDERS                    = "secretsmanager"
     CONNECT_CONFIG_PROVIDERS_SECRETSMANAGER_CLASS = "com.amazonaws.secretsmanager.caching.kafka.SecretsManagerConfigProvider"
-    CONNECT_LOG4J_APPENDER_STDOUT_LAYOUT        = "net.logstash.log4j.JSONEventLayoutV1"
+    # Kafka's start scripts (and the images built on them) pass KAFKA_LOG4J_OPTS to the JVM: log4j2 JSON layout.
+    KAFKA_LOG4J_OPTS                            = "-Dlog4j2.configurationFile=${var.log4j_config}"
   }
 }
 
