@@ -12,6 +12,7 @@ import { table } from '../render/output.js';
 import { makeStyle } from '../render/style.js';
 import { parseDuration } from './duration.js';
 import { withEnvironment } from './environment.js';
+import { lazyAudit, signalsOf, teamsOf } from './monitor-signals.js';
 import type { Backend } from '../../core/environment/backend.js';
 import { sleepUnlessAborted } from '../../core/sleep.js';
 
@@ -20,7 +21,15 @@ export const alertsCheck: CommandHandler = (ctx, _args, o) =>
     const a = alertsOf(ctx, b);
     const intervalMs = parseDuration(String(o.interval ?? '30s'), '--interval');
     if (intervalMs < 1000) throw usageError('USAGE', '--interval must be at least 1s.');
-    const round = () => checkAlerts({ ...a, cluster: b.connect, dryRun: o.dryRun === true });
+    const round = () =>
+      checkAlerts({
+        ...a,
+        cluster: b.connect,
+        dryRun: o.dryRun === true,
+        signals: signalsOf(b),
+        teams: teamsOf(b),
+        audit: lazyAudit(ctx, b),
+      });
     if (!o.watch) {
       const r = await round();
       failOnUndelivered(r);
