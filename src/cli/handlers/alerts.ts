@@ -121,11 +121,18 @@ export function human(st: Style, r: AlertCheckResult, destinations: number): str
     out.push(st.red(st.bold(`${r.open.length} open alert(s) in '${r.env}':`)));
     out.push(
       table(
-        ['ALERT', 'SINCE', 'SUMMARY'],
-        r.open.map((a) => [a.key, a.since, a.summary]),
+        ['ALERT', 'SEVERITY', 'SINCE', 'SUMMARY'],
+        r.open.map((a) => [a.key, a.severity ?? '', a.since, a.summary]),
       ),
     );
   }
+  for (const x of r.restarts ?? [])
+    out.push(
+      x.result === 'restarted'
+        ? st.yellow(`auto-restart: ${x.connector} restarted (attempt ${x.attempt})`)
+        : st.red(`auto-restart: ${x.connector} restart failed: ${x.error ?? ''}`),
+    );
+  for (const w of r.warnings ?? []) out.push(st.yellow(`warning: ${w}`));
   if (r.deliveries.length) {
     out.push('', r.dryRun ? st.yellow('Would send (dry run, secrets masked):') : 'Sent:');
     out.push(

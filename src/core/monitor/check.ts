@@ -64,6 +64,8 @@ export interface AlertCheckResult {
   restarts: RestartOutcome[];
   /** Reads that failed (lag, DLQ, Git): those rules were not evaluated this round. */
   warnings: string[];
+  /** What was read for the rules: sink lag (records) by connector, dead-letter topic end offsets by topic. */
+  readings: { lag: Record<string, number>; dlqEnd: Record<string, number> };
 }
 
 /**
@@ -171,5 +173,9 @@ export async function checkAlerts(i: AlertCheckInput): Promise<AlertCheckResult>
     deliveries,
     restarts,
     warnings,
+    readings: {
+      lag: Object.fromEntries(Object.entries(signals.lag ?? {}).map(([k, v]) => [k, v.total])),
+      dlqEnd: { ...signals.dlqEnd },
+    },
   };
 }
