@@ -96,7 +96,8 @@ function adminFor(k: KafkaAccess): Admin {
 /**
  * What the monitor reads from Kafka in one round, whatever the number of connectors: the committed offsets of every
  * watched sink's group (one ListConsumerGroupOffsets for all groups), then the end offsets of their partitions and of
- * the dead-letter topics (one Metadata for the DLQ topics' partitions, one ListOffsets for everything).
+ * the dead-letter topics (one topic listing and one Metadata for the DLQ topics' partitions, one ListOffsets for
+ * everything). A dead-letter topic that does not exist yet counts 0.
  */
 export async function monitorOffsets(
   k: KafkaAccess,
@@ -117,9 +118,12 @@ export async function monitorOffsets(
     const wanted = new Map<string, Set<number>>();
     for (const cs of committedBy.values())
       for (const c of cs) wanted.set(c.topic, (wanted.get(c.topic) ?? new Set()).add(c.partition));
-    if (topics.length) {
-      const meta = await admin.metadata({ topics, autocreateTopics: false });
-      for (const t of topics) {
+    // A dead-letter topic exists only once a first record went there: ask about the ones that exist (one listing).
+    const existing = topics.length ? new Set(await admin.listTopics()) : new Set<string>();
+    const present = topics.filter((t) => existing.has(t));
+    if (present.length) {
+      const meta = await admin.metadata({ topics: present, autocreateTopics: false });
+      for (const t of present) {
         const n = meta.topics.get(t)?.partitionsCount ?? 0;
         for (let p = 0; p < n; p++) wanted.set(t, (wanted.get(t) ?? new Set()).add(p));
       }
