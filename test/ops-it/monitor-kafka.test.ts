@@ -51,7 +51,7 @@ describe.skipIf(!stack)('lag and DLQ rules on the dev stack', () => {
     await slack.close();
   });
 
-  it('DLQ arrivals and a lagging paused sink alert, with offsets read from the real brokers', async () => {
+  it('DLQ arrivals, the error rate from the workers metrics and a lagging paused sink alert on the real stack', async () => {
     const r = repo!;
     r.env.MKAFKA_SLACK = await slack.listen('/services/T000/B000/MKAFKA');
     r.env.MKAFKA_KAFKA_PW = admin!.kafka.admin.password;
@@ -63,11 +63,13 @@ describe.skipIf(!stack)('lag and DLQ rules on the dev stack', () => {
       join(r.dir, 'kcops.observability.yaml'),
       [
         'dev:',
+        `  metrics: { prometheusUrls: [${process.env.KCOPS_TEST_METRICS_URLS}] }`,
         '  alerts:',
         `    connectors: '^${prefix}'`,
         '    rules:',
         '      - { kind: dlq }',
         '      - { kind: lag, above: 10, severity: error }',
+        '      - { kind: errors, above: 50, minRecords: 1 }',
         '    destinations:',
         "      - { type: slack, webhookUrl: '${kcops-env:MKAFKA_SLACK}' }",
         '',
@@ -122,16 +124,24 @@ describe.skipIf(!stack)('lag and DLQ rules on the dev stack', () => {
     });
     const second = await r.kcops('alerts', 'check', '--env', 'dev', '-o', 'json');
     expect(second.code, second.err).toBe(1);
+    expect(second.json.warnings).toEqual([]);
+    expect(second.json.open.map((a: { key: string }) => a.key).sort()).toEqual([`dlq/${name}`, `errors/${name}`]);
+    // open alerts come sorted by key
     expect(second.json.open).toMatchObject([
       {
         key: `dlq/${name}`,
         severity: 'warning',
         summary: expect.stringContaining(`2 record(s) arrived on dead-letter topic ${dlq}`),
       },
+      {
+        key: `errors/${name}`,
+        severity: 'error',
+        summary: expect.stringContaining('100.0% of 2 record(s) failed'),
+      },
     ]);
     expect(JSON.stringify(slack.received.at(-1))).toContain(dlq);
 
-    // Paused, the sink falls behind: 20 records wait, above 10 → the lag rule alerts; the DLQ alert resolves.
+    // Paused, the sink falls behind: 20 records wait, above 10 → the lag rule alerts; the DLQ and error-rate alerts resolve.
     await waitFor(async () => ((await offsets()).lags[0]?.total === 0 ? true : undefined), {
       what: `${name} committed the bad records`,
       timeoutMs: 60_000,

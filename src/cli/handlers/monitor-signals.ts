@@ -1,6 +1,8 @@
 import type { Backend } from '../../core/environment/backend.js';
 import type { SignalSource } from '../../core/monitor/signals.js';
 import { monitorOffsets } from '../../core/observe/lag.js';
+import { connectorMetrics } from '../../core/observe/connector-metrics.js';
+import { scrapeAll } from '../../core/observe/scrape.js';
 import { loadDesired, workingTree } from '../../core/plan/desired.js';
 import type { AuditSink } from '../../core/operate/audit.js';
 import type { CliContext } from '../context.js';
@@ -30,6 +32,21 @@ export function signalsOf(b: Backend): SignalSource {
                 };
             });
             return { lag, topicEnds: r.topicEnds };
+          },
+        }
+      : {}),
+    ...(t.observability.metrics
+      ? {
+          async errorCounts(connectors: string[]) {
+            const { scrapes } = await scrapeAll(t.observability.metrics?.prometheusUrls ?? []);
+            const out: Record<string, { errors: number; records: number }> = Object.create(null);
+            for (const name of connectors) {
+              const m = connectorMetrics(name, scrapes);
+              if (m.tasks.length === 0) continue;
+              const records = (m.totals.source?.polled ?? 0) + (m.totals.sink?.read ?? 0);
+              out[name] = { errors: m.totals.errors.recordErrors, records };
+            }
+            return out;
           },
         }
       : {}),

@@ -137,6 +137,20 @@ export const alertRule = z.discriminatedUnion('kind', [
     .describe("records arriving on a connector's dead-letter topic (errors.deadletterqueue.topic.name)"),
   z
     .strictObject({
+      kind: z.literal('errors'),
+      ...ruleCommon,
+      above: z.number().min(0).max(100).describe('percent of the records processed between two collections'),
+      minRecords: z
+        .int()
+        .min(1)
+        .optional()
+        .describe('records that must have been processed in between for the rate to count; default 10'),
+    })
+    .describe(
+      "error rate from the workers' JMX exporter (observability.metrics.prometheusUrls): record errors / records",
+    ),
+  z
+    .strictObject({
       kind: z.literal('workers'),
       ...ruleCommon,
       min: z.int().min(1).describe('workers expected to run connectors or tasks'),

@@ -48,6 +48,7 @@ const alertStateSchema = z.object({
         }),
       ),
       dlqEnd: record(z.number()),
+      errors: record(z.object({ errors: z.number(), records: z.number() })),
     })
     .optional(),
   /** Condition key → consecutive collections it was seen / has been missing (flap suppression). */
@@ -71,6 +72,7 @@ export function memoryOf(state: AlertState): Memory {
     since,
     lag: state.memory?.lag ?? (Object.create(null) as Memory['lag']),
     dlqEnd: state.memory?.dlqEnd ?? (Object.create(null) as Memory['dlqEnd']),
+    errors: state.memory?.errors ?? (Object.create(null) as Memory['errors']),
   };
 }
 

@@ -10,6 +10,7 @@ export const PROBLEM_KINDS = [
   'lag-growing',
   'stalled',
   'dlq',
+  'errors',
   'workers',
   'drift',
   'restarts-exhausted',
@@ -43,6 +44,8 @@ export interface Memory {
   lag: Record<string, { total: number; committed: number; at: string; growingSince?: string; stillSince?: string }>;
   /** Dead-letter topic → the sum of its end offsets at the last collection. */
   dlqEnd: Record<string, number>;
+  /** Connector → its record error and record counters at the last collection (JMX exporter). */
+  errors: Record<string, { errors: number; records: number }>;
 }
 
 /** What a round read besides the connector list, only for the rules that need it. */
@@ -53,6 +56,8 @@ export interface Signals {
   dlqEnd?: Record<string, number>;
   /** Connector names declared in Git for the environment. */
   desired?: string[];
+  /** Connector → record errors and records processed (polled or read) since its tasks started, from the workers. */
+  errorCounts?: Record<string, { errors: number; records: number }>;
 }
 
 export interface DetectOptions {
@@ -80,6 +85,7 @@ const DEFAULT_SEVERITY: Record<AlertRule['kind'], Severity> = {
   lag: 'warning',
   stalled: 'error',
   dlq: 'warning',
+  errors: 'error',
   workers: 'critical',
   drift: 'warning',
 };
@@ -144,7 +150,12 @@ export function detectProblems(snapshot: ClusterSnapshot, o: DetectOptions): Det
   const connectors = [...snapshot.connectors]
     .filter((c) => !o.filter || o.filter.test(c.name))
     .sort((a, b) => a.name.localeCompare(b.name));
-  const memory: Memory = { since: seenNow, lag: Object.create(null), dlqEnd: Object.create(null) };
+  const memory: Memory = {
+    since: seenNow,
+    lag: Object.create(null),
+    dlqEnd: Object.create(null),
+    errors: Object.create(null),
+  };
 
   for (const rule of o.rules) {
     const mine = connectors.filter((c) => inScope(rule, c.name, o.teams));
@@ -258,6 +269,25 @@ export function detectProblems(snapshot: ClusterSnapshot, o: DetectOptions): Det
             });
         }
         break;
+      case 'errors':
+        for (const c of mine) {
+          const now = o.signals.errorCounts?.[c.name];
+          const before = o.memory.errors[c.name];
+          if (!now || !before) continue;
+          const records = now.records - before.records;
+          const errors = now.errors - before.errors;
+          // Counters start again at 0 when a task restarts: no rate across a restart.
+          if (records < (rule.minRecords ?? 10) || errors < 0) continue;
+          const pct = (100 * errors) / records;
+          if (pct > rule.above)
+            raise(rule, {
+              key: `errors/${c.name}`,
+              kind: 'errors',
+              connector: c.name,
+              summary: `[${o.env}] connector ${c.name}: ${pct.toFixed(1)}% of ${records} record(s) failed (above ${rule.above}%)`,
+            });
+        }
+        break;
       case 'workers': {
         const workers = new Set<string>();
         for (const c of mine) {
@@ -291,6 +321,7 @@ export function detectProblems(snapshot: ClusterSnapshot, o: DetectOptions): Det
     }
   }
   for (const [topic, end] of Object.entries(o.signals.dlqEnd ?? {})) memory.dlqEnd[topic] = end;
+  for (const [c, v] of Object.entries(o.signals.errorCounts ?? {})) memory.errors[c] = v;
   // Lag memory of sinks not read this round (a rule removed, a failed read) is kept, not forgotten.
   for (const [k, v] of Object.entries(o.memory.lag)) memory.lag[k] ??= v;
   const problems = [...found.values()].sort((a, b) => a.key.localeCompare(b.key));

@@ -15,6 +15,8 @@ export interface SignalSource {
   ): Promise<{ lag: Record<string, { total: number; committed: number }>; topicEnds: Record<string, number> }>;
   /** Connector names declared in Git for the environment. */
   desired?(): string[];
+  /** Record errors and records processed per connector, from the workers' metrics (one scrape per worker). */
+  errorCounts?(connectors: string[]): Promise<Record<string, { errors: number; records: number }>>;
 }
 
 /** Reads only what the rules need; a read that fails is a warning of the round, never its end. */
@@ -51,6 +53,18 @@ export async function gatherSignals(
         signals.dlqEnd = r.topicEnds;
       } catch (e) {
         warnings.push(`reading consumer-group and topic offsets failed: ${describeCause(e)}`);
+      }
+    }
+  }
+  const rated = covered(['errors']).map((c) => c.name);
+  if (rated.length > 0) {
+    if (!source?.errorCounts)
+      warnings.push("errors rules need the workers' metrics (observability.metrics.prometheusUrls)");
+    else {
+      try {
+        signals.errorCounts = await source.errorCounts(rated);
+      } catch (e) {
+        warnings.push(`reading the workers' metrics failed: ${describeCause(e)}`);
       }
     }
   }

@@ -3,7 +3,7 @@ import type { ClusterSnapshot } from '../../../../src/connect/cluster.js';
 import { emptyState, nextState, planNotifications } from '../../../../src/core/monitor/alert-state.js';
 import { detectProblems, type DetectOptions, type Memory } from '../../../../src/core/monitor/detect.js';
 
-const noMemory = (): Memory => ({ since: {}, lag: {}, dlqEnd: {} });
+const noMemory = (): Memory => ({ since: {}, lag: {}, dlqEnd: {}, errors: {} });
 const base = (o: Partial<DetectOptions> & { now: Date }): DetectOptions => ({
   env: 'prod',
   rules: [{ kind: 'failed' }],

@@ -27,7 +27,7 @@ function conn(
   };
 }
 const snap = (...cs: ActualConnector[]): ClusterSnapshot => ({ collectedAt: '', connectors: cs });
-const none = (): Memory => ({ since: {}, lag: {}, dlqEnd: {} });
+const none = (): Memory => ({ since: {}, lag: {}, dlqEnd: {}, errors: {} });
 
 function run(
   s: ClusterSnapshot,
@@ -79,6 +79,21 @@ describe('alert rules (pure)', () => {
     const r1 = run(snap(c), rules, at(1), r0.memory, { dlqEnd: { 'dlq-s': 43 } });
     expect(r1.problems).toMatchObject([{ key: 'dlq/s', summary: expect.stringContaining('3 record(s) arrived') }]);
     expect(run(snap(c), rules, at(2), r1.memory, { dlqEnd: { 'dlq-s': 43 } }).problems).toEqual([]);
+  });
+
+  it('errors: the share of records that failed between two collections, above x%; none across a task restart', () => {
+    const c = conn('s', 'RUNNING', { type: 'sink' });
+    const rules: AlertRule[] = [{ kind: 'errors', above: 5, minRecords: 10 }];
+    const counts = (errors: number, records: number): Signals => ({ errorCounts: { s: { errors, records } } });
+    const r0 = run(snap(c), rules, at(0), none(), counts(0, 100));
+    expect(r0.problems).toEqual([]); // nothing to compare with yet
+    const r1 = run(snap(c), rules, at(1), r0.memory, counts(3, 200));
+    expect(r1.problems).toEqual([]); // 3 %
+    const r2 = run(snap(c), rules, at(2), r1.memory, counts(13, 300));
+    expect(r2.problems).toMatchObject([
+      { key: 'errors/s', severity: 'error', summary: expect.stringContaining('10.0% of 100 record(s) failed') },
+    ]);
+    expect(run(snap(c), rules, at(3), r2.memory, counts(1, 5)).problems).toEqual([]); // restarted: counters fell
   });
 
   it('workers: fewer distinct workers run connectors and tasks than expected', () => {
