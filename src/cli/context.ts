@@ -11,6 +11,8 @@ export interface GlobalOptions {
   output: OutputFormat;
   config?: string;
   env?: string;
+  /** Every --env given, in order (only `kcops monitor` uses more than one; `env` is the last). */
+  envs?: string[];
   debug: boolean;
   color: boolean;
   quiet: boolean;

@@ -123,7 +123,12 @@ function buildProgram(
     .version(version(), '-V, --version', 'print the kcops version')
     .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('human'))
     .option('--config <path>', 'path to kcops.yaml (default: search upwards from the current directory)')
-    .option('--env <name>', 'environment from kcops.yaml (dev, staging, prod, ...)')
+    .option(
+      '--env <name>',
+      'environment from kcops.yaml (dev, staging, prod, ...)',
+      // Repeatable for `kcops monitor` (several environments in one process); other commands use the last one.
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
+    )
     .option('--debug', 'show debug output and stack traces of internal errors', false)
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
     .option('-q, --quiet', 'only print results and warnings', false)
@@ -188,7 +193,8 @@ See docs/reference/exit-codes.md.`,
       const g: GlobalOptions = {
         output: all.output as OutputFormat,
         config: all.config as string | undefined,
-        env: all.env as string | undefined,
+        env: (all.env as string[] | undefined)?.at(-1),
+        envs: (all.env as string[] | undefined) ?? [],
         debug: Boolean(all.debug),
         color: Boolean(all.color),
         quiet: Boolean(all.quiet),

@@ -2,9 +2,10 @@ import { command } from '../command-spec.js';
 
 export const monitorCommand = command({
   path: ['monitor'],
-  summary: 'watch an environment as a service: alert on failures, serve /metrics, /healthz and /readyz',
+  summary: 'watch environments as a service: alert by rules, restart failed tasks, serve /metrics and probes',
   description:
-    'Runs `alerts check` as a long-lived service for --env: one collection of the cluster per --interval (one\n' +
+    'Runs `alerts check` as a long-lived service for --env (repeat --env to watch several environments in one\n' +
+    'process, each with its own state and lease): one collection of each cluster per --interval (one\n' +
     'request whatever the number of connectors), alerts sent once per failure and resolved on recovery through the\n' +
     "environment's destinations in kcops.observability.yaml, state kept in .kcops/alerts/<env>.json across restarts.\n" +
     'Only one monitor per environment alerts: the holder of a lease file beside the state (renewed every round, taken\n' +
@@ -31,6 +32,10 @@ export const monitorCommand = command({
       description: 'the service (in a container: probes on /healthz and /readyz, Prometheus on /metrics)',
     },
     { command: 'kcops monitor --env prod --once -o json', description: 'one round from cron, as one JSON document' },
+    {
+      command: 'kcops monitor --env prod --env staging --listen 0.0.0.0:9465',
+      description: 'two environments in one process (rules, routing and auto-restart: docs/episodes/09)',
+    },
     { command: 'kcops monitor --env prod --interval 1m -o json', description: 'JSON lines, one per round' },
   ],
 });

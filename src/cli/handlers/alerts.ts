@@ -13,6 +13,7 @@ import { table } from '../render/output.js';
 import { makeStyle } from '../render/style.js';
 import { parseDuration } from './duration.js';
 import { withEnvironment } from './environment.js';
+import { lazyAudit, signalsOf, teamsOf } from './monitor-signals.js';
 import type { Backend } from '../../core/environment/backend.js';
 import { sleepUnlessAborted } from '../../core/sleep.js';
 
@@ -21,7 +22,15 @@ export const alertsCheck: CommandHandler<typeof alertsCheckCommand> = (ctx, _arg
     const a = alertsOf(ctx, b);
     const intervalMs = parseDuration(o.interval, '--interval');
     if (intervalMs < 1000) throw usageError('USAGE', '--interval must be at least 1s.');
-    const round = () => checkAlerts({ ...a, cluster: b.connect, dryRun: o.dryRun === true });
+    const round = () =>
+      checkAlerts({
+        ...a,
+        cluster: b.connect,
+        dryRun: o.dryRun === true,
+        signals: signalsOf(b),
+        teams: teamsOf(b),
+        audit: lazyAudit(ctx, b),
+      });
     if (!o.watch) {
       const r = await round();
       failOnUndelivered(r);
@@ -113,11 +122,18 @@ export function human(st: Style, r: AlertCheckResult, destinations: number): str
     out.push(st.red(st.bold(`${r.open.length} open alert(s) in '${r.env}':`)));
     out.push(
       table(
-        ['ALERT', 'SINCE', 'SUMMARY'],
-        r.open.map((a) => [a.key, a.since, a.summary]),
+        ['ALERT', 'SEVERITY', 'SINCE', 'SUMMARY'],
+        r.open.map((a) => [a.key, a.severity ?? '', a.since, a.summary]),
       ),
     );
   }
+  for (const x of r.restarts ?? [])
+    out.push(
+      x.result === 'restarted'
+        ? st.yellow(`auto-restart: ${x.connector} restarted (attempt ${x.attempt})`)
+        : st.red(`auto-restart: ${x.connector} restart failed: ${x.error ?? ''}`),
+    );
+  for (const w of r.warnings ?? []) out.push(st.yellow(`warning: ${w}`));
   if (r.deliveries.length) {
     out.push('', r.dryRun ? st.yellow('Would send (dry run, secrets masked):') : 'Sent:');
     out.push(

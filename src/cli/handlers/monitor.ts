@@ -3,7 +3,9 @@ import { ExitCode, usageError } from '../../errors.js';
 import { fileLease } from '../../core/monitor/lease.js';
 import { MonitorMetrics } from '../../core/monitor/metrics.js';
 import { serveMonitor } from '../../core/monitor/http.js';
-import { MonitorService, type RoundEvent } from '../../core/monitor/service.js';
+import { MonitorService, type Health, type RoundEvent } from '../../core/monitor/service.js';
+import type { Backend } from '../../core/environment/backend.js';
+import { lazyAudit, signalsOf, teamsOf } from './monitor-signals.js';
 import { redactText } from '../../core/secrets/sensitive.js';
 import type { CommandHandler } from '../command-spec.js';
 import type { monitorCommand } from '../commands/monitor.js';
@@ -14,43 +16,81 @@ import { alertsOf, human } from './alerts.js';
 import { parseDuration } from './duration.js';
 import { withEnvironment } from './environment.js';
 
-export const monitor: CommandHandler<typeof monitorCommand> = (ctx, _args, o) =>
-  withEnvironment(ctx, async (b) => {
-    const a = alertsOf(ctx, b);
+export const monitor: CommandHandler<typeof monitorCommand> = (ctx, _args, o) => {
+  const envs = [...new Set(ctx.globals.envs?.length ? ctx.globals.envs : [ctx.globals.env])];
+  return withEnvironments(ctx, envs, async (backends) => {
     const intervalMs = parseDuration(o.interval, '--interval');
     if (intervalMs < 1000) throw usageError('USAGE', '--interval must be at least 1s.');
     const ttlMs = o.leaseTtl === undefined ? 3 * intervalMs : parseDuration(o.leaseTtl, '--lease-ttl');
     if (ttlMs <= intervalMs) throw usageError('USAGE', '--lease-ttl must be longer than --interval.');
     const listen = o.listen === undefined ? undefined : parseListen(o.listen);
     const metrics = new MonitorMetrics();
-    const lease = fileLease({ boundary: a.stateBoundary, file: join(a.stateDir, `${a.env}.lease`), ttlMs });
-    const service = new MonitorService({ ...a, cluster: b.connect, lease }, metrics, {
-      intervalMs,
-      onRound: (e) => print(ctx, e, a.config.destinations.length),
+    // One service per environment: its own cluster, state file and lease, so a standby of one environment does not
+    // hold back the others; they share the process, the HTTP face and the metrics registry (every series has `env`).
+    const services = backends.map((b) => {
+      const a = alertsOf(ctx, b);
+      const lease = fileLease({ boundary: a.stateBoundary, file: join(a.stateDir, `${a.env}.lease`), ttlMs });
+      return new MonitorService(
+        { ...a, cluster: b.connect, lease, signals: signalsOf(b), teams: teamsOf(b), audit: lazyAudit(ctx, b) },
+        metrics,
+        {
+          intervalMs,
+          onRound: (e) => print(ctx, e, a.config.destinations.length),
+        },
+      );
     });
+    const names = backends.map((b) => b.target.env).join("', '");
     if (o.once) {
-      const e = await service.round();
-      lease.release();
-      const healthy = e.kind === 'round' && e.result.open.length === 0;
+      const events = await Promise.all(services.map((s) => s.once()));
+      const healthy = events.every((e) => e.kind === 'round' && e.result.open.length === 0);
       return { data: {}, human: () => '', exitCode: healthy ? ExitCode.Ok : ExitCode.Error, streamed: true };
     }
-    const server = listen ? await serveMonitor(listen, () => service.health(), metrics) : undefined;
+    const server = listen ? await serveMonitor(listen, () => combinedHealth(services), metrics) : undefined;
     // On stderr whatever -o and -q say: whoever started the service needs the address (port 0 picks one).
-    if (server) ctx.stderr.write(`monitor of '${a.env}' serving ${server.url}/healthz, /readyz and /metrics\n`);
+    if (server) ctx.stderr.write(`monitor of '${names}' serving ${server.url}/healthz, /readyz and /metrics\n`);
     const ac = new AbortController();
     const stop = () => ac.abort();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     try {
-      await service.run(ac.signal);
+      await Promise.all(services.map((s) => s.run(ac.signal)));
     } finally {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       await server?.close();
     }
-    ctx.reporter.info(`monitor of '${a.env}' stopped; state saved, lease released`);
+    ctx.reporter.info(`monitor of '${names}' stopped; state saved, lease released`);
     return { data: {}, human: () => '', exitCode: ExitCode.Ok, streamed: true };
   });
+};
+
+/** Opens every environment (each closed whatever happens), in the order given. */
+async function withEnvironments<T>(
+  ctx: CliContext,
+  envs: (string | undefined)[],
+  run: (backends: Backend[]) => Promise<T>,
+  opened: Backend[] = [],
+): Promise<T> {
+  if (opened.length === envs.length) return run(opened);
+  return withEnvironment(ctx, (b) => withEnvironments(ctx, envs, run, [...opened, b]), envs[opened.length]);
+}
+
+/** Live while every loop turns; ready while every environment is alerted on by this instance. */
+function combinedHealth(services: MonitorService[]): Health {
+  const each = services.map((s) => s.health());
+  if (each.length === 1 && each[0]) return each[0];
+  return {
+    live: each.every((h) => h.live),
+    ready: each.every((h) => h.ready),
+    active: each.some((h) => h.active),
+    lastRoundAt: each
+      .map((h) => h.lastRoundAt)
+      .sort()
+      .at(0),
+    lastError: each.map((h) => h.lastError).find((e) => e !== undefined),
+    environments: Object.fromEntries(services.map((s, i) => [s.env, each[i] as Health])),
+  };
+}
 
 /** One line (or JSON document) per round on stdout, as it happens: the service's log. */
 function print(ctx: CliContext, e: RoundEvent, destinations: number): void {

@@ -68,6 +68,31 @@ export class MonitorMetrics {
     registers: [this.registry],
   });
 
+  private readonly restarts = new Counter({
+    name: 'kcops_auto_restarts_total',
+    help: 'Automatic restarts made by the autoRestart policies, by result',
+    labelNames: ['env', 'connector', 'result'],
+    registers: [this.registry],
+  });
+  private readonly lag = new Gauge({
+    name: 'kcops_sink_lag_records',
+    help: "A sink connector's consumer-group lag as last read (records; only sinks a lag or stalled rule watches)",
+    labelNames: ['env', 'connector'],
+    registers: [this.registry],
+  });
+  private readonly dlq = new Gauge({
+    name: 'kcops_dlq_end_offset',
+    help: 'Sum of the end offsets of a dead-letter topic as last read (its rate is the DLQ arrival rate)',
+    labelNames: ['env', 'topic'],
+    registers: [this.registry],
+  });
+  private readonly alertsBySeverity = new Gauge({
+    name: 'kcops_open_alerts_by_severity',
+    help: 'Alerts open now, by severity and kind',
+    labelNames: ['env', 'severity', 'kind'],
+    registers: [this.registry],
+  });
+
   /** Label sets written for each environment last round, so series of a removed connector or task disappear. */
   private readonly written = new Map<string, { connectors: Set<string>; tasks: Set<string> }>();
 
@@ -107,7 +132,27 @@ export class MonitorMetrics {
     this.lastSuccess.set({ env }, Date.now() / 1000);
     for (const d of r.deliveries)
       this.deliveries.inc({ env, destination: d.destination, type: d.type, action: d.action, result: d.status });
+    for (const x of r.restarts) this.restarts.inc({ env, connector: x.connector, result: x.result });
+    for (const [connector, v] of Object.entries(r.readings.lag)) this.lag.set({ env, connector }, v);
+    for (const [topic, v] of Object.entries(r.readings.dlqEnd)) this.dlq.set({ env, topic }, v);
+    for (const [k, labels] of this.severityLabels.get(env) ?? new Map<string, object>())
+      if (!r.open.some((a) => `${a.severity ?? 'critical'}\u0000${a.kind}` === k)) this.alertsBySeverity.remove(labels);
+    const counts = new Map<string, { severity: string; kind: string; n: number }>();
+    for (const a of r.open) {
+      const k = `${a.severity ?? 'critical'}\u0000${a.kind}`;
+      const c = counts.get(k) ?? { severity: a.severity ?? 'critical', kind: a.kind, n: 0 };
+      c.n++;
+      counts.set(k, c);
+    }
+    const written = new Map<string, object>();
+    for (const [k, c] of counts) {
+      this.alertsBySeverity.set({ env, severity: c.severity, kind: c.kind }, c.n);
+      written.set(k, { env, severity: c.severity, kind: c.kind });
+    }
+    this.severityLabels.set(env, written);
   }
+
+  private readonly severityLabels = new Map<string, Map<string, object>>();
 
   observeFailure(env: string, seconds: number): void {
     this.collections.inc({ env, result: 'error' });

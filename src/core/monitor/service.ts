@@ -7,6 +7,8 @@ import type { ResolveSecret } from './channels/channel.js';
 import { checkAlerts, type AlertCheckResult } from './check.js';
 import type { Lease } from './lease.js';
 import type { MonitorMetrics } from './metrics.js';
+import type { SignalSource } from './signals.js';
+import type { AuditSink } from '../operate/audit.js';
 
 export interface MonitorTarget {
   env: string;
@@ -16,6 +18,9 @@ export interface MonitorTarget {
   stateBoundary: Boundary;
   resolveSecret: ResolveSecret;
   lease: Lease;
+  signals?: SignalSource;
+  teams?: Record<string, string[]>;
+  audit?: () => AuditSink;
 }
 
 export type RoundEvent =
@@ -31,6 +36,8 @@ export interface Health {
   active: boolean;
   lastRoundAt: string | undefined;
   lastError: string | undefined;
+  /** With several environments: each one's health. */
+  environments?: Record<string, Health>;
 }
 
 /**
@@ -52,6 +59,19 @@ export class MonitorService {
     private readonly metrics: MonitorMetrics,
     private readonly o: { intervalMs: number; onRound?: (e: RoundEvent) => void; now?: () => Date },
   ) {}
+
+  get env(): string {
+    return this.t.env;
+  }
+
+  /** One round, then the lease is given up: what `--once` (and `alerts check`) runs. */
+  async once(): Promise<RoundEvent> {
+    try {
+      return await this.round();
+    } finally {
+      this.t.lease.release();
+    }
+  }
 
   health(): Health {
     const now = (this.o.now ?? (() => new Date()))().getTime();
@@ -89,6 +109,9 @@ export class MonitorService {
           dryRun: false,
           snapshot,
           now: now(),
+          ...(this.t.signals ? { signals: this.t.signals } : {}),
+          ...(this.t.teams ? { teams: this.t.teams } : {}),
+          ...(this.t.audit ? { audit: this.t.audit } : {}),
         });
         const seconds = (Date.now() - started) / 1000;
         this.metrics.observeRound(env, result, seconds);

@@ -81,3 +81,78 @@ export async function sinkLag(k: KafkaAccess, connector: string, groupId = `conn
     await admin.close().catch(() => undefined);
   }
 }
+
+function adminFor(k: KafkaAccess): Admin {
+  return new Admin({
+    clientId: 'kcops-monitor',
+    bootstrapBrokers: [k.bootstrap],
+    sasl: { mechanism: k.mechanism, username: k.username, password: k.password },
+    retries: 0,
+    connectTimeout: 3000,
+    timeout: 10_000,
+  });
+}
+
+/**
+ * What the monitor reads from Kafka in one round, whatever the number of connectors: the committed offsets of every
+ * watched sink's group (one ListConsumerGroupOffsets for all groups), then the end offsets of their partitions and of
+ * the dead-letter topics (one topic listing and one Metadata for the DLQ topics' partitions, one ListOffsets for
+ * everything). A dead-letter topic that does not exist yet counts 0.
+ */
+export async function monitorOffsets(
+  k: KafkaAccess,
+  groups: string[],
+  topics: string[],
+): Promise<{ lags: GroupLag[]; topicEnds: Record<string, number> }> {
+  const admin = adminFor(k);
+  try {
+    const listed = groups.length ? await admin.listConsumerGroupOffsets({ groups }) : [];
+    const committedBy = new Map<string, { topic: string; partition: number; offset: number }[]>();
+    for (const g of listed)
+      committedBy.set(
+        g.groupId,
+        g.topics.flatMap((t) =>
+          t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, offset: Number(p.committedOffset) })),
+        ),
+      );
+    const wanted = new Map<string, Set<number>>();
+    for (const cs of committedBy.values())
+      for (const c of cs) wanted.set(c.topic, (wanted.get(c.topic) ?? new Set()).add(c.partition));
+    // A dead-letter topic exists only once a first record went there: ask about the ones that exist (one listing).
+    const existing = topics.length ? new Set(await admin.listTopics()) : new Set<string>();
+    const present = topics.filter((t) => existing.has(t));
+    if (present.length) {
+      const meta = await admin.metadata({ topics: present, autocreateTopics: false });
+      for (const t of present) {
+        const n = meta.topics.get(t)?.partitionsCount ?? 0;
+        for (let p = 0; p < n; p++) wanted.set(t, (wanted.get(t) ?? new Set()).add(p));
+      }
+    }
+    const ends = wanted.size
+      ? (
+          await admin.listOffsets({
+            topics: [...wanted].map(([name, ps]) => ({
+              name,
+              partitions: [...ps].map((p) => ({ partitionIndex: p, timestamp: -1n })),
+            })),
+          })
+        ).flatMap((t) =>
+          t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, offset: Number(p.offset) })),
+        )
+      : [];
+    const lags = groups.map((g) => {
+      const committed = committedBy.get(g) ?? [];
+      const mine = new Set(committed.map((c) => `${c.topic}\u0000${c.partition}`));
+      return computeLag(
+        g,
+        committed,
+        ends.filter((e) => mine.has(`${e.topic}\u0000${e.partition}`)),
+      );
+    });
+    const topicEnds: Record<string, number> = Object.create(null);
+    for (const t of topics) topicEnds[t] = ends.filter((e) => e.topic === t).reduce((s, e) => s + e.offset, 0);
+    return { lags, topicEnds };
+  } finally {
+    await admin.close().catch(() => undefined);
+  }
+}

@@ -113,9 +113,12 @@ describe('kcops alerts check', () => {
     // email: a real SMTP exchange with login; subject and body name connector, env, task and the trace
     expect(smtp.logins.length).toBeGreaterThan(0);
     expect(smtp.logins.every((l) => l.username === SMTP_USER && l.password === SMTP_PASS)).toBe(true);
-    expect(smtp.mails).toHaveLength(2);
+    // one digest per destination per round (email, Slack, Teams): both tasks in one message
+    expect(smtp.mails).toHaveLength(1);
     const mail = smtp.mails[0]!;
-    expect(mail.subject).toBe('[kcops] [prod] connector payments-b task 0 FAILED');
+    expect(mail.subject).toBe('[kcops] [prod] 2 alert(s)');
+    expect(mail.text).toContain('[prod] connector payments-b task 0 FAILED');
+    expect(mail.text).toContain('[prod] connector payments-b task 1 FAILED');
     expect(mail.to).toMatchObject({ text: 'oncall@example.com' });
     expect(mail.text).toContain('Environment: prod');
     expect(mail.text).toContain('Connector: payments-b');
@@ -125,9 +128,12 @@ describe('kcops alerts check', () => {
     for (const m of smtp.mails) noSecrets(`${m.subject ?? ''}\n${m.text ?? ''}\n${m.html || ''}`);
 
     // Slack, Teams, PagerDuty: accepted by the strict stand-ins
-    expect(slack.received).toHaveLength(2);
+    expect(slack.received).toHaveLength(1);
     expect(JSON.stringify(slack.received[0])).toContain('payments-b task 0 FAILED');
-    expect(teams.received).toHaveLength(2);
+    expect(JSON.stringify(slack.received[0])).toContain('payments-b task 1 FAILED');
+    expect(teams.received).toHaveLength(1);
+    expect(JSON.stringify(teams.received[0])).toContain('payments-b task 1 FAILED');
+    // PagerDuty keys each incident by its dedup_key: one event per alert
     expect(pd.received).toHaveLength(2);
     expect(pd.received[0]).toMatchObject({
       routing_key: PD_KEY,
@@ -142,7 +148,7 @@ describe('kcops alerts check', () => {
     expect(second.code, second.err).toBe(1);
     expect(second.out).toContain('2 open alert(s)');
     expect(second.out).toContain('nothing sent');
-    expect([slack.received.length, teams.received.length, pd.received.length, smtp.mails.length]).toEqual([2, 2, 2, 2]);
+    expect([slack.received.length, teams.received.length, pd.received.length, smtp.mails.length]).toEqual([1, 1, 2, 1]);
 
     // recovered: PagerDuty resolves the same dedup keys, the others hear "recovered"; exit 0
     failing.delete('payments-b');
@@ -153,9 +159,10 @@ describe('kcops alerts check', () => {
       { routing_key: PD_KEY, event_action: 'resolve', dedup_key: 'kcops/prod/task/payments-b/0' },
       { routing_key: PD_KEY, event_action: 'resolve', dedup_key: 'kcops/prod/task/payments-b/1' },
     ]);
-    expect(smtp.mails[2]!.subject).toBe('[kcops] [prod] connector payments-b task 0 recovered');
-    expect(JSON.stringify(slack.received[2])).toContain('payments-b task 0 recovered');
-    expect(teams.received).toHaveLength(4);
+    expect(smtp.mails[1]!.subject).toBe('[kcops] [prod] 2 recovered');
+    expect(smtp.mails[1]!.text).toContain('[prod] connector payments-b task 0 recovered');
+    expect(JSON.stringify(slack.received[1])).toContain('payments-b task 1 recovered');
+    expect(teams.received).toHaveLength(2);
     expect(JSON.parse(stateText())).toMatchObject({ alerts: {} });
 
     const fourth = await cli();

@@ -17,7 +17,19 @@ export interface Channel {
   readonly type: string;
   preview(m: AlertMessage): unknown;
   send(m: AlertMessage): Promise<void>;
+  /** Channels read by people: several changes of one round as one message (a digest). */
+  sendDigest?(ms: AlertMessage[]): Promise<void>;
+  previewDigest?(ms: AlertMessage[]): unknown;
   close?(): void;
+}
+
+/** The first line of a digest: how many alerts opened and resolved. */
+export function digestHeadline(ms: AlertMessage[]): string {
+  const env = ms[0]?.env ?? '';
+  const opened = ms.filter((m) => m.action === 'trigger').length;
+  const resolved = ms.length - opened;
+  const parts = [opened ? `${opened} alert(s)` : '', resolved ? `${resolved} recovered` : ''].filter(Boolean);
+  return `[${env}] ${parts.join(', ')}`;
 }
 
 /** Turns a `${provider:path:key}` reference into its value, only when a message is really sent. */
@@ -41,7 +53,8 @@ export function facts(m: AlertMessage): [string, string][] {
     ['Environment', m.env],
     ['Connector', m.alert.connector],
     ...(m.alert.task !== undefined ? [['Task', String(m.alert.task)] as [string, string]] : []),
-    ['State', m.action === 'resolve' ? 'recovered' : m.alert.kind === 'unassigned' ? 'UNASSIGNED' : 'FAILED'],
+    ['State', m.action === 'resolve' ? 'recovered' : stateWord(m.alert.kind)],
+    ...(m.alert.severity ? [['Severity', m.alert.severity] as [string, string]] : []),
     ...(m.alert.workerId ? [['Worker', m.alert.workerId] as [string, string]] : []),
     ['Cluster', m.cluster],
     ['Time', m.at],
@@ -53,4 +66,10 @@ export function nextStep(m: AlertMessage): string {
   return m.action === 'trigger'
     ? `kcops connect status ${m.alert.connector} --env ${m.env}; kcops connect logs ${m.alert.connector} --env ${m.env}`
     : '';
+}
+
+function stateWord(kind: AlertMessage['alert']['kind']): string {
+  if (kind === 'unassigned') return 'UNASSIGNED';
+  if (kind === 'connector-failed' || kind === 'task-failed') return 'FAILED';
+  return kind;
 }

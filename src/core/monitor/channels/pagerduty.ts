@@ -46,14 +46,15 @@ export function pagerdutyEvent(
 export function pagerdutyChannel(d: PagerDutyDestination, name: string, secret: ResolveSecret): Channel {
   const label = `pagerduty destination '${name}'`;
   const endpoint = d.endpoint ?? PAGERDUTY_EVENTS_URL;
-  const severity = d.severity ?? 'critical';
+  // The destination's severity, when set, wins over the rule's (a low-urgency service stays low).
+  const severity = (m: AlertMessage) => d.severity ?? m.alert.severity ?? 'critical';
   const reach = `Check that this machine reaches ${new URL(endpoint).host} (HTTPS, port 443).`;
   return {
     name,
     type: 'pagerduty',
-    preview: (m) => ({ url: endpoint, body: pagerdutyEvent(m, MASK, severity) }),
+    preview: (m) => ({ url: endpoint, body: pagerdutyEvent(m, MASK, severity(m)) }),
     async send(m) {
-      const r = await postJson(endpoint, pagerdutyEvent(m, secret(d.routingKey), severity), label, reach);
+      const r = await postJson(endpoint, pagerdutyEvent(m, secret(d.routingKey), severity(m)), label, reach);
       if (r.status >= 200 && r.status <= 299) return;
       const hint =
         r.status === 400

@@ -1,7 +1,16 @@
 import { UserError } from '../../../errors.js';
 import type { SlackDestination } from '../alert-config.js';
 import { excerpt, postJson } from './post-json.js';
-import { facts, headline, MASK, nextStep, type AlertMessage, type Channel, type ResolveSecret } from './channel.js';
+import {
+  digestHeadline,
+  facts,
+  headline,
+  MASK,
+  nextStep,
+  type AlertMessage,
+  type Channel,
+  type ResolveSecret,
+} from './channel.js';
 
 /** Slack incoming webhook: `text` (the notification line) and `blocks` (the formatted message). */
 export function slackBody(m: AlertMessage): { text: string; blocks: unknown[] } {
@@ -21,6 +30,25 @@ export function slackBody(m: AlertMessage): { text: string; blocks: unknown[] } 
   return { text: escape(title), blocks };
 }
 
+/** Several changes in one message: a header, then one section per change (Slack allows 50 blocks). */
+export function slackDigestBody(ms: AlertMessage[]): { text: string; blocks: unknown[] } {
+  const title = escape(digestHeadline(ms));
+  const shown = ms.slice(0, 48);
+  const blocks: unknown[] = [{ type: 'section', text: { type: 'mrkdwn', text: `*${title}*` } }];
+  for (const m of shown) {
+    const icon = m.action === 'trigger' ? ':rotating_light:' : ':white_check_mark:';
+    const detail =
+      m.action === 'trigger' && m.alert.trace ? '\n```' + escape(m.alert.trace).slice(0, 1500) + '```' : '';
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `${icon} ${escape(headline(m))}${detail}` } });
+  }
+  if (ms.length > shown.length)
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `${ms.length - shown.length} more: \`kcops alerts check -o json\`` }],
+    });
+  return { text: title, blocks };
+}
+
 /** Slack mrkdwn treats &, < and > as control characters. */
 function escape(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -29,14 +57,17 @@ function escape(s: string): string {
 export function slackChannel(d: SlackDestination, name: string, secret: ResolveSecret): Channel {
   const label = `slack destination '${name}'`;
   const hint = `Check that the webhook URL behind ${d.webhookUrl} is still active (Slack answers 403/404 for a revoked one) and that this machine reaches it.`;
+  const post = async (body: unknown) => {
+    const r = await postJson(secret(d.webhookUrl), body, label, hint);
+    if (r.status < 200 || r.status > 299)
+      throw new UserError('ALERT_SEND_FAILED', `${label}: HTTP ${r.status} ${excerpt(r.body)}`.trim(), { hint });
+  };
   return {
     name,
     type: 'slack',
     preview: (m) => ({ url: MASK, body: slackBody(m) }),
-    async send(m) {
-      const r = await postJson(secret(d.webhookUrl), slackBody(m), label, hint);
-      if (r.status < 200 || r.status > 299)
-        throw new UserError('ALERT_SEND_FAILED', `${label}: HTTP ${r.status} ${excerpt(r.body)}`.trim(), { hint });
-    },
+    previewDigest: (ms) => ({ url: MASK, body: slackDigestBody(ms) }),
+    send: (m) => post(slackBody(m)),
+    sendDigest: (ms) => post(slackDigestBody(ms)),
   };
 }

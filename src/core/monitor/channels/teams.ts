@@ -1,7 +1,16 @@
 import { UserError } from '../../../errors.js';
 import type { TeamsDestination } from '../alert-config.js';
 import { excerpt, postJson } from './post-json.js';
-import { facts, headline, MASK, nextStep, type AlertMessage, type Channel, type ResolveSecret } from './channel.js';
+import {
+  digestHeadline,
+  facts,
+  headline,
+  MASK,
+  nextStep,
+  type AlertMessage,
+  type Channel,
+  type ResolveSecret,
+} from './channel.js';
 
 /** What a Teams Workflows webhook takes: a message with one Adaptive Card attachment. */
 export function adaptiveCardBody(m: AlertMessage): unknown {
@@ -37,6 +46,34 @@ export function adaptiveCardBody(m: AlertMessage): unknown {
   };
 }
 
+/** A digest as an Adaptive Card: a title, then each change's card body in turn. */
+export function adaptiveDigestBody(ms: AlertMessage[]): unknown {
+  const one = (m: AlertMessage) => adaptiveCardBody(m) as { attachments: { content: { body: unknown[] } }[] };
+  const body: unknown[] = [
+    { type: 'TextBlock', text: digestHeadline(ms), weight: 'Bolder', size: 'Large', wrap: true },
+    ...ms.flatMap((m) => one(m).attachments[0]?.content.body ?? []),
+  ];
+  const card = one(ms[0] as AlertMessage);
+  const attachment = card.attachments[0] as { content: { body: unknown[] } };
+  return { ...card, attachments: [{ ...attachment, content: { ...attachment.content, body } }] };
+}
+
+/** A digest as a MessageCard: one section per change. */
+export function messageCardDigestBody(ms: AlertMessage[]): unknown {
+  const sections = ms.map((m) => {
+    const s = (messageCardBody(m) as { sections: object[] }).sections[0];
+    return { activityTitle: headline(m), ...s };
+  });
+  return {
+    '@type': 'MessageCard',
+    '@context': 'https://schema.org/extensions',
+    summary: digestHeadline(ms),
+    themeColor: ms.some((m) => m.action === 'trigger') ? 'D70000' : '2EB886',
+    title: digestHeadline(ms),
+    sections,
+  };
+}
+
 /** What an Office 365 connector ("Incoming Webhook") takes: a legacy MessageCard. */
 export function messageCardBody(m: AlertMessage): unknown {
   const trace = m.action === 'trigger' && m.alert.trace ? `<pre>${html(m.alert.trace)}</pre>` : undefined;
@@ -63,14 +100,19 @@ export function teamsChannel(d: TeamsDestination, name: string, secret: ResolveS
   const label = `teams destination '${name}'`;
   const hint = `Check that the webhook URL behind ${d.webhookUrl} still exists (Workflows: the flow is on; Office 365 connectors are being retired) and that \`format\` matches its kind.`;
   const body = (m: AlertMessage) => (d.format === 'message-card' ? messageCardBody(m) : adaptiveCardBody(m));
+  const digest = (ms: AlertMessage[]) =>
+    d.format === 'message-card' ? messageCardDigestBody(ms) : adaptiveDigestBody(ms);
+  const post = async (b: unknown) => {
+    const r = await postJson(secret(d.webhookUrl), b, label, hint);
+    if (r.status < 200 || r.status > 299)
+      throw new UserError('ALERT_SEND_FAILED', `${label}: HTTP ${r.status} ${excerpt(r.body)}`.trim(), { hint });
+  };
   return {
     name,
     type: 'teams',
     preview: (m) => ({ url: MASK, body: body(m) }),
-    async send(m) {
-      const r = await postJson(secret(d.webhookUrl), body(m), label, hint);
-      if (r.status < 200 || r.status > 299)
-        throw new UserError('ALERT_SEND_FAILED', `${label}: HTTP ${r.status} ${excerpt(r.body)}`.trim(), { hint });
-    },
+    previewDigest: (ms) => ({ url: MASK, body: digest(ms) }),
+    send: (m) => post(body(m)),
+    sendDigest: (ms) => post(digest(ms)),
   };
 }
