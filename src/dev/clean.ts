@@ -118,8 +118,17 @@ export async function devClean(o: {
   if (!o.apply) return result;
   const fail = (resource: string, e: unknown) => result.failures.push({ resource, reason: describeCause(e) });
   const del = o.reporter.step('Deleting');
-  // Connectors first: their tasks hold the replication slots and the consumer groups.
-  for (const c of found.connectors) await o.cluster.delete(c).catch((e: unknown) => fail(`connector ${c}`, e));
+  // Connectors first: their tasks hold the replication slots and the consumer groups. Their offsets go too
+  // (stop, reset, delete; KIP-875): a test connector recreated under the same name must start from scratch, not
+  // from a replication-slot position that was just dropped.
+  for (const c of found.connectors) {
+    try {
+      await stopAndResetOffsets(o.cluster, c);
+    } catch (e) {
+      fail(`offsets of connector ${c}`, e);
+    }
+    await o.cluster.delete(c).catch((e: unknown) => fail(`connector ${c}`, e));
+  }
   const admin = kafkaAdmin(o.stack);
   try {
     if (found.topics.length) await admin.deleteTopics({ topics: found.topics }).catch((e: unknown) => fail(`topics ${found.topics.join(',')}`, e));
@@ -163,4 +172,13 @@ async function retry<T>(fn: () => Promise<T>, timeoutMs: number): Promise<T> {
       await new Promise((r) => setTimeout(r, 1000));
     }
   }
+}
+
+async function stopAndResetOffsets(cluster: ConnectCluster, name: string): Promise<void> {
+  await cluster.stop(name);
+  await retry(async () => {
+    const st = await cluster.status(name);
+    if (st && st.state !== 'STOPPED') throw new Error(`still ${st.state} after the stop request`);
+  }, 30_000);
+  await retry(() => cluster.resetOffsets(name), 15_000);
 }
