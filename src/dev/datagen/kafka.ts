@@ -102,7 +102,7 @@ export async function datagenKafka(o: KafkaDatagenOptions): Promise<KafkaDatagen
           topic: o.topic,
           key: Buffer.from(key),
           value: encode(v),
-          headers: { [DATAGEN_TS_HEADER]: Buffer.from(String(now)) },
+          headers: new Map([[Buffer.from(DATAGEN_TS_HEADER), Buffer.from(String(now))]]),
         };
       });
       await producer.send({ messages });
