@@ -47,13 +47,15 @@ export function planSource(name: string, config: Record<string, string>, env: Re
   }
   const prefix = r('topic.prefix') || r('database.server.name');
   const tables = list.split(',').map((t) => {
-    const [schema, table] = t.trim().includes('.') ? t.trim().split('.', 2) : ['public', t.trim()];
-    if (/[*\\[\]()|+?^$]/.test(`${schema}${table}`)) {
-      throw new UserError('VERIFY_UNSUPPORTED', `${name} captures tables by pattern (${t.trim()}): name them one by one to verify.`, {
+    const entry = t.trim();
+    // Entries are regular expressions; only plain schema.table names can be counted.
+    if (/[*\\[\]()|+?^$]/.test(entry) || entry.split('.').length > 2) {
+      throw new UserError('VERIFY_UNSUPPORTED', `${name} captures tables by pattern (${entry}): name them one by one to verify.`, {
         exitCode: 2,
       });
     }
-    return { schema: schema!, table: table!, topic: `${prefix}.${schema}.${table}` };
+    const [schema, table] = entry.includes('.') ? (entry.split('.') as [string, string]) : ['public', entry];
+    return { schema, table, topic: `${prefix}.${schema}.${table}` };
   });
   return { connector: name, kind: 'postgres-cdc', database: r('database.dbname'), tables };
 }
