@@ -13,7 +13,9 @@ import type { StackAccess } from './stack.js';
  * object keys slashes. One prefix matches all its spellings.
  */
 export function prefixSpellings(prefix: string): string[] {
-  return [...new Set([prefix, prefix.replace(/[-_]/g, '.'), prefix.replace(/[-.]/g, '_'), prefix.replace(/[-._]/g, '/')])];
+  return [
+    ...new Set([prefix, prefix.replace(/[-_]/g, '.'), prefix.replace(/[-.]/g, '_'), prefix.replace(/[-._]/g, '/')]),
+  ];
 }
 
 export interface CleanFound {
@@ -106,15 +108,25 @@ export async function devClean(o: {
   reporter: Reporter;
 }): Promise<CleanResult> {
   if (o.prefix.length < 3 || /^(_|kcops|connect-?$|__)/.test(o.prefix)) {
-    throw new UserError('USAGE', `The prefix '${o.prefix}' is too broad: it could match the stack's own topics and groups.`, {
-      hint: 'Use the prefix your test resources share, at least 3 characters, e.g. payments-e2e-.',
-      exitCode: 2,
-    });
+    throw new UserError(
+      'USAGE',
+      `The prefix '${o.prefix}' is too broad: it could match the stack's own topics and groups.`,
+      {
+        hint: 'Use the prefix your test resources share, at least 3 characters, e.g. payments-e2e-.',
+        exitCode: 2,
+      },
+    );
   }
   const step = o.reporter.step(`Looking for resources named ${o.prefix}*`);
   const found = await find(o.prefix, o.cluster, o.stack);
   step.done();
-  const result: CleanResult = { prefix: o.prefix, matched: prefixSpellings(o.prefix), applied: o.apply, found, failures: [] };
+  const result: CleanResult = {
+    prefix: o.prefix,
+    matched: prefixSpellings(o.prefix),
+    applied: o.apply,
+    found,
+    failures: [],
+  };
   if (!o.apply) return result;
   const fail = (resource: string, e: unknown) => result.failures.push({ resource, reason: describeCause(e) });
   const del = o.reporter.step('Deleting');
@@ -131,7 +143,10 @@ export async function devClean(o: {
   }
   const admin = kafkaAdmin(o.stack);
   try {
-    if (found.topics.length) await admin.deleteTopics({ topics: found.topics }).catch((e: unknown) => fail(`topics ${found.topics.join(',')}`, e));
+    if (found.topics.length)
+      await admin
+        .deleteTopics({ topics: found.topics })
+        .catch((e: unknown) => fail(`topics ${found.topics.join(',')}`, e));
     for (const g of found.consumerGroups) {
       // A sink's group stays non-empty for a moment after its connector is deleted.
       await retry(async () => {
@@ -148,19 +163,27 @@ export async function devClean(o: {
   }
   for (const slot of found.replicationSlots) {
     await retry(async () => {
-      const rows = await pgQuery<{ active: boolean }>(o.stack.pgUrl(DEV_DATABASE), 'SELECT active FROM pg_replication_slots WHERE slot_name = $1', [slot]);
+      const rows = await pgQuery<{ active: boolean }>(
+        o.stack.pgUrl(DEV_DATABASE),
+        'SELECT active FROM pg_replication_slots WHERE slot_name = $1',
+        [slot],
+      );
       if (rows[0]?.active) throw new Error('still active (its connector task has not stopped yet)');
       if (rows.length) await pgQuery(o.stack.pgUrl(DEV_DATABASE), 'SELECT pg_drop_replication_slot($1)', [slot]);
     }, 30_000).catch((e: unknown) => fail(`replication slot ${slot}`, e));
   }
   for (const p of found.publications) {
     const [db, name] = p.split(':') as [string, string];
-    await pgQuery(o.stack.pgUrl(db), `DROP PUBLICATION IF EXISTS ${quoteIdent(name)}`).catch((e: unknown) => fail(`publication ${p}`, e));
+    await pgQuery(o.stack.pgUrl(db), `DROP PUBLICATION IF EXISTS ${quoteIdent(name)}`).catch((e: unknown) =>
+      fail(`publication ${p}`, e),
+    );
   }
   for (const t of found.tables) {
     const [db, qualified] = t.split(':') as [string, string];
     const [schema, table] = qualified.split('.') as [string, string];
-    await pgQuery(o.stack.pgUrl(db), `DROP TABLE IF EXISTS ${quoteIdent(schema)}.${quoteIdent(table)}`).catch((e: unknown) => fail(`table ${t}`, e));
+    await pgQuery(o.stack.pgUrl(db), `DROP TABLE IF EXISTS ${quoteIdent(schema)}.${quoteIdent(table)}`).catch(
+      (e: unknown) => fail(`table ${t}`, e),
+    );
   }
   const bucket = new DevS3(o.stack.s3.endpoint, o.stack.s3.bucket);
   for (const k of found.objects) await bucket.delete(k).catch((e: unknown) => fail(`object ${k}`, e));

@@ -25,10 +25,14 @@ export class DevS3 {
     try {
       res = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
     } catch (e) {
-      throw new UserError('DEV_S3_UNREACHABLE', `Cannot reach the dev S3 server at ${this.endpoint}: ${describeCause(e)}`, {
-        hint: 'Is the dev stack up? `kcops dev status`',
-        cause: e,
-      });
+      throw new UserError(
+        'DEV_S3_UNREACHABLE',
+        `Cannot reach the dev S3 server at ${this.endpoint}: ${describeCause(e)}`,
+        {
+          hint: 'Is the dev stack up? `kcops dev status`',
+          cause: e,
+        },
+      );
     }
     if (!res.ok && res.status !== 204) {
       throw new UserError('DEV_S3_FAILED', `${what} failed on s3://${this.bucket}: HTTP ${res.status}.`, {
@@ -61,7 +65,11 @@ export class DevS3 {
       for (const m of xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)) {
         const part = m[1]!;
         const tag = (t: string) => new RegExp(`<${t}>([^<]*)</${t}>`).exec(part)?.[1] ?? '';
-        out.push({ key: unescapeXml(tag('Key')), size: Number(tag('Size')), lastModified: Date.parse(tag('LastModified')) });
+        out.push({
+          key: unescapeXml(tag('Key')),
+          size: Number(tag('Size')),
+          lastModified: Date.parse(tag('LastModified')),
+        });
       }
       token = /<IsTruncated>true<\/IsTruncated>/.test(xml)
         ? unescapeXml(/<NextContinuationToken>([^<]*)<\/NextContinuationToken>/.exec(xml)?.[1] ?? '')
@@ -73,5 +81,10 @@ export class DevS3 {
 }
 
 function unescapeXml(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 }

@@ -101,9 +101,13 @@ export async function readTopic(
       let idleSince = Date.now();
       while (pending().length > 0 && (o.limit === undefined || read < o.limit)) {
         if (Date.now() > deadline) {
-          throw new UserError('KAFKA_READ_TIMEOUT', `Reading ${topic} did not reach its end within ${Math.round((o.deadlineMs ?? 120_000) / 1000)} s.`, {
-            hint: 'Read fewer records (--limit), or check the broker (`kcops dev logs broker`).',
-          });
+          throw new UserError(
+            'KAFKA_READ_TIMEOUT',
+            `Reading ${topic} did not reach its end within ${Math.round((o.deadlineMs ?? 120_000) / 1000)} s.`,
+            {
+              hint: 'Read fewer records (--limit), or check the broker (`kcops dev logs broker`).',
+            },
+          );
         }
         const next = await Promise.race([
           iterator.next(),
@@ -138,7 +142,10 @@ export async function readTopic(
       cause: e,
     });
   } finally {
-    await Promise.race([Promise.resolve(consumer.close(true)).catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]);
+    await Promise.race([
+      Promise.resolve(consumer.close(true)).catch(() => undefined),
+      new Promise((r) => setTimeout(r, 2000).unref()),
+    ]);
   }
   return { positions, read, exists: true };
 }

@@ -51,13 +51,10 @@ describe.skipIf(!enabled)('connect dlq: poison records in a sink with a dead let
     expect(gen.code, gen.out + gen.err).toBe(0);
     expect(gen.json).toMatchObject({ principal: 'sa-payments', records: 3, topic: IN });
     const sa = creds!.kafka.serviceAccounts['sa-payments']!;
-    await produceRecords(
-      { bootstrapServers: [bootstrap!], sasl: { mechanism: 'PLAIN', ...sa }, topic: IN },
-      [
-        { key: 'bad-1', value: '{"id": 1, "item": "coffee"', headers: {} },
-        { key: 'bad-2', value: `{"password=${SECRET}"`, headers: {} },
-      ],
-    );
+    await produceRecords({ bootstrapServers: [bootstrap!], sasl: { mechanism: 'PLAIN', ...sa }, topic: IN }, [
+      { key: 'bad-1', value: '{"id": 1, "item": "coffee"', headers: {} },
+      { key: 'bad-2', value: `{"password=${SECRET}"`, headers: {} },
+    ]);
     const jaas = '${env:KCOPS_SASL_JAAS_SA_PAYMENTS}';
     const put = await httpJson(`${urls[0]}/connectors/${SINK}/config`, {
       method: 'PUT',

@@ -67,8 +67,8 @@ export const connectCommands: CommandSpec[] = [
     path: ['connect', 'dlq'],
     summary: "a sink's dead letter queue: record count, first records and their error context headers",
     description:
-      'Finds the DLQ topic in the connector\'s config (errors.deadletterqueue.topic.name) and reads it from the start\n' +
-      'with the environment\'s Kafka credentials: the count, the first --limit records (key, value, and the\n' +
+      "Finds the DLQ topic in the connector's config (errors.deadletterqueue.topic.name) and reads it from the start\n" +
+      "with the environment's Kafka credentials: the count, the first --limit records (key, value, and the\n" +
       '__connect.errors.* headers: stage, class, exception, the original topic/partition/offset), and how many per\n' +
       'exception. Credentials inside values and headers are masked. Reads only: nothing is committed or deleted.\n' +
       ENV_NOTE,

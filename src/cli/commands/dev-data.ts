@@ -15,11 +15,15 @@ const pace: OptionSpec[] = [
   { flags: '--count <n>', description: 'how many rows/records', integer: true },
   { flags: '--rate <n>', description: 'at most this many per second (default: as fast as it goes)', integer: true },
   { flags: '--duration <d>', description: 'stop after this long, e.g. 30s or 5m (with --count: whichever ends first)' },
-  { flags: '--seed <n>', description: 'random seed: the same seed gives the same data (default: random, printed)', integer: true },
+  {
+    flags: '--seed <n>',
+    description: 'random seed: the same seed gives the same data (default: random, printed)',
+    integer: true,
+  },
 ];
 
 const PACE_NOTE =
-  'Values are plausible for each field\'s name and valid for its type (item, email, amount, status, created_at...).\n' +
+  "Values are plausible for each field's name and valid for its type (item, email, amount, status, created_at...).\n" +
   'Progress shows on a terminal only; -o json prints the summary (rows, seconds, rows per second, seed).';
 
 export const devDataCommands: CommandSpec[] = [
@@ -27,10 +31,10 @@ export const devDataCommands: CommandSpec[] = [
     path: ['dev', 'datagen', 'postgres'],
     summary: 'insert generated rows into a table, typed from its own catalog columns',
     description:
-      'Reads the table\'s columns from PostgreSQL\'s catalog and inserts rows in multi-row batches. Columns with a default\n' +
+      "Reads the table's columns from PostgreSQL's catalog and inserts rows in multi-row batches. Columns with a default\n" +
       '(serial, identity, now()) are left to the database; a primary key without one continues after the largest key.\n' +
-      'A missing table is created from --schema, or from the schema in the repository\'s schemas/ named after it\n' +
-      '(table orders ↔ schemas/avro/order.avsc). Connects as the dev stack\'s CDC role, as the example connectors do.\n' +
+      "A missing table is created from --schema, or from the schema in the repository's schemas/ named after it\n" +
+      "(table orders ↔ schemas/avro/order.avsc). Connects as the dev stack's CDC role, as the example connectors do.\n" +
       PACE_NOTE,
     options: [
       home,
@@ -54,7 +58,7 @@ export const devDataCommands: CommandSpec[] = [
     description:
       'Produces as the service account of the team that owns the topic (payments.* → sa-payments), or --as: what a\n' +
       'connector of that team may do, kcops may do, and nothing more. JSON, or Avro in the Confluent wire format with\n' +
-      'the schema registered under <topic>-value in a Schema Registry (Confluent API; Apicurio\'s ccompat works).\n' +
+      "the schema registered under <topic>-value in a Schema Registry (Confluent API; Apicurio's ccompat works).\n" +
       'Each record carries a kcops.datagen.ts header (ms) that `dev verify` uses for latency. ' +
       PACE_NOTE,
     options: [
@@ -63,7 +67,7 @@ export const devDataCommands: CommandSpec[] = [
       { flags: '--format <format>', description: 'record format', choices: ['json', 'avro'], default: 'json' },
       { flags: '--schema <file>', description: 'Avro (.avsc) or JSON schema of the records (default: orders)' },
       { flags: '--schema-registry-url <url>', description: 'Schema Registry for --format avro' },
-      { flags: '--as <account>', description: 'service account to produce as (default: the topic owner\'s)' },
+      { flags: '--as <account>', description: "service account to produce as (default: the topic owner's)" },
       { flags: '--partitions <n>', description: 'partitions when the topic is created', integer: true },
       ...pace,
     ],
@@ -97,14 +101,14 @@ export const devDataCommands: CommandSpec[] = [
     path: ['dev', 'verify'],
     summary: 'check that every source row reached the topic and each sink; exit 1 when they disagree',
     description:
-      'Counts the source table\'s rows, the topic\'s records and each sink\'s rows (JDBC) or records (S3 objects), key by\n' +
+      "Counts the source table's rows, the topic's records and each sink's rows (JDBC) or records (S3 objects), key by\n" +
       'key, until they agree or --timeout passes. Reports the keys that disagree (all of them with -o json) and the\n' +
-      'latency p50/p99 from the source\'s commit time (Debezium source.ts_ms) to the topic, and to S3 objects (1 s\n' +
-      'resolution). Reads the connectors\' configs from the dev stack; exit 0 when all agree, 1 when not.',
+      "latency p50/p99 from the source's commit time (Debezium source.ts_ms) to the topic, and to S3 objects (1 s\n" +
+      "resolution). Reads the connectors' configs from the dev stack; exit 0 when all agree, 1 when not.",
     args: [{ name: 'source', description: 'source connector (Debezium PostgreSQL)', required: true }],
     options: [
       home,
-      { flags: '--sink <name...>', description: 'sink connector reading the source\'s topic; repeatable' },
+      { flags: '--sink <name...>', description: "sink connector reading the source's topic; repeatable" },
       { flags: '--timeout <d>', description: 'how long to wait for the counts to agree', default: '120s' },
       { flags: '--timestamp-field <name>', description: 'event time column instead of source.ts_ms' },
       { flags: '--show <n>', description: 'disagreeing keys listed in the human output', default: 20, integer: true },
@@ -115,7 +119,8 @@ export const devDataCommands: CommandSpec[] = [
         description: 'table → topic → sink table, key by key',
       },
       {
-        command: 'kcops dev verify payments-orders-cdc --sink payments-orders-jdbc-sink --sink payments-orders-s3-sink -o json',
+        command:
+          'kcops dev verify payments-orders-cdc --sink payments-orders-jdbc-sink --sink payments-orders-s3-sink -o json',
         description: 'both sinks, every count as JSON (for CI)',
       },
     ],
@@ -128,8 +133,10 @@ export const devDataCommands: CommandSpec[] = [
       'Connectors, topics, consumer groups, tables, replication slots and publications (databases kcops and\n' +
       'kcops_sink), and S3 objects whose names start with the prefix in any of its spellings (payments-e2e- also\n' +
       'matches payments.e2e., payments_e2e_ and payments/e2e/). A dry run unless --approve: a prefix is easy to get\n' +
-      'wrong, and a shared dev stack holds other people\'s tests. Connectors go first (they hold slots and groups).',
-    args: [{ name: 'prefix', description: 'name prefix of the test resources (at least 3 characters)', required: true }],
+      "wrong, and a shared dev stack holds other people's tests. Connectors go first (they hold slots and groups).",
+    args: [
+      { name: 'prefix', description: 'name prefix of the test resources (at least 3 characters)', required: true },
+    ],
     options: [home, { flags: '--approve', description: 'delete what was found', default: false }],
     examples: [
       { command: 'kcops dev clean payments-e2e-', description: 'list what would be deleted' },

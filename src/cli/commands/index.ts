@@ -11,7 +11,14 @@ import { scaffoldCommands } from './scaffold.js';
 import { validateCommands } from './validate.js';
 
 /** Every command kcops has. Each file under commands/ declares its own; handlers are imported lazily. */
-export const groups: GroupSpec[] = [devGroup, devDatagenGroup, auditGroup, ...connectGroups, alertsGroup, ...accessGroups];
+export const groups: GroupSpec[] = [
+  devGroup,
+  devDatagenGroup,
+  auditGroup,
+  ...connectGroups,
+  alertsGroup,
+  ...accessGroups,
+];
 export const commands: CommandSpec[] = [
   ...devCommands,
   ...devDataCommands,

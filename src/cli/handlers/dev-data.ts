@@ -124,14 +124,20 @@ export const datagenS3: CommandHandler = async (ctx, _args, o) => {
     data: r,
     human: (st) =>
       [
-        st.green(`✔ ${rate(r.records, `records in ${r.objects} objects under s3://${r.bucket}/${r.prefix}`, r.seconds)}`),
+        st.green(
+          `✔ ${rate(r.records, `records in ${r.objects} objects under s3://${r.bucket}/${r.prefix}`, r.seconds)}`,
+        ),
         st.dim(`seed ${r.seed}`),
       ].join('\n'),
   };
 };
 
 /** The dev stack's Connect cluster, whatever kcops.yaml of the current directory says. */
-async function withDevCluster<T>(ctx: CliContext, o: Record<string, unknown>, run: (c: import('../../connect/cluster.js').ConnectCluster) => Promise<T>): Promise<T> {
+async function withDevCluster<T>(
+  ctx: CliContext,
+  o: Record<string, unknown>,
+  run: (c: import('../../connect/cluster.js').ConnectCluster) => Promise<T>,
+): Promise<T> {
   const b = await openBackend(devTarget(homeEnv(ctx, o)), { reporter: ctx.reporter });
   try {
     return await run(b.connect);
@@ -169,12 +175,19 @@ export const verify: CommandHandler = async (ctx, args, o) => {
           [
             ['source', `${r.source.database}.${r.source.table}`, String(r.source.rows), String(r.source.rows), ''],
             ['topic', r.topic.name, String(r.topic.records), String(r.topic.keys), lat(r.latency.topic)],
-            ...r.sinks.map((s) => [s.connector, s.target, String(s.records), String(s.keys), lat(r.latency.sinks[s.connector])]),
+            ...r.sinks.map((s) => [
+              s.connector,
+              s.target,
+              String(s.records),
+              String(s.keys),
+              lat(r.latency.sinks[s.connector]),
+            ]),
           ],
         ),
         '',
       ];
-      if (r.ok) lines.push(st.green(`✔ ${r.source.rows} rows agree at every stage (${(r.waitedMs / 1000).toFixed(1)} s)`));
+      if (r.ok)
+        lines.push(st.green(`✔ ${r.source.rows} rows agree at every stage (${(r.waitedMs / 1000).toFixed(1)} s)`));
       else {
         lines.push(st.red(`✖ ${r.mismatches.total} keys disagree after ${(r.waitedMs / 1000).toFixed(1)} s`));
         lines.push(
@@ -182,11 +195,22 @@ export const verify: CommandHandler = async (ctx, args, o) => {
             ['KEY', 'SOURCE', 'TOPIC', ...r.sinks.map((s) => s.connector), 'PROBLEM'],
             r.mismatches.keys
               .slice(0, show)
-              .map((m) => [m.key, String(m.source), String(m.topic), ...r.sinks.map((s) => String(m.sinks[s.connector] ?? 0)), m.problems.join(' ')]),
+              .map((m) => [
+                m.key,
+                String(m.source),
+                String(m.topic),
+                ...r.sinks.map((s) => String(m.sinks[s.connector] ?? 0)),
+                m.problems.join(' '),
+              ]),
           ),
         );
-        if (r.mismatches.total > show) lines.push(st.dim(`… and ${r.mismatches.total - show} more (-o json lists all)`));
-        lines.push(st.dim('Next: `kcops connect status <name>` and `kcops connect logs <name> --level ERROR` for the stage that lags.'));
+        if (r.mismatches.total > show)
+          lines.push(st.dim(`… and ${r.mismatches.total - show} more (-o json lists all)`));
+        lines.push(
+          st.dim(
+            'Next: `kcops connect status <name>` and `kcops connect logs <name> --level ERROR` for the stage that lags.',
+          ),
+        );
       }
       return lines.join('\n');
     },
@@ -211,7 +235,8 @@ export const clean: CommandHandler = async (ctx, args, o) => {
         total === 0 ? st.dim(`Nothing named ${r.matched.join(' | ')}*`) : table(['KIND', 'NAME'], rows),
         '',
       ];
-      if (!r.applied && total > 0) lines.push(st.yellow(`Dry run: ${total} resources would be deleted. Run again with --approve to delete them.`));
+      if (!r.applied && total > 0)
+        lines.push(st.yellow(`Dry run: ${total} resources would be deleted. Run again with --approve to delete them.`));
       if (r.applied) lines.push(st.green(`✔ deleted ${total - r.failures.length} of ${total}`));
       for (const f of r.failures) lines.push(st.red(`✖ ${f.resource}: ${f.reason}`));
       return lines.join('\n');

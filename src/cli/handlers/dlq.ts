@@ -11,20 +11,32 @@ export const dlq: CommandHandler = (ctx, args, o) =>
     return {
       data: r,
       human: (st) => {
-        const out = [`${st.bold(r.connector)}  DLQ ${r.topic}  ${r.count === 0 ? st.green('empty') : st.red(`${r.count} records`)}`];
+        const out = [
+          `${st.bold(r.connector)}  DLQ ${r.topic}  ${r.count === 0 ? st.green('empty') : st.red(`${r.count} records`)}`,
+        ];
         if (!r.contextHeaders)
-          out.push(st.yellow('errors.deadletterqueue.context.headers.enable is not true: records carry no error context.'));
+          out.push(
+            st.yellow('errors.deadletterqueue.context.headers.enable is not true: records carry no error context.'),
+          );
         if (Object.keys(r.byException).length) {
-          out.push('', table(['EXCEPTION', 'RECORDS'], Object.entries(r.byException).map(([k, v]) => [k, String(v)])));
+          out.push(
+            '',
+            table(
+              ['EXCEPTION', 'RECORDS'],
+              Object.entries(r.byException).map(([k, v]) => [k, String(v)]),
+            ),
+          );
         }
         for (const x of r.records) {
           out.push('', st.bold(`#${x.partition}:${x.offset}`) + st.dim(`  ${x.timestamp}`));
           out.push(`  key    ${x.key ?? st.dim('(null)')}`);
           out.push(`  value  ${x.value ?? st.dim('(null)')}`);
           const e = x.errors;
-          if (e['topic'] !== undefined) out.push(`  from   ${e['topic']}[${e['partition'] ?? '?'}]@${e['offset'] ?? '?'}`);
+          if (e['topic'] !== undefined)
+            out.push(`  from   ${e['topic']}[${e['partition'] ?? '?'}]@${e['offset'] ?? '?'}`);
           if (e['stage']) out.push(`  stage  ${e['stage']}${e['class.name'] ? ` (${e['class.name']})` : ''}`);
-          if (e['exception.class.name']) out.push(`  error  ${st.red(e['exception.class.name'])}: ${e['exception.message'] ?? ''}`);
+          if (e['exception.class.name'])
+            out.push(`  error  ${st.red(e['exception.class.name'])}: ${e['exception.message'] ?? ''}`);
         }
         if (r.count > r.records.length) out.push('', st.dim(`… ${r.count - r.records.length} more (--limit)`));
         return out.join('\n');

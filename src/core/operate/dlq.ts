@@ -34,7 +34,9 @@ const MAX_TEXT = 2000;
 export function displayBytes(b: Buffer | undefined): string | null {
   if (!b) return null;
   const text = b.toString('utf8');
-  const shown = text.includes('\uFFFD') || /[\x00-\x08\x0e-\x1f]/.test(text) ? `0x${b.subarray(0, 256).toString('hex')}` : text;
+  // Control bytes (an Avro frame starts with 0x00) mean binary: shown as hex rather than as garbage.
+  const binary = text.includes('\uFFFD') || [...b.subarray(0, 256)].some((c) => c < 9 || (c > 13 && c < 32));
+  const shown = binary ? `0x${b.subarray(0, 256).toString('hex')}` : text;
   const cut = shown.length > MAX_TEXT ? `${shown.slice(0, MAX_TEXT)}… (${b.length} bytes)` : shown;
   return redactText(cut);
 }
@@ -67,12 +69,16 @@ export async function readDlq(
   }
   const topic = config['errors.deadletterqueue.topic.name'];
   if (!topic) {
-    throw new UserError('DLQ_NOT_CONFIGURED', `${connector} has no dead letter queue (errors.deadletterqueue.topic.name).`, {
-      hint:
-        config['errors.tolerance'] === 'all'
-          ? 'It tolerates errors without a DLQ: bad records are dropped (and logged only with errors.log.enable=true). Add errors.deadletterqueue.topic.name.'
-          : 'Only sink connectors have one; set errors.tolerance=all and errors.deadletterqueue.topic.name to keep bad records instead of failing.',
-    });
+    throw new UserError(
+      'DLQ_NOT_CONFIGURED',
+      `${connector} has no dead letter queue (errors.deadletterqueue.topic.name).`,
+      {
+        hint:
+          config['errors.tolerance'] === 'all'
+            ? 'It tolerates errors without a DLQ: bad records are dropped (and logged only with errors.log.enable=true). Add errors.deadletterqueue.topic.name.'
+            : 'Only sink connectors have one; set errors.tolerance=all and errors.deadletterqueue.topic.name to keep bad records instead of failing.',
+      },
+    );
   }
   if (!kafka) {
     throw new UserError('DLQ_NO_KAFKA', `Reading ${topic} needs access to the environment's Kafka cluster.`, {

@@ -83,7 +83,8 @@ export function generateValue(f: Field, r: Random, index: number, now: number): 
 
 function textFor(n: string, r: Random, index: number, f: Field): string {
   if (f.sequence) return `k${index}`;
-  if (/email/.test(n)) return `${r.pick(FIRST).toLowerCase()}.${r.pick(LAST).toLowerCase()}${r.int(1, 999)}@example.com`;
+  if (/email/.test(n))
+    return `${r.pick(FIRST).toLowerCase()}.${r.pick(LAST).toLowerCase()}${r.int(1, 999)}@example.com`;
   if (/item|product|sku|article/.test(n)) return r.pick(PRODUCTS);
   if (/first.?name/.test(n)) return r.pick(FIRST);
   if (/last.?name|surname/.test(n)) return r.pick(LAST);

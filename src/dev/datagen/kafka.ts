@@ -42,7 +42,9 @@ export interface KafkaDatagenResult {
 }
 
 /** Avro needs avsc (slow to load): only imported for --format avro. */
-async function avroEncoder(schemaFile: string): Promise<{ encode(v: Record<string, unknown>): Buffer; canonical: string }> {
+async function avroEncoder(
+  schemaFile: string,
+): Promise<{ encode(v: Record<string, unknown>): Buffer; canonical: string }> {
   const avsc = (await import('avsc')).default;
   const type = avsc.Type.forSchema(JSON.parse(readFileSync(schemaFile, 'utf8')) as never);
   return { encode: (v) => type.toBuffer(v), canonical: JSON.stringify(type.schema()) };
@@ -131,13 +133,24 @@ export async function datagenKafka(o: KafkaDatagenOptions): Promise<KafkaDatagen
 }
 
 /** Creates the topic as the producing principal when it is missing (its ACLs decide whether it may). */
-async function ensureTopic(o: KafkaDatagenOptions, sasl: { mechanism: KafkaAccess['mechanism']; username: string; password: string }): Promise<void> {
-  const admin = new Admin({ clientId: 'kcops-datagen', bootstrapBrokers: [o.kafka.bootstrap], sasl, retries: 0, connectTimeout: 5000, timeout: 15_000 });
+async function ensureTopic(
+  o: KafkaDatagenOptions,
+  sasl: { mechanism: KafkaAccess['mechanism']; username: string; password: string },
+): Promise<void> {
+  const admin = new Admin({
+    clientId: 'kcops-datagen',
+    bootstrapBrokers: [o.kafka.bootstrap],
+    sasl,
+    retries: 0,
+    connectTimeout: 5000,
+    timeout: 15_000,
+  });
   try {
     const md = await admin.metadata({ topics: [o.topic] }).catch(() => undefined);
     if (md?.topics.has(o.topic)) return;
     await admin.createTopics({ topics: [o.topic], partitions: o.partitions ?? 1, replicas: 1 }).catch((e: unknown) => {
-      if (/already exists/i.test(String((e as Error).message)) || JSON.stringify(e).includes('TOPIC_ALREADY_EXISTS')) return;
+      if (/already exists/i.test(String((e as Error).message)) || JSON.stringify(e).includes('TOPIC_ALREADY_EXISTS'))
+        return;
       throw produceFailure({ bootstrapServers: [o.kafka.bootstrap], sasl, topic: o.topic }, e);
     });
   } finally {

@@ -69,10 +69,14 @@ export async function datagenPostgres(o: PostgresDatagenOptions): Promise<Postgr
   try {
     await client.connect();
   } catch (e) {
-    throw new UserError('DATAGEN_POSTGRES_UNREACHABLE', `Cannot connect to database ${o.database}: ${describeCause(e)}`, {
-      hint: 'Is the dev stack up (`kcops dev status`)? The database must exist (`kcops dev up` creates kcops and kcops_sink).',
-      cause: e,
-    });
+    throw new UserError(
+      'DATAGEN_POSTGRES_UNREACHABLE',
+      `Cannot connect to database ${o.database}: ${describeCause(e)}`,
+      {
+        hint: 'Is the dev stack up (`kcops dev status`)? The database must exist (`kcops dev up` creates kcops and kcops_sink).',
+        cause: e,
+      },
+    );
   }
   try {
     let cols = await readColumns(client, schema, table);
@@ -91,9 +95,13 @@ export async function datagenPostgres(o: PostgresDatagenOptions): Promise<Postgr
     }
     const fields = fieldsFromCatalog(`${schema}.${table}`, cols);
     if (fields.length === 0) {
-      throw new UserError('DATAGEN_NOTHING_TO_FILL', `Every column of ${schema}.${table} has a default: nothing to generate.`, {
-        exitCode: 2,
-      });
+      throw new UserError(
+        'DATAGEN_NOTHING_TO_FILL',
+        `Every column of ${schema}.${table} has a default: nothing to generate.`,
+        {
+          exitCode: 2,
+        },
+      );
     }
     const seqStart = await sequenceStart(client, qualified, fields);
     const random = new Random(o.seed);
@@ -147,7 +155,9 @@ async function sequenceStart(client: pg.Client, qualified: string, fields: Field
   const seq = fields.filter((f) => f.sequence && (f.kind === 'int' || f.kind === 'bigint' || f.kind === 'smallint'));
   let start = 1;
   for (const f of seq) {
-    const r = await client.query<{ m: string | null }>(`SELECT max(${quoteIdent(f.name)})::text AS m FROM ${qualified}`);
+    const r = await client.query<{ m: string | null }>(
+      `SELECT max(${quoteIdent(f.name)})::text AS m FROM ${qualified}`,
+    );
     start = Math.max(start, Number(r.rows[0]?.m ?? 0) + 1);
   }
   return start;

@@ -15,15 +15,22 @@ export async function registerSchema(
   try {
     res = await fetchImpl(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', accept: 'application/vnd.schemaregistry.v1+json' },
+      headers: {
+        'content-type': 'application/vnd.schemaregistry.v1+json',
+        accept: 'application/vnd.schemaregistry.v1+json',
+      },
       body: JSON.stringify({ schemaType: 'AVRO', schema }),
       signal: AbortSignal.timeout(15_000),
     });
   } catch (e) {
-    throw new UserError('SCHEMA_REGISTRY_UNREACHABLE', `Cannot reach the Schema Registry at ${baseUrl}: ${describeCause(e)}`, {
-      hint: 'Pass --schema-registry-url (a Confluent-compatible API: Apicurio serves it under /apis/ccompat/v7).',
-      cause: e,
-    });
+    throw new UserError(
+      'SCHEMA_REGISTRY_UNREACHABLE',
+      `Cannot reach the Schema Registry at ${baseUrl}: ${describeCause(e)}`,
+      {
+        hint: 'Pass --schema-registry-url (a Confluent-compatible API: Apicurio serves it under /apis/ccompat/v7).',
+        cause: e,
+      },
+    );
   }
   const text = await res.text();
   let body: { id?: unknown; message?: unknown; error_code?: unknown } = {};

@@ -114,7 +114,10 @@ export function fieldsFromAvro(schema: unknown, where: string): Field[] {
 
 /** A JSON Schema object's properties (integer, number, string with format date-time/date/uuid, boolean, enum). */
 export function fieldsFromJsonSchema(schema: unknown, where: string): Field[] {
-  const s = schema as { properties?: Record<string, { type?: string | string[]; format?: string; enum?: string[]; maxLength?: number }>; required?: string[] };
+  const s = schema as {
+    properties?: Record<string, { type?: string | string[]; format?: string; enum?: string[]; maxLength?: number }>;
+    required?: string[];
+  };
   if (!s?.properties) throw new UserError('DATAGEN_BAD_SCHEMA', `${where} has no "properties".`, { exitCode: 2 });
   return Object.entries(s.properties).map(([name, p]) => {
     const types = Array.isArray(p.type) ? p.type : [p.type ?? 'string'];
@@ -133,9 +136,13 @@ export function fieldsFromJsonSchema(schema: unknown, where: string): Field[] {
 }
 
 function unsupported(where: string, field: string, type: string): UserError {
-  return new UserError('DATAGEN_UNSUPPORTED_TYPE', `${where}: field ${field} has type ${type}, which datagen cannot generate.`, {
-    exitCode: 2,
-  });
+  return new UserError(
+    'DATAGEN_UNSUPPORTED_TYPE',
+    `${where}: field ${field} has type ${type}, which datagen cannot generate.`,
+    {
+      exitCode: 2,
+    },
+  );
 }
 
 /** Reads an .avsc or a JSON Schema file into fields. */
@@ -146,8 +153,13 @@ export function fieldsFromSchemaFile(path: string): { fields: Field[]; recordNam
   } catch (e) {
     throw new UserError('DATAGEN_BAD_SCHEMA', `Cannot read the schema ${path}.`, { cause: e, exitCode: 2 });
   }
-  const name = (doc as { name?: string; title?: string }).name ?? (doc as { title?: string }).title ?? basename(path).replace(/\..*$/, '');
-  return path.endsWith('.avsc') ? { fields: fieldsFromAvro(doc, path), recordName: name } : { fields: fieldsFromJsonSchema(doc, path), recordName: name };
+  const name =
+    (doc as { name?: string; title?: string }).name ??
+    (doc as { title?: string }).title ??
+    basename(path).replace(/\..*$/, '');
+  return path.endsWith('.avsc')
+    ? { fields: fieldsFromAvro(doc, path), recordName: name }
+    : { fields: fieldsFromJsonSchema(doc, path), recordName: name };
 }
 
 /**

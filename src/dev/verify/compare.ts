@@ -34,7 +34,8 @@ export function compareStages(source: Set<string>, topic: StageKeys, sinks: Reco
     const want = source.has(key);
     const problems: string[] = [];
     if (topic.live.has(key) !== want) problems.push(`topic${want ? '-' : '+'}`);
-    for (const [name, s] of Object.entries(sinks)) if (s.live.has(key) !== want) problems.push(`${name}${want ? '-' : '+'}`);
+    for (const [name, s] of Object.entries(sinks))
+      if (s.live.has(key) !== want) problems.push(`${name}${want ? '-' : '+'}`);
     if (problems.length === 0) continue;
     mismatches.push({
       key,
@@ -72,7 +73,8 @@ export function latencyOf(samples: number[]): Latency | undefined {
 
 /** A Kafka Connect JSON key or value: the payload of a {schema, payload} envelope, or the document itself. */
 export function unwrapEnvelope(doc: unknown): unknown {
-  if (doc && typeof doc === 'object' && 'payload' in doc && 'schema' in doc) return (doc as { payload: unknown }).payload;
+  if (doc && typeof doc === 'object' && 'payload' in doc && 'schema' in doc)
+    return (doc as { payload: unknown }).payload;
   return doc;
 }
 

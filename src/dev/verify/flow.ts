@@ -33,26 +33,38 @@ export const SUPPORTED_SINKS = [
 export function planSource(name: string, config: Record<string, string>, env: Record<string, string>): SourcePlan {
   const cls = config['connector.class'] ?? '';
   if (!SUPPORTED_SOURCES.includes(cls)) {
-    throw new UserError('VERIFY_UNSUPPORTED', `dev verify cannot count the source of ${name} (${cls || 'no connector.class'}).`, {
-      hint: `Sources it understands: ${SUPPORTED_SOURCES.join(', ')}.`,
-      exitCode: 2,
-    });
+    throw new UserError(
+      'VERIFY_UNSUPPORTED',
+      `dev verify cannot count the source of ${name} (${cls || 'no connector.class'}).`,
+      {
+        hint: `Sources it understands: ${SUPPORTED_SOURCES.join(', ')}.`,
+        exitCode: 2,
+      },
+    );
   }
   const r = (k: string) => resolveWorkerEnv(config[k] ?? '', env);
   const list = r('table.include.list');
   if (!list) {
-    throw new UserError('VERIFY_UNSUPPORTED', `${name} has no table.include.list: dev verify needs to know which tables it captures.`, {
-      exitCode: 2,
-    });
+    throw new UserError(
+      'VERIFY_UNSUPPORTED',
+      `${name} has no table.include.list: dev verify needs to know which tables it captures.`,
+      {
+        exitCode: 2,
+      },
+    );
   }
   const prefix = r('topic.prefix') || r('database.server.name');
   const tables = list.split(',').map((t) => {
     const entry = t.trim();
     // Entries are regular expressions; only plain schema.table names can be counted.
     if (/[*\\[\]()|+?^$]/.test(entry) || entry.split('.').length > 2) {
-      throw new UserError('VERIFY_UNSUPPORTED', `${name} captures tables by pattern (${entry}): name them one by one to verify.`, {
-        exitCode: 2,
-      });
+      throw new UserError(
+        'VERIFY_UNSUPPORTED',
+        `${name} captures tables by pattern (${entry}): name them one by one to verify.`,
+        {
+          exitCode: 2,
+        },
+      );
     }
     const [schema, table] = entry.includes('.') ? (entry.split('.') as [string, string]) : ['public', entry];
     return { schema, table, topic: `${prefix}.${schema}.${table}` };
@@ -60,11 +72,7 @@ export function planSource(name: string, config: Record<string, string>, env: Re
   return { connector: name, kind: 'postgres-cdc', database: r('database.dbname'), tables };
 }
 
-export function planSink(
-  name: string,
-  config: Record<string, string>,
-  env: Record<string, string>,
-): SinkPlan {
+export function planSink(name: string, config: Record<string, string>, env: Record<string, string>): SinkPlan {
   const cls = config['connector.class'] ?? '';
   const r = (k: string) => resolveWorkerEnv(config[k] ?? '', env);
   const topics = r('topics')
@@ -75,19 +83,26 @@ export function planSink(
     const url = r('connection.url');
     const db = /^jdbc:postgresql:\/\/[^/]+\/([^?;]+)/.exec(url)?.[1];
     if (!db) {
-      throw new UserError('VERIFY_UNSUPPORTED', `${name} writes to ${url.replace(/\/\/[^@/]*@/, '//')}: dev verify reads PostgreSQL sinks only.`, {
-        exitCode: 2,
-      });
+      throw new UserError(
+        'VERIFY_UNSUPPORTED',
+        `${name} writes to ${url.replace(/\/\/[^@/]*@/, '//')}: dev verify reads PostgreSQL sinks only.`,
+        {
+          exitCode: 2,
+        },
+      );
     }
-    const format =
-      cls.startsWith('io.debezium') ? r('collection.name.format') || r('table.name.format') || '${topic}' : r('table.name.format') || '${topic}';
+    const format = cls.startsWith('io.debezium')
+      ? r('collection.name.format') || r('table.name.format') || '${topic}'
+      : r('table.name.format') || '${topic}';
     // Debezium's JDBC sink turns the dots of a topic name into underscores for the table; Confluent's keeps them.
     const tableFor = (topic: string) =>
       format.replace(/\$\{topic\}/g, cls.startsWith('io.debezium') ? topic.replace(/\./g, '_') : topic);
     return { connector: name, kind: 'jdbc', database: decodeURIComponent(db), tableFor, topics };
   }
   if (cls.startsWith('org.apache.camel.kafkaconnector.')) {
-    const url = r('camel.sink.url') || `aws2-s3://${r('camel.kamelet.aws-s3-sink.bucketNameOrArn') || r('camel.sink.path.bucketNameOrArn')}`;
+    const url =
+      r('camel.sink.url') ||
+      `aws2-s3://${r('camel.kamelet.aws-s3-sink.bucketNameOrArn') || r('camel.sink.path.bucketNameOrArn')}`;
     const m = /^aws2-s3:\/\/([^?]+)(?:\?(.*))?$/.exec(url);
     if (m) {
       const params = new URLSearchParams((m[2] ?? '').replace(/\+/g, '%2B'));
@@ -97,8 +112,12 @@ export function planSink(
       return { connector: name, kind: 's3', bucket: m[1]!, prefix, topics };
     }
   }
-  throw new UserError('VERIFY_UNSUPPORTED', `dev verify cannot count the sink ${name} (${cls || 'no connector.class'}).`, {
-    hint: `Sinks it understands: ${SUPPORTED_SINKS.join(', ')}.`,
-    exitCode: 2,
-  });
+  throw new UserError(
+    'VERIFY_UNSUPPORTED',
+    `dev verify cannot count the sink ${name} (${cls || 'no connector.class'}).`,
+    {
+      hint: `Sinks it understands: ${SUPPORTED_SINKS.join(', ')}.`,
+      exitCode: 2,
+    },
+  );
 }

@@ -65,17 +65,29 @@ async function primaryKey(url: string, schema: string, table: string): Promise<s
   return rows.length ? rows.map((r) => r.column_name) : undefined;
 }
 
-async function tableKeys(url: string, schema: string, table: string, keyFields: string[]): Promise<string[] | undefined> {
+async function tableKeys(
+  url: string,
+  schema: string,
+  table: string,
+  keyFields: string[],
+): Promise<string[] | undefined> {
   const exists = await query<{ t: string | null }>(url, 'SELECT to_regclass($1)::text AS t', [
     `${quoteIdent(schema)}.${quoteIdent(table)}`,
   ]);
   if (!exists[0]?.t) return undefined;
   const expr = keyFields.map((k) => `${quoteIdent(k)}::text`).join(`, `);
-  const rows = await query<{ k: string }>(url, `SELECT concat_ws(',', ${expr}) AS k FROM ${quoteIdent(schema)}.${quoteIdent(table)}`);
+  const rows = await query<{ k: string }>(
+    url,
+    `SELECT concat_ws(',', ${expr}) AS k FROM ${quoteIdent(schema)}.${quoteIdent(table)}`,
+  );
   return rows.map((r) => r.k);
 }
 
-function eventTime(ev: unknown, headers: Map<string, Buffer> | undefined, field: string | undefined): number | undefined {
+function eventTime(
+  ev: unknown,
+  headers: Map<string, Buffer> | undefined,
+  field: string | undefined,
+): number | undefined {
   if (field) {
     const row = isChangeEvent(ev) ? ev.after : (ev as Record<string, unknown> | undefined);
     const v = row?.[field];
@@ -104,9 +116,13 @@ export async function verifyFlow(o: VerifyOptions): Promise<VerifyResult> {
   }
   const source: SourcePlan = planSource(o.source, sourceConfig, o.stack.workerEnv);
   if (source.tables.length !== 1) {
-    throw new UserError('VERIFY_UNSUPPORTED', `${o.source} captures ${source.tables.length} tables; dev verify follows one.`, {
-      exitCode: 2,
-    });
+    throw new UserError(
+      'VERIFY_UNSUPPORTED',
+      `${o.source} captures ${source.tables.length} tables; dev verify follows one.`,
+      {
+        exitCode: 2,
+      },
+    );
   }
   const t = source.tables[0]!;
   const sinks: SinkPlan[] = [];
@@ -115,22 +131,32 @@ export async function verifyFlow(o: VerifyOptions): Promise<VerifyResult> {
     if (!cfg) throw new UserError('CONNECTOR_NOT_FOUND', `There is no connector ${name} on the dev stack.`, {});
     const plan = planSink(name, cfg, o.stack.workerEnv);
     if (!plan.topics.includes(t.topic)) {
-      throw new UserError('VERIFY_NOT_CONNECTED', `${name} does not read ${t.topic} (it reads ${plan.topics.join(', ') || 'no topic list'}).`, {
-        hint: 'Name a sink whose `topics` include the source table\'s topic.',
-        exitCode: 2,
-      });
+      throw new UserError(
+        'VERIFY_NOT_CONNECTED',
+        `${name} does not read ${t.topic} (it reads ${plan.topics.join(', ') || 'no topic list'}).`,
+        {
+          hint: "Name a sink whose `topics` include the source table's topic.",
+          exitCode: 2,
+        },
+      );
     }
     sinks.push(plan);
   }
   const srcUrl = o.stack.pgUrl(source.database);
   const keyFields = await primaryKey(srcUrl, t.schema, t.table).catch((e: unknown) => {
-    throw new UserError('VERIFY_SOURCE_UNREACHABLE', `Cannot read ${source.database}: ${describeCause(e)}`, { cause: e });
+    throw new UserError('VERIFY_SOURCE_UNREACHABLE', `Cannot read ${source.database}: ${describeCause(e)}`, {
+      cause: e,
+    });
   });
   if (!keyFields) {
-    throw new UserError('VERIFY_NO_KEY', `${t.schema}.${t.table} has no primary key: records cannot be matched row by row.`, {
-      hint: 'Give the table a primary key (Debezium keys its records by it).',
-      exitCode: 2,
-    });
+    throw new UserError(
+      'VERIFY_NO_KEY',
+      `${t.schema}.${t.table} has no primary key: records cannot be matched row by row.`,
+      {
+        hint: 'Give the table a primary key (Debezium keys its records by it).',
+        exitCode: 2,
+      },
+    );
   }
 
   const topic = newStage();
@@ -178,7 +204,8 @@ export async function verifyFlow(o: VerifyOptions): Promise<VerifyResult> {
       if (s.kind === 'jdbc') {
         const table = s.tableFor(t.topic);
         const [schema, name] = table.includes('.') ? table.split('.', 2) : ['public', table];
-        const keys = (await tableKeys(o.stack.pgUrl(s.database), schema!, name!, keyFields).catch(() => undefined)) ?? [];
+        const keys =
+          (await tableKeys(o.stack.pgUrl(s.database), schema!, name!, keyFields).catch(() => undefined)) ?? [];
         stage.counts = new Map(keys.map((k) => [k, 1]));
         stage.live = new Set(keys);
         sinkRecords[s.connector] = keys.length;
@@ -207,7 +234,8 @@ export async function verifyFlow(o: VerifyOptions): Promise<VerifyResult> {
             if (!prev || at >= prev.at) latest.set(key, { at, live: ev?.op !== 'd' });
             const t0 = eventTime(doc, undefined, o.timestampField);
             // LastModified has a resolution of one second: good for seconds of latency, not for milliseconds.
-            if (t0 !== undefined && obj.lastModified >= t0 - 1000) sinkLatency[s.connector]!.push(Math.max(0, obj.lastModified - t0));
+            if (t0 !== undefined && obj.lastModified >= t0 - 1000)
+              sinkLatency[s.connector]!.push(Math.max(0, obj.lastModified - t0));
           }
         });
         stage.live = new Set([...latest].filter(([, v]) => v.live).map(([k]) => k));
@@ -220,7 +248,9 @@ export async function verifyFlow(o: VerifyOptions): Promise<VerifyResult> {
       `source ${sourceKeys.size}, topic ${topic.live.size}${sinks.map((s) => `, ${s.connector} ${sinkStages[s.connector]!.live.size}`).join('')}`,
     );
     if (cmp.ok || Date.now() - started >= o.timeoutMs) break;
-    await new Promise((r) => setTimeout(r, Math.min(o.intervalMs ?? 2000, Math.max(0, o.timeoutMs - (Date.now() - started)))));
+    await new Promise((r) =>
+      setTimeout(r, Math.min(o.intervalMs ?? 2000, Math.max(0, o.timeoutMs - (Date.now() - started)))),
+    );
   }
   const { sourceKeys, cmp } = last;
   if (cmp.ok) step.done(`${sourceKeys.size} rows agree at every stage`);
@@ -245,7 +275,9 @@ export async function verifyFlow(o: VerifyOptions): Promise<VerifyResult> {
     latency: {
       ...(topicLat ? { topic: topicLat } : {}),
       sinks: sinkLat,
-      from: o.timestampField ? `field ${o.timestampField}` : 'source.ts_ms (commit time) or the kcops.datagen.ts header',
+      from: o.timestampField
+        ? `field ${o.timestampField}`
+        : 'source.ts_ms (commit time) or the kcops.datagen.ts header',
     },
     mismatches: { total: cmp.mismatches.length, keys: cmp.mismatches },
     waitedMs: Date.now() - started,

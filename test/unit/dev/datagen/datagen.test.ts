@@ -133,8 +133,14 @@ describe('fields from a table, an Avro schema, a JSON schema', () => {
   it("finds the repository's schema named after a table (orders ↔ order.avsc / record Order)", () => {
     const repo = mkdtempSync(join(tmpdir(), 'kcops-datagen-'));
     mkdirSync(join(repo, 'schemas', 'avro'), { recursive: true });
-    writeFileSync(join(repo, 'schemas', 'avro', 'order.avsc'), JSON.stringify({ type: 'record', name: 'Order', fields: [] }));
-    writeFileSync(join(repo, 'schemas', 'avro', 'c.avsc'), JSON.stringify({ type: 'record', name: 'Customers', fields: [] }));
+    writeFileSync(
+      join(repo, 'schemas', 'avro', 'order.avsc'),
+      JSON.stringify({ type: 'record', name: 'Order', fields: [] }),
+    );
+    writeFileSync(
+      join(repo, 'schemas', 'avro', 'c.avsc'),
+      JSON.stringify({ type: 'record', name: 'Customers', fields: [] }),
+    );
     expect(findSchemaForTable(repo, 'orders')).toBe(join(repo, 'schemas', 'avro', 'order.avsc'));
     expect(findSchemaForTable(repo, 'customers')).toBe(join(repo, 'schemas', 'avro', 'c.avsc'));
     expect(findSchemaForTable(repo, 'refunds')).toBeUndefined();
@@ -148,7 +154,12 @@ describe('pacing', () => {
   });
 
   it('splits a count into batches', async () => {
-    const p = new Pacer({ count: 2500 }, 1000, () => 0, async () => {});
+    const p = new Pacer(
+      { count: 2500 },
+      1000,
+      () => 0,
+      async () => {},
+    );
     const sizes: number[] = [];
     for (let n = await p.next(); n > 0; n = await p.next()) {
       sizes.push(n);
@@ -160,10 +171,15 @@ describe('pacing', () => {
   it('holds a rate against the clock and stops at the duration', async () => {
     let now = 0;
     const slept: number[] = [];
-    const p = new Pacer({ rate: 100, durationMs: 1000 }, 1000, () => now, async (ms) => {
-      slept.push(ms);
-      now += ms;
-    });
+    const p = new Pacer(
+      { rate: 100, durationMs: 1000 },
+      1000,
+      () => now,
+      async (ms) => {
+        slept.push(ms);
+        now += ms;
+      },
+    );
     let total = 0;
     for (let n = await p.next(); n > 0; n = await p.next()) {
       expect(n).toBe(10); // a tenth of the rate per batch

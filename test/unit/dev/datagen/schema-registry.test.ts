@@ -13,7 +13,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { confluentFrame, parseConfluentFrame, registerSchema } from '../../../../src/dev/datagen/schema-registry.js';
 import { displayBytes, errorHeaders } from '../../../../src/core/operate/dlq.js';
 
-const orderAvsc = readFileSync(join(import.meta.dirname, '..', '..', '..', '..', 'examples', 'kafka-connect-configs', 'schemas', 'avro', 'order.avsc'), 'utf8');
+const orderAvsc = readFileSync(
+  join(
+    import.meta.dirname,
+    '..',
+    '..',
+    '..',
+    '..',
+    'examples',
+    'kafka-connect-configs',
+    'schemas',
+    'avro',
+    'order.avsc',
+  ),
+  'utf8',
+);
 
 interface Seen {
   method: string;
@@ -34,10 +48,15 @@ describe('Schema Registry (Confluent REST API) and the wire format', () => {
       seen.push({ method: req.method!, url: req.url!, contentType: req.headers['content-type'], body });
       const m = /^\/apis\/ccompat\/v7\/subjects\/([^/]+)\/versions$/.exec(req.url!);
       res.setHeader('content-type', 'application/vnd.schemaregistry.v1+json');
-      if (req.method !== 'POST' || !m) return res.writeHead(404).end(JSON.stringify({ error_code: 404, message: 'not found' }));
-      if (typeof body.schema !== 'string') return res.writeHead(422).end(JSON.stringify({ error_code: 42201, message: 'Invalid schema' }));
+      if (req.method !== 'POST' || !m)
+        return res.writeHead(404).end(JSON.stringify({ error_code: 404, message: 'not found' }));
+      if (typeof body.schema !== 'string')
+        return res.writeHead(422).end(JSON.stringify({ error_code: 42201, message: 'Invalid schema' }));
       const subject = decodeURIComponent(m[1]!);
-      if (subject.startsWith('incompatible')) return res.writeHead(409).end(JSON.stringify({ error_code: 409, message: 'Schema being registered is incompatible' }));
+      if (subject.startsWith('incompatible'))
+        return res
+          .writeHead(409)
+          .end(JSON.stringify({ error_code: 409, message: 'Schema being registered is incompatible' }));
       const versions = subjects.get(subject) ?? [];
       if (!versions.includes(body.schema)) versions.push(body.schema);
       subjects.set(subject, versions);
@@ -67,7 +86,9 @@ describe('Schema Registry (Confluent REST API) and the wire format', () => {
       code: 'SCHEMA_REGISTRY_REJECTED',
       hint: expect.stringMatching(/not compatible/),
     });
-    await expect(registerSchema('http://127.0.0.1:1', 's', '"string"')).rejects.toMatchObject({ code: 'SCHEMA_REGISTRY_UNREACHABLE' });
+    await expect(registerSchema('http://127.0.0.1:1', 's', '"string"')).rejects.toMatchObject({
+      code: 'SCHEMA_REGISTRY_UNREACHABLE',
+    });
   });
 
   it('frames Avro as magic byte 0, a big-endian schema id, then the body a consumer decodes', () => {
@@ -87,7 +108,10 @@ describe('DLQ records for display', () => {
     const h = new Map<string, Buffer>([
       ['__connect.errors.topic', Buffer.from('payments.in')],
       ['__connect.errors.exception.message', Buffer.from('Bad value password=hunter2secret for x')],
-      ['__connect.errors.exception.stacktrace', Buffer.from(Array.from({ length: 40 }, (_, i) => `at line ${i}`).join('\n'))],
+      [
+        '__connect.errors.exception.stacktrace',
+        Buffer.from(Array.from({ length: 40 }, (_, i) => `at line ${i}`).join('\n')),
+      ],
       ['other', Buffer.from('x')],
     ]);
     const e = errorHeaders(h);

@@ -1,13 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  compareStages,
-  keyText,
-  latencyOf,
-  newStage,
-  unwrapEnvelope,
-} from '../../../../src/dev/verify/compare.js';
+import { compareStages, keyText, latencyOf, newStage, unwrapEnvelope } from '../../../../src/dev/verify/compare.js';
 import { planSink, planSource } from '../../../../src/dev/verify/flow.js';
 import { prefixSpellings, groupAlreadyGone } from '../../../../src/dev/clean.js';
 
@@ -16,7 +10,21 @@ const env = { KCOPS_PG_HOST: '127.0.0.1', KCOPS_PG_PORT: '5432', KCOPS_PG_DATABA
 const file = (n: string) =>
   (
     JSON.parse(
-      readFileSync(join(import.meta.dirname, '..', '..', '..', '..', 'examples', 'kafka-connect-configs', 'connectors', 'dev', `${n}.json`), 'utf8'),
+      readFileSync(
+        join(
+          import.meta.dirname,
+          '..',
+          '..',
+          '..',
+          '..',
+          'examples',
+          'kafka-connect-configs',
+          'connectors',
+          'dev',
+          `${n}.json`,
+        ),
+        'utf8',
+      ),
     ) as { config: Record<string, string> }
   ).config;
 
@@ -34,7 +42,15 @@ describe('what verify counts, from the example connectors', () => {
     const p = planSink('payments-orders-jdbc-sink', file('payments-orders-jdbc-sink'), env);
     expect(p).toMatchObject({ kind: 'jdbc', database: 'kcops_sink', topics: ['payments.public.orders'] });
     expect(p.kind === 'jdbc' && p.tableFor('payments.public.orders')).toBe('orders_replica');
-    const byTopic = planSink('s', { 'connector.class': 'io.debezium.connector.jdbc.JdbcSinkConnector', topics: 'a.b.c', 'connection.url': 'jdbc:postgresql://h:1/db?x=1' }, env);
+    const byTopic = planSink(
+      's',
+      {
+        'connector.class': 'io.debezium.connector.jdbc.JdbcSinkConnector',
+        topics: 'a.b.c',
+        'connection.url': 'jdbc:postgresql://h:1/db?x=1',
+      },
+      env,
+    );
     expect(byTopic.kind === 'jdbc' && byTopic.tableFor('a.b.c')).toBe('a_b_c');
   });
 
@@ -49,9 +65,18 @@ describe('what verify counts, from the example connectors', () => {
   it('refuses what it cannot count, listing what it can', () => {
     expect(() => planSource('f', { 'connector.class': 'FileStreamSource' }, env)).toThrow(/cannot count the source/);
     expect(() =>
-      planSource('p', { 'connector.class': 'io.debezium.connector.postgresql.PostgresConnector', 'table.include.list': 'public.ord.*' }, env),
+      planSource(
+        'p',
+        {
+          'connector.class': 'io.debezium.connector.postgresql.PostgresConnector',
+          'table.include.list': 'public.ord.*',
+        },
+        env,
+      ),
     ).toThrow(/by pattern/);
-    expect(() => planSink('m', { 'connector.class': 'x.MongoSink', topics: 't' }, env)).toThrow(/cannot count the sink m/);
+    expect(() => planSink('m', { 'connector.class': 'x.MongoSink', topics: 't' }, env)).toThrow(
+      /cannot count the sink m/,
+    );
   });
 });
 
@@ -71,7 +96,10 @@ describe('comparing the stages key by key', () => {
   });
 
   it('names where each key is missing or extra, in key order', () => {
-    const r = compareStages(new Set(['1', '2', '10']), stage(['1', '10', '3']), { sink: stage(['1']), s3: stage(['1', '2', '10']) });
+    const r = compareStages(new Set(['1', '2', '10']), stage(['1', '10', '3']), {
+      sink: stage(['1']),
+      s3: stage(['1', '2', '10']),
+    });
     expect(r.ok).toBe(false);
     expect(r.mismatches).toEqual([
       { key: '2', source: 1, topic: 0, sinks: { sink: 0, s3: 1 }, problems: ['topic-', 'sink-'] },
@@ -100,7 +128,12 @@ describe('comparing the stages key by key', () => {
 
 describe('dev clean', () => {
   it('matches a prefix in every spelling its systems use', () => {
-    expect(prefixSpellings('payments-e2e-')).toEqual(['payments-e2e-', 'payments.e2e.', 'payments_e2e_', 'payments/e2e/']);
+    expect(prefixSpellings('payments-e2e-')).toEqual([
+      'payments-e2e-',
+      'payments.e2e.',
+      'payments_e2e_',
+      'payments/e2e/',
+    ]);
   });
 
   it('treats GROUP_ID_NOT_FOUND from DeleteGroups, however nested, as already deleted', () => {
