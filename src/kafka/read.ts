@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Admin, Consumer } from '@platformatic/kafka';
+import { Admin, Consumer, type Message } from '@platformatic/kafka';
 import { UserError, describeCause } from '../errors.js';
 import type { KafkaAccess } from '../core/observe/lag.js';
 
@@ -87,7 +87,10 @@ export async function readTopic(
     retries: 1,
   });
   let read = 0;
-  const deadline = Date.now() + (o.deadlineMs ?? 120_000);
+  // Big topics take long to read on a small machine: by default a minute plus 2 ms per record to read.
+  const toRead = pending().reduce((n, p) => n + Number((range.end.get(p) ?? 0n) - positions.get(p)!), 0);
+  const deadlineMs = o.deadlineMs ?? 60_000 + toRead * 2;
+  const deadline = Date.now() + deadlineMs;
   try {
     const stream = await consumer.consume({
       topics: [topic],
@@ -99,25 +102,34 @@ export async function readTopic(
     const iterator = stream[Symbol.asyncIterator]();
     try {
       let idleSince = Date.now();
+      let waiting: Promise<IteratorResult<Message<Buffer, Buffer, Buffer, Buffer>>> | undefined;
       while (pending().length > 0 && (o.limit === undefined || read < o.limit)) {
         if (Date.now() > deadline) {
           throw new UserError(
             'KAFKA_READ_TIMEOUT',
-            `Reading ${topic} did not reach its end within ${Math.round((o.deadlineMs ?? 120_000) / 1000)} s.`,
+            `Reading ${topic} did not reach its end within ${Math.round(deadlineMs / 1000)} s.`,
             {
               hint: 'Read fewer records (--limit), or check the broker (`kcops dev logs broker`).',
             },
           );
         }
+        // The same next() is awaited until it settles: a second call after an idle second would orphan the first,
+        // and the record it brings would be lost.
+        waiting ??= iterator.next();
+        let timer: NodeJS.Timeout | undefined;
         const next = await Promise.race([
-          iterator.next(),
-          new Promise<'idle'>((r) => setTimeout(() => r('idle'), 1000).unref()),
+          waiting,
+          new Promise<'idle'>((r) => {
+            timer = setTimeout(() => r('idle'), 1000);
+          }),
         ]);
+        clearTimeout(timer);
         if (next === 'idle') {
           // Only control records (transaction markers) left before the end offset.
           if (Date.now() - idleSince > 3000) break;
           continue;
         }
+        waiting = undefined;
         if (next.done) break;
         idleSince = Date.now();
         const m = next.value;
