@@ -186,7 +186,16 @@ export async function devClean(o: {
     );
   }
   const bucket = new DevS3(o.stack.s3.endpoint, o.stack.s3.bucket);
-  for (const k of found.objects) await bucket.delete(k).catch((e: unknown) => fail(`object ${k}`, e));
+  // One request per object (a sink may have written thousands): 16 at a time.
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(16, found.objects.length) }, async () => {
+      while (next < found.objects.length) {
+        const k = found.objects[next++]!;
+        await bucket.delete(k).catch((e: unknown) => fail(`object ${k}`, e));
+      }
+    }),
+  );
   if (result.failures.length) del.fail(`${result.failures.length} could not be deleted`);
   else del.done();
   return result;

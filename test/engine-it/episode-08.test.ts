@@ -58,7 +58,7 @@ describe.skipIf(!enabled)('episode 8: test data and a verified flow, every comma
     // The example's own resources: its connectors, slot, publication, groups, objects and topic.
     await cli(['dev', 'clean', 'payments-orders', '--approve']);
     await cli(['dev', 'clean', 'payments.public.orders', '--approve']);
-  });
+  }, 600_000); // the example's S3 sink writes one object per record: thousands to delete after a long run
 
   it('runs every `$ kcops` line of the episode, in order, each with exit 0', async () => {
     const commands = episodeCommands(readFileSync(join(root, 'docs', 'episodes', '08-test-data-and-flow.md'), 'utf8'));
