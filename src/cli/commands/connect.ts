@@ -68,6 +68,23 @@ export const connectDescribeCommand = command({
   ],
 });
 
+export const connectDlqCommand = command({
+  path: ['connect', 'dlq'],
+  summary: "a sink's dead letter queue: record count, first records and their error context headers",
+  description:
+    "Finds the DLQ topic in the connector's config (errors.deadletterqueue.topic.name) and reads it from the start\n" +
+    "with the environment's Kafka credentials: the count, the first --limit records (key, value, and the\n" +
+    '__connect.errors.* headers: stage, class, exception, the original topic/partition/offset), and how many per\n' +
+    'exception. Credentials inside values and headers are masked. Reads only: nothing is committed or deleted.\n' +
+    ENV_NOTE,
+  args: [name],
+  options: [{ flags: '--limit <n>', description: 'records to show', default: 10, integer: true }],
+  examples: [
+    { command: 'kcops connect dlq payments-orders-jdbc-sink', description: 'what the sink could not write, and why' },
+    { command: 'kcops connect dlq payments-orders-jdbc-sink --env dev --limit 100 -o json', description: 'as JSON' },
+  ],
+});
+
 export const connectStatusCommand = command({
   path: ['connect', 'status'],
   summary: 'state of the connector and each task; exit 1 when anything failed',

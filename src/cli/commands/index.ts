@@ -18,6 +18,7 @@ import {
   connectClusterUpdateCommand,
   connectDeleteCommand,
   connectDescribeCommand,
+  connectDlqCommand,
   connectGroups,
   connectListCommand,
   connectLogsCommand,
@@ -35,6 +36,14 @@ import {
 } from './connect.js';
 import { convertCommand, promoteCommand } from './convert.js';
 import { devDownCommand, devGroup, devLogsCommand, devStatusCommand, devUpCommand } from './dev.js';
+import {
+  devCleanCommand,
+  devDatagenGroup,
+  devDatagenKafkaCommand,
+  devDatagenPostgresCommand,
+  devDatagenS3Command,
+  devVerifyCommand,
+} from './dev-data.js';
 import { doctorCommand } from './doctor.js';
 import {
   applyCommand,
@@ -65,6 +74,8 @@ const handlers = {
   connectCluster: () => import('../handlers/connect-cluster.js'),
   convert: () => import('../handlers/convert.js'),
   dev: () => import('../handlers/dev.js'),
+  devData: () => import('../handlers/dev-data.js'),
+  dlq: () => import('../handlers/dlq.js'),
   doctor: () => import('../handlers/doctor.js'),
   gitops: () => import('../handlers/gitops.js'),
   monitor: () => import('../handlers/monitor.js'),
@@ -73,17 +84,30 @@ const handlers = {
 };
 
 /** Every command kcops has: each declaration (src/cli/commands/*) bound to its handler, in help order. */
-export const groups: GroupSpec[] = [devGroup, auditGroup, ...connectGroups, alertsGroup, ...accessGroups];
+export const groups: GroupSpec[] = [
+  devGroup,
+  devDatagenGroup,
+  auditGroup,
+  ...connectGroups,
+  alertsGroup,
+  ...accessGroups,
+];
 export const commands: CommandSpec[] = [
   bind(devUpCommand, async () => (await handlers.dev()).up),
   bind(devDownCommand, async () => (await handlers.dev()).down),
   bind(devStatusCommand, async () => (await handlers.dev()).status),
   bind(devLogsCommand, async () => (await handlers.dev()).logs),
+  bind(devDatagenPostgresCommand, async () => (await handlers.devData()).datagenPostgres),
+  bind(devDatagenKafkaCommand, async () => (await handlers.devData()).datagenKafka),
+  bind(devDatagenS3Command, async () => (await handlers.devData()).datagenS3),
+  bind(devVerifyCommand, async () => (await handlers.devData()).verify),
+  bind(devCleanCommand, async () => (await handlers.devData()).clean),
   bind(validateCommand, async () => (await handlers.validate()).validate),
   bind(initCommand, async () => (await handlers.scaffold()).init),
   bind(newCommand, async () => (await handlers.scaffold()).newConnector),
   bind(connectListCommand, async () => (await handlers.connect()).list),
   bind(connectDescribeCommand, async () => (await handlers.connect()).describe),
+  bind(connectDlqCommand, async () => (await handlers.dlq()).dlq),
   bind(connectStatusCommand, async () => (await handlers.connect()).status),
   bind(connectPauseCommand, async () => (await handlers.connectLifecycle()).pause),
   bind(connectResumeCommand, async () => (await handlers.connectLifecycle()).resume),
