@@ -89,7 +89,8 @@ describe.skipIf(!enabled)('GitLab pipeline rehearsal on the dev stack', () => {
   });
 
   it('init --ci gitlab, pointed at the dev stack, pushed to origin', async () => {
-    const init = await runCli(['init', repo, '--ci', 'gitlab', '-o', 'json']);
+    // Every environment of this repository is self-managed (the one dev stack): so is its Terraform blueprint.
+    const init = await runCli(['init', repo, '--ci', 'gitlab', '--cloud', 'self-managed', '-o', 'json']);
     expect(init.code, init.err).toBe(0);
     const env = (name: string) =>
       `  ${name}:\n    cluster:\n      type: self-managed\n      connect:\n        urls: [${urls.join(', ')}]\n        auth: { username: ${creds!.connect.username}, password: '\${dev:connect.password}' }\n    policies: { requireDlqOnSinks: false }`;
@@ -109,8 +110,6 @@ describe.skipIf(!enabled)('GitLab pipeline rehearsal on the dev stack', () => {
         '',
       ].join('\n'),
     );
-    // The blueprint's staging/prod Terraform roots are not this stack: the rehearsal's repository has none.
-    rmSync(join(repo, 'terraform'), { recursive: true, force: true });
     git('init', '-q', '-b', 'main');
     git('config', 'user.name', 'rehearsal');
     git('config', 'user.email', 'rehearsal@example.com');
@@ -194,7 +193,10 @@ describe.skipIf(!enabled)('GitLab pipeline rehearsal on the dev stack', () => {
     const audit = readFileSync(join(repo, '.kcops', 'audit', 'audit.jsonl'), 'utf8')
       .trim()
       .split('\n');
-    expect(JSON.parse(audit.at(-1)!).actor).toMatch(
+    // The actor is who the workers authenticated (issue #15); the runner's identity is the label beside it.
+    const last = JSON.parse(audit.at(-1)!) as { actor: string; actorLabel?: string };
+    expect(last.actor).toBe((await cluster!.whoami!())?.principal);
+    expect(last.actorLabel).toMatch(
       /^release-bot via GitLab CI \(https:\/\/gitlab\.example\.com\/acme\/kafka-connect-configs\/-\/jobs\/\d+\)$/,
     );
     expect(runner.runJob('drift-after-staging', PUSH).code).toBe(0);

@@ -87,7 +87,8 @@ describe.skipIf(!enabled)('pipeline rehearsal on the dev stack', () => {
   });
 
   it('init --ci github, pointed at the dev stack', async () => {
-    const init = await runCli(['init', repo, '--ci', 'github', '-o', 'json']);
+    // Every environment of this repository is self-managed (the one dev stack): so is its Terraform blueprint.
+    const init = await runCli(['init', repo, '--ci', 'github', '--cloud', 'self-managed', '-o', 'json']);
     expect(init.code, init.err).toBe(0);
     const env = (name: string) =>
       `  ${name}:\n    cluster:\n      type: self-managed\n      connect:\n        urls: [${urls.join(', ')}]\n        auth: { username: ${creds!.connect.username}, password: '\${dev:connect.password}' }\n    policies: { requireDlqOnSinks: false }`;
@@ -190,7 +191,10 @@ describe.skipIf(!enabled)('pipeline rehearsal on the dev stack', () => {
     const audit = readFileSync(join(repo, '.kcops', 'audit', 'audit.jsonl'), 'utf8')
       .trim()
       .split('\n');
-    expect(JSON.parse(audit.at(-1)!).actor).toMatch(
+    // The actor is who the workers authenticated (issue #15); the runner's identity is the label beside it.
+    const last = JSON.parse(audit.at(-1)!) as { actor: string; actorLabel?: string };
+    expect(last.actor).toBe((await cluster!.whoami!())?.principal);
+    expect(last.actorLabel).toMatch(
       /^release-bot via GitHub Actions \(https:\/\/github\.com\/acme\/kafka-connect-configs\/actions\/runs\/\d+\)$/,
     );
   });

@@ -440,13 +440,26 @@ describe.skipIf(!enabled)('Connect access extension: security matrix (issue #15)
 
   it('brute force: after 10 failures a key id is locked out (429, the right secret too)', async () => {
     const victim = addKey(`bf-${run}`, { payments: 'operator' });
-    await usable(victim);
+    // Until worker 1 re-reads the key file the new key is unknown there, and each such 401 counts as a failure of
+    // that key id too (a loaded machine makes more of them): wait on worker 1 alone and count them.
+    let early = 0;
+    await waitFor(
+      async () => {
+        const st = (await raw(urls[0]!, 'GET', '/', { auth: victim })).status;
+        if (st === 200) return true;
+        early++;
+        return undefined;
+      },
+      { what: `key ${victim.username} to be accepted by worker 1`, timeoutMs: 15_000, intervalMs: 200 },
+    );
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++)
       statuses.push((await raw(urls[0]!, 'GET', '/', { auth: { ...victim, password: `guess-${i}` } })).status);
-    console.log(`brute force statuses: ${statuses.join(' ')}`);
-    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
-    expect(statuses.slice(10).every((s) => s === 429)).toBe(true);
+    console.log(`brute force statuses: ${statuses.join(' ')} (after ${early} refused while the key propagated)`);
+    const guesses = Math.max(0, 10 - early);
+    expect(statuses.slice(0, guesses).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(guesses).every((s) => s === 429)).toBe(true);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(2);
     const right = await raw(urls[0]!, 'GET', '/', { auth: victim });
     expect(right.status).toBe(429);
     expect(Number(right.headers['retry-after'])).toBeGreaterThan(0);

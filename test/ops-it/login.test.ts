@@ -115,6 +115,24 @@ describe.skipIf(!enabled)('kcops login / whoami / logout against the access exte
     expect((await admin!.status(theirsName))?.state).not.toBe('PAUSED');
   });
 
+  it('the audit actor is the principal the workers authenticated; KCOPS_ACTOR is only a label beside it', async () => {
+    const r = await cli(['connect', 'pause', mineName, '--env', 'dev'], { KCOPS_ACTOR: 'mallory <m@example.com>' });
+    expect(r.code, r.err).toBe(0);
+    const last = JSON.parse(readFileSync(join(repo, 'audit.jsonl'), 'utf8').trim().split('\n').at(-1)!) as {
+      actor: string;
+      actorLabel?: string;
+      action: string;
+    };
+    const who = await cli(['whoami', '--env', 'dev', '-o', 'json']);
+    expect(last).toMatchObject({
+      action: 'ops:pause',
+      actor: who.json.principal,
+      actorLabel: 'mallory <m@example.com>',
+    });
+    expect(last.actor).not.toContain('mallory');
+    expect((await cli(['connect', 'resume', mineName, '--env', 'dev'])).code).toBe(0);
+  });
+
   it('a wrong secret is refused by the cluster and nothing is saved', async () => {
     const before = readFileSync(profile, 'utf8');
     const wrong = join(repo, 'wrong.json');

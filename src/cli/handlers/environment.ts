@@ -87,7 +87,7 @@ export function withEnvironmentRun<T>(
         target: t,
         audit: (what, mutation, details) => {
           // Built at the first mutation, before it runs: a torn audit log refuses the change instead of losing it.
-          sink ??= auditSinkFor(ctx, t);
+          sink ??= auditSinkFor(ctx, t, c);
           return audited(
             sink,
             { ...what, env: t.env, cluster: c.id, credentialKeyId: c.credentialKeyId },

@@ -11,6 +11,7 @@ import {
 } from '../../core/apply/types.js';
 import { previousConfigs } from '../../core/apply/previous-revisions.js';
 import { gitCommit, resolveActor } from '../../core/audit/actor.js';
+import { authenticatedActor } from '../../core/audit/principal.js';
 import { assertAuditAppendable, readAudit, verifyAudit } from '../../core/audit/log.js';
 import { committedHead } from '../../core/audit/git-anchor.js';
 import { lockDeployment } from '../../core/apply/deploy-lock.js';
@@ -222,7 +223,7 @@ async function deploy(
     { ...options, previous },
     {
       file: t.auditFile,
-      actor: resolveActor(t.root, ctx.env),
+      ...(await authenticatedActor(t.cluster, resolveActor(t.root, ctx.env))),
       gitCommit: commit,
       kind,
       mirror: t.auditMirror,
@@ -277,6 +278,7 @@ export const history: CommandHandler<typeof historyCommand> = async (ctx) => {
       deploymentId: string;
       time: string;
       actor: string;
+      actorLabel?: string;
       gitCommit: string | null;
       env: string;
       changes: { connector: string; action: string; result: string; detail?: string }[];
@@ -292,6 +294,7 @@ export const history: CommandHandler<typeof historyCommand> = async (ctx) => {
           deploymentId: r.deploymentId,
           time: r.time,
           actor: r.actor,
+          ...(r.actorLabel ? { actorLabel: r.actorLabel } : {}),
           gitCommit: r.gitCommit,
           env: r.env,
           changes: [],
@@ -313,7 +316,7 @@ export const history: CommandHandler<typeof historyCommand> = async (ctx) => {
         : list
             .map((d) =>
               [
-                `${st.bold(d.time)}  ${d.env}  ${d.outcome === 'applied' ? st.green(d.outcome) : st.red(d.outcome)}  ${d.actor}  ${st.dim(d.gitCommit ?? '(no commit)')}`,
+                `${st.bold(d.time)}  ${d.env}  ${d.outcome === 'applied' ? st.green(d.outcome) : st.red(d.outcome)}  ${d.actor}${d.actorLabel ? st.dim(` (${d.actorLabel})`) : ''}  ${st.dim(d.gitCommit ?? '(no commit)')}`,
                 ...d.changes.map(
                   (c) =>
                     `    ${c.connector} ${st.dim(c.action)} ${c.result}${c.detail ? st.dim(` — ${c.detail}`) : ''}`,

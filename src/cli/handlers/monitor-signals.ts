@@ -65,5 +65,5 @@ export function teamsOf(b: Backend): Record<string, string[]> {
 /** The audit sink, opened only when a restart is made (opening it checks the log). */
 export function lazyAudit(ctx: CliContext, b: Backend): () => AuditSink {
   let sink: AuditSink | undefined;
-  return () => (sink ??= auditSinkFor(ctx, b.target));
+  return () => (sink ??= auditSinkFor(ctx, b.target, b.connect));
 }

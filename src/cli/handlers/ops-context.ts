@@ -5,6 +5,8 @@ import { findProjectFile, loadProject } from '../../core/project/load-project.js
 import { auditLogFor } from './audit-log.js';
 import { mirrorAudit } from '../../core/audit/mirror.js';
 import { gitCommit, resolveActor } from '../../core/audit/actor.js';
+import { authenticatedActor } from '../../core/audit/principal.js';
+import type { ConnectCluster } from '../../connect/cluster.js';
 import { UserError } from '../../errors.js';
 import type { OpsTarget } from '../../core/observe/target.js';
 import type { AuditSink, OpsAuditRecord } from '../../core/operate/audit.js';
@@ -26,7 +28,7 @@ export function warnDrift(ctx: CliContext, t: OpsTarget, what: string): void {
  * rollback: KCOPS_AUDIT_FILE, else .kcops/audit/audit.jsonl of the repository (or of the dev home outside one). With
  * `audit.topic` in kcops.yaml each record is then published to that topic too.
  */
-export function auditSinkFor(ctx: CliContext, t: OpsTarget): AuditSink {
+export function auditSinkFor(ctx: CliContext, t: OpsTarget, cluster?: ConnectCluster): AuditSink {
   const root = t.projectRoot ?? resolveSettings({ env: ctx.env }).home;
   const projectFile = !t.projectRoot
     ? undefined
@@ -43,12 +45,14 @@ export function auditSinkFor(ctx: CliContext, t: OpsTarget): AuditSink {
   return {
     async append(r: OpsAuditRecord) {
       const detail = [r.details ? JSON.stringify(r.details) : '', r.error ?? ''].filter(Boolean).join(' ');
+      const label = resolveActor(ctx.cwd, ctx.env);
+      const who = cluster ? await authenticatedActor(cluster, label) : { actor: label };
       const written = appendAudit(
         file,
         [
           {
             time: new Date().toISOString(),
-            actor: resolveActor(ctx.cwd, ctx.env),
+            ...who,
             credentialKeyId: r.credentialKeyId ?? null,
             env: r.env,
             cluster: r.cluster,

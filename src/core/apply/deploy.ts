@@ -130,6 +130,8 @@ export async function recordAppliedSecrets(
 export interface AuditContext {
   file: string;
   actor: string;
+  /** Set when `actor` is the principal the cluster authenticated: the name kcops would otherwise have used. */
+  actorLabel?: string;
   gitCommit: string | null;
   /** 'apply' or 'rollback': the record's action is `<kind>:<plan action>`. */
   kind: 'apply' | 'rollback';
@@ -153,6 +155,7 @@ export async function applyPrepared(
   const entries: AuditEntry[] = result.outcomes.map((o) => ({
     time: new Date().toISOString(),
     actor: audit.actor,
+    ...(audit.actorLabel ? { actorLabel: audit.actorLabel } : {}),
     credentialKeyId: cluster.credentialKeyId ?? null,
     env: p.plan.env,
     cluster: cluster.id,

@@ -7,8 +7,10 @@ import { isSensitiveEntry } from '../secrets/sensitive.js';
  */
 export interface AuditEntry {
   time: string;
-  /** Git author or KCOPS_ACTOR. */
+  /** The principal the cluster authenticated when it can say (kcops access extension); else the label below's source. */
   actor: string;
+  /** The CI identity, KCOPS_ACTOR or Git author when the actor is the cluster's principal (a label, not the identity). */
+  actorLabel?: string;
   /** Id of the credential used against the cluster (basic-auth user, API key id); never the secret. */
   credentialKeyId: string | null;
   env: string;

@@ -1,0 +1,32 @@
+import type { ConnectCluster } from '../../connect/cluster.js';
+
+/**
+ * Who the audit log says acted (issue #15 §2): the principal the cluster authenticated (the kcops access extension's
+ * `GET /kcops/whoami`), which no variable can fake; the name kcops would otherwise use (CI identity, KCOPS_ACTOR, Git
+ * author) goes beside it as a label. A cluster that cannot say (no extension, Confluent Cloud, a stand-in) leaves the
+ * label as the actor, as before.
+ */
+export interface Actor {
+  actor: string;
+  actorLabel?: string;
+}
+
+const asked = new WeakMap<ConnectCluster, Promise<string | undefined>>();
+
+/** One whoami per cluster client and run; any failure counts as "the cluster cannot say". */
+export function clusterPrincipal(c: ConnectCluster): Promise<string | undefined> {
+  let p = asked.get(c);
+  if (!p) {
+    p = (c.whoami ? c.whoami() : Promise.resolve(undefined)).then(
+      (w) => w?.principal,
+      () => undefined,
+    );
+    asked.set(c, p);
+  }
+  return p;
+}
+
+export async function authenticatedActor(c: ConnectCluster, label: string): Promise<Actor> {
+  const principal = await clusterPrincipal(c);
+  return principal ? { actor: principal, actorLabel: label } : { actor: label };
+}
