@@ -48,6 +48,8 @@ describe.skipIf(!stack || !home)('log shipping from the dev stack into OpenSearc
 
   async function logsOf(name: string): Promise<{ time: string; level: string; message: string; more: string[] }[]> {
     const r = await repo!.kcops('connect', 'logs', name, '--env', 'dev', '--since', '15m', '-n', '1000', '-o', 'json');
+    // OpenSearch creates the index with the first document: until rsyslog has shipped one, there is nothing to read.
+    if (r.code !== 0 && r.err.includes('"LOGS_NOT_FOUND"')) return [];
     if (r.code !== 0) throw new Error(`connect logs exited ${r.code}: ${r.err}`);
     return r.json.entries;
   }
