@@ -88,6 +88,7 @@ describe.skipIf(!stack)('GitOps CLI on the dev stack: apply, rollback --to, drif
     expect(history.code).toBe(0);
     const deployments = history.json.deployments as {
       actor: string;
+      actorLabel?: string;
       gitCommit: string;
       outcome: string;
       changes: { connector: string; action: string }[];
@@ -99,7 +100,12 @@ describe.skipIf(!stack)('GitOps CLI on the dev stack: apply, rollback --to, drif
     ]);
     expect(deployments[0]!.changes).toEqual([expect.objectContaining({ connector: a, action: 'rollback:update' })]);
     expect(deployments[2]!.changes.map((c) => c.action).sort()).toEqual(['apply:create', 'apply:create']);
-    expect(deployments.every((d) => d.outcome === 'applied' && d.actor === 'gitit <ci@example.com>')).toBe(true);
+    // The actor is whom the workers authenticated (the dev stack's admin key); KCOPS_ACTOR is the label beside it.
+    expect(
+      deployments.every(
+        (d) => d.outcome === 'applied' && d.actor === 'kcops-admin' && d.actorLabel === 'gitit <ci@example.com>',
+      ),
+    ).toBe(true);
     expect(readFileSync(r.auditFile, 'utf8')).not.toContain(stack!.creds.connect.password);
 
     const ok = await r.kcops('audit', 'verify', '-o', 'json');
