@@ -6,6 +6,20 @@ import type { OpsTarget } from '../core/observe/target.js';
 import { credentialsSchema } from './credentials.js';
 import { layout, resolveSettings } from './settings.js';
 import { readState } from './state.js';
+import { keyFileSchema } from '../core/access/key-file.js';
+import type { Ownership } from '../core/auth/ownership.js';
+
+/** The teams the stack's workers enforce (its key file); none before the first `dev up` with the extension. */
+function devTeams(keysFile: string): Ownership | undefined {
+  if (!existsSync(keysFile)) return undefined;
+  try {
+    const r = keyFileSchema.safeParse(JSON.parse(readFileSync(keysFile, 'utf8')));
+    return r.success ? r.data.teams : undefined;
+  } catch {
+    // Unreadable: kcops cannot tell in advance, and the workers still decide every request.
+    return undefined;
+  }
+}
 
 /** The local stack of `kcops dev up` (its home: KCOPS_DEV_HOME or ~/.kcops/dev). */
 export function devTarget(processEnv: NodeJS.ProcessEnv): OpsTarget {
@@ -18,6 +32,7 @@ export function devTarget(processEnv: NodeJS.ProcessEnv): OpsTarget {
   }
   const creds = credentialsSchema.parse(JSON.parse(readFileSync(l.credentials, 'utf8')));
   const ports = readState(l.state)?.ports ?? s.ports;
+  const teams = devTeams(l.accessKeys);
   return {
     env: 'dev',
     isDev: true,
@@ -31,7 +46,9 @@ export function devTarget(processEnv: NodeJS.ProcessEnv): OpsTarget {
     observability: {
       logs: { type: 'files', files: ['worker-1', 'worker-2'].map((w) => join(l.logsDir, `${w}.log`)) },
       metrics: { prometheusUrls: ports.metrics.map((p) => `http://127.0.0.1:${p}/metrics`) },
+      serverAudit: { files: (['worker-1', 'worker-2'] as const).map((w) => l.accessAudit(w)) },
     },
+    ...(teams ? { teams } : {}),
   };
 }
 

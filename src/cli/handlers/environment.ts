@@ -8,7 +8,7 @@ import { audited, type AuditSink } from '../../core/operate/audit.js';
 import type { OpsTarget } from '../../core/observe/target.js';
 import type { ArgsFor, CommandDecl, CommandHandler, OptionsFor } from '../command-spec.js';
 import type { CliContext, CommandResult } from '../context.js';
-import { auditSinkFor } from './ops-context.js';
+import { auditSinkFor, ownershipGuard } from './ops-context.js';
 
 // The CLI is where the dev stack meets the core: outside a repository, `--env dev` is the stack of `kcops dev up`.
 registerLocalStack(devStack);
@@ -83,7 +83,8 @@ export function withEnvironmentRun<T>(
       let sink: AuditSink | undefined;
       return run({
         backend,
-        connect: c,
+        // Calls about a connector the key may not touch are refused here, before any request about it.
+        connect: ownershipGuard(t, c),
         target: t,
         audit: (what, mutation, details) => {
           // Built at the first mutation, before it runs: a torn audit log refuses the change instead of losing it.

@@ -6,6 +6,8 @@ import { auditLogFor } from './audit-log.js';
 import { mirrorAudit } from '../../core/audit/mirror.js';
 import { gitCommit, resolveActor } from '../../core/audit/actor.js';
 import { authenticatedActor } from '../../core/audit/principal.js';
+import { guardOwnership } from '../../core/auth/ownership-guard.js';
+import type { Ownership } from '../../core/auth/ownership.js';
 import type { ConnectCluster } from '../../connect/cluster.js';
 import { UserError } from '../../errors.js';
 import type { OpsTarget } from '../../core/observe/target.js';
@@ -77,4 +79,15 @@ export function auditSinkFor(ctx: CliContext, t: OpsTarget, cluster?: ConnectClu
 export function nameArg(n: string | undefined): string {
   if (n === undefined || n.length === 0) throw new UserError('USAGE', 'A connector name is required.', { exitCode: 2 });
   return n;
+}
+
+/**
+ * Day-2 commands' cluster: the ownership check of issue #15 in front of it, with the teams of kcops.yaml (or, for the
+ * dev stack outside a repository, of its key file). Confluent Cloud enforces its own role bindings.
+ */
+export function ownershipGuard(t: OpsTarget, c: ConnectCluster): ConnectCluster {
+  if (t.clusterType !== 'self-managed') return c;
+  const declared: Ownership = t.project?.teams ?? {};
+  const ownership = Object.keys(declared).length > 0 ? declared : (t.teams ?? {});
+  return guardOwnership(c, { ownership, credentialSource: t.connect.credentialRef });
 }

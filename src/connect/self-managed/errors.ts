@@ -1,6 +1,7 @@
 import { UserError } from '../../errors.js';
 import type { Unreachable } from '../http/policy.js';
 import { describeTransportError, safeUrl } from '../http/transport.js';
+import { connectorNotOwned, parseNotOwned } from '../not-owned.js';
 
 /**
  * Turns what a Connect worker answered into errors a person can act on: which URL, which credential reference, what
@@ -42,10 +43,15 @@ export function fromStatus(ctx: ErrorContext, status: number, body: unknown): Us
           ? `Check user or API key id '${ctx.username}' and the password reference ${ctx.credentialRef ?? '(none)'} in kcops.yaml (connect.auth): the key may be unknown, revoked or rotated (\`kcops access keys list --all\`; docs/runbooks/auth-errors.md).`
           : 'The workers require an API key (HTTP Basic): add connect.auth { username, password: ${env:...} } to the environment in kcops.yaml.',
       });
-    case 403:
+    case 403: {
+      // The access extension refusing a connector is the refusal kcops makes itself before calling: one code.
+      const notOwned = parseNotOwned(msg);
+      if (notOwned)
+        return connectorNotOwned({ ...notOwned, credentialSource: ctx.credentialRef, decidedBy: 'cluster' });
       return new UserError('CONNECT_FORBIDDEN', `Kafka Connect at ${ctx.url} refused ${where} (403): ${msg}`, {
-        hint: `User or API key '${ctx.username ?? '(anonymous)'}' is not allowed to do this: another team's connector, a viewer role, or an admin-only endpoint (docs/runbooks/auth-errors.md); for topic resets, check the workers' topic tracking settings.`,
+        hint: `User or API key '${ctx.username ?? '(anonymous)'}' is not allowed to do this: an admin-only endpoint (loggers, internal endpoints, a connector list it may not filter) (docs/runbooks/auth-errors.md); for topic resets, check the workers' topic tracking settings.`,
       });
+    }
     case 404:
       return new UserError('CONNECT_NOT_FOUND', `Not found: ${where} (404): ${msg}`, {
         hint: `Check the connector name (\`kcops drift\` lists what exists) and that ${ctx.url} is a Kafka Connect REST endpoint.`,

@@ -1,4 +1,4 @@
-import type { ConnectCluster } from '../../connect/cluster.js';
+import type { ClusterIdentity, ConnectCluster } from '../../connect/cluster.js';
 
 /**
  * Who the audit log says acted (issue #15 §2): the principal the cluster authenticated (the kcops access extension's
@@ -11,19 +11,26 @@ export interface Actor {
   actorLabel?: string;
 }
 
-const asked = new WeakMap<ConnectCluster, Promise<string | undefined>>();
+const asked = new WeakMap<ConnectCluster, Promise<ClusterIdentity | undefined>>();
 
-/** One whoami per cluster client and run; any failure counts as "the cluster cannot say". */
-export function clusterPrincipal(c: ConnectCluster): Promise<string | undefined> {
+/**
+ * One whoami per cluster client and run, shared by the audit actor and the ownership check; any failure counts as
+ * "the cluster cannot say".
+ */
+export function clusterIdentity(c: ConnectCluster): Promise<ClusterIdentity | undefined> {
   let p = asked.get(c);
   if (!p) {
     p = (c.whoami ? c.whoami() : Promise.resolve(undefined)).then(
-      (w) => w?.principal,
+      (w) => w,
       () => undefined,
     );
     asked.set(c, p);
   }
   return p;
+}
+
+export async function clusterPrincipal(c: ConnectCluster): Promise<string | undefined> {
+  return (await clusterIdentity(c))?.principal;
 }
 
 export async function authenticatedActor(c: ConnectCluster, label: string): Promise<Actor> {

@@ -34,3 +34,19 @@ export function devWorkerLogFiles(home: string): string[] {
 function workerNumber(file: string): number {
   return Number(/\d+/.exec(file)?.[0] ?? 0);
 }
+
+/**
+ * The access extension's audit files, one per worker (`logs/worker-N-access-audit.jsonl`, each worker's
+ * kcops.access.audit.file); before any is written, the two the stack's workers will write.
+ */
+export function devAccessAuditFiles(home: string): string[] {
+  const dir = join(home, 'logs');
+  const found = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => /^worker-\d+-access-audit\.jsonl$/.test(f))
+        .sort((a, b) => workerNumber(a) - workerNumber(b))
+    : [];
+  return (found.length ? found : ['worker-1-access-audit.jsonl', 'worker-2-access-audit.jsonl']).map((f) =>
+    join(dir, f),
+  );
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { devHome, devWorkerLogFiles } from './home.js';
+import { devAccessAuditFiles, devHome, devWorkerLogFiles } from './home.js';
 
 /**
  * `logs: { type: dev-stack }` in kcops.observability.yaml: the worker log files of the local dev stack, wherever its
@@ -12,4 +12,13 @@ export const devStackLogs = z
 /** The `files` log source a `dev-stack` declaration stands for. */
 export function devStackLogFiles(env: NodeJS.ProcessEnv): { type: 'files'; files: string[] } {
   return { type: 'files', files: devWorkerLogFiles(devHome(env)) };
+}
+
+/** `serverAudit: { type: dev-stack }`: the access extension's audit files of the local dev stack's workers. */
+export const devStackServerAudit = z
+  .strictObject({ type: z.literal('dev-stack') })
+  .describe("the dev stack's worker access audit files (logs/worker-N-access-audit.jsonl in its home)");
+
+export function devStackServerAuditFiles(env: NodeJS.ProcessEnv): { files: string[] } {
+  return { files: devAccessAuditFiles(devHome(env)) };
 }

@@ -19,7 +19,7 @@ import { resolveLocally } from '../secrets/resolve.js';
 import { userKey } from '../auth/profile.js';
 import { providersOf, SecretResolver } from '../secrets/run-resolver.js';
 import { localStackTarget } from './local-stack.js';
-import { devStackLogFiles } from '../dev-stack/logs.js';
+import { devStackLogFiles, devStackServerAuditFiles } from '../dev-stack/logs.js';
 
 /**
  * The environment a day-2 command acts on: `--env E` of the repository's kcops.yaml, or, outside a repository (or
@@ -180,10 +180,15 @@ function readObservability(root: string, env: string, processEnv: NodeJS.Process
       hint: 'See docs/episodes/03-operate-connectors.md for its shape.',
     });
   }
-  const { logs, ...rest } = (Object.hasOwn(all.data, env) ? all.data[env] : undefined) ?? {};
+  const { logs, serverAudit, ...rest } = (Object.hasOwn(all.data, env) ? all.data[env] : undefined) ?? {};
   const o: Observability = rest;
   if (logs) o.logs = logs.type === 'dev-stack' ? devStackLogFiles(processEnv) : logs;
   if (o.logs?.type === 'files') o.logs.files = o.logs.files.map((f) => (isAbsolute(f) ? f : join(root, f)));
+  if (serverAudit)
+    o.serverAudit =
+      'type' in serverAudit
+        ? devStackServerAuditFiles(processEnv)
+        : { files: serverAudit.files.map((f) => (isAbsolute(f) ? f : join(root, f))) };
   return o;
 }
 

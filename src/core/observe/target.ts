@@ -3,7 +3,8 @@ import type { TlsOptions } from '../../connect/self-managed/transport.js';
 import { secretReference, type Project } from '../project/schema.js';
 import { alertsSchema } from '../monitor/alert-config.js';
 import { durationPattern } from '../duration.js';
-import { devStackLogs } from '../dev-stack/logs.js';
+import { devStackLogs, devStackServerAudit } from '../dev-stack/logs.js';
+import type { Ownership } from '../auth/ownership.js';
 
 /**
  * Where an environment's logs and metrics are. Meant for `environments.<env>.observability` in kcops.yaml; until the
@@ -70,12 +71,27 @@ export const observabilitySchema = z.strictObject({
     })
     .optional(),
   alerts: alertsSchema.optional().describe('`kcops alerts check`: which failures alert whom'),
+  serverAudit: z
+    .strictObject({
+      files: z
+        .array(z.string())
+        .min(1)
+        .describe(
+          "the workers' access-extension audit files (their kcops.access.audit.file), readable from this machine (a shared volume, a log collector's copy); relative paths are relative to kcops.yaml",
+        ),
+    })
+    .optional()
+    .describe('`kcops history` / `kcops audit`: where the records of requests made to the workers directly (curl) are'),
 });
 export type Observability = z.infer<typeof observabilitySchema>;
 
-/** The file as written: `logs` may also be `{ type: dev-stack }`, which is read as the dev stack's log files. */
+/**
+ * The file as written: `logs` and `serverAudit` may also be `{ type: dev-stack }`, read as the dev stack's worker log
+ * files and access audit files.
+ */
 export const observabilityFileSchema = observabilitySchema.extend({
   logs: z.discriminatedUnion('type', [...observabilitySchema.shape.logs.unwrap().options, devStackLogs]).optional(),
+  serverAudit: z.union([observabilitySchema.shape.serverAudit.unwrap(), devStackServerAudit]).optional(),
 });
 export type LogSourceConfig = NonNullable<Observability['logs']>;
 
@@ -103,6 +119,11 @@ export interface OpsTarget {
   projectRoot?: string;
   /** Its kcops.yaml, parsed once here (GitOps commands read ownership and the audit topic from it). */
   project?: Project;
+  /**
+   * Connector ownership by name prefix where no kcops.yaml declares `teams`: the dev stack's key file (the same table
+   * its workers enforce).
+   */
+  teams?: Ownership;
   /** Confluent Cloud environments: where the cluster is and the Cloud API key (resolved from its references). */
   cloud?: CloudTarget;
   /** Schema Registry of the environment; its password stays a reference until a command needs it (doctor). */
