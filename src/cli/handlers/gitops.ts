@@ -1,3 +1,5 @@
+import { buildHistory } from '../../core/audit/history.js';
+import { serverAuditOf } from './server-audit.js';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { ExitCode, isUserError, usageError } from '../../errors.js';
@@ -271,52 +273,20 @@ export const history: CommandHandler<typeof historyCommand> = async (ctx) => {
   const { file, boundary } = auditLogToVerify(ctx, undefined);
   const env = ctx.globals.env;
   const { records } = readAudit(file, boundary);
-  if (env) checkDeclaredEnv(ctx, env, (e) => records.some((r) => r.env === e));
-  const deployments = new Map<
-    string,
-    {
-      deploymentId: string;
-      time: string;
-      actor: string;
-      actorLabel?: string;
-      gitCommit: string | null;
-      env: string;
-      changes: { connector: string; action: string; result: string; detail?: string }[];
-    }
-  >();
-  for (const r of records) {
-    if (env && r.env !== env) continue;
-    let d = deployments.get(r.deploymentId);
-    if (!d)
-      deployments.set(
-        r.deploymentId,
-        (d = {
-          deploymentId: r.deploymentId,
-          time: r.time,
-          actor: r.actor,
-          ...(r.actorLabel ? { actorLabel: r.actorLabel } : {}),
-          gitCommit: r.gitCommit,
-          env: r.env,
-          changes: [],
-        }),
-      );
-    d.changes.push({
-      connector: r.connector,
-      action: r.action,
-      result: r.result,
-      ...(r.detail ? { detail: r.detail } : {}),
-    });
-  }
-  const list = [...deployments.values()].map((d) => ({ ...d, outcome: outcomeOf(d.changes) })).reverse();
+  const server = env ? serverAuditOf(ctx, env) : undefined;
+  if (env) checkDeclaredEnv(ctx, env, (e) => server !== undefined || records.some((r) => r.env === e));
+  const list = buildHistory(records, env, server && { env: server.env, records: server.read.records });
   return {
-    data: { file, deployments: list },
+    data: { file, ...(server ? { serverAuditFiles: server.files } : {}), deployments: list },
     human: (st) =>
       list.length === 0
         ? st.dim(`No deployments recorded in ${file}${env ? ` for ${env}` : ''}.`)
         : list
             .map((d) =>
               [
-                `${st.bold(d.time)}  ${d.env}  ${d.outcome === 'applied' ? st.green(d.outcome) : st.red(d.outcome)}  ${d.actor}${d.actorLabel ? st.dim(` (${d.actorLabel})`) : ''}  ${st.dim(d.gitCommit ?? '(no commit)')}`,
+                d.source === 'server'
+                  ? `${st.bold(d.time)}  ${d.env}  ${d.outcome === 'applied' ? st.green(d.outcome) : st.red(d.outcome)}  ${d.actor}${st.dim(` (key ${d.keyId ?? '?'}, straight to worker ${d.worker ?? '?'}, not through kcops)`)}`
+                  : `${st.bold(d.time)}  ${d.env}  ${d.outcome === 'applied' ? st.green(d.outcome) : st.red(d.outcome)}  ${d.actor}${d.actorLabel ? st.dim(` (${d.actorLabel})`) : ''}  ${st.dim(d.gitCommit ?? '(no commit)')}`,
                 ...d.changes.map(
                   (c) =>
                     `    ${c.connector} ${st.dim(c.action)} ${c.result}${c.detail ? st.dim(` — ${c.detail}`) : ''}`,
@@ -326,14 +296,6 @@ export const history: CommandHandler<typeof historyCommand> = async (ctx) => {
             .join('\n'),
   };
 };
-
-/** The deployment's verdict from its per-connector records (same words as `apply -o json` status). */
-function outcomeOf(changes: { result: string; detail?: string }[]): string {
-  if (changes.some((c) => c.result === 'rollback-failed')) return 'rollback-failed';
-  if (!changes.some((c) => c.result === 'failed'))
-    return changes.some((c) => c.result === 'pending') ? 'pending' : 'applied';
-  return changes.some((c) => c.detail?.includes('rollback')) ? 'rolled-back' : 'failed';
-}
 
 export const auditVerify: CommandHandler<typeof auditVerifyCommand> = async (ctx, args, o) => {
   const log = auditLogToVerify(ctx, args[0]);
