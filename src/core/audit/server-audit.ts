@@ -144,30 +144,56 @@ export function sameOperation(k: KcopsChange, s: ServerAuditRecord): boolean {
   return verb === sv || (verb === 'restart-all-failed' && sv === 'restart');
 }
 
+/** A day-2 command sends one request per record; apply, rollback and restart --all-failed send several. */
+function singleRequest(k: KcopsChange): boolean {
+  return k.action.startsWith('ops:') && k.action !== 'ops:restart-all-failed';
+}
+
 /**
  * Splits the workers' records into those kcops' own records already stand for (index of the kcops record) and the
- * others (made around kcops: curl, scripts, another tool).
+ * others (made around kcops: curl, scripts, another tool). A day-2 record claims one request: the nearest one sent
+ * before it was written (else one within the clock skew after), so a curl right after a kcops command stays apart.
+ * An apply's record claims every matching request left.
  */
 export function matchServerRecords(
   kcops: readonly KcopsChange[],
   server: readonly ServerAuditRecord[],
 ): { confirmed: Map<number, ServerAuditRecord[]>; outside: ServerAuditRecord[] } {
   const confirmed = new Map<number, ServerAuditRecord[]>();
-  const outside: ServerAuditRecord[] = [];
-  for (const s of server) {
-    // The nearest kcops record at or after the request: the one written when that request's command finished.
+  const claimed = new Set<number>();
+  const claim = (i: number, j: number) => {
+    claimed.add(j);
+    confirmed.set(i, [...(confirmed.get(i) ?? []), server[j]!]);
+  };
+  kcops.forEach((k, i) => {
+    if (!singleRequest(k)) return;
+    let best = -1;
+    let bestScore = Infinity;
+    server.forEach((s, j) => {
+      if (claimed.has(j) || !sameOperation(k, s)) return;
+      const dt = Date.parse(k.time) - Date.parse(s.time);
+      // Sent before the record: the nearer the better; after it (clock skew only): always worse than any before.
+      const score = dt >= 0 ? dt : MATCH_WINDOW_MS - dt;
+      if (score < bestScore) {
+        best = j;
+        bestScore = score;
+      }
+    });
+    if (best >= 0) claim(i, best);
+  });
+  server.forEach((s, j) => {
+    if (claimed.has(j)) return;
     let best = -1;
     let bestDt = Infinity;
     kcops.forEach((k, i) => {
-      if (!sameOperation(k, s)) return;
+      if (singleRequest(k) || !sameOperation(k, s)) return;
       const dt = Math.abs(Date.parse(k.time) - Date.parse(s.time));
       if (dt < bestDt) {
         best = i;
         bestDt = dt;
       }
     });
-    if (best < 0) outside.push(s);
-    else confirmed.set(best, [...(confirmed.get(best) ?? []), s]);
-  }
-  return { confirmed, outside };
+    if (best >= 0) claim(best, j);
+  });
+  return { confirmed, outside: server.filter((_s, j) => !claimed.has(j)) };
 }

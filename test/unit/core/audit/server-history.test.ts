@@ -167,6 +167,21 @@ describe('buildHistory', () => {
     ).toEqual(['d2', 'd1']);
   });
 
+  it('a day-2 record claims one request: a curl one second after kcops recorded its own pause stays apart', () => {
+    const own = server[0]!;
+    const right = { ...own, time: '2026-12-02T10:00:02Z' };
+    const h = buildHistory([rec({})], 'dev', { env: 'dev', records: [own, right] });
+    expect(h.map((e) => [e.source, e.time])).toEqual([
+      ['server', '2026-12-02T10:00:02Z'],
+      ['kcops', '2026-12-02T10:00:01Z'],
+    ]);
+    expect(h[1]!.changes[0]!.serverRecords).toBe(1);
+    // An apply record stands for all its requests.
+    const a = buildHistory([rec({ action: 'apply:update' })], 'dev', { env: 'dev', records: [own, own] });
+    expect(a.map((e) => e.source)).toEqual(['kcops']);
+    expect(a[0]!.changes[0]!.serverRecords).toBe(2);
+  });
+
   it('a refused request shows its refusal as the outcome', () => {
     const h = buildHistory([], 'dev', { env: 'dev', records: [{ ...curl, status: 403, result: 'denied' }] });
     expect(h[0]).toMatchObject({ source: 'server', outcome: 'denied' });
