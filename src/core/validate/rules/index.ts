@@ -14,6 +14,7 @@ import { secretRules } from './secrets.js';
 import { secretWhereRules } from './secret-where.js';
 import { placeholderIdentityConnectorRules, placeholderIdentityRules } from './placeholder-identity.js';
 import { shapeRules } from './shape.js';
+import { sharedKeyRules } from './shared-key.js';
 import { syntaxRules } from './syntax.js';
 import { terraformRules } from './terraform.js';
 
@@ -36,6 +37,7 @@ export const connectorRules: ConnectorRule[] = [
 export const repoRules: RepoRule[] = [
   ...projectRules,
   ...placeholderIdentityRules,
+  ...sharedKeyRules,
   ...ownershipRepoRules,
   ...avroRules,
   ...converterPairRules,
