@@ -155,13 +155,13 @@ export const historyCommand = command({
   description:
     "With --env, also the changes the Connect workers recorded themselves (the access extension's audit files:\n" +
     'serverAudit in kcops.observability.yaml, automatic for the dev stack), merged by time: requests made around\n' +
-    'kcops (curl, scripts) show as source: server with the principal the workers authenticated; kcops\' own changes\n' +
+    "kcops (curl, scripts) show as source: server with the principal the workers authenticated; kcops' own changes\n" +
     'show once, with the number of worker records that confirm them (serverRecords).',
   examples: [
     { command: 'kcops history --env prod', description: 'newest first' },
     { command: 'kcops history --env prod -o json', description: 'machine-readable' },
     {
-      command: "kcops history --env dev -o json | jq '.deployments[] | select(.source == \"server\")'",
+      command: 'kcops history --env dev -o json | jq \'.deployments[] | select(.source == "server")\'',
       description: 'only the changes made straight against the workers',
     },
   ],
