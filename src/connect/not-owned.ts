@@ -25,7 +25,6 @@ export function connectorNotOwned(n: NotOwned): UserError {
   const key = `${n.keyId ? `key ${n.keyId}` : 'the key in use'}${n.principal ? ` (${n.principal})` : ''}`;
   // Without viewer there is no operator either: a refused read is a refused change too (pause reads the status first).
   const verb = n.access === 'read' ? 'read or change' : 'change';
-  const needed = n.access === 'read' ? 'viewer' : 'operator';
   const why =
     n.owner === undefined
       ? 'no team owns that name (no prefix in the ownership table matches)'
@@ -37,7 +36,7 @@ export function connectorNotOwned(n: NotOwned): UserError {
   const access =
     n.owner === undefined
       ? `Name the connector with the prefix of a team (kcops.yaml \`teams\`), or ask an admin to run it.`
-      : `To act on it, use a key with ${needed} (or more) on team '${n.owner}': ask its admin for one (\`kcops access keys create --principal <you> --role ${n.owner}=${needed}\`), then \`kcops login --env <env> --key-file <file>\`.`;
+      : `To act on it, use a key with ${n.access === 'read' ? 'viewer (to read) or operator (to change)' : 'operator (or admin)'} on team '${n.owner}': ask its admin for one (\`kcops access keys create --principal <you> --role ${n.owner}=operator\`), then \`kcops login --env <env> --key-file <file>\`.`;
   return new UserError('CONNECTOR_NOT_OWNED', `${said}: ${key} may not ${verb} connector '${n.connector}': ${why}.`, {
     hint: `${access}${from} See docs/runbooks/auth-errors.md.`,
   });

@@ -33,14 +33,18 @@ export function devTarget(processEnv: NodeJS.ProcessEnv): OpsTarget {
   const creds = credentialsSchema.parse(JSON.parse(readFileSync(l.credentials, 'utf8')));
   const ports = readState(l.state)?.ports ?? s.ports;
   const teams = devTeams(l.accessKeys);
+  // A pipeline's own key (the CI variables) wins over the stack's admin identity, as it does in a repository.
+  const id = processEnv.KCOPS_CONNECT_KEY_ID;
+  const secret = processEnv.KCOPS_CONNECT_KEY_SECRET;
+  const own = id && secret ? { username: id, password: secret } : undefined;
   return {
     env: 'dev',
     isDev: true,
     clusterType: 'self-managed',
     connect: {
       urls: ports.connect.map((p) => `http://127.0.0.1:${p}`),
-      auth: creds.connect,
-      credentialRef: `${l.credentials}:connect`,
+      auth: own ?? creds.connect,
+      credentialRef: own ? '${env:KCOPS_CONNECT_KEY_SECRET}' : `${l.credentials}:connect`,
     },
     kafka: { bootstrap: `127.0.0.1:${ports.kafka}`, ...creds.kafka.admin, mechanism: 'PLAIN' },
     observability: {

@@ -18,7 +18,8 @@ import { assertAuditAppendable, readAudit, verifyAudit } from '../../core/audit/
 import { committedHead } from '../../core/audit/git-anchor.js';
 import { lockDeployment } from '../../core/apply/deploy-lock.js';
 import { readInside, writeInside, type Boundary } from '../../core/fs/boundary.js';
-import { auditLogToVerify } from './audit-log.js';
+import { auditLogFor, auditLogToVerify } from './audit-log.js';
+import { resolveSettings } from '../../dev/settings.js';
 import { hasChanges } from '../../core/plan/compute.js';
 import { gitRevision, workingTree } from '../../core/plan/desired.js';
 import { parsePlan } from '../../core/plan/plan-file.js';
@@ -270,10 +271,13 @@ async function confirm(ctx: CliContext, p: Prepared, autoApprove: boolean, kind:
 }
 
 export const history: CommandHandler<typeof historyCommand> = async (ctx) => {
-  const { file, boundary } = auditLogToVerify(ctx, undefined);
   const env = ctx.globals.env;
-  const { records } = readAudit(file, boundary);
   const server = env ? serverAuditOf(ctx, env) : undefined;
+  // Outside a repository, day-2 commands on the dev stack write to the log in its home (ops-context): read that one.
+  const { file, boundary } = server?.localStack
+    ? auditLogFor(ctx, resolveSettings({ env: ctx.env }).home, undefined)
+    : auditLogToVerify(ctx, undefined);
+  const { records } = readAudit(file, boundary);
   if (env) checkDeclaredEnv(ctx, env, (e) => server !== undefined || records.some((r) => r.env === e));
   const list = buildHistory(records, env, server && { env: server.env, records: server.read.records });
   return {

@@ -12,13 +12,15 @@ import { targetInput } from './environment.js';
 export function serverAuditOf(
   ctx: CliContext,
   env: string,
-): { env: string; files: string[]; read: ServerAuditRead } | undefined {
+): { env: string; files: string[]; read: ServerAuditRead; localStack: boolean } | undefined {
   let files: string[] | undefined;
   let name = env;
+  let localStack = false;
   try {
     const t = resolveTarget(targetInput(ctx, env));
     files = t.observability.serverAudit?.files;
     name = t.env;
+    localStack = t.projectRoot === undefined;
   } catch (e) {
     const code = isUserError(e) ? e.code : '';
     if (!['ENV_UNKNOWN', 'PROJECT_NOT_FOUND', 'DEV_NOT_RUNNING'].includes(code))
@@ -31,5 +33,5 @@ export function serverAuditOf(
     ctx.reporter.warn(
       `${read.badLines.length} line(s) of the workers' audit files are not records (first: ${read.badLines[0]!.file}:${read.badLines[0]!.line}).`,
     );
-  return { env: name, files, read };
+  return { env: name, files, read, localStack };
 }

@@ -14,8 +14,6 @@ export interface GuardOptions {
   ownership: Ownership;
   /** Where the key came from, for the refusal's hint. */
   credentialSource?: string | undefined;
-  /** Counts the refusals (tests, debug output). */
-  onRefused?: (connector: string, access: Access) => void;
 }
 
 /**
@@ -29,7 +27,6 @@ export function guardOwnership(inner: ConnectCluster, o: GuardOptions): ConnectC
     const who = await clusterIdentity(inner);
     const d = decideOwnership(who, o.ownership, connector, access);
     if (!d || d.allowed) return;
-    o.onRefused?.(connector, access);
     throw connectorNotOwned({
       connector,
       access,
