@@ -1,6 +1,5 @@
 import type { Project, SecretProvider } from '../../project/schema.js';
 import { findSecretRefs, isSecretRef } from '../../secrets/reference.js';
-import { providersOf } from '../../secrets/run-resolver.js';
 import { policySeverity } from '../policy.js';
 import { repoRule, type RepoDraft, type RepoRule } from '../rule.js';
 import { json } from './examples.js';
@@ -39,7 +38,13 @@ function check(p: Project, positionOf: (path: (string | number)[]) => RepoDraft[
   const out: RepoDraft[] = [];
   for (const [name, env] of Object.entries(p.environments)) {
     if (policySeverity(name, env.policies) !== 'strict') continue;
-    const providers = providersOf(p, name);
+    // The environment's own declarations replace the top-level ones (as secrets/run-resolver providersOf does; not
+    // imported: it would load the secret stores' clients into every offline validate).
+    const providers: Record<string, SecretProvider> = Object.assign(
+      Object.create(null) as Record<string, SecretProvider>,
+      p.secretProviders,
+      env.secretProviders ?? {},
+    );
     const c = env.cluster;
     if (c.type === 'self-managed' && c.connect.auth) {
       const { username, password } = c.connect.auth;
