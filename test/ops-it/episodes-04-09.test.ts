@@ -81,6 +81,10 @@ async function startStandIns(run: EpisodeRun): Promise<void> {
   vaultUrl = await vault.start();
 }
 
+// Episode 4's mistake: the load balancer's REST rule open to the world instead of the VPC.
+const CONNECT_CLUSTER_TF = 'terraform/modules/connect-cluster/main.tf';
+const OPEN_RULE = ['cidr_ipv4         = var.vpc_cidr', 'cidr_ipv4         = "0.0.0.0/0"'] as const;
+
 // Episode 6's staging connector, before (v1) and after (v2) the pull request.
 const EP6_SINK = 'payments-episode6-sink';
 const ep6Sink = (tasks: string) =>
@@ -115,11 +119,20 @@ const EPISODES: Episode[] = [
   {
     file: '04-terraform.md',
     before: {
-      // Section 2 onwards runs in the repository `kcops init` wrote.
-      'validate --terraform terraform': intoRepo,
+      // Section 2 onwards runs in the repository `kcops init` wrote; its second validate shows "a security group rule
+      // opened to the world", made here.
+      'validate --terraform terraform': async (_c, _w, previous, run) => {
+        await intoRepo(_c, _w, previous, run);
+        if (!previous.at(-1)?.out.includes('0 errors')) return;
+        edit(join(run.cwd, CONNECT_CLUSTER_TF), (tf) => {
+          expect(tf).toContain(OPEN_RULE[0]);
+          return tf.replace(OPEN_RULE[0], OPEN_RULE[1]);
+        });
+      },
       // "point at the output of `terraform providers schema -json`": no terraform here; the schemas kcops ships are
       // that output, trimmed, and make the same document.
       '--provider-schema schema.json': async (_c, _w, _p, run) => {
+        edit(join(run.cwd, CONNECT_CLUSTER_TF), (tf) => tf.replace(OPEN_RULE[1], OPEN_RULE[0]));
         const dir = join(ROOT, 'runtime', 'terraform');
         const confluent = JSON.parse(readFileSync(join(dir, 'confluent.schema.json'), 'utf8'));
         const aws = JSON.parse(gunzipSync(readFileSync(join(dir, 'aws.schema.json.gz'))).toString('utf8'));
