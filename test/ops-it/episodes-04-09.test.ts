@@ -85,15 +85,15 @@ async function startStandIns(run: EpisodeRun): Promise<void> {
 const CONNECT_CLUSTER_TF = 'terraform/modules/connect-cluster/main.tf';
 const OPEN_RULE = ['cidr_ipv4         = var.vpc_cidr', 'cidr_ipv4         = "0.0.0.0/0"'] as const;
 
-// Episode 6's staging connector, before (v1) and after (v2) the pull request.
-const EP6_SINK = 'payments-episode6-sink';
-const ep6Sink = (tasks: string) =>
+const EP6_SINK = 'payments-orders-archive';
+// The file sink the payments team keeps in staging, before and after its pull request.
+const ep6Sink = (extra: Record<string, string> = {}) =>
   JSON.stringify(
     {
       name: EP6_SINK,
       config: {
         'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector',
-        'tasks.max': tasks,
+        'tasks.max': '1',
         topics: 'payments.episode6',
         file: '/tmp/kcops-episode6.txt',
         'errors.tolerance': 'all',
@@ -102,6 +102,7 @@ const ep6Sink = (tasks: string) =>
         'consumer.override.sasl.jaas.config': '${env:KCOPS_SASL_JAAS_SA_PAYMENTS}',
         'producer.override.sasl.jaas.config': '${env:KCOPS_SASL_JAAS_SA_PAYMENTS}',
         'admin.override.sasl.jaas.config': '${env:KCOPS_SASL_JAAS_SA_PAYMENTS}',
+        ...extra,
       },
     },
     null,
@@ -176,23 +177,25 @@ const EPISODES: Episode[] = [
         prodAtStandIns(run.cwd, cloud!, vaultUrl);
         stagingAtDevStack(run.cwd);
         const file = join(run.cwd, 'connectors', 'staging', `${EP6_SINK}.json`);
-        writeFileSync(file, ep6Sink('1'));
+        writeFileSync(file, ep6Sink());
         git(run.cwd, 'init', '-q', '-b', 'main');
         git(run.cwd, 'config', 'user.name', 'Demo');
         git(run.cwd, 'config', 'user.email', 'demo@example.com');
         git(run.cwd, 'add', '-A');
         git(run.cwd, 'commit', '-q', '-m', 'kafka-connect-configs');
         await cli(run, 'apply', '--env', 'staging', '--auto-approve');
-        writeFileSync(file, ep6Sink('2'));
+        writeFileSync(file, ep6Sink({ 'errors.log.enable': 'true' }));
       },
       // The merge: staging deployed by its job, then `prod-plan` keeps prod's plan as the artifact.
       'apply --env prod plan-prod.json': async (_c, _w, _p, run) => {
-        git(run.cwd, 'commit', '-q', '-am', 'payments-episode6-sink: two tasks');
-        await cli(run, 'apply', '--env', 'staging', '--auto-approve');
+        // The merged pull request also brings prod's first connector.
         await cli(run, 'new', 'jdbc-sink', '--env', 'prod', '--name', 'payments-orders-jdbc');
         edit(join(run.cwd, 'connectors', 'prod', 'payments-orders-jdbc.json'), (t) =>
           t.replace('sa-CHANGE-ME', 'sa-payments'),
         );
+        git(run.cwd, 'add', '-A');
+        git(run.cwd, 'commit', '-q', '-m', `${EP6_SINK}: log record errors; payments-orders-jdbc in prod`);
+        await cli(run, 'apply', '--env', 'staging', '--auto-approve');
         await cli(run, 'plan', '--env', 'prod', '--out', 'plan-prod.json');
       },
     },

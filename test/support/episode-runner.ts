@@ -122,6 +122,8 @@ export function describeEpisodes(
                   );
           run.previous.push(r);
           const output = substitute(r.out + r.err, run.seen);
+          // KCOPS_EPISODE_SHOW=1: every command's real output, to paste into a page that has drifted.
+          if (process.env.KCOPS_EPISODE_SHOW) process.stderr.write(`${c.line}\n${output}\n$ echo $?\n${r.code}\n\n`);
           const shown = `${ep.file}: ${c.line}\n--- page\n${c.expected.join('\n')}\n--- run (exit ${r.code})\n${output}`;
           expect(r.code, shown).toBe(c.exitCode ?? 0);
           if (c.expected.length)
