@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { expect } from 'vitest';
@@ -82,6 +82,7 @@ async function startStandIns(run: EpisodeRun): Promise<void> {
 }
 
 // Episode 4's mistake: the load balancer's REST rule open to the world instead of the VPC.
+let ep4Validations = 0;
 const CONNECT_CLUSTER_TF = 'terraform/modules/connect-cluster/main.tf';
 const OPEN_RULE = ['cidr_ipv4         = var.vpc_cidr', 'cidr_ipv4         = "0.0.0.0/0"'] as const;
 
@@ -122,13 +123,24 @@ const EPISODES: Episode[] = [
     before: {
       // Section 2 onwards runs in the repository `kcops init` wrote; its second validate shows "a security group rule
       // opened to the world", made here.
-      'validate --terraform terraform': async (_c, _w, previous, run) => {
-        await intoRepo(_c, _w, previous, run);
-        if (!previous.at(-1)?.out.includes('0 errors')) return;
-        edit(join(run.cwd, CONNECT_CLUSTER_TF), (tf) => {
-          expect(tf).toContain(OPEN_RULE[0]);
-          return tf.replace(OPEN_RULE[0], OPEN_RULE[1]);
-        });
+      // Section 7's runs in a copy of the example repository, its prod given another cluster.
+      'validate --terraform terraform': async (_c, _w, _p, run, command) => {
+        if (command.line !== '$ kcops validate --terraform terraform') return;
+        const step = ++ep4Validations;
+        if (step === 1) run.cwd = join(run.work, REPO);
+        if (step === 2)
+          edit(join(run.cwd, CONNECT_CLUSTER_TF), (tf) => {
+            expect(tf).toContain(OPEN_RULE[0]);
+            return tf.replace(OPEN_RULE[0], OPEN_RULE[1]);
+          });
+        if (step === 3) {
+          run.cwd = join(run.work, 'example');
+          cpSync(join(ROOT, 'examples', REPO), run.cwd, { recursive: true });
+          edit(join(run.cwd, 'terraform', 'environments', 'prod', 'terraform.tfvars'), (t) => {
+            expect(t).toContain('kafka_cluster_id         = "lkc-prod01"');
+            return t.replace('kafka_cluster_id         = "lkc-prod01"', 'kafka_cluster_id         = "lkc-prod02"');
+          });
+        }
       },
       // "point at the output of `terraform providers schema -json`": no terraform here; the schemas kcops ships are
       // that output, trimmed, and make the same document.

@@ -31,6 +31,7 @@ export type EpisodeHook = (
   work: string,
   previous: CliRun[],
   run: EpisodeRun,
+  command: EpisodeCommand,
 ) => Promise<void>;
 
 export interface Episode {
@@ -107,7 +108,7 @@ export function describeEpisodes(
 
         async function runOne(c: EpisodeCommand): Promise<void> {
           for (const [key, hook] of Object.entries(ep.before ?? {}))
-            if (c.line.includes(key)) await hook(cluster!, work, run.previous, run);
+            if (c.line.includes(key)) await hook(cluster!, work, run.previous, run, c);
           const cd = /^cd (\S+)$/.exec(c.shell ?? '');
           const instead = Object.entries(ep.instead ?? {}).find(([key]) => c.line.includes(key))?.[1];
           const r = cd
