@@ -263,8 +263,20 @@ const EPISODES: Episode[] = [
     before: {
       // The page's id for Alice's key is an example: the one the run made is read from her key file.
       'kcops login --env prod --key-file alice.key.json': async (_c, _w, _p, run) => {
-        const key = JSON.parse(readFileSync(join(run.cwd, 'alice.key.json'), 'utf8')) as { username: string };
+        const key = JSON.parse(readFileSync(join(run.cwd, 'alice.key.json'), 'utf8')) as {
+          username: string;
+          password: string;
+        };
         run.words[ALICE_ON_PAGE] = key.username;
+        // "Give the file to Alice over your usual secret channel": by then every worker has re-read the key file
+        // (within seconds, the page says); here that moment is waited for, not guessed.
+        const auth = 'Basic ' + Buffer.from(`${key.username}:${key.password}`).toString('base64');
+        const deadline = Date.now() + 20_000;
+        for (const url of stack!.urls)
+          while ((await fetch(`${url}/connectors`, { headers: { authorization: auth } })).status !== 200) {
+            if (Date.now() > deadline) throw new Error(`${url} does not accept Alice's new key`);
+            await new Promise((r) => setTimeout(r, 200));
+          }
       },
     },
   },
@@ -344,7 +356,8 @@ const EPISODES: Episode[] = [
     instead: {
       // A service that runs until stopped: started as the page shows it (listening on a free port instead of 9465,
       // which may be taken on a shared machine), watched until both environments had a round and the probes answer,
-      // then stopped with SIGTERM, the way an orchestrator stops it.
+      // then stopped with SIGTERM, the way an orchestrator stops it. A separate process (bin/kcops.js, so the build in
+      // dist/) because a signal is what stops it.
       'kcops monitor --env prod --env staging': async (c, run) => monitorService(c.argv, run),
     },
   },
@@ -374,6 +387,9 @@ async function monitorService(argv: string[], run: EpisodeRun): Promise<CliRun> 
     const base = /serving (http:\/\/[^/\s]+)\/healthz/.exec(err)?.[1];
     expect(base, err).toBeDefined();
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    // Ready: this instance holds both environments' leases and their rounds succeeded.
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status, await ready.text()).toBe(200);
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toContain('kcops_monitor_active');
     // The page's `workers` rule (min 3) pages PagerDuty about the dev stack's two workers, once.
