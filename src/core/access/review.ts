@@ -143,6 +143,8 @@ export function reviewAccess(input: {
     const p = principal(k.owner);
     p.keys.push(k.id);
     if (k.status !== 'active' || !k.roles) continue;
+    const keyTeams = Object.keys(k.roles).filter((t) => t !== '*');
+    if (!p.team && keyTeams.length === 1 && !k.roles['*']) p.team = keyTeams[0]!;
     for (const [team, role] of Object.entries(k.roles)) {
       const right = team === '*' ? `${role} (all teams)` : `${team}=${role}`;
       if (!p.rights.includes(right)) p.rights.push(right);

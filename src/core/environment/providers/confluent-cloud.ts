@@ -52,6 +52,14 @@ export const confluentCloud: BackendProvider = {
         await checkSchemaRegistry(checks, p, schemaRegistryAccess(t));
         return checks;
       },
+      access: {
+        inventory: async () =>
+          (await import('./confluent-cloud-access.js')).cloudInventory(
+            client.get(),
+            c.kafkaRest ? new CloudKafkaRest({ ...c.kafkaRest, kafkaClusterId: c.kafkaClusterId }) : undefined,
+            t.env,
+          ),
+      },
       close: client.close,
     };
   },
