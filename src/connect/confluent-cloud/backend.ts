@@ -3,6 +3,9 @@ import { ConfluentCloudCluster, type ConfluentCloudOptions } from './client.js';
 import { CloudKafkaRest, type KafkaRestAcl, type KafkaRestOptions } from './kafka-rest.js';
 import { CloudLogsClient, logsEndpoints, type CloudLogRecord, type CloudLogSearch } from './logs.js';
 import { CloudMetricsClient, metricsEndpoint } from './metrics.js';
+import type { CloudApiKey, CloudKeyOwner, CloudRoleBinding } from './iam.js';
+
+export type { CloudApiKey, CloudKeyOwner, CloudRoleBinding };
 
 /**
  * What Confluent Cloud offers beyond the ConnectCluster interface: connector ids and CRNs (metrics, logs) and the
@@ -11,6 +14,12 @@ import { CloudMetricsClient, metricsEndpoint } from './metrics.js';
 export interface CloudIam {
   serviceAccountExists(id: string): Promise<boolean>;
   connectorRoles(principal: string, name: string): Promise<string[]>;
+  /** The access review's reads (IAM v2, mds v2): keys, accounts, users, this environment's role bindings. */
+  listApiKeys(): Promise<CloudApiKey[]>;
+  listServiceAccounts(): Promise<{ id: string; displayName?: string }[]>;
+  listUsers(): Promise<{ id: string; email?: string; fullName?: string }[]>;
+  environmentRoleBindings(): Promise<CloudRoleBinding[]>;
+  scope(): Promise<{ organization: string; environment: string; cluster: string }>;
 }
 
 export interface CloudConnect extends ConnectCluster, CloudIam {
@@ -31,6 +40,8 @@ export interface CloudKafkaRestApi {
   describe(): string;
   topics(): Promise<Set<string>>;
   acls(principal: string): Promise<KafkaRestAcl[]>;
+  /** Every ACL of the cluster (the access review). */
+  allAcls(): Promise<KafkaRestAcl[]>;
   produce(
     topic: string,
     records: readonly { key: string; value: string; headers: Record<string, string> }[],

@@ -1,5 +1,6 @@
 import type {
   ActualConnector,
+  ClusterIdentity,
   ClusterSnapshot,
   ClusterTraits,
   ConfigDefinition,
@@ -232,6 +233,38 @@ export class ConfluentCloudCluster implements ConnectCluster {
   /** The roles `principal` holds that cover connector `name` of this cluster (see CloudIamApi). */
   connectorRoles(principal: string, name: string): Promise<string[]> {
     return this.iam.connectorRoles(principal, name);
+  }
+  listApiKeys() {
+    return this.iam.listApiKeys();
+  }
+  listServiceAccounts() {
+    return this.iam.listServiceAccounts();
+  }
+  listUsers() {
+    return this.iam.listUsers();
+  }
+  environmentRoleBindings() {
+    return this.iam.environmentRoleBindings();
+  }
+  scope() {
+    return this.iam.scope();
+  }
+
+  /**
+   * Who this API key is (issue #15 §2): its owner as IAM v2 says (`GET /iam/v2/api-keys/{id}`), sa-… or u-…, with the
+   * account's name when the key may read it. Undefined when IAM does not know the key (another organisation's
+   * stand-in, a key without IAM access answering 404).
+   */
+  async whoami(): Promise<ClusterIdentity | undefined> {
+    const owner = await this.iam.apiKeyOwner(this.opts.apiKey);
+    if (!owner) return undefined;
+    return {
+      principal: owner.id,
+      ...(owner.displayName ? { displayName: owner.displayName } : {}),
+      keyId: this.opts.apiKey,
+      admin: false,
+      roles: {},
+    };
   }
 
   async close(): Promise<void> {

@@ -47,6 +47,14 @@ export const confluentCloud: BackendProvider = {
         await checkSchemaRegistry(checks, p, schemaRegistryAccess(t));
         return checks;
       },
+      access: {
+        inventory: async () =>
+          (await import('./confluent-cloud-access.js')).cloudInventory(
+            client.get(),
+            c.kafkaRest ? openKafkaRest({ ...c.kafkaRest, kafkaClusterId: c.kafkaClusterId }) : undefined,
+            t.env,
+          ),
+      },
       close: client.close,
     };
   },
