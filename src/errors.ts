@@ -13,6 +13,8 @@ export const ExitCode = {
   RolledBack: 4,
   /** apply sent every change, but Confluent Cloud is still provisioning some connector: neither done nor failed. */
   Pending: 5,
+  /** `access review` found something to act on (an old or unused key, a right too broad, a console role). */
+  Findings: 6,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

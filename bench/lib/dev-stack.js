@@ -48,10 +48,18 @@ export function devStack() {
  */
 export async function countingProxy(target) {
   const counts = { requests: 0, conflicts: 0 };
+  // BENCH_TRACE=1 prints every proxied request with its time since the last reset: where an apply spends its time.
+  const trace = process.env.BENCH_TRACE === '1';
+  let t0 = Date.now();
   const server = createServer((req, res) => {
     counts.requests++;
+    const sent = Date.now();
     const up = request({ ...target, method: req.method, path: req.url, headers: req.headers }, (r) => {
       if (r.statusCode === 409) counts.conflicts++;
+      if (trace)
+        process.stderr.write(
+          `  [trace] +${((sent - t0) / 1000).toFixed(2)}s ${req.method} ${req.url} -> ${r.statusCode} in ${Date.now() - sent} ms\n`,
+        );
       res.writeHead(r.statusCode ?? 502, r.headers);
       r.pipe(res);
     });
@@ -62,7 +70,10 @@ export async function countingProxy(target) {
   return {
     url: `http://127.0.0.1:${server.address().port}`,
     counts,
-    reset: () => Object.assign(counts, { requests: 0, conflicts: 0 }),
+    reset: () => {
+      t0 = Date.now();
+      Object.assign(counts, { requests: 0, conflicts: 0 });
+    },
     close: () => server.close(),
   };
 }

@@ -1,8 +1,8 @@
 import type { Reporter } from '../core/reporter.js';
 
-export const OUTPUT_FORMATS = ['human', 'json', 'yaml', 'sarif', 'junit', 'markdown'] as const;
+export const OUTPUT_FORMATS = ['human', 'json', 'yaml', 'sarif', 'junit', 'markdown', 'csv'] as const;
 /** Report formats only some commands produce (they declare them in CommandSpec.extraOutputs). */
-export const EXTRA_OUTPUT_FORMATS = ['sarif', 'junit', 'markdown'] as const;
+export const EXTRA_OUTPUT_FORMATS = ['sarif', 'junit', 'markdown', 'csv'] as const;
 export type ExtraOutputFormat = (typeof EXTRA_OUTPUT_FORMATS)[number];
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 

@@ -130,6 +130,8 @@ export interface ServerInfo {
 /** Who the credential in use is, as the cluster itself says (never as the caller claims). */
 export interface ClusterIdentity {
   principal: string;
+  /** A readable name beside the id (Confluent Cloud: the service account's name or the user's e-mail). */
+  displayName?: string;
   keyId?: string;
   /** Global administrator of the cluster. */
   admin: boolean;

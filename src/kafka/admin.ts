@@ -25,6 +25,71 @@ export interface AclGrant {
   operations: AclOp[];
 }
 
+/** An ACL as the broker describes it, with names instead of the protocol's numbers. */
+export interface DescribedAcl {
+  principal: string;
+  resourceType: string;
+  resourceName: string;
+  patternType: string;
+  operation: string;
+  permission: string;
+  host: string;
+}
+
+const nameOf = (table: Record<string, number>, value: number) =>
+  Object.entries(table).find(([, v]) => v === value)?.[0] ?? String(value);
+
+/** The SASL credentials of kcops.yaml's `kafka` block (or the dev stack's admin). */
+export interface SaslAccess {
+  bootstrap: string;
+  username: string;
+  password: string;
+  mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+}
+
+/**
+ * Every ACL of the cluster (DescribeAcls with a match-anything filter) and every topic name: what the access review
+ * counts rights against. Needs DESCRIBE on the cluster (an admin or the ACL authorizer's super user).
+ */
+export async function describeAllAcls(k: SaslAccess): Promise<{ acls: DescribedAcl[]; topics: string[] }> {
+  const admin = new Admin({
+    clientId: 'kcops-access-review',
+    bootstrapBrokers: [k.bootstrap],
+    sasl: { mechanism: k.mechanism, username: k.username, password: k.password },
+    retries: 0,
+    connectTimeout: 3000,
+    timeout: 10_000,
+  });
+  try {
+    const resources = await admin.describeAcls({
+      filter: {
+        resourceType: ResourceTypes.ANY,
+        resourceName: null,
+        resourcePatternType: ResourcePatternTypes.ANY,
+        principal: null,
+        host: null,
+        operation: AclOperations.ANY,
+        permissionType: AclPermissionTypes.ANY,
+      },
+    });
+    const acls = resources.flatMap((r) =>
+      r.acls.map((a) => ({
+        principal: a.principal,
+        resourceType: nameOf(ResourceTypes, r.resourceType),
+        resourceName: r.resourceName,
+        patternType: nameOf(ResourcePatternTypes, r.resourcePatternType),
+        operation: nameOf(AclOperations, a.operation),
+        permission: nameOf(AclPermissionTypes, a.permissionType),
+        host: a.host,
+      })),
+    );
+    const topics = (await admin.listTopics({ includeInternals: false })).sort();
+    return { acls, topics };
+  } finally {
+    await admin.close().catch(() => undefined);
+  }
+}
+
 export function saslAdmin(bootstrap: string, id: Identity, clientId = 'kcops'): Admin {
   return new Admin({
     clientId,

@@ -1,35 +1,19 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SelfManagedCluster } from '../../src/connect/self-managed/client.js';
-import { runCli, type CliRun } from '../support/run-cli.js';
+import { expect } from 'vitest';
 import { stackFromEnv } from '../support/cli-repo.js';
-import { episodeBlocks, matchesPage, normalise, type EpisodeCommand } from '../support/episode-blocks.js';
+import { describeEpisodes, type Episode } from '../support/episode-runner.js';
 
 /**
- * Episodes as tests: every console block of an episode runs, in page order, against the dev stack (the one
- * KCOPS_TEST_DEV_HOME names, as `kcops dev up` leaves it; no kcops.yaml, so day-2 commands talk to that stack), and
- * each command's output must match what the page shows after normalising times, ids, ports and numbers
- * (test/support/episode-blocks.ts). A command the page shows without output must exit 0, or the code its
- * `$ echo $?` shows. Blocks marked `<!-- not run: reason -->` are skipped. What the page's story assumes but does not
- * show as a command (episode 3's two connectors, the fix before the restart, offsets.json) is set up here, in `before`.
+ * Episodes 1-3 as tests (the machinery: test/support/episode-runner.ts), against the dev stack as `kcops dev up`
+ * leaves it: no kcops.yaml, so day-2 commands talk to that stack. What the page's story assumes but does not show as
+ * a command (episode 3's two connectors, the fix before the restart, offsets.json) is set up here, in `before`.
+ * Episodes 4-7 and 9: episodes-04-09.test.ts.
  */
 const stack = stackFromEnv();
 const devHome = process.env.KCOPS_TEST_DEV_HOME;
-const enabled = !!stack && !!devHome;
 const ROOT = join(import.meta.dirname, '..', '..');
-
-interface Episode {
-  file: string;
-  /** Extra environment of the episode's shell (e.g. the audit actor the page shows). */
-  env?: Record<string, string>;
-  setup?: (cluster: SelfManagedCluster, work: string) => Promise<void>;
-  teardown?: (cluster: SelfManagedCluster) => Promise<void>;
-  /** Runs before the command whose line contains the key (page story steps that are not commands). */
-  before?: Record<string, (cluster: SelfManagedCluster, work: string, previous: CliRun[]) => Promise<void>>;
-}
 
 const SA = '${env:KCOPS_SASL_JAAS_SA_PAYMENTS}';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -169,59 +153,4 @@ const EPISODES: Episode[] = [
   },
 ];
 
-/** A shell line of the page (`$ sed ...`), in bash, in the episode's directory. */
-function shell(line: string, cwd: string, env: NodeJS.ProcessEnv): CliRun {
-  try {
-    return {
-      code: 0,
-      out: execFileSync('bash', ['-c', line], { cwd, env, encoding: 'utf8' }),
-      err: '',
-      json: undefined,
-    };
-  } catch (e) {
-    const x = e as { status?: number; stdout?: string; stderr?: string };
-    return { code: x.status ?? 1, out: x.stdout ?? '', err: x.stderr ?? '', json: undefined };
-  }
-}
-
-describe.skipIf(!enabled)('episodes run against the dev stack', () => {
-  const cluster = enabled ? new SelfManagedCluster({ urls: stack!.urls, auth: stack!.creds.connect }) : undefined;
-
-  for (const ep of EPISODES) {
-    describe(ep.file, () => {
-      const work = mkdtempSync(join(tmpdir(), 'kcops-episode-'));
-      const env: NodeJS.ProcessEnv = { ...process.env, KCOPS_DEV_HOME: devHome, NO_COLOR: '1', ...ep.env };
-      delete env.KCOPS_AUDIT_FILE; // the page shows the repository's own .kcops/audit/audit.jsonl
-      const blocks = episodeBlocks(readFileSync(join(ROOT, 'docs', 'episodes', ep.file), 'utf8'));
-      const previous: CliRun[] = [];
-
-      beforeAll(async () => ep.setup?.(cluster!, work));
-      afterAll(async () => ep.teardown?.(cluster!));
-
-      for (const b of blocks) {
-        const title = `line ${b.at}: ${b.commands.map((c) => c.line.slice(2)).join('; ')}`;
-        if (b.skip) {
-          it.skip(`${title} (not run: ${b.skip})`, () => undefined);
-          continue;
-        }
-        it(title, async () => {
-          for (const c of b.commands) await runOne(c);
-        });
-      }
-
-      async function runOne(c: EpisodeCommand): Promise<void> {
-        for (const [key, hook] of Object.entries(ep.before ?? {}))
-          if (c.line.includes(key)) await hook(cluster!, work, previous);
-        const r = c.shell ? shell(c.shell, work, env) : await runCli(c.argv, { cwd: work, env });
-        previous.push(r);
-        const shown = `${ep.file}: ${c.line}\n--- page\n${c.expected.join('\n')}\n--- run (exit ${r.code})\n${r.out}${r.err}`;
-        expect(r.code, shown).toBe(c.exitCode ?? 0);
-        if (c.expected.length)
-          expect(
-            matchesPage(c.expected, r.out + r.err),
-            `${shown}\n--- normalised run\n${normalise(r.out + r.err).join('\n')}`,
-          ).toBe(true);
-      }
-    });
-  }
-});
+describeEpisodes('episodes run against the dev stack', EPISODES, stack, devHome);

@@ -1,11 +1,12 @@
 import { shellWords } from './runbook-blocks.js';
 
 /**
- * The console blocks of an episode, for running them (test/ops-it/episodes.test.ts). A block is a fenced `sh` or
- * `console` block whose lines start with `$ kcops`; the lines after a command, up to the next `$`, are the output the
- * page shows for it (none: only the exit code is checked). A block right after `<!-- not run: <reason> -->` is
- * skipped for that reason (a command that would stop or move the shared stack, needs Confluent Cloud, follows
- * forever, ...); the reason is required.
+ * The console blocks of an episode, for running them (test/ops-it/episodes.test.ts). A block is a fenced block (`sh`,
+ * `console`, `shell` or no language) with lines that start with `$ `; the lines after a command, up to the next `$`,
+ * are the output the page shows for it (none: only the exit code is checked). A block right after
+ * `<!-- not run: <reason> -->` is skipped for that reason (a command that would stop or move the shared stack, needs
+ * a binary or a service this machine does not have, follows forever, ...); the reason is required. The comment is
+ * for the test; readers see the line `*Not run by the episode test: ...*` between the comment and the block (`note`).
  */
 export interface EpisodeCommand {
   /** The words after `$ kcops`; empty for another shell command (`$ sed ...`), which runs in bash as `shell`. */
@@ -22,6 +23,8 @@ export interface EpisodeBlock {
   /** 1-based line of the opening fence. */
   at: number;
   skip?: string;
+  /** The visible line that tells readers why a skipped block is not run. */
+  note?: string;
   commands: EpisodeCommand[];
 }
 
@@ -29,16 +32,21 @@ export function episodeBlocks(markdown: string): EpisodeBlock[] {
   const lines = markdown.split('\n');
   const blocks: EpisodeBlock[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const open = /^(\s*)```(sh|console|shell)\s*$/.exec(lines[i]!);
+    const open = /^(\s*)```(\S*)\s*$/.exec(lines[i]!);
     if (!open) continue;
     const body: string[] = [];
     let j = i + 1;
     for (; j < lines.length && !/^\s*```\s*$/.test(lines[j]!); j++) body.push(lines[j]!.slice(open[1]!.length));
-    const prev = lines
+    if (!['', 'sh', 'console', 'shell'].includes(open[2]!)) {
+      i = j; // a yaml, json, hcl... block: not a console, and its closing fence opens nothing
+      continue;
+    }
+    const [prev, before] = lines
       .slice(0, i)
       .reverse()
-      .find((l) => l.trim() !== '');
-    const skip = /<!-- not run: (.+?) -->/.exec(prev ?? '')?.[1];
+      .filter((l) => l.trim() !== '');
+    const noted = /^\*Not run by the episode test: .+\*$/.test(prev?.trim() ?? '');
+    const skip = /<!-- not run: (.+?) -->/.exec((noted ? before : prev) ?? '')?.[1];
     const commands: EpisodeCommand[] = [];
     for (const l of body) {
       const cmd = /^\$ kcops (.*)$/.exec(l);
@@ -51,7 +59,8 @@ export function episodeBlocks(markdown: string): EpisodeBlock[] {
         if (last && /^\d+$/.test(body[k + 1] ?? '')) last.exitCode = Number(body[k + 1]);
       } else if (commands.length && !/^\d+$/.test(l.trim()) && !l.startsWith('$')) commands.at(-1)!.expected.push(l);
     }
-    if (commands.some((c) => !c.shell)) blocks.push({ at: i + 1, ...(skip ? { skip } : {}), commands });
+    if (commands.length)
+      blocks.push({ at: i + 1, ...(skip ? { skip } : {}), ...(skip && noted ? { note: prev!.trim() } : {}), commands });
     i = j;
   }
   return blocks;
@@ -68,6 +77,8 @@ export function normalise(text: string): string[] {
       l
         .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, '<time>')
         .replace(/\b[0-9a-f]{12,40}\b/g, '<id>')
+        // API keys (16 capitals and digits, Confluent's and the access extension's): made by each run.
+        .replace(/\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{16}\b/g, '<key>')
         // A temporary directory here, the reader's checkout on the page: both are "some directory".
         .replace(/(\/tmp|\/home\/me)\/[^\s'"`),]*?(?=\/\.kcops\/|[\s'"`),]|$)/g, '<dir>')
         .replace(/\d+(\.\d+)*/g, '#')

@@ -40,10 +40,61 @@ describe('episode console blocks (run by test/ops-it/episodes.test.ts)', () => {
     expect(matchesPage(['a ... c'], 'a b b c')).toBe(true);
   });
 
-  it('every console block of every episode either runs or says why not', () => {
+  it('reads blocks without a language and shell-only blocks, not the closing fence of a yaml block, and the note', () => {
+    const page = [
+      '```yaml',
+      'a: 1',
+      '```',
+      'text',
+      '```',
+      '$ curl http://127.0.0.1:28083/connectors',
+      '["payments-orders-cdc"]',
+      '```',
+      '',
+      '<!-- not run: needs the Terraform registry -->',
+      '*Not run by the episode test: needs the Terraform registry.*',
+      '',
+      '```console',
+      '$ terraform init',
+      '```',
+      '```text',
+      '$ kcops not-a-console-block',
+      '```',
+    ].join('\n');
+    const [a, b, c] = episodeBlocks(page);
+    expect(a).toMatchObject({ at: 5, commands: [{ argv: [], shell: 'curl http://127.0.0.1:28083/connectors' }] });
+    expect(a!.commands[0]!.expected).toEqual(['["payments-orders-cdc"]']);
+    expect(b).toMatchObject({
+      at: 13,
+      skip: 'needs the Terraform registry',
+      note: '*Not run by the episode test: needs the Terraform registry.*',
+    });
+    expect(c).toBeUndefined();
+  });
+
+  it('API keys made by a run are normalised like ids', () => {
+    expect(normalise('created API key K4ZD8WQ2N6JH3TXB for alice')).toEqual(['created API key <key> for alice']);
+    expect(normalise('PRINCIPAL PAYMENTS-OPERATOR')).toEqual(['PRINCIPAL PAYMENTS-OPERATOR']);
+  });
+
+  it('every console block of every episode either runs or says why not, to the test and to readers', () => {
     const dir = join(root, 'docs', 'episodes');
     for (const f of readdirSync(dir).filter((x) => x.endsWith('.md')))
-      for (const b of episodeBlocks(readFileSync(join(dir, f), 'utf8')))
+      for (const b of episodeBlocks(readFileSync(join(dir, f), 'utf8'))) {
         expect(b.skip === undefined || b.skip.trim().length > 3, `${f}:${b.at}`).toBe(true);
+        expect(b.skip === undefined || b.note !== undefined, `${f}:${b.at} has no note for readers`).toBe(true);
+      }
+  });
+
+  it('every episode page is run by an episode test', () => {
+    const tests = [
+      'test/ops-it/episodes.test.ts',
+      'test/ops-it/episodes-04-09.test.ts',
+      'test/engine-it/episode-08.test.ts',
+    ]
+      .map((t) => readFileSync(join(root, t), 'utf8'))
+      .join('\n');
+    for (const f of readdirSync(join(root, 'docs', 'episodes')).filter((x) => x.endsWith('.md')))
+      expect(tests, f).toContain(f);
   });
 });

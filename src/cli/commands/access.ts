@@ -18,7 +18,10 @@ const secretFileOption = {
 } as const satisfies OptionSpec;
 
 export const accessGroups: GroupSpec[] = [
-  { path: ['access'], summary: 'per-user API keys and per-team access to self-managed Connect (issue #15)' },
+  {
+    path: ['access'],
+    summary: 'per-user API keys and per-team access to self-managed Connect, and the access review (issue #15)',
+  },
   {
     path: ['access', 'keys'],
     summary: 'create, list, revoke and rotate API keys (admins: whoever may write the key file)',
@@ -92,6 +95,51 @@ export const accessKeysRotateCommand = command({
     {
       command: 'kcops access keys rotate 7QKX2M4RZC8HJT5N --keep-old',
       description: 'both work until you revoke the old one',
+    },
+  ],
+});
+
+export const accessReviewCommand = command({
+  path: ['access', 'review'],
+  summary:
+    'quarterly access review: every principal and key, its rights and what it may touch; flags old, unused and too-broad access',
+  description:
+    'Self-managed: the Connect access extension key store (admin key; last use recorded to the minute by the workers) and the Kafka ACLs (kcops.yaml `kafka`). ' +
+    'Confluent Cloud: IAM v2 API keys, service accounts, users, the role bindings of the organisation and environment, and the ACLs when `kafka.restEndpoint` is given. ' +
+    'Flags keys older than access.keyRotationDays (90), keys unused for access.unusedKeyDays (90) or never used after 7 days, ' +
+    'ACLs and role bindings wider than the team prefix (on `*`, a shorter prefix, another team), and Cloud end users (u-...) ' +
+    'holding console roles on the organisation, environment or cluster (REQ-SEC-002) unless listed in access.consoleUsers. ' +
+    'Exit code 6 when anything is flagged (a CI job fails and keeps the report), 0 when nothing is; --no-fail-on-findings always exits 0 on a completed review.',
+  options: [
+    {
+      flags: '--key-rotation-days <days>',
+      description: 'flag keys older than this (default: access.keyRotationDays of kcops.yaml, else 90)',
+      integer: true,
+    },
+    {
+      flags: '--unused-key-days <days>',
+      description: 'flag keys not used for this long (default: access.unusedKeyDays, else 90)',
+      integer: true,
+    },
+    {
+      flags: '--no-fail-on-findings',
+      description: 'exit 0 even when something is flagged (a report-only run)',
+    },
+  ],
+  extraOutputs: ['markdown', 'csv'],
+  examples: [
+    { command: 'kcops access review --env prod', description: 'principals, keys, rights and findings as tables' },
+    {
+      command: 'kcops access review --env prod -o markdown > access-review-2026Q4.md',
+      description: 'the quarterly report to file or attach to a ticket (exit 6 when something is flagged)',
+    },
+    {
+      command: 'kcops access review --env prod -o csv > keys.csv',
+      description: 'one row per key and per principal without a key, for a spreadsheet',
+    },
+    {
+      command: 'kcops access review --env prod -o json --no-fail-on-findings',
+      description: 'everything as JSON, exit 0 whatever is flagged',
     },
   ],
 });

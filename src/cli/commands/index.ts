@@ -5,6 +5,7 @@ import {
   accessKeysListCommand,
   accessKeysRevokeCommand,
   accessKeysRotateCommand,
+  accessReviewCommand,
 } from './access.js';
 import { alertsCheckCommand, alertsGroup } from './alerts.js';
 import { loginCommand, logoutCommand, whoamiCommand } from './auth.js';
@@ -62,6 +63,7 @@ import { validateCommand } from './validate.js';
 /** Handler modules, imported only when one of their commands runs (so `kcops --help` loads none). */
 const handlers = {
   access: () => import('../handlers/access.js'),
+  accessReview: () => import('../handlers/access-review.js'),
   alerts: () => import('../handlers/alerts.js'),
   auth: () => import('../handlers/auth.js'),
   auditPublish: () => import('../handlers/audit-publish.js'),
@@ -144,6 +146,7 @@ export const commands: CommandSpec[] = [
   bind(accessKeysListCommand, async () => (await handlers.access()).keysList),
   bind(accessKeysRevokeCommand, async () => (await handlers.access()).keysRevoke),
   bind(accessKeysRotateCommand, async () => (await handlers.access()).keysRotate),
+  bind(accessReviewCommand, async () => (await handlers.accessReview()).review),
   bind(loginCommand, async () => (await handlers.auth()).login),
   bind(whoamiCommand, async () => (await handlers.auth()).whoami),
   bind(logoutCommand, async () => (await handlers.auth()).logout),

@@ -20,7 +20,7 @@ function keyFile(ctx: CliContext, o: Pick<KeyFileFlags, 'keyFile' | 'home'>): st
   const given = o.keyFile ?? ctx.env.KCOPS_ACCESS_KEY_FILE;
   if (given) return given.startsWith('/') ? given : `${ctx.cwd}/${given}`;
   const home = o.home;
-  return layout(resolveSettings(home ? { home } : {})).accessKeys;
+  return layout(resolveSettings({ env: ctx.env, ...(home ? { home } : {}) })).accessKeys;
 }
 
 const roles = (k: KeyView) =>

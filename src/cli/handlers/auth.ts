@@ -119,9 +119,9 @@ async function identify(
         );
       return who;
     }
-    // Confluent Cloud: a key that can list the cluster's connectors works; its owner is not asked here.
+    // Confluent Cloud: a key that can list the cluster's connectors works; IAM says whose it is when it may.
     await b.connect.collect();
-    return undefined;
+    return (await b.connect.whoami?.().catch(() => undefined)) ?? undefined;
   } finally {
     await b.close();
   }
@@ -164,12 +164,13 @@ export const whoami: CommandHandler<typeof whoamiCommand> = async (ctx) => {
   const b = await openEnvironment(targetInput(ctx, env), { reporter: ctx.reporter });
   try {
     const source = b.target.connect.credentialRef ?? b.target.cloud?.credentialRef ?? null;
-    const who = b.target.clusterType === 'self-managed' ? await b.connect.whoami?.() : undefined;
+    const who = await b.connect.whoami?.();
     const keyId = b.connect.credentialKeyId ?? null;
     const data = {
       env,
       clusterType: b.target.clusterType,
       principal: who?.principal ?? null,
+      displayName: who?.displayName ?? null,
       keyId: who?.keyId ?? keyId,
       admin: who?.admin ?? null,
       roles: who?.roles ?? {},
@@ -182,9 +183,12 @@ export const whoami: CommandHandler<typeof whoamiCommand> = async (ctx) => {
         const roles = Object.entries(data.roles)
           .map(([team, role]) => (team === '*' ? `admin (all teams)` : `${team}=${role}`))
           .join(', ');
+        const name = who?.displayName ? ` (${who.displayName})` : '';
+        if (who && b.target.clusterType === 'confluent-cloud')
+          return `${s.bold(who.principal)}${name} on ${env} (Cloud API key ${data.keyId ?? '?'}, owner from IAM; roles: \`kcops access review --env ${env}\`)\n  key from: ${source ?? 'kcops.yaml'}\n`;
         return who
-          ? `${s.bold(who.principal)} on ${env} (key ${data.keyId ?? '?'}; roles: ${roles || 'none'})\n  key from: ${source ?? 'kcops.yaml'}\n`
-          : `${env}: key ${data.keyId ?? '(none)'} from ${source ?? 'kcops.yaml'}; the cluster cannot say whose it is (${b.target.clusterType === 'self-managed' ? 'no kcops access extension' : 'not asked of Confluent Cloud'}).\n`;
+          ? `${s.bold(who.principal)}${name} on ${env} (key ${data.keyId ?? '?'}; roles: ${roles || 'none'})\n  key from: ${source ?? 'kcops.yaml'}\n`
+          : `${env}: key ${data.keyId ?? '(none)'} from ${source ?? 'kcops.yaml'}; the cluster cannot say whose it is (${b.target.clusterType === 'self-managed' ? 'no kcops access extension' : 'IAM does not show this key to itself'}).\n`;
       },
     };
   } finally {

@@ -1,15 +1,14 @@
 // connect pause, resume, stop, restart, delete: audited changes of a connector's state.
 import { UserError, usageError, ExitCode } from '../../errors.js';
-import { type TargetState } from '../../connect/cluster.js';
+import { DEFAULT_STATE_WAIT_MS, overallState, type RestartOutcome } from '../../core/operate/connectors.js';
 import {
-  DEFAULT_STATE_WAIT_MS,
-  overallState,
-  requireStatus,
-  restartAllFailed,
-  restartConnector,
-  waitForState,
-  type RestartOutcome,
-} from '../../core/operate/connectors.js';
+  changeState,
+  deleteConnector,
+  restart as restartOne,
+  restartFailed,
+  TARGET_STATE as TARGET,
+  type StateChange as Lifecycle,
+} from '../../core/operations/lifecycle.js';
 import { parseDuration } from './duration.js';
 import type { CommandHandler } from '../command-spec.js';
 import type {
@@ -23,9 +22,6 @@ import { nameArg, warnDrift } from './ops-context.js';
 import { onEnvironment } from './environment.js';
 import { colourState, nextStep, statusLines } from './connect-view.js';
 
-type Lifecycle = 'pause' | 'resume' | 'stop';
-const TARGET: Record<Lifecycle, TargetState> = { pause: 'PAUSED', resume: 'RUNNING', stop: 'STOPPED' };
-
 /** `--wait-timeout` of pause/resume/stop: how long to wait for the requested state (default 60 s). */
 export function stateWaitOf(o: { waitTimeout?: string | undefined }): number {
   return o.waitTimeout === undefined ? DEFAULT_STATE_WAIT_MS : parseDuration(o.waitTimeout, '--wait-timeout');
@@ -33,19 +29,10 @@ export function stateWaitOf(o: { waitTimeout?: string | undefined }): number {
 
 // pause, resume and stop declare the same argument (the name) and the same --wait-timeout.
 function lifecycle(action: Lifecycle): CommandHandler<typeof connectPauseCommand> {
-  return onEnvironment<typeof connectPauseCommand>(async (ctx, args, o, { connect: c, target: t, audit }) => {
+  return onEnvironment<typeof connectPauseCommand>(async (ctx, args, o, env) => {
     const name = nameArg(args[0]);
-    const timeoutMs = stateWaitOf(o);
-    await requireStatus(c, name);
-    const r = await audit(
-      { action: `ops:${action}`, connector: name },
-      async () => {
-        await c[action](name);
-        // Confluent Cloud's pause/resume answer 202 and move the state later: wait for it (bounded).
-        return waitForState(c, name, TARGET[action], { timeoutMs, pollMs: 300 });
-      },
-      (x) => ({ state: x.status.state }),
-    );
+    const r = await changeState(env, name, action, { timeoutMs: stateWaitOf(o) });
+    const t = env.target;
     const after = r.status;
     warnDrift(ctx, t, `${name} ${TARGET[action]}`);
     return {
@@ -67,25 +54,14 @@ export const pause: CommandHandler<typeof connectPauseCommand> = lifecycle('paus
 export const resume: CommandHandler<typeof connectResumeCommand> = lifecycle('resume');
 export const stop: CommandHandler<typeof connectStopCommand> = lifecycle('stop');
 
-export const restart = onEnvironment<typeof connectRestartCommand>(async (ctx, args, o, { connect: c, audit }) => {
+export const restart = onEnvironment<typeof connectRestartCommand>(async (ctx, args, o, env) => {
   let outcomes: RestartOutcome[];
   if (o.allFailed) {
     if (args[0] !== undefined) throw usageError('USAGE', 'Give either a connector name or --all-failed, not both.');
-    outcomes = await audit(
-      { action: 'ops:restart-all-failed', connector: '*' },
-      () => restartAllFailed(c),
-      (r) => ({ connectors: r.map((x) => x.connector) }),
-    );
+    outcomes = await restartFailed(env);
   } else {
     const name = nameArg(args[0]);
-    const req = { onlyFailed: o.failedOnly, includeTasks: o.includeTasks };
-    outcomes = [
-      await audit(
-        { action: 'ops:restart', connector: name, details: req },
-        () => restartConnector(c, name, req),
-        (r) => ({ restarted: r.restarted, state: overallState(r.after) }),
-      ),
-    ];
+    outcomes = [await restartOne(env, name, { onlyFailed: o.failedOnly, includeTasks: o.includeTasks })];
   }
   const stillFailed = outcomes.filter((x) => overallState(x.after) === 'FAILED');
   return {
@@ -121,20 +97,18 @@ function describeRestarted(x: RestartOutcome): string {
   return parts.join(' and ') || 'nothing (nothing was failed)';
 }
 
-export const remove = onEnvironment<typeof connectDeleteCommand>(
-  async (ctx, args, o, { connect: c, target: t, audit }) => {
-    const name = nameArg(args[0]);
-    if (!o.approve) {
-      throw new UserError('APPROVAL_REQUIRED', `Deleting ${name} needs --approve.`, {
-        hint: t.isDev
-          ? `Run \`kcops connect delete ${name} --approve\`.`
-          : `In '${t.env}' connectors are managed from Git: delete its file and apply the plan (\`kcops plan --env ${t.env}\`). For an emergency, add --approve.`,
-        exitCode: ExitCode.Usage,
-      });
-    }
-    await requireStatus(c, name);
-    await audit({ action: 'ops:delete', connector: name }, () => c.delete(name));
-    warnDrift(ctx, t, `The deletion of ${name}`);
-    return { data: { connector: name, deleted: true }, human: (st) => `${st.green('✔')} deleted ${name}` };
-  },
-);
+export const remove = onEnvironment<typeof connectDeleteCommand>(async (ctx, args, o, env) => {
+  const name = nameArg(args[0]);
+  const t = env.target;
+  if (!o.approve) {
+    throw new UserError('APPROVAL_REQUIRED', `Deleting ${name} needs --approve.`, {
+      hint: t.isDev
+        ? `Run \`kcops connect delete ${name} --approve\`.`
+        : `In '${t.env}' connectors are managed from Git: delete its file and apply the plan (\`kcops plan --env ${t.env}\`). For an emergency, add --approve.`,
+      exitCode: ExitCode.Usage,
+    });
+  }
+  await deleteConnector(env, name);
+  warnDrift(ctx, t, `The deletion of ${name}`);
+  return { data: { connector: name, deleted: true }, human: (st) => `${st.green('✔')} deleted ${name}` };
+});

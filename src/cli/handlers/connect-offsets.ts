@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError, usageError, ExitCode } from '../../errors.js';
-import { parseOffsets, requireStatus, requireStopped } from '../../core/operate/connectors.js';
+import { parseOffsets } from '../../core/operate/connectors.js';
+import { alterOffsets, readOffsets, resetOffsets } from '../../core/operations/offsets.js';
 import type {
   connectOffsetsAlterCommand,
   connectOffsetsGetCommand,
@@ -12,10 +13,9 @@ import { table } from '../render/output.js';
 import { nameArg } from './ops-context.js';
 import { onEnvironment } from './environment.js';
 
-export const offsetsGet = onEnvironment<typeof connectOffsetsGetCommand>(async (ctx, args, _o, { connect: c }) => {
+export const offsetsGet = onEnvironment<typeof connectOffsetsGetCommand>(async (ctx, args, _o, env) => {
   const name = nameArg(args[0]);
-  await requireStatus(c, name);
-  const offsets = await c.getOffsets(name);
+  const offsets = await readOffsets(env, name);
   return {
     data: { connector: name, offsets },
     human: (st) =>
@@ -31,49 +31,40 @@ export const offsetsGet = onEnvironment<typeof connectOffsetsGetCommand>(async (
   };
 });
 
-export const offsetsAlter = onEnvironment<typeof connectOffsetsAlterCommand>(
-  async (ctx, args, o, { connect: c, audit }) => {
-    const name = nameArg(args[0]);
-    if (o.offsetsFile === undefined)
-      throw usageError(
-        'USAGE',
-        '--offsets-file is required.',
-        `Start from \`kcops connect offsets get ${name} -o json > offsets.json\`.`,
-      );
-    let text: string;
-    try {
-      text = readFileSync(resolve(ctx.cwd, o.offsetsFile), 'utf8');
-    } catch (e) {
-      throw usageError('USAGE', `Cannot read ${o.offsetsFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}.`);
-    }
-    const offsets = parseOffsets(text, o.offsetsFile);
-    await requireStopped(c, name, 'altered');
-    await audit({ action: 'ops:offsets:alter', connector: name, details: { offsets } }, () =>
-      c.alterOffsets(name, offsets),
+export const offsetsAlter = onEnvironment<typeof connectOffsetsAlterCommand>(async (ctx, args, o, env) => {
+  const name = nameArg(args[0]);
+  if (o.offsetsFile === undefined)
+    throw usageError(
+      'USAGE',
+      '--offsets-file is required.',
+      `Start from \`kcops connect offsets get ${name} -o json > offsets.json\`.`,
     );
-    const now = await c.getOffsets(name);
-    return {
-      data: { connector: name, altered: offsets.length, offsets: now },
-      human: (st) =>
-        `${st.green('✔')} ${name}: ${offsets.length} offset(s) altered. Start it again with \`kcops connect resume ${name}\`.`,
-    };
-  },
-);
+  let text: string;
+  try {
+    text = readFileSync(resolve(ctx.cwd, o.offsetsFile), 'utf8');
+  } catch (e) {
+    throw usageError('USAGE', `Cannot read ${o.offsetsFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}.`);
+  }
+  const offsets = parseOffsets(text, o.offsetsFile);
+  const now = await alterOffsets(env, name, offsets);
+  return {
+    data: { connector: name, altered: offsets.length, offsets: now },
+    human: (st) =>
+      `${st.green('✔')} ${name}: ${offsets.length} offset(s) altered. Start it again with \`kcops connect resume ${name}\`.`,
+  };
+});
 
-export const offsetsReset = onEnvironment<typeof connectOffsetsResetCommand>(
-  async (ctx, args, o, { connect: c, audit }) => {
-    const name = nameArg(args[0]);
-    if (!o.approve)
-      throw new UserError(
-        'APPROVAL_REQUIRED',
-        `Resetting the offsets of ${name} needs --approve: it will re-read from the beginning.`,
-        { exitCode: ExitCode.Usage },
-      );
-    await requireStopped(c, name, 'reset');
-    await audit({ action: 'ops:offsets:reset', connector: name }, () => c.resetOffsets(name));
-    return {
-      data: { connector: name, reset: true },
-      human: (st) => `${st.green('✔')} ${name}: offsets reset. Start it again with \`kcops connect resume ${name}\`.`,
-    };
-  },
-);
+export const offsetsReset = onEnvironment<typeof connectOffsetsResetCommand>(async (ctx, args, o, env) => {
+  const name = nameArg(args[0]);
+  if (!o.approve)
+    throw new UserError(
+      'APPROVAL_REQUIRED',
+      `Resetting the offsets of ${name} needs --approve: it will re-read from the beginning.`,
+      { exitCode: ExitCode.Usage },
+    );
+  await resetOffsets(env, name);
+  return {
+    data: { connector: name, reset: true },
+    human: (st) => `${st.green('✔')} ${name}: offsets reset. Start it again with \`kcops connect resume ${name}\`.`,
+  };
+});

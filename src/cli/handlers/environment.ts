@@ -4,7 +4,8 @@ import { openEnvironment } from '../../core/environment/open.js';
 import type { TargetInput } from '../../core/observe/target.js';
 import { devStack } from '../../dev/environment.js';
 import type { ConnectCluster } from '../../connect/cluster.js';
-import { audited, type AuditSink } from '../../core/operate/audit.js';
+import type { AuditSink } from '../../core/operate/audit.js';
+import { auditTo, type Audit } from '../../core/operations/audit.js';
 import type { OpsTarget } from '../../core/observe/target.js';
 import type { ArgsFor, CommandDecl, CommandHandler, OptionsFor } from '../command-spec.js';
 import type { CliContext, CommandResult } from '../context.js';
@@ -49,11 +50,7 @@ export interface EnvironmentRun {
    * Runs a mutation and writes its audit record, succeeded or failed, to the repository's hash-chained log (and
    * `audit.topic`): env, cluster id and credential id come from the backend, so a handler names only what it did.
    */
-  audit<T>(
-    what: { action: string; connector: string; details?: Record<string, unknown> },
-    run: () => Promise<T>,
-    details?: (r: T) => Record<string, unknown>,
-  ): Promise<T>;
+  audit: Audit;
 }
 
 /**
@@ -86,16 +83,8 @@ export function withEnvironmentRun<T>(
         // Calls about a connector the key may not touch are refused here, before any request about it.
         connect: ownershipGuard(t, c),
         target: t,
-        audit: (what, mutation, details) => {
-          // Built at the first mutation, before it runs: a torn audit log refuses the change instead of losing it.
-          sink ??= auditSinkFor(ctx, t, c);
-          return audited(
-            sink,
-            { ...what, env: t.env, cluster: c.id, credentialKeyId: c.credentialKeyId },
-            mutation,
-            details,
-          );
-        },
+        // Built at the first mutation, before it runs: a torn audit log refuses the change instead of losing it.
+        audit: auditTo(() => (sink ??= auditSinkFor(ctx, t, c)), t.env, c),
       });
     },
     env,

@@ -1,43 +1,25 @@
 import { join, resolve } from 'node:path';
 import { usageError } from '../../errors.js';
-import type { ConnectCluster } from '../../connect/cluster.js';
-import { openEnvironment } from '../../core/environment/open.js';
 import { environmentOf, unknownEnvironment } from '../../core/project/environments.js';
 import { findProjectFile, loadProject } from '../../core/project/load-project.js';
-import type { Environment } from '../../core/project/schema.js';
 import type { CliContext } from '../context.js';
-import type { AuditMirror } from '../../core/audit/mirror.js';
 import { auditMirrorOf } from './audit-topic.js';
-import { auditLogFor, auditLogPath, type AuditLog } from './audit-log.js';
-import { boundaryOf, type Boundary } from '../../core/fs/boundary.js';
-import { targetInput } from './environment.js';
-import type { DeploySecrets } from '../../core/apply/deploy.js';
+import { auditLogFor, auditLogPath } from './audit-log.js';
+import { boundaryOf } from '../../core/fs/boundary.js';
+import { withEnvironmentRun, type EnvironmentRun } from './environment.js';
+import type { GitopsTarget } from '../../core/operations/gitops.js';
 import { localSecretKey, secretKeyFrom } from '../../core/secrets/refresh.js';
 
-/** What plan/apply/drift/rollback need: the repository, the environment, its cluster and the audit log. */
-export interface GitopsTarget {
-  env: string;
-  root: string;
-  cluster: ConnectCluster;
-  ownedPrefixes: string[] | undefined;
-  auditFile: string;
-  /** The audit log with its boundary and key (kcops.yaml audit.hmacKey). */
-  auditLog: AuditLog;
-  /** The repository: nothing kcops writes under it goes through a link out of it. */
-  boundary: Boundary;
-  /** `audit.topic` of the environment: the second sink, after the file. */
-  auditMirror: AuditMirror | undefined;
-  /** `deploy:` of the environment in kcops.yaml: waiting and concurrency defaults that flags override. */
-  deploy: Environment['deploy'];
-  /** Where the environment's secrets are resolved, and the secret-state key (absent for the bare dev stack). */
-  secrets: Omit<DeploySecrets, 'refresh'> | undefined;
-}
+export type { GitopsTarget };
 
 /**
- * Runs a GitOps command against `--env` of the repository's kcops.yaml (read once) and closes the cluster afterwards,
- * whatever happens.
+ * Runs a GitOps command against `--env` of the repository's kcops.yaml (read once), in the same wrapper as the other
+ * environment-bound commands (withEnvironmentRun: opened, closed whatever happens, mutations audited).
  */
-export async function withGitopsTarget<T>(ctx: CliContext, run: (t: GitopsTarget) => Promise<T>): Promise<T> {
+export async function withGitopsTarget<T>(
+  ctx: CliContext,
+  run: (t: GitopsTarget, env: EnvironmentRun) => Promise<T>,
+): Promise<T> {
   const file = ctx.globals.config ? resolve(ctx.cwd, ctx.globals.config) : findProjectFile(ctx.cwd);
   if (!file) {
     throw usageError(
@@ -48,8 +30,8 @@ export async function withGitopsTarget<T>(ctx: CliContext, run: (t: GitopsTarget
   }
   if (!ctx.globals.env)
     throw usageError('ENV_REQUIRED', 'Say which environment with --env.', 'e.g. `kcops plan --env dev`.');
-  const b = await openEnvironment({ ...targetInput(ctx), config: file }, { reporter: ctx.reporter });
-  try {
+  return withEnvironmentRun(ctx, ctx.globals.env, async (e) => {
+    const b = e.backend;
     const t = b.target;
     const prefixes = Object.values(t.project?.teams ?? {}).flatMap((team) => team.prefixes);
     const root = t.projectRoot ?? ctx.cwd;
@@ -72,21 +54,22 @@ export async function withGitopsTarget<T>(ctx: CliContext, run: (t: GitopsTarget
             },
           }
         : undefined;
-    return await run({
-      env: t.env,
-      root,
-      cluster: b.connect,
-      ownedPrefixes: prefixes.length ? prefixes : undefined,
-      auditFile: auditLog.file,
-      auditLog,
-      boundary,
-      auditMirror: auditMirrorOf(t.project, t.env, ctx.env),
-      deploy: t.project ? environmentOf(t.project, t.env)?.deploy : undefined,
-      secrets,
-    });
-  } finally {
-    await b.close();
-  }
+    return run(
+      {
+        env: t.env,
+        root,
+        cluster: b.connect,
+        ownedPrefixes: prefixes.length ? prefixes : undefined,
+        auditFile: auditLog.file,
+        auditLog,
+        boundary,
+        auditMirror: auditMirrorOf(t.project, t.env, ctx.env),
+        deploy: t.project ? environmentOf(t.project, t.env)?.deploy : undefined,
+        secrets,
+      },
+      e,
+    );
+  });
 }
 
 /** One audit chain per repository (KCOPS_AUDIT_FILE moves it, e.g. to a CI artifact or a shared volume). */

@@ -1,9 +1,8 @@
-import { buildHistory } from '../../core/audit/history.js';
 import { serverAuditOf } from './server-audit.js';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { ExitCode, isUserError, usageError } from '../../errors.js';
-import { applyPrepared, preparePlan, recordAppliedSecrets, type Prepared } from '../../core/apply/deploy.js';
+import type { Prepared } from '../../core/apply/deploy.js';
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_POLL_MS,
@@ -11,17 +10,21 @@ import {
   DEFAULT_WAIT_TIMEOUT,
   type ApplyOptions,
 } from '../../core/apply/types.js';
-import { previousConfigs } from '../../core/apply/previous-revisions.js';
 import { gitCommit, resolveActor } from '../../core/audit/actor.js';
-import { authenticatedActor } from '../../core/audit/principal.js';
-import { assertAuditAppendable, readAudit, verifyAudit } from '../../core/audit/log.js';
+import { readAudit, verifyAudit } from '../../core/audit/log.js';
 import { committedHead } from '../../core/audit/git-anchor.js';
-import { lockDeployment } from '../../core/apply/deploy-lock.js';
 import { readInside, writeInside, type Boundary } from '../../core/fs/boundary.js';
+import {
+  deploy as deployPlan,
+  drift as driftOf,
+  plan as planOf,
+  underDeployLock,
+} from '../../core/operations/gitops.js';
+import { deploymentHistory } from '../../core/operations/history.js';
 import { auditLogFor, auditLogToVerify } from './audit-log.js';
 import { resolveSettings } from '../../dev/settings.js';
 import { hasChanges } from '../../core/plan/compute.js';
-import { gitRevision, workingTree } from '../../core/plan/desired.js';
+import { gitRevision } from '../../core/plan/desired.js';
 import { parsePlan } from '../../core/plan/plan-file.js';
 import type { CommandHandler, OptionsFor } from '../command-spec.js';
 import type {
@@ -37,20 +40,11 @@ import { renderApply, renderPlan } from '../render/plan.js';
 import { planMarkdown } from '../render/plan-markdown.js';
 import { makeStyle } from '../render/style.js';
 import { checkDeclaredEnv, withGitopsTarget, type GitopsTarget } from './gitops-target.js';
-import { findUnreadableReferences, unreadableError } from '../../core/secrets/preflight.js';
 import { parseDuration } from './duration.js';
 
 export const plan: CommandHandler<typeof planCommand> = (ctx, _args, o) =>
   withGitopsTarget(ctx, async (t) => {
-    const p = await preparePlan({
-      cluster: t.cluster,
-      source: workingTree(t.root),
-      env: t.env,
-      prune: o.prune === true,
-      ownedPrefixes: t.ownedPrefixes,
-      reporter: ctx.reporter,
-      ...secretsOf(t, o),
-    });
+    const p = await planOf(t, { prune: o.prune === true, refreshSecrets: o.refreshSecrets }, ctx.reporter);
     reportRefresh(ctx, p);
     if (o.out !== undefined) {
       writeInside(t.boundary, resolve(ctx.cwd, o.out), JSON.stringify(p.plan, null, 2) + '\n');
@@ -67,28 +61,8 @@ export const plan: CommandHandler<typeof planCommand> = (ctx, _args, o) =>
 
 export const drift: CommandHandler<typeof driftCommand> = (ctx, _args, o) =>
   withGitopsTarget(ctx, async (t) => {
-    const p = await preparePlan({
-      cluster: t.cluster,
-      source: workingTree(t.root),
-      env: t.env,
-      prune: false,
-      ownedPrefixes: t.ownedPrefixes,
-      reporter: ctx.reporter,
-    });
-    const drifted = p.plan.changes.filter((c) => c.action !== 'none');
-    // Connectors an apply left still provisioning (Confluent Cloud, exit code 5): no drift, but not done either.
-    const inGit = new Set(p.plan.changes.map((c) => c.connector));
-    const provisioning = p.actual.connectors
-      .filter((c) => inGit.has(c.name) && (c.status.state === 'PROVISIONING' || c.status.state === 'NONE'))
-      .map((c) => c.name);
-    const data = {
-      env: t.env,
-      drift: drifted.length > 0 || p.plan.notInGit.length > 0,
-      changed: drifted,
-      notInGit: p.plan.notInGit,
-      unmanaged: p.plan.unmanaged,
-      provisioning,
-    };
+    const { report: data, plan } = await driftOf(t, ctx.reporter);
+    const { changed: drifted, provisioning } = data;
     const still = provisioning.length
       ? '\n' + `Still provisioning on Confluent Cloud: ${provisioning.join(', ')} (\`kcops apply\` waits for them).`
       : '';
@@ -96,8 +70,8 @@ export const drift: CommandHandler<typeof driftCommand> = (ctx, _args, o) =>
       data,
       human: (st) =>
         (data.drift
-          ? renderPlan({ ...p.plan, changes: drifted }, st, 'Drift (what `kcops apply` would change to match Git)')
-          : st.green(`No drift: ${t.env} matches Git (${p.plan.changes.length} connector(s)).`)) +
+          ? renderPlan({ ...plan, changes: drifted }, st, 'Drift (what `kcops apply` would change to match Git)')
+          : st.green(`No drift: ${t.env} matches Git (${plan.changes.length} connector(s)).`)) +
         (still ? st.yellow(still) : ''),
       exitCode: o.detailedExitcode === true && data.drift ? ExitCode.Changes : ExitCode.Ok,
     };
@@ -108,17 +82,8 @@ export const apply: CommandHandler<typeof applyCommand> = (ctx, args, o) =>
     const [planFile] = args;
     const saved = planFile ? parsePlan(readText(ctx, t.boundary, planFile), planFile) : undefined;
     const prune = o.prune === true || (saved?.changes.some((c) => c.action === 'delete') ?? false);
-    return underDeployLock(ctx, t, o, 'apply', async () => {
-      const p = await preparePlan({
-        cluster: t.cluster,
-        source: workingTree(t.root),
-        env: t.env,
-        prune,
-        ownedPrefixes: t.ownedPrefixes,
-        reporter: ctx.reporter,
-        ...(saved ? { saved } : {}),
-        ...secretsOf(t, o),
-      });
+    return underDeployLock(t, lockOf(ctx, o, 'apply'), async () => {
+      const p = await planOf(t, { prune, refreshSecrets: o.refreshSecrets, ...(saved ? { saved } : {}) }, ctx.reporter);
       reportRefresh(ctx, p);
       return deploy(ctx, t, p, o, 'apply', gitCommit(t.root, `connectors/${t.env}`));
     });
@@ -135,48 +100,17 @@ export const rollback: CommandHandler<typeof rollbackCommand> = (ctx, _args, o) 
         'See `kcops history` for the revisions to go back to.',
       );
     const source = gitRevision(t.root, ref);
-    return underDeployLock(ctx, t, o, 'rollback', async () => {
+    return underDeployLock(t, lockOf(ctx, o, 'rollback'), async () => {
       // Rolling back to a revision means Git's view at that commit: connectors that did not exist then are deleted
       // (only in scope, and only with --approve-delete like any other deletion).
-      const p = await preparePlan({
-        cluster: t.cluster,
-        source,
-        env: t.env,
-        prune: o.prune === true,
-        ownedPrefixes: t.ownedPrefixes,
-        reporter: ctx.reporter,
-        ...secretsOf(t, o),
-      });
+      const p = await planOf(t, { source, prune: o.prune === true, refreshSecrets: o.refreshSecrets }, ctx.reporter);
       return deploy(ctx, t, p, o, 'rollback', source.describe().replace(/^commit /, '') + ` (${ref})`);
     });
   });
 
-/**
- * One deployment per environment at a time: the lock is taken before the cluster is read (a plan made while another
- * run changes the cluster would be stale) and released once the audit log has the records. The log is checked first,
- * so a torn or cut log stops the run before anything changes instead of after.
- */
-async function underDeployLock(
-  ctx: CliContext,
-  t: GitopsTarget,
-  o: DeployFlags,
-  kind: 'apply' | 'rollback',
-  run: () => Promise<CommandResult>,
-): Promise<CommandResult> {
-  const lock = await lockDeployment({
-    boundary: t.boundary,
-    root: t.root,
-    env: t.env,
-    purpose: `kcops ${kind} --env ${t.env}`,
-    timeoutMs: parseDuration(o.lockTimeout ?? '0s', '--lock-timeout'),
-    reporter: ctx.reporter,
-  });
-  try {
-    assertAuditAppendable(t.auditFile, { boundary: t.auditLog.boundary });
-    return await run();
-  } finally {
-    lock.release();
-  }
+/** The deploy lock's wait (--lock-timeout) and the run it is taken for. */
+function lockOf(ctx: CliContext, o: DeployFlags, kind: 'apply' | 'rollback') {
+  return { kind, timeoutMs: parseDuration(o.lockTimeout ?? '0s', '--lock-timeout'), reporter: ctx.reporter };
 }
 
 /** The flags apply and rollback share (deployOptions in commands/gitops.ts). */
@@ -203,37 +137,14 @@ async function deploy(
     },
   };
   if (options.concurrency < 1) throw usageError('USAGE', '--concurrency must be at least 1.');
-  // Every secret the changes need is read (or found unresolvable) before anything is asked or changed.
-  if (t.secrets) {
-    const unreadable = await findUnreadableReferences({
-      plan: p.plan,
-      desired: p.desired,
-      project: t.secrets.project,
-      env: t.secrets.env,
-      resolve: t.secrets.resolve,
-    });
-    if (unreadable.length > 0) throw unreadableError(unreadable, t.env, t.cluster.id);
-  }
-  if (hasChanges(p.plan)) {
-    await confirm(ctx, p, o.autoApprove === true, kind);
-  }
-  // Where a rollback on Cloud finds the secrets the snapshot has masked: the revisions the audit log says were applied.
-  const previous = previousConfigs(t.root, t.env, () => readAudit(t.auditFile, t.auditLog.boundary).records);
-  const r = await applyPrepared(
-    p,
-    t.cluster,
-    ctx.reporter,
-    { ...options, previous },
-    {
-      file: t.auditFile,
-      ...(await authenticatedActor(t.cluster, resolveActor(t.root, ctx.env))),
-      gitCommit: commit,
-      kind,
-      mirror: t.auditMirror,
-      log: { boundary: t.auditLog.boundary, ...(t.auditLog.key ? { key: t.auditLog.key } : {}) },
-    },
-  );
-  if (t.secrets) await recordAppliedSecrets({ ...t.secrets, refresh: false }, p, r.outcomes);
+  const r = await deployPlan(t, p, {
+    kind,
+    options,
+    commit,
+    actorLabel: resolveActor(t.root, ctx.env),
+    confirm: (prepared) => confirm(ctx, prepared, o.autoApprove === true, kind),
+    reporter: ctx.reporter,
+  });
   return {
     data: {
       env: r.env,
@@ -279,7 +190,7 @@ export const history: CommandHandler<typeof historyCommand> = async (ctx) => {
     : auditLogToVerify(ctx, undefined);
   const { records } = readAudit(file, boundary);
   if (env) checkDeclaredEnv(ctx, env, (e) => server !== undefined || records.some((r) => r.env === e));
-  const list = buildHistory(records, env, server && { env: server.env, records: server.read.records });
+  const list = deploymentHistory(records, env, server && { env: server.env, records: server.read.records });
   return {
     data: { file, ...(server ? { serverAuditFiles: server.files } : {}), deployments: list },
     human: (st) =>
@@ -337,11 +248,6 @@ function readText(ctx: CliContext, boundary: Boundary, path: string): string {
       'Pass the file written by `kcops plan --out`.',
     );
   }
-}
-
-/** The environment's secrets for preparePlan: Cloud secret-manager references, and --refresh-secrets. */
-function secretsOf(t: GitopsTarget, o: { readonly refreshSecrets: boolean }) {
-  return t.secrets ? { secrets: { ...t.secrets, refresh: o.refreshSecrets } } : {};
 }
 
 /** What --refresh-secrets found, on stderr (names of connectors and keys only, never values). */

@@ -3,7 +3,7 @@ import type { SignalSource } from '../../core/monitor/signals.js';
 import { monitorOffsets } from '../../core/observe/lag.js';
 import { connectorMetrics } from '../../core/observe/connector-metrics.js';
 import { scrapeAll } from '../../core/observe/scrape.js';
-import { loadDesired, workingTree } from '../../core/plan/desired.js';
+import { declaredConnectors } from '../../core/operations/declared.js';
 import type { AuditSink } from '../../core/operate/audit.js';
 import type { CliContext } from '../context.js';
 import { auditSinkFor } from './ops-context.js';
@@ -51,7 +51,7 @@ export function signalsOf(b: Backend): SignalSource {
         }
       : {}),
     // The dev stack has no connector files: nothing is declared, so nothing can be missing.
-    ...(root && !t.isDev ? { desired: () => loadDesired(workingTree(root), t.env).map((d) => d.name) } : {}),
+    ...(root && !t.isDev ? { desired: () => declaredConnectors(root, t.env) } : {}),
   };
 }
 

@@ -29,7 +29,8 @@ export function renderResult(
       return toYaml(redactDeep({ formatVersion: FORMAT_VERSION, ...result.data }));
     case 'sarif':
     case 'junit':
-    case 'markdown': {
+    case 'markdown':
+    case 'csv': {
       const report = result.reports?.[format];
       if (!report) throw new InternalError(`the command declared -o ${format} but produced no ${format} report`);
       return redactText(report());
@@ -80,8 +81,8 @@ function rawErrorView(e: unknown, debug: boolean): ErrorView {
 }
 
 export function renderError(view: ErrorView, format: OutputFormat, style: Style, toYaml?: YamlStringify): string {
-  // sarif and junit are reports of findings; an error that prevents a report is written as JSON, still machine-readable.
-  if (format === 'json' || format === 'sarif' || format === 'junit')
+  // sarif, junit and csv are reports; an error that prevents a report is written as JSON, still machine-readable.
+  if (format === 'json' || format === 'sarif' || format === 'junit' || format === 'csv')
     return JSON.stringify({ formatVersion: FORMAT_VERSION, error: view }, null, 2) + '\n';
   // A pull-request comment that says the plan failed, and why, instead of a JSON document.
   if (format === 'markdown')

@@ -125,3 +125,24 @@ export function unreachable(apiEndpoint: string, cause: unknown): UserError {
     cause,
   });
 }
+
+/** Cloud has no STOPPED state for managed connectors. */
+export function stopUnsupported(name: string): UserError {
+  return new UserError(
+    'CCLOUD_UNSUPPORTED',
+    `Confluent Cloud connectors cannot be STOPPED (${name}); they can be paused.`,
+    {
+      hint: 'Use state: PAUSED for this environment; offsets can be altered on Cloud without stopping the connector.',
+      exitCode: 2,
+    },
+  );
+}
+
+/** A create refused because the name is taken (400 or 409 with Cloud's "already exists"). */
+export function alreadyExists(name: string, status: number, body: unknown): UserError | undefined {
+  return (status === 400 || status === 409) && isAlreadyExists(body)
+    ? new UserError('CONNECTOR_EXISTS', `Connector ${name} already exists.`, {
+        hint: 'Someone created it since the plan was made; run `kcops plan` again.',
+      })
+    : undefined;
+}

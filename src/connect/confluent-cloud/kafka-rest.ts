@@ -53,8 +53,17 @@ export class CloudKafkaRest {
     return new Set(body.data.map((t) => t.topic_name));
   }
 
-  async acls(principal: string): Promise<KafkaRestAcl[]> {
-    const body = await this.get(`/acls?principal=${encodeURIComponent(principal)}`, aclsSchema);
+  /** Every ACL of the cluster (the access review). */
+  allAcls(): Promise<KafkaRestAcl[]> {
+    return this.listAcls('/acls');
+  }
+
+  acls(principal: string): Promise<KafkaRestAcl[]> {
+    return this.listAcls(`/acls?principal=${encodeURIComponent(principal)}`);
+  }
+
+  private async listAcls(path: string): Promise<KafkaRestAcl[]> {
+    const body = await this.get(path, aclsSchema);
     const text = (v: unknown, d: string) => (typeof v === 'string' ? v : d);
     return body.data.map((a) => ({
       resourceType: text(a.resource_type, ''),

@@ -87,6 +87,35 @@ export const roleBindingsSchema = z.looseObject({
   data: z.array(z.looseObject({ role_name: z.string(), crn_pattern: z.string() })),
   metadata: z.looseObject({ next: z.string().nullable().optional() }).optional(),
 });
+/** IAM v2 and mds v2 lists: the items kcops reads, and the next page's URL. */
+const listOf = <S extends z.ZodType>(item: S) =>
+  z.looseObject({
+    data: z.array(item),
+    metadata: z.looseObject({ next: z.string().nullable().optional() }).optional(),
+  });
+const ref = z.looseObject({ id: z.string() });
+export const apiKeySchema = z.looseObject({
+  id: z.string(),
+  metadata: z.looseObject({ created_at: z.string().optional() }).optional(),
+  spec: z.looseObject({
+    owner: ref,
+    resource: ref.nullable().optional(),
+    display_name: z.string().optional(),
+    description: z.string().optional(),
+  }),
+});
+export const apiKeyListSchema = listOf(apiKeySchema);
+export const serviceAccountSchema = z.looseObject({ id: z.string(), display_name: z.string().optional() });
+export const serviceAccountListSchema = listOf(serviceAccountSchema);
+export const userSchema = z.looseObject({
+  id: z.string(),
+  email: z.string().optional(),
+  full_name: z.string().optional(),
+});
+export const userListSchema = listOf(userSchema);
+export const roleBindingListSchema = listOf(
+  z.looseObject({ id: z.string().optional(), principal: z.string(), role_name: z.string(), crn_pattern: z.string() }),
+);
 export const environmentSchema = z.looseObject({
   metadata: z.looseObject({ resource_name: z.string().optional() }).optional(),
 });

@@ -40,6 +40,8 @@ import {
   serverInfoSchema,
   statusSchema,
   whoamiSchema,
+  accessKeysSchema,
+  type AccessKeyStore,
   topicsSchema,
   validationSchema,
   type RawStatus,
@@ -217,6 +219,11 @@ export class SelfManagedCluster implements ConnectCluster {
     const r = await this.read('GET', '/kcops/whoami', whoamiSchema, { allow404: true });
     if (r === undefined) return undefined;
     return { principal: r.principal, ...(r.keyId ? { keyId: r.keyId } : {}), admin: r.admin === true, roles: r.roles };
+  }
+
+  /** The access extension's key store with each key's last use (admins only); undefined without the extension. */
+  async accessKeys(): Promise<AccessKeyStore | undefined> {
+    return this.read('GET', '/kcops/keys', accessKeysSchema, { allow404: true });
   }
 
   async close(): Promise<void> {

@@ -73,6 +73,24 @@ export const whoamiSchema = z.looseObject({
   roles: z.record(z.string(), z.string()),
 });
 
+/** The kcops access extension's GET /kcops/keys (extensions/connect-access KeysResource), admins only. */
+export const accessKeysSchema = z.looseObject({
+  teams: z.record(z.string(), z.looseObject({ prefixes: z.array(z.string()) })),
+  keys: z.array(
+    z.looseObject({
+      id: z.string(),
+      principal: z.string(),
+      roles: z.record(z.string(), z.string()),
+      createdAt: z.string().nullable().optional(),
+      createdBy: z.string().optional(),
+      description: z.string().optional(),
+      revokedAt: z.string().nullable().optional(),
+      lastUsedAt: z.string().nullable(),
+    }),
+  ),
+});
+export type AccessKeyStore = z.infer<typeof accessKeysSchema>;
+
 export const topicsSchema = z.record(z.string(), z.looseObject({ topics: z.array(z.string()) }));
 
 export const configDefsSchema = z.array(

@@ -2,9 +2,9 @@ import type { ClusterIdentity, ConnectCluster } from '../../connect/cluster.js';
 
 /**
  * Who the audit log says acted (issue #15 §2): the principal the cluster authenticated (the kcops access extension's
- * `GET /kcops/whoami`), which no variable can fake; the name kcops would otherwise use (CI identity, KCOPS_ACTOR, Git
- * author) goes beside it as a label. A cluster that cannot say (no extension, Confluent Cloud, a stand-in) leaves the
- * label as the actor, as before.
+ * `GET /kcops/whoami`; on Confluent Cloud the API key's owner from IAM v2, `sa-… (name)` or `u-… (e-mail)`), which no
+ * variable can fake; the name kcops would otherwise use (CI identity, KCOPS_ACTOR, Git author) goes beside it as a
+ * label. A cluster that cannot say (no extension, a key IAM does not show) leaves the label as the actor, as before.
  */
 export interface Actor {
   actor: string;
@@ -30,7 +30,8 @@ export function clusterIdentity(c: ConnectCluster): Promise<ClusterIdentity | un
 }
 
 export async function clusterPrincipal(c: ConnectCluster): Promise<string | undefined> {
-  return (await clusterIdentity(c))?.principal;
+  const w = await clusterIdentity(c);
+  return w ? (w.displayName ? `${w.principal} (${w.displayName})` : w.principal) : undefined;
 }
 
 export async function authenticatedActor(c: ConnectCluster, label: string): Promise<Actor> {

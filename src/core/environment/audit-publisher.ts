@@ -1,4 +1,4 @@
-import { CloudKafkaRest } from '../../connect/confluent-cloud/kafka-rest.js';
+import { openKafkaRest } from '../../connect/confluent-cloud/backend.js';
 import type { AuditPublisher } from '../audit/mirror.js';
 import type { AuditTopicTarget } from '../audit/topic-target.js';
 
@@ -25,7 +25,7 @@ export function publisherFor(t: AuditTopicTarget): AuditPublisher {
   return {
     target: `topic ${t.topic} on ${a.kafkaClusterId} (Kafka REST at ${a.restEndpoint})`,
     publish: async (messages) =>
-      new CloudKafkaRest({
+      openKafkaRest({
         restEndpoint: a.restEndpoint,
         kafkaClusterId: a.kafkaClusterId,
         apiKey: a.apiKey(),

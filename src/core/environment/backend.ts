@@ -6,6 +6,7 @@ import type { MetricsWindow } from '../observe/cloud-metrics.js';
 import type { OpsTarget } from '../observe/target.js';
 import type { Check, Probes } from '../operate/check.js';
 import type { Reporter } from '../reporter.js';
+import type { AccessInventorySource } from '../access/review-inventory.js';
 
 /**
  * An environment of kcops.yaml (or the local stack) made usable: every part it has, with its credentials, TLS and
@@ -25,6 +26,8 @@ export interface Backend {
   readonly metrics?: ConnectorMetricsService;
   /** `kcops doctor`: what this kind of cluster can be checked for. */
   probes(p: Probes, o: DoctorOptions): Promise<Check[]>;
+  /** `kcops access review`: who may do what on this platform (keys, roles, role bindings, ACLs). */
+  readonly access: AccessInventorySource;
   /** Closes whatever was opened (connection pools); safe to call when nothing was. */
   close(): Promise<void>;
 }
@@ -55,6 +58,7 @@ export interface BackendParts {
   defaultLogs?: () => LogSource;
   metrics?: ConnectorMetricsService;
   probes(p: Probes, o: DoctorOptions): Promise<Check[]>;
+  access: AccessInventorySource;
   close(): Promise<void>;
 }
 

@@ -41,6 +41,7 @@ export async function openBackend(target: OpsTarget, o: OpenOptions = {}): Promi
     logs: () => logSourceFor(target, o.reporter, parts.defaultLogs),
     ...(parts.metrics ? { metrics: parts.metrics } : {}),
     probes: (p, options) => parts.probes(p, options),
+    access: parts.access,
     close: () => parts.close(),
   };
 }

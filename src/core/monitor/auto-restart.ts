@@ -1,6 +1,8 @@
 import type { ActualConnector, ConnectCluster } from '../../connect/cluster.js';
 import { describeCause } from '../../errors.js';
-import { audited, type AuditSink } from '../operate/audit.js';
+import type { AuditSink } from '../operate/audit.js';
+import { auditTo } from '../operations/audit.js';
+import { autoRestart } from '../operations/lifecycle.js';
 import type { AutoRestartPolicy } from './alert-config.js';
 import type { AlertState } from './alert-state.js';
 import { inScope, type Problem } from './detect.js';
@@ -102,20 +104,14 @@ export async function runRestarts(
   audit: () => AuditSink,
 ): Promise<RestartOutcome[]> {
   const out: RestartOutcome[] = [];
+  const op = { connect: cluster, audit: auditTo(audit, env, cluster) };
   for (const r of plan) {
     try {
-      await audited(
-        audit(),
-        {
-          action: 'ops:auto-restart',
-          connector: r.connector,
-          env,
-          cluster: cluster.id,
-          credentialKeyId: cluster.credentialKeyId,
-          details: { attempt: r.attempt, failedTasks: r.failedTasks, connectorFailed: r.connectorFailed },
-        },
-        () => cluster.restart(r.connector, { includeTasks: true, onlyFailed: true }),
-      );
+      await autoRestart(op, r.connector, {
+        attempt: r.attempt,
+        failedTasks: r.failedTasks,
+        connectorFailed: r.connectorFailed,
+      });
       out.push({ ...r, result: 'restarted' });
     } catch (e) {
       out.push({ ...r, result: 'failed', error: describeCause(e) });

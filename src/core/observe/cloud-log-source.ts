@@ -1,5 +1,5 @@
 import type { CloudConnect } from '../../connect/confluent-cloud/backend.js';
-import type { CloudLogRecord, CloudLogsClient } from '../../connect/confluent-cloud/logs.js';
+import type { CloudLogRecord, CloudLogSearch } from '../../connect/confluent-cloud/logs.js';
 import { UserError } from '../../errors.js';
 import { categorize, LEVELS, type Level, type LogEntry } from './log-entry.js';
 import type { LogSource } from './log-source.js';
@@ -15,6 +15,11 @@ const FOLLOW_OVERLAP_MS = 1000;
 /** The levels the logs API serves (the Confluent CLI asks for these only; managed connectors log nothing finer). */
 const API_LEVELS = ['INFO', 'WARN', 'ERROR'];
 
+/** The logs search API this source reads through (newest first, paged by the client). */
+export interface CloudLogSearchApi {
+  search(s: CloudLogSearch, max: number): Promise<CloudLogRecord[]>;
+}
+
 /** Connector logs of a Confluent Cloud environment through its logs search API, behind the same `connect logs`. */
 export class ConfluentCloudLogSource implements LogSource {
   readonly description: string;
@@ -23,7 +28,7 @@ export class ConfluentCloudLogSource implements LogSource {
 
   constructor(
     private readonly cluster: CloudConnect,
-    private readonly logs: CloudLogsClient,
+    private readonly logs: CloudLogSearchApi,
     private readonly o: { now?: () => number; sleep?: (ms: number, signal: AbortSignal) => Promise<void> } = {},
   ) {
     this.description = `the Confluent Cloud logs API (${cluster.id})`;

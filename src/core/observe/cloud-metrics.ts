@@ -1,5 +1,5 @@
 import type { CloudConnect } from '../../connect/confluent-cloud/backend.js';
-import { CONNECTOR_METRICS, METRICS_LAG_MS, type CloudMetricsClient } from '../../connect/confluent-cloud/metrics.js';
+import { CONNECTOR_METRICS, METRICS_LAG_MS } from '../../connect/confluent-cloud/metrics.js';
 import type { ConnectorType } from '../../connect/cluster.js';
 import type { ConnectorMetrics } from './connector-metrics.js';
 
@@ -13,13 +13,18 @@ export interface MetricsWindow {
   lagMs: number;
 }
 
+/** The Metrics API query the totals are made of: the sum of one metric for one connector over an hour. */
+export interface CloudMetricsQuery {
+  sum(metric: string, connectorId: string, start: Date): Promise<number>;
+}
+
 /**
  * A managed connector's numbers from the Metrics API, in the shape `connect metrics` shows for self-managed workers:
  * record totals over the last hour and their mean rate. Cloud publishes no per-task counters, lag or error details.
  */
 export async function cloudConnectorMetrics(
   cluster: CloudConnect,
-  client: CloudMetricsClient,
+  client: CloudMetricsQuery,
   name: string,
   type: ConnectorType,
   now = Date.now(),

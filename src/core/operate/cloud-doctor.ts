@@ -1,6 +1,4 @@
 import type { CloudConnect } from '../../connect/confluent-cloud/backend.js';
-import type { CloudKafkaRest } from '../../connect/confluent-cloud/kafka-rest.js';
-import type { CloudLogsClient } from '../../connect/confluent-cloud/logs.js';
 import { describeCause, isUserError } from '../../errors.js';
 import type { Check } from './doctor.js';
 
@@ -11,8 +9,19 @@ import type { Check } from './doctor.js';
  */
 export interface CloudDoctorInput {
   cluster: CloudConnect;
-  kafkaRest?: CloudKafkaRest;
-  logs?: CloudLogsClient;
+  kafkaRest?: KafkaRestProbe;
+  logs?: LogsTokenProbe;
+}
+
+/** The cluster's Kafka REST endpoint, as far as the doctor asks it: can the cluster key list topics? */
+export interface KafkaRestProbe {
+  describe(): string;
+  topics(): Promise<Set<string>>;
+}
+
+/** The logs API, as far as the doctor asks it: is the Cloud key exchanged for a data-plane token? */
+export interface LogsTokenProbe {
+  checkToken(): Promise<unknown>;
 }
 
 export async function runCloudDoctor(i: CloudDoctorInput): Promise<Check[]> {

@@ -384,6 +384,29 @@ export const projectSchema = z
     project: z.string().min(1),
     secretProviders: namedMap(z.string().regex(/^[A-Za-z0-9_-]+$/), secretProvider).prefault({}),
     teams: namedMap(z.string(), team).prefault({}),
+    access: z
+      .strictObject({
+        keyRotationDays: z
+          .int()
+          .positive()
+          .default(90)
+          .describe('`kcops access review` flags keys older than this many days (rotate them)'),
+        unusedKeyDays: z
+          .int()
+          .positive()
+          .default(90)
+          .describe(
+            '`kcops access review` flags keys not used for this many days (where the platform reports last use)',
+          ),
+        consoleUsers: z
+          .array(z.string().regex(/^u-[A-Za-z0-9]+$/, 'a Confluent Cloud user id like u-abc123'))
+          .default([])
+          .describe(
+            'Confluent Cloud users allowed console roles on the environment or cluster (REQ-SEC-002: the infrastructure team); any other user holding one is flagged',
+          ),
+      })
+      .optional()
+      .describe('The policy of the quarterly access review (`kcops access review`)'),
     audit: z
       .strictObject({
         hmacKey: secretReference.describe(

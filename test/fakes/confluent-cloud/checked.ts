@@ -3,7 +3,7 @@ import { FakeConfluentCloud, type FakeCloudOptions } from './server.js';
 
 /**
  * The contracts the stand-in serves: Connect v1 (Confluent's document first, the hand-written supplement for restart
- * after it), Kafka REST v3 (topics and ACLs on the cluster's REST endpoint) the Metrics API v2 and IAM v2 (service accounts), role bindings (mds v2) and org v2 environments.
+ * after it), Kafka REST v3 (topics and ACLs on the cluster's REST endpoint) the Metrics API v2 and IAM v2 (service accounts, users, API keys), role bindings (mds v2) and org v2 environments.
  */
 export const CONNECT_SPECS = [
   'connect-v1.openapi.yaml',
@@ -11,6 +11,7 @@ export const CONNECT_SPECS = [
   'kafkarest-v3.openapi.yaml',
   'metrics-v2.openapi.yaml',
   'iam-v2.openapi.yaml',
+  'apikeys-v2.openapi.yaml',
   'mds-v2.openapi.yaml',
   'org-v2.openapi.yaml',
 ];

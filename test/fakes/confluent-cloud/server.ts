@@ -487,6 +487,16 @@ export class FakeConfluentCloud {
 
   /** IAM v2 service accounts by id (sa-…): display name. */
   readonly serviceAccounts = new Map<string, string>();
+  /** IAM v2 users by id (u-…). */
+  readonly users = new Map<string, { email: string; fullName?: string }>();
+  /**
+   * IAM v2 API keys by id: owner (sa-… or u-…), resource (`cloud` when absent, else a cluster id), creation time. The
+   * stand-in's own Cloud key (`apiKey`) is only known here when a test adds it, as a key of another organisation is not.
+   */
+  readonly apiKeys = new Map<
+    string,
+    { owner: string; resource?: string; createdAt: string; displayName?: string; description?: string }
+  >();
 
   /** Metric totals per `lcc-` id and metric name, as the Metrics API would sum them. */
   readonly metrics = new Map<string, number>();

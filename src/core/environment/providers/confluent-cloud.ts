@@ -1,7 +1,9 @@
-import { openCloudConnect } from '../../../connect/confluent-cloud/backend.js';
-import { CloudKafkaRest } from '../../../connect/confluent-cloud/kafka-rest.js';
-import { CloudLogsClient, logsEndpoints } from '../../../connect/confluent-cloud/logs.js';
-import { CloudMetricsClient, metricsEndpoint } from '../../../connect/confluent-cloud/metrics.js';
+import {
+  openCloudConnect,
+  openCloudLogs,
+  openCloudMetrics,
+  openKafkaRest,
+} from '../../../connect/confluent-cloud/backend.js';
 import { InternalError, UserError } from '../../../errors.js';
 import { ConfluentCloudLogSource } from '../../observe/cloud-log-source.js';
 import { cloudConnectorMetrics } from '../../observe/cloud-metrics.js';
@@ -19,8 +21,7 @@ export const confluentCloud: BackendProvider = {
     const c = cloudOf(t);
     const client = lazyClient(() => openCloudConnect(connectOptions(t, c, o.reporter ?? silentReporter)));
     const key = c.apiKey && c.apiSecret ? { apiKey: c.apiKey, apiSecret: c.apiSecret } : undefined;
-    const logsClient = () =>
-      new CloudLogsClient({ ...logsEndpoints(c.apiEndpoint), apiKey: c.apiKey!, apiSecret: c.apiSecret! });
+    const logsClient = () => openCloudLogs({ apiEndpoint: c.apiEndpoint, apiKey: c.apiKey!, apiSecret: c.apiSecret! });
     return {
       connect: client.get,
       ...(key ? { defaultLogs: () => new ConfluentCloudLogSource(client.get(), logsClient()) } : {}),
@@ -28,11 +29,7 @@ export const confluentCloud: BackendProvider = {
         connectorMetrics: (name, type) =>
           cloudConnectorMetrics(
             client.get(),
-            new CloudMetricsClient({
-              endpoint: metricsEndpoint(c.apiEndpoint),
-              apiKey: c.apiKey ?? '',
-              apiSecret: c.apiSecret ?? '',
-            }),
+            openCloudMetrics({ apiEndpoint: c.apiEndpoint, apiKey: c.apiKey ?? '', apiSecret: c.apiSecret ?? '' }),
             name,
             type,
           ),
@@ -44,13 +41,19 @@ export const confluentCloud: BackendProvider = {
         ]);
         const checks = await runCloudDoctor({
           cluster: client.get(),
-          ...(c.kafkaRest
-            ? { kafkaRest: new CloudKafkaRest({ ...c.kafkaRest, kafkaClusterId: c.kafkaClusterId }) }
-            : {}),
+          ...(c.kafkaRest ? { kafkaRest: openKafkaRest({ ...c.kafkaRest, kafkaClusterId: c.kafkaClusterId }) } : {}),
           logs: logsClient(),
         });
         await checkSchemaRegistry(checks, p, schemaRegistryAccess(t));
         return checks;
+      },
+      access: {
+        inventory: async () =>
+          (await import('./confluent-cloud-access.js')).cloudInventory(
+            client.get(),
+            c.kafkaRest ? openKafkaRest({ ...c.kafkaRest, kafkaClusterId: c.kafkaClusterId }) : undefined,
+            t.env,
+          ),
       },
       close: client.close,
     };

@@ -31,6 +31,10 @@ export const selfManaged: BackendProvider = {
           },
           p,
         ),
+      access: {
+        inventory: async () =>
+          (await import('./self-managed-access.js')).selfManagedInventory(client.get(), t.kafka, t.env),
+      },
       close: client.close,
     };
   },

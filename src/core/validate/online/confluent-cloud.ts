@@ -1,5 +1,9 @@
-import { openCloudConnect, type CloudConnect } from '../../../connect/confluent-cloud/backend.js';
-import { CloudKafkaRest } from '../../../connect/confluent-cloud/kafka-rest.js';
+import {
+  openCloudConnect,
+  openKafkaRest,
+  type CloudConnect,
+  type CloudKafkaRestApi,
+} from '../../../connect/confluent-cloud/backend.js';
 import { isUserError } from '../../../errors.js';
 import type { Environment, Project } from '../../project/schema.js';
 import { findSecretRefs, SECRET_REF } from '../../secrets/reference.js';
@@ -24,7 +28,7 @@ export class CloudValidationCluster implements ValidationCluster {
 
   constructor(
     private readonly cloud: CloudConnect,
-    private readonly rest?: CloudKafkaRest,
+    private readonly rest?: CloudKafkaRestApi,
   ) {
     if (rest) {
       this.topics = () => this.guard(() => rest.topics());
@@ -125,7 +129,7 @@ export function buildConfluentCloud(
   const k = def.kafka;
   const rest =
     k && 'restEndpoint' in k && k.credentials
-      ? new CloudKafkaRest({
+      ? openKafkaRest({
           restEndpoint: k.restEndpoint,
           kafkaClusterId: c.kafkaClusterId,
           apiKey: resolve(k.credentials.apiKey),

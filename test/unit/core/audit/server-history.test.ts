@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildHistory } from '../../../../src/core/audit/history.js';
+import { deploymentHistory as buildHistory } from '../../../../src/core/operations/history.js';
 import type { AuditRecord } from '../../../../src/core/audit/record.js';
 import { readServerAudit, sameOperation, serverVerb } from '../../../../src/core/audit/server-audit.js';
 

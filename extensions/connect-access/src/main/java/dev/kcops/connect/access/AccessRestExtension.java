@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code kcops.access.keys.file} (required): the key file kcops writes;</li>
  *   <li>{@code kcops.access.audit.file} (required): where this worker appends one JSON line per audited request;</li>
+ *   <li>{@code kcops.access.usage.dir} (default: {@code key-usage} beside the key file): where each worker records
+ *       when keys were last used, one file per worker;</li>
  *   <li>{@code kcops.access.max.body.bytes} (1 MiB), {@code kcops.access.lockout.failures} (10),
  *       {@code kcops.access.lockout.seconds} (60).</li>
  * </ul>
@@ -25,8 +27,10 @@ public class AccessRestExtension implements ConnectRestExtension {
 
     private Settings settings;
 
-    record Settings(Path keysFile, Path auditFile, long maxBodyBytes, int lockoutFailures, int lockoutSeconds,
-                    String worker) { }
+    private KeyUsage usage;
+
+    record Settings(Path keysFile, Path auditFile, Path usageDir, long maxBodyBytes, int lockoutFailures,
+                    int lockoutSeconds, String worker) { }
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -37,7 +41,11 @@ public class AccessRestExtension implements ConnectRestExtension {
         String host = str(configs, "rest.advertised.host.name", "");
         String port = str(configs, "rest.advertised.port", "");
         String worker = host.isEmpty() ? str(configs, "listeners", "?") : host + ":" + port;
-        settings = new Settings(Path.of(keys), Path.of(audit),
+        Path keysFile = Path.of(keys);
+        Path parent = keysFile.toAbsolutePath().getParent();
+        String usageDir = str(configs, "kcops.access.usage.dir", null);
+        settings = new Settings(keysFile, Path.of(audit),
+            usageDir != null ? Path.of(usageDir) : parent.resolve("key-usage"),
             Long.parseLong(str(configs, "kcops.access.max.body.bytes", "1048576")),
             Integer.parseInt(str(configs, "kcops.access.lockout.failures", "10")),
             Integer.parseInt(str(configs, "kcops.access.lockout.seconds", "60")),
@@ -53,16 +61,20 @@ public class AccessRestExtension implements ConnectRestExtension {
     public void register(ConnectRestExtensionContext context) {
         KeyStore store = new KeyStore(settings.keysFile());
         AuditLog audit = new AuditLog(settings.auditFile(), settings.worker());
+        usage = new KeyUsage(settings.usageDir(), settings.worker());
         FailureLimiter limiter = new FailureLimiter(settings.lockoutFailures(), settings.lockoutSeconds());
-        context.configurable().register(new AuthenticationFilter(store, limiter, settings.maxBodyBytes()), Priorities.AUTHENTICATION);
+        context.configurable().register(new AuthenticationFilter(store, limiter, usage, settings.maxBodyBytes()), Priorities.AUTHENTICATION);
         context.configurable().register(new AuthorizationFeature(store));
         context.configurable().register(new AuditFilter(store, audit), Priorities.USER);
         context.configurable().register(new WhoAmIResource(store));
+        context.configurable().register(new KeysResource(store, usage));
         log.info("kcops access: API keys from {}, audit to {}", settings.keysFile(), settings.auditFile());
     }
 
     @Override
-    public void close() { }
+    public void close() {
+        if (usage != null) usage.close();
+    }
 
     @Override
     public String version() {

@@ -26,11 +26,13 @@ final class AuthenticationFilter implements ContainerRequestFilter {
 
     private final KeyStore store;
     private final FailureLimiter limiter;
+    private final KeyUsage usage;
     private final long maxBody;
 
-    AuthenticationFilter(KeyStore store, FailureLimiter limiter, long maxBody) {
+    AuthenticationFilter(KeyStore store, FailureLimiter limiter, KeyUsage usage, long maxBody) {
         this.store = store;
         this.limiter = limiter;
+        this.usage = usage;
         this.maxBody = maxBody;
     }
 
@@ -69,6 +71,7 @@ final class AuthenticationFilter implements ContainerRequestFilter {
             rc.abortWith(Requests.error(401, "Unknown, revoked or wrong API key."));
             return;
         }
+        usage.used(key.id());
         rc.setProperty(Requests.KEY, key);
     }
 

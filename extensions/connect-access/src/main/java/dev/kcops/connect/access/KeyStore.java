@@ -37,7 +37,9 @@ final class KeyStore {
 
     record Team(String name, List<String> prefixes) { }
 
-    record Key(String id, String principal, String hash, Map<String, Role> roles, boolean revoked) {
+    /** createdAt, createdBy, description and revokedAt are only shown to admins (`GET /kcops/keys`, the access review). */
+    record Key(String id, String principal, String hash, Map<String, Role> roles, boolean revoked,
+               String createdAt, String createdBy, String description, String revokedAt) {
         boolean isAdmin() {
             return roles.get("*") == Role.ADMIN;
         }
@@ -114,9 +116,15 @@ final class KeyStore {
             String id = k.path("id").asText();
             if (id.isEmpty()) continue;
             boolean revoked = k.hasNonNull("revokedAt");
-            keys.put(id, new Key(id, k.path("principal").asText(id), k.path("hash").asText(), Map.copyOf(roles), revoked));
+            keys.put(id, new Key(id, k.path("principal").asText(id), k.path("hash").asText(), Map.copyOf(roles), revoked,
+                text(k, "createdAt"), text(k, "createdBy"), text(k, "description"), text(k, "revokedAt")));
         }
         return new Snapshot(Map.copyOf(keys), Map.copyOf(teams), version);
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
     }
 
     /** The key whose id and secret match, or null. Revoked keys never match. */

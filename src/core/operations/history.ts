@@ -1,5 +1,6 @@
-import type { AuditRecord } from './record.js';
-import { matchServerRecords, serverVerb, type ServerAuditRecord } from './server-audit.js';
+/** `kcops history`: the audit log's records grouped into deployments, newest first, each with its verdict. */
+import type { AuditRecord } from '../audit/record.js';
+import { matchServerRecords, serverVerb, type ServerAuditRecord } from '../audit/server-audit.js';
 
 /** One line of `kcops history`: a kcops run (its deploymentId) or one request the workers recorded on their own. */
 export interface HistoryEntry {
@@ -31,9 +32,9 @@ export interface HistoryEntry {
  * are given, the changes they recorded that no kcops record stands for (curl, scripts), marked `source: server`. A
  * worker record kcops' own record stands for is not repeated: it is counted on that change (`serverRecords`).
  */
-export function buildHistory(
+export function deploymentHistory(
   records: readonly AuditRecord[],
-  env: string | undefined,
+  env?: string,
   server?: { env: string; records: readonly ServerAuditRecord[] },
 ): HistoryEntry[] {
   const mine = records.filter((r) => !env || r.env === env);
