@@ -85,12 +85,16 @@ export interface OpenSearchNode {
   stop(): Promise<void>;
 }
 
-/** Starts a single-node cluster (HTTP from port 39200 up, 512 MB heap) and waits for it; stop() kills it and its data. */
+/**
+ * Starts a single-node cluster (HTTP from port 39200 up, transport from 39300 up; KCOPS_TEST_OPENSEARCH_PORT moves
+ * both, for a run beside CI's ports; 512 MB heap) and waits for it; stop() kills it and its data.
+ */
 export async function startOpenSearch(o: { heap?: string; timeoutMs?: number } = {}): Promise<OpenSearchNode> {
   const root = await buildOpenSearch();
   const home = mkdtempSync(join(tmpdir(), 'kcops-opensearch-'));
-  const http = await freePort(39200);
-  const transport = await freePort(39300, [http]);
+  const base = Number(process.env.KCOPS_TEST_OPENSEARCH_PORT) || 39200;
+  const http = await freePort(base);
+  const transport = await freePort(base + 100, [http]);
   const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
   const heap = o.heap ?? '512m';
   const t0 = Date.now();
