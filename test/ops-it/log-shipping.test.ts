@@ -13,9 +13,9 @@ import { runCli } from '../support/run-cli.js';
 
 /**
  * Issue #17 §3 on the real dev stack: `kcops dev up --ship-logs-to <OpenSearch>` adds rsyslog (omelasticsearch) to
- * the running stack, tailing both workers' log files; `kcops connect logs <name>` with the elasticsearch log source
- * then finds a connector created afterwards, and a failed task's error arrives with its stack trace in the same
- * document. The OpenSearch node is the real one test/support/opensearch.ts builds from Maven Central. Delays are
+ * the running stack, tailing both workers' log files; `kcops connect logs <name> --source elasticsearch` (the
+ * worker files being the default) then finds a connector created afterwards, and a failed task's error arrives with
+ * its stack trace in the same document. The OpenSearch node is the real one test/support/opensearch.ts builds from Maven Central. Delays are
  * measured and printed: connector created → its first line found, and a line's own timestamp → found.
  * Needs rsyslog and rsyslog-elasticsearch (apt), java and mvn; the stack's home in KCOPS_TEST_DEV_HOME.
  */
@@ -47,9 +47,13 @@ describe.skipIf(!stack || !home)('log shipping from the dev stack into OpenSearc
   });
 
   async function logsOf(name: string): Promise<{ time: string; level: string; message: string; more: string[] }[]> {
-    const r = await repo!.kcops('connect', 'logs', name, '--env', 'dev', '--since', '15m', '-n', '1000', '-o', 'json');
+    const r = await repo!.kcops(
+      ...['connect', 'logs', name, '--env', 'dev', '--since', '15m', '-n', '1000', '--source', 'elasticsearch'],
+      ...['-o', 'json'],
+    );
     // `dev up` created the index and waited for its shard: no "no such index", no 503 while it is being created.
     if (r.code !== 0) throw new Error(`connect logs exited ${r.code}: ${r.err}`);
+    expect(r.json.source).toBe(`Elasticsearch ${SHIP_INDEX} (${os!.url})`);
     return r.json.entries;
   }
 
@@ -78,7 +82,14 @@ describe.skipIf(!stack || !home)('log shipping from the dev stack into OpenSearc
     expect(['green', 'yellow']).toContain(health.status);
     writeFileSync(
       join(repo!.dir, 'kcops.observability.yaml'),
-      ['dev:', `  logs: { type: elasticsearch, url: "${os.url}", index: "${SHIP_INDEX}" }`, ''].join('\n'),
+      // The worker files stay the default; `--source elasticsearch` reads what rsyslog shipped.
+      [
+        'dev:',
+        '  logs:',
+        `    - { type: files, files: ["${join(home!, 'logs', 'worker-1.log')}", "${join(home!, 'logs', 'worker-2.log')}"] }`,
+        `    - { type: elasticsearch, url: "${os.url}", index: "${SHIP_INDEX}" }`,
+        '',
+      ].join('\n'),
     );
     expect(await logsOf(prefix + 'none')).toEqual([]);
 

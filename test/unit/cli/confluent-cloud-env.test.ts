@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -252,6 +252,15 @@ describe('a confluent-cloud environment through plan / apply / drift / connect',
       source: expect.stringContaining('Confluent Cloud logs API'),
       entries: [{ level: 'ERROR', message: 'Access Denied writing to lake' }],
     });
+    // With a file source configured as the default, --source confluent-cloud still reads the Cloud logs API.
+    writeFileSync(join(dir, 'cloud-worker.log'), '');
+    writeFileSync(join(dir, 'kcops.observability.yaml'), 'prod:\n  logs: { type: files, files: [cloud-worker.log] }\n');
+    const byFile = await cli('connect', 'logs', 'payments-orders-s3', '--env', 'prod', '-o', 'json');
+    expect(JSON.parse(byFile.out)).toMatchObject({ source: expect.stringContaining('cloud-worker.log'), entries: [] });
+    const byCloud = await cli('connect', 'logs', 'payments-orders-s3', '--env', 'prod', '--source', 'confluent-cloud');
+    expect(byCloud.code, byCloud.err).toBe(0);
+    expect(byCloud.out).toContain('Access Denied writing to lake');
+    rmSync(join(dir, 'kcops.observability.yaml'));
     cloud.setMetric('payments-orders-s3', 'io.confluent.kafka.connect/received_records', 7200);
     cloud.setMetric('payments-orders-s3', 'io.confluent.kafka.connect/dead_letter_queue_records', 3);
     const metrics = await cli('connect', 'metrics', 'payments-orders-s3', '--env', 'prod', '-o', 'json');
