@@ -311,7 +311,7 @@ export function detectProblems(snapshot: ClusterSnapshot, o: DetectOptions): Det
               key: `errors/${c.name}`,
               kind: 'errors',
               connector: c.name,
-              summary: `[${o.env}] connector ${c.name}: ${pct.toFixed(1)}% of ${records} record(s) failed${now.window ? ` in ${now.window}` : ''} (above ${rule.above}%)`,
+              summary: `[${o.env}] connector ${c.name}: ${pct < 1 && pct > 0 ? pct.toPrecision(2) : pct.toFixed(1)}% of ${records} record(s) failed${now.window ? ` in ${now.window}` : ''} (above ${rule.above}%)`,
             });
         }
         break;

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -279,6 +281,39 @@ describe('a confluent-cloud environment through plan / apply / drift / connect',
     expect(w.lagMs).toBeGreaterThanOrEqual(300_000);
     const human = await cli('connect', 'metrics', 'payments-orders-s3', '--env', 'prod');
     expect(human.out + human.err).toMatch(/metrics are about \d+ min behind/);
+    // The errors rule on Cloud: 3 DLQ records of 7200 received in the Metrics API's hour is 0.04 %, above 0.01 %.
+    const hooks: string[] = [];
+    const hook = createServer((req, res) => {
+      let b = '';
+      req.on('data', (c: Buffer) => (b += c.toString()));
+      req.on('end', () => {
+        hooks.push(b);
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+    writeFileSync(
+      join(dir, 'kcops.observability.yaml'),
+      [
+        'prod:',
+        '  alerts:',
+        '    rules: [{ kind: errors, above: 0.01, minRecords: 100 }]',
+        "    destinations: [{ type: slack, webhookUrl: '${kcops-env:SLACK_HOOK_URL}' }]",
+        '',
+      ].join('\n'),
+    );
+    const round = await runCli(['monitor', '--env', 'prod', '--once', '-o', 'json'], {
+      cwd: dir,
+      env: { ...ENV, KCOPS_AUDIT_FILE: join(dir, 'audit.jsonl'), SLACK_HOOK_URL: hookUrl },
+    });
+    await new Promise<void>((r) => hook.close(() => r()));
+    expect(round.code, round.err).toBe(1);
+    expect(round.out, round.err).toMatch(
+      /payments-orders-s3: 0\.042% of 7200 record\(s\) failed in \S+ → \S+ \(above 0\.01%\)/,
+    );
+    expect(hooks.join('\n')).toContain('0.042% of 7200 record(s) failed');
+    rmSync(join(dir, 'kcops.observability.yaml'));
     expect(violations).toEqual([]);
   });
 
