@@ -1,6 +1,6 @@
 import type { ArgSpec, GroupSpec, OptionSpec } from '../command-spec.js';
 import { command } from '../command-spec.js';
-import { LOG_SOURCE_CHOICES } from '../../core/observe/log-sources.js';
+import { LOG_SOURCE_CHOICES } from '../../core/observe/log-source-choices.js';
 
 /** pause/resume/stop wait for the state they asked for: Confluent Cloud's pause and resume take effect later. */
 const stateWait = {

@@ -1,6 +1,6 @@
 import type { ConnectCluster, ConnectorType } from '../../connect/cluster.js';
 import type { KafkaAccess } from '../observe/lag.js';
-import type { LogSourceChoice } from '../observe/log-sources.js';
+import type { LogSourceChoice } from '../observe/log-source-choices.js';
 import type { LogSource } from '../observe/log-source.js';
 import type { ConnectorMetrics } from '../observe/connector-metrics.js';
 import type { MetricsWindow } from '../observe/cloud-metrics.js';

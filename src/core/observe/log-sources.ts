@@ -7,10 +7,7 @@ import { FileLogSource } from './file-log-source.js';
 import type { LogSource } from './log-source.js';
 import { configuredLogSources, type LogSourceConfig, type OpsTarget } from './target.js';
 import type { Reporter } from '../reporter.js';
-
-/** What `connect logs --source` accepts: a configured source's type (`file` for `files`), or the Cloud logs API. */
-export const LOG_SOURCE_CHOICES = ['files', 'file', 'cloudwatch', 'elasticsearch', 'confluent-cloud'] as const;
-export type LogSourceChoice = (typeof LOG_SOURCE_CHOICES)[number];
+import type { LogSourceChoice } from './log-source-choices.js';
 
 /**
  * The log source of an environment; the reporter hears what a source has to say about a read. Without a choice: the
