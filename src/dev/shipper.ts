@@ -142,16 +142,44 @@ export function rsyslogArgs(conf: string, pidFile: string): string[] {
   return ['-n', '-f', conf, '-i', pidFile];
 }
 
-/** Creates or updates the index template; best effort (a cluster that refuses still gets documents, mapped dynamically). */
-export async function putIndexTemplate(url: string, index: string): Promise<string | undefined> {
-  try {
-    const r = await fetch(`${url.replace(/\/+$/, '')}/_index_template/${index}`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(indexTemplate(index)),
-      signal: AbortSignal.timeout(10_000),
+/**
+ * Readies the index before rsyslog sends anything: the index template (created or updated), then the index itself,
+ * then a wait until its primary shard is active. Without the last two, the shipper's first bulk request creates the
+ * index, and for the moment that takes (up to seconds on a loaded machine) every search of it fails with
+ * `503 search_phase_execution_exception: all shards failed`: a `connect logs` right after `dev up` would fail.
+ * Best effort: a problem is returned as a warning (rsyslog keeps its queue until the cluster takes documents).
+ */
+export async function prepareIndex(url: string, index: string, waitMs = 30_000): Promise<string | undefined> {
+  const base = url.replace(/\/+$/, '');
+  const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> => {
+    const r = await fetch(`${base}${path}`, {
+      method,
+      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(waitMs + 10_000),
     });
-    return r.ok ? undefined : `the index template was refused (${r.status}): ${(await r.text()).slice(0, 200)}`;
+    return { status: r.status, text: await r.text() };
+  };
+  try {
+    const t = await call('PUT', `/_index_template/${index}`, indexTemplate(index));
+    if (t.status >= 300) return `the index template was refused (${t.status}): ${t.text.slice(0, 200)}`;
+    const c = await call('PUT', `/${index}`);
+    if (c.status >= 300 && !c.text.includes('resource_already_exists_exception')) {
+      return `the index ${index} could not be created (${c.status}): ${c.text.slice(0, 200)}`;
+    }
+    const h = await call(
+      'GET',
+      `/_cluster/health/${index}?wait_for_status=yellow&timeout=${Math.ceil(waitMs / 1000)}s`,
+    );
+    let status: string | undefined;
+    try {
+      status = (JSON.parse(h.text) as { status?: string }).status;
+    } catch {
+      status = undefined;
+    }
+    if (h.status !== 200 || (status !== 'green' && status !== 'yellow')) {
+      return `the index ${index} was not ready within ${waitMs} ms (cluster health ${status ?? h.status}): searches may fail until it is`;
+    }
+    return undefined;
   } catch (e) {
     return `${url} did not answer (${(e as Error).message}); rsyslog keeps the logs queued until it does`;
   }

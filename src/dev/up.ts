@@ -16,14 +16,7 @@ import { secretFiles, workerSecretEnv, writeStackFiles } from './files.js';
 import { checkDisk, checkJava, checkPorts, type PortUse } from './preflight.js';
 import { isOurs, startDetached, tailFile } from './process.js';
 import { undoStart } from './undo-start.js';
-import {
-  checkRsyslogConfig,
-  findRsyslog,
-  putIndexTemplate,
-  rsyslogArgs,
-  rsyslogConfig,
-  SHIP_INDEX,
-} from './shipper.js';
+import { checkRsyslogConfig, findRsyslog, prepareIndex, rsyslogArgs, rsyslogConfig, SHIP_INDEX } from './shipper.js';
 import {
   DEV_DATABASE,
   embeddedInitialised,
@@ -206,7 +199,7 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
       }),
     );
     await checkRsyslogConfig(bin, l.shipperConfig);
-    const problem = await putIndexTemplate(to, SHIP_INDEX);
+    const problem = await prepareIndex(to, SHIP_INDEX);
     if (problem) reporter.warn(`Log shipping: ${problem}.`);
     if (alive('shipper')) {
       alreadyRunning.push('shipper');

@@ -28,6 +28,8 @@ class SearchError extends Error {
  *    `_source` as a list of fields is honoured (dotted paths into objects).
  * 5. Security: with `users` or `apiKeys` set, `Authorization: Basic` / `ApiKey` is required
  *    (`401 security_exception` with `WWW-Authenticate`), and `forbidden` users get `403 security_exception`.
+ * 6. `unavailable`: index name -> how many more searches of it answer `503 search_phase_execution_exception`
+ *    "all shards failed" with no root cause, as a real node does while a new index's primary shard starts.
  * Errors are `{"error": {"root_cause": [...], "type", "reason"}, "status"}`.
  */
 export class FakeElasticsearch {
@@ -36,6 +38,7 @@ export class FakeElasticsearch {
   users: Record<string, string> | undefined;
   apiKeys: string[] | undefined;
   forbidden = new Set<string>();
+  readonly unavailable = new Map<string, number>();
   private server: Server | undefined;
   private seq = 0;
 
@@ -95,8 +98,24 @@ export class FakeElasticsearch {
             ),
           );
         }
+        const target = decodeURIComponent(m[1] ?? '');
+        const left = this.unavailable.get(target) ?? 0;
+        if (left > 0) {
+          this.unavailable.set(target, left - 1);
+          return reply(503, {
+            error: {
+              root_cause: [],
+              type: 'search_phase_execution_exception',
+              reason: 'all shards failed',
+              phase: 'query',
+              grouped: true,
+              failed_shards: [],
+            },
+            status: 503,
+          });
+        }
         try {
-          reply(200, this.search(decodeURIComponent(m[1] ?? ''), body));
+          reply(200, this.search(target, body));
         } catch (e) {
           if (e instanceof SearchError) return fail(e);
           throw e;

@@ -85,12 +85,41 @@ export interface OpenSearchNode {
   stop(): Promise<void>;
 }
 
-/** Starts a single-node cluster (HTTP from port 39200 up, 512 MB heap) and waits for it; stop() kills it and its data. */
+/**
+ * Starts a single-node cluster (HTTP from port 39200 up, transport from 39300 up; KCOPS_TEST_OPENSEARCH_PORT moves
+ * both, for a run beside CI's ports; 512 MB heap) and waits for it; stop() kills it and its data.
+ *
+ * Nothing connects to the HTTP port before the launcher prints "started" (the node has bound it by then). Polling a
+ * port nobody listens on yet is what made this node fail to start now and then: the port is in Linux's ephemeral
+ * range (32768-60999), a connect() to 127.0.0.1:P can be given P itself as its source port and then connects to
+ * itself (TCP simultaneous open), and the node's bind of P fails with "Address already in use". Should the port still
+ * be taken when the node binds it, the start is retried on the next free ports.
+ */
 export async function startOpenSearch(o: { heap?: string; timeoutMs?: number } = {}): Promise<OpenSearchNode> {
   const root = await buildOpenSearch();
+  let from = Number(process.env.KCOPS_TEST_OPENSEARCH_PORT) || 39200;
+  for (let attempt = 1; ; attempt++) {
+    const http = await freePort(from);
+    const transport = await freePort(from + 100, [http]);
+    try {
+      return await startOnce(root, http, transport, o);
+    } catch (e) {
+      if (!(e instanceof PortTaken) || attempt >= 3) throw e;
+      from = Math.max(http, transport - 100) + 1;
+    }
+  }
+}
+
+/** The node could not bind a port that was free a moment before. */
+class PortTaken extends Error {}
+
+async function startOnce(
+  root: string,
+  http: number,
+  transport: number,
+  o: { heap?: string; timeoutMs?: number },
+): Promise<OpenSearchNode> {
   const home = mkdtempSync(join(tmpdir(), 'kcops-opensearch-'));
-  const http = await freePort(39200);
-  const transport = await freePort(39300, [http]);
   const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
   const heap = o.heap ?? '512m';
   const t0 = Date.now();
@@ -113,9 +142,12 @@ export async function startOpenSearch(o: { heap?: string; timeoutMs?: number } =
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
-  const keep = (c: Buffer) => (output = (output + c.toString()).slice(-20_000));
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  let started = false;
+  child.stdout!.on('data', (c: Buffer) => {
+    output = (output + c.toString()).slice(-20_000);
+    if (/^started in \d+ ms$/m.test(output)) started = true;
+  });
+  child.stderr!.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
   let exited: number | null | undefined;
   const gone = new Promise<void>((r) =>
     child.once('exit', (c) => {
@@ -137,16 +169,19 @@ export async function startOpenSearch(o: { heap?: string; timeoutMs?: number } =
   for (;;) {
     if (exited !== undefined) {
       await stop();
-      throw new Error(`OpenSearch exited (${exited}) before it was healthy:\n${output}`);
+      const msg = `OpenSearch exited (${exited}) before it was healthy:\n${output}`;
+      throw /Bind(Http|Transport)Exception|Address already in use/.test(output) ? new PortTaken(msg) : new Error(msg);
     }
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`OpenSearch was not healthy within ${o.timeoutMs ?? 120_000} ms:\n${output}`);
     }
-    const status = await fetch(`${url}/_cluster/health`, { signal: AbortSignal.timeout(2000) })
-      .then((r) => (r.ok ? (r.json() as Promise<{ status?: string }>) : undefined))
-      .then((b) => b?.status)
-      .catch(() => undefined);
+    const status = started
+      ? await fetch(`${url}/_cluster/health`, { signal: AbortSignal.timeout(2000) })
+          .then((r) => (r.ok ? (r.json() as Promise<{ status?: string }>) : undefined))
+          .then((b) => b?.status)
+          .catch(() => undefined)
+      : undefined;
     if (status === 'green' || status === 'yellow') break;
     await new Promise((r) => setTimeout(r, 250));
   }

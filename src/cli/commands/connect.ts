@@ -1,5 +1,6 @@
 import type { ArgSpec, GroupSpec, OptionSpec } from '../command-spec.js';
 import { command } from '../command-spec.js';
+import { LOG_SOURCE_CHOICES } from '../../core/observe/log-source-choices.js';
 
 /** pause/resume/stop wait for the state they asked for: Confluent Cloud's pause and resume take effect later. */
 const stateWait = {
@@ -257,7 +258,8 @@ export const connectLogsCommand = command({
     "Reads the environment's log source (worker files; CloudWatch Logs or Elasticsearch when configured) and keeps only the\n" +
     "lines logged in this connector's context. Each entry is marked with the categories of REQ-MON-001: lifecycle\n" +
     '(start-up/shutdown), error, rebalance, throughput. Look-back depends on the source (files: what log rotation kept;\n' +
-    'CloudWatch: the log group retention, with windows over 1 h read through Logs Insights, billed per GB scanned).',
+    'CloudWatch: the log group retention, with windows over 1 h read through Logs Insights, billed per GB scanned).\n' +
+    'An environment may list several log sources (the first is the default); --source picks another by its type.',
   args: [name],
   options: [
     { flags: '--since <when>', description: 'from this long ago (10m, 2h, 1d) or this time (ISO-8601)' },
@@ -276,9 +278,20 @@ export const connectLogsCommand = command({
     },
     { flags: '-n, --lines <n>', description: 'at most this many entries (the newest)', default: 200, integer: true },
     { flags: '-f, --follow', description: 'keep printing new entries until Ctrl-C', default: false },
+    {
+      flags: '--source <type>',
+      description:
+        "read this log source instead of the environment's default (the first of its observability logs); " +
+        'confluent-cloud: the Cloud logs API',
+      choices: LOG_SOURCE_CHOICES,
+    },
   ],
   examples: [
     { command: 'kcops connect logs payments-orders-cdc --since 10m', description: 'the last ten minutes' },
+    {
+      command: 'kcops connect logs payments-orders-cdc --env prod --source elasticsearch --since 2d',
+      description: 'from Elasticsearch although CloudWatch is the default (logs lists both)',
+    },
     {
       command: 'kcops connect logs payments-orders-cdc --level ERROR --task 0',
       description: "task 0's errors with their stack traces",

@@ -64,7 +64,7 @@ export const logs = onEnvironment<typeof connectLogsCommand>((ctx, args, o, { ba
 
 async function readLogs(ctx: CliContext, b: Backend, nameGiven: string, o: LogsOptions): Promise<CommandResult> {
   const name = nameArg(nameGiven);
-  const source = b.logs();
+  const source = b.logs(o.source);
   const q = logQuery(name, o);
   const json = ctx.globals.output === 'json';
   const st = styleOf(ctx);

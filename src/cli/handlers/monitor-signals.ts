@@ -37,10 +37,10 @@ export function signalsOf(b: Backend): SignalSource {
       : {}),
     ...(t.observability.metrics
       ? {
-          async errorCounts(connectors: string[]) {
+          async errorCounts(connectors: { name: string }[]) {
             const { scrapes } = await scrapeAll(t.observability.metrics?.prometheusUrls ?? []);
             const out: Record<string, { errors: number; records: number }> = Object.create(null);
-            for (const name of connectors) {
+            for (const { name } of connectors) {
               const m = connectorMetrics(name, scrapes);
               if (m.tasks.length === 0) continue;
               const records = (m.totals.source?.polled ?? 0) + (m.totals.sink?.read ?? 0);
@@ -48,8 +48,34 @@ export function signalsOf(b: Backend): SignalSource {
             }
             return out;
           },
+          async sourceProgress(connectors: string[]) {
+            const { scrapes } = await scrapeAll(t.observability.metrics?.prometheusUrls ?? []);
+            const out: Record<string, { written: number; active: number }> = Object.create(null);
+            for (const name of connectors) {
+              const s = connectorMetrics(name, scrapes).totals.source;
+              // Without the in-flight count nothing says the source has data: no reading, no alert.
+              if (s?.active !== undefined) out[name] = { written: s.written, active: s.active };
+            }
+            return out;
+          },
         }
-      : {}),
+      : b.metrics
+        ? {
+            // Confluent Cloud: the Metrics API's totals of the hour ending ~5 min ago; DLQ records are the failed ones
+            // (a record that fails without a DLQ fails the task, which the failed rule sees).
+            async errorCounts(connectors: { name: string; type: string }[]) {
+              const out: Record<string, { errors: number; records: number; window: string }> = Object.create(null);
+              for (const { name, type } of connectors) {
+                if (type !== 'source' && type !== 'sink') continue;
+                const r = await b.metrics!.connectorMetrics(name, type);
+                const records = (r.metrics.totals.source?.polled ?? 0) + (r.metrics.totals.sink?.read ?? 0);
+                const window = r.window ? `${r.window.from} → ${r.window.to}` : 'the last hour';
+                if (r.window) out[name] = { errors: r.metrics.totals.errors.dlqProduceRequests, records, window };
+              }
+              return out;
+            },
+          }
+        : {}),
     // The dev stack has no connector files: nothing is declared, so nothing can be missing.
     ...(root && !t.isDev ? { desired: () => declaredConnectors(root, t.env) } : {}),
   };

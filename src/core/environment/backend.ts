@@ -1,5 +1,6 @@
 import type { ConnectCluster, ConnectorType } from '../../connect/cluster.js';
 import type { KafkaAccess } from '../observe/lag.js';
+import type { LogSourceChoice } from '../observe/log-source-choices.js';
 import type { LogSource } from '../observe/log-source.js';
 import type { ConnectorMetrics } from '../observe/connector-metrics.js';
 import type { MetricsWindow } from '../observe/cloud-metrics.js';
@@ -20,8 +21,11 @@ export interface Backend {
   readonly connect: ConnectCluster;
   /** SASL access to its Kafka cluster, when kcops.yaml gives one (lag, doctor). */
   readonly kafka?: KafkaAccess;
-  /** Where its connector logs are read (observability.logs, or the backend's own logs service). */
-  logs(): LogSource;
+  /**
+   * Where its connector logs are read (observability.logs, or the backend's own logs service); `source` picks one of
+   * several (`connect logs --source`).
+   */
+  logs(source?: LogSourceChoice): LogSource;
   /** A metrics service that knows connector totals (Confluent Cloud's Metrics API); absent: the workers' exporters. */
   readonly metrics?: ConnectorMetricsService;
   /** `kcops doctor`: what this kind of cluster can be checked for. */

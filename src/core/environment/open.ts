@@ -38,7 +38,7 @@ export async function openBackend(target: OpsTarget, o: OpenOptions = {}): Promi
       return parts.connect();
     },
     ...(parts.kafka ? { kafka: parts.kafka } : {}),
-    logs: () => logSourceFor(target, o.reporter, parts.defaultLogs),
+    logs: (source) => logSourceFor(target, o.reporter, parts.defaultLogs, source),
     ...(parts.metrics ? { metrics: parts.metrics } : {}),
     probes: (p, options) => parts.probes(p, options),
     access: parts.access,

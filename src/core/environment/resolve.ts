@@ -9,6 +9,7 @@ import { loadConnectTls, timeoutMs } from '../observe/connect-tls.js';
 import {
   observabilityFileSchema,
   type CloudWait,
+  type LogSourceConfig,
   type Observability,
   type OpsTarget,
   type TargetInput,
@@ -182,8 +183,12 @@ function readObservability(root: string, env: string, processEnv: NodeJS.Process
   }
   const { logs, serverAudit, ...rest } = (Object.hasOwn(all.data, env) ? all.data[env] : undefined) ?? {};
   const o: Observability = rest;
-  if (logs) o.logs = logs.type === 'dev-stack' ? devStackLogFiles(processEnv) : logs;
-  if (o.logs?.type === 'files') o.logs.files = o.logs.files.map((f) => (isAbsolute(f) ? f : join(root, f)));
+  const one = (l: Exclude<typeof logs, undefined | unknown[]>): LogSourceConfig => {
+    const c = l.type === 'dev-stack' ? devStackLogFiles(processEnv) : l;
+    if (c.type === 'files') c.files = c.files.map((f) => (isAbsolute(f) ? f : join(root, f)));
+    return c;
+  };
+  if (logs) o.logs = Array.isArray(logs) ? logs.map(one) : one(logs);
   if (serverAudit)
     o.serverAudit =
       'type' in serverAudit

@@ -94,7 +94,7 @@ const forDuration = duration.optional().describe('only once the condition has la
 /**
  * One alert rule. Each kind reads what one collection already holds (the connector list with status), except `lag`
  * and `stalled` (the Kafka admin API: committed offsets of the sink's group against end offsets, one request per
- * watched sink), `dlq` (end offsets of the dead-letter topics, one request for all) and `drift` (the connector files
+ * watched sink; for sources the workers' metrics), `dlq` (end offsets of the dead-letter topics, one request for all) and `drift` (the connector files
  * of the working tree).
  */
 export const alertRule = z.discriminatedUnion('kind', [
@@ -125,9 +125,13 @@ export const alertRule = z.discriminatedUnion('kind', [
     .strictObject({
       kind: z.literal('stalled'),
       ...ruleCommon,
-      for: duration.describe("how long the sink's committed offsets may stand still while records wait"),
+      for: duration.describe(
+        "how long a sink's committed offsets, or a source's records written to Kafka, may stand still while records wait",
+      ),
     })
-    .describe('a sink commits nothing while its topics hold records it has not read'),
+    .describe(
+      "throughput stalled while there is data: a sink commits nothing while its topics hold records it has not read (Kafka offsets); a RUNNING source writes nothing to Kafka while its tasks hold polled records not yet acknowledged (the workers' source-record-write-total and source-record-active-count, observability.metrics.prometheusUrls)",
+    ),
   z
     .strictObject({
       kind: z.literal('dlq'),
@@ -147,7 +151,7 @@ export const alertRule = z.discriminatedUnion('kind', [
         .describe('records that must have been processed in between for the rate to count; default 10'),
     })
     .describe(
-      "error rate from the workers' JMX exporter (observability.metrics.prometheusUrls): record errors / records",
+      "error rate: from the workers' JMX exporter (observability.metrics.prometheusUrls), record errors / records between two collections; on Confluent Cloud from its Metrics API, dead-letter-queue records / records of the hour ending ~5 min ago (two requests per connector per collection; the API allows 60 a minute)",
     ),
   z
     .strictObject({

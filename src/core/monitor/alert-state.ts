@@ -49,6 +49,7 @@ const alertStateSchema = z.object({
       ),
       dlqEnd: record(z.number()),
       errors: record(z.object({ errors: z.number(), records: z.number() })),
+      sources: record(z.object({ written: z.number(), at: z.string(), stillSince: z.string().optional() })).optional(),
     })
     .optional(),
   /** Condition key → consecutive collections it was seen / has been missing (flap suppression). */
@@ -73,6 +74,7 @@ export function memoryOf(state: AlertState): Memory {
     lag: state.memory?.lag ?? (Object.create(null) as Memory['lag']),
     dlqEnd: state.memory?.dlqEnd ?? (Object.create(null) as Memory['dlqEnd']),
     errors: state.memory?.errors ?? (Object.create(null) as Memory['errors']),
+    sources: state.memory?.sources ?? (Object.create(null) as NonNullable<Memory['sources']>),
   };
 }
 

@@ -46,6 +46,8 @@ export interface Memory {
   dlqEnd: Record<string, number>;
   /** Connector → its record error and record counters at the last collection (JMX exporter). */
   errors: Record<string, { errors: number; records: number }>;
+  /** Source connector → records written at the last collection, and since when that stands still with records in flight. */
+  sources?: Record<string, { written: number; at: string; stillSince?: string }>;
 }
 
 /** What a round read besides the connector list, only for the rules that need it. */
@@ -56,8 +58,17 @@ export interface Signals {
   dlqEnd?: Record<string, number>;
   /** Connector names declared in Git for the environment. */
   desired?: string[];
-  /** Connector → record errors and records processed (polled or read) since its tasks started, from the workers. */
-  errorCounts?: Record<string, { errors: number; records: number }>;
+  /**
+   * Connector → record errors and records processed (polled or read): counters since its tasks started, from the
+   * workers (rated between two collections), or with `window` the totals of a recent interval (Confluent Cloud's
+   * Metrics API: failed records are those sent to the dead-letter queue), rated as they are.
+   */
+  errorCounts?: Record<string, { errors: number; records: number; window?: string }>;
+  /**
+   * Source connector → its tasks' records written to Kafka (a counter) and records in flight: polled from the source,
+   * not yet acknowledged by Kafka (`source-record-active-count`), from the workers.
+   */
+  sourceProgress?: Record<string, { written: number; active: number }>;
 }
 
 export interface DetectOptions {
@@ -155,6 +166,7 @@ export function detectProblems(snapshot: ClusterSnapshot, o: DetectOptions): Det
     lag: Object.create(null),
     dlqEnd: Object.create(null),
     errors: Object.create(null),
+    sources: Object.create(null),
   };
 
   for (const rule of o.rules) {
@@ -218,6 +230,20 @@ export function detectProblems(snapshot: ClusterSnapshot, o: DetectOptions): Det
       case 'lag':
       case 'stalled':
         for (const c of mine) {
+          const progress = o.signals.sourceProgress?.[c.name];
+          if (rule.kind === 'stalled' && progress && c.status.type === 'source') {
+            const prev = memory.sources?.[c.name] ?? o.memory.sources?.[c.name];
+            const m = nextSource(prev, progress, at, c.status.state === 'RUNNING');
+            memory.sources![c.name] = m;
+            if (m.stillSince && o.now.getTime() - Date.parse(m.stillSince) >= durationMs(rule.for))
+              raise(rule, {
+                key: `stalled/${c.name}`,
+                kind: 'stalled',
+                connector: c.name,
+                summary: `[${o.env}] source ${c.name} has written nothing to Kafka for ${minutes(m.stillSince)} min while ${progress.active} polled record(s) wait`,
+              });
+            continue;
+          }
           const now = o.signals.lag?.[c.name];
           if (!now) continue;
           const prev = memory.lag[c.name] ?? o.memory.lag[c.name];
@@ -273,9 +299,10 @@ export function detectProblems(snapshot: ClusterSnapshot, o: DetectOptions): Det
         for (const c of mine) {
           const now = o.signals.errorCounts?.[c.name];
           const before = o.memory.errors[c.name];
-          if (!now || !before) continue;
-          const records = now.records - before.records;
-          const errors = now.errors - before.errors;
+          if (!now || (!before && !now.window)) continue;
+          // A window's totals are a rate already; counters are rated between two collections.
+          const records = now.window || !before ? now.records : now.records - before.records;
+          const errors = now.window || !before ? now.errors : now.errors - before.errors;
           // Counters start again at 0 when a task restarts: no rate across a restart.
           if (records < (rule.minRecords ?? 10) || errors < 0) continue;
           const pct = (100 * errors) / records;
@@ -284,7 +311,7 @@ export function detectProblems(snapshot: ClusterSnapshot, o: DetectOptions): Det
               key: `errors/${c.name}`,
               kind: 'errors',
               connector: c.name,
-              summary: `[${o.env}] connector ${c.name}: ${pct.toFixed(1)}% of ${records} record(s) failed (above ${rule.above}%)`,
+              summary: `[${o.env}] connector ${c.name}: ${pct < 1 && pct > 0 ? pct.toPrecision(2) : pct.toFixed(1)}% of ${records} record(s) failed${now.window ? ` in ${now.window}` : ''} (above ${rule.above}%)`,
             });
         }
         break;
@@ -321,7 +348,9 @@ export function detectProblems(snapshot: ClusterSnapshot, o: DetectOptions): Det
     }
   }
   for (const [topic, end] of Object.entries(o.signals.dlqEnd ?? {})) memory.dlqEnd[topic] = end;
-  for (const [c, v] of Object.entries(o.signals.errorCounts ?? {})) memory.errors[c] = v;
+  for (const [c, v] of Object.entries(o.signals.errorCounts ?? {}))
+    if (!v.window) memory.errors[c] = { errors: v.errors, records: v.records };
+  for (const [k, v] of Object.entries(o.memory.sources ?? {})) memory.sources![k] ??= v;
   // Lag memory of sinks not read this round (a rule removed, a failed read) is kept, not forgotten.
   for (const [k, v] of Object.entries(o.memory.lag)) memory.lag[k] ??= v;
   const problems = [...found.values()].sort((a, b) => a.key.localeCompare(b.key));
@@ -344,6 +373,22 @@ function nextLag(
     ...(growingSince ? { growingSince } : {}),
     ...(stillSince ? { stillSince } : {}),
   };
+}
+
+/**
+ * A source stands still when it is RUNNING, has records in flight (polled, not yet acknowledged by Kafka) and its
+ * written counter has not moved since the last collection. A counter that fell (tasks restarted) starts afresh.
+ */
+function nextSource(
+  prev: NonNullable<Memory['sources']>[string] | undefined,
+  now: { written: number; active: number },
+  at: string,
+  running: boolean,
+): NonNullable<Memory['sources']>[string] {
+  if (prev?.at === at) return prev;
+  const still = prev !== undefined && running && now.active > 0 && now.written === prev.written;
+  const stillSince = still ? (prev.stillSince ?? prev.at) : undefined;
+  return { written: now.written, at, ...(stillSince ? { stillSince } : {}) };
 }
 
 function traceOf(trace: string | undefined, lines: number): { trace?: string } {

@@ -15,8 +15,15 @@ export interface SignalSource {
   ): Promise<{ lag: Record<string, { total: number; committed: number }>; topicEnds: Record<string, number> }>;
   /** Connector names declared in Git for the environment. */
   desired?(): string[];
-  /** Record errors and records processed per connector, from the workers' metrics (one scrape per worker). */
-  errorCounts?(connectors: string[]): Promise<Record<string, { errors: number; records: number }>>;
+  /**
+   * Record errors and records processed per connector: from the workers' metrics (one scrape per worker), or from
+   * Confluent Cloud's Metrics API (totals of the last hour; two requests per connector).
+   */
+  errorCounts?(
+    connectors: { name: string; type: string }[],
+  ): Promise<Record<string, { errors: number; records: number; window?: string }>>;
+  /** Source connectors' records written and in flight, from the workers' metrics (one scrape per worker). */
+  sourceProgress?(connectors: string[]): Promise<Record<string, { written: number; active: number }>>;
 }
 
 /** Reads only what the rules need; a read that fails is a warning of the round, never its end. */
@@ -56,10 +63,28 @@ export async function gatherSignals(
       }
     }
   }
-  const rated = covered(['errors']).map((c) => c.name);
+  const sources = covered(['stalled'])
+    .filter((c) => c.status.type === 'source')
+    .map((c) => c.name);
+  if (sources.length > 0) {
+    if (!source?.sourceProgress)
+      warnings.push(
+        "stalled rules on source connectors need the workers' metrics (observability.metrics.prometheusUrls)",
+      );
+    else {
+      try {
+        signals.sourceProgress = await source.sourceProgress(sources);
+      } catch (e) {
+        warnings.push(`reading the workers' metrics failed: ${describeCause(e)}`);
+      }
+    }
+  }
+  const rated = covered(['errors']).map((c) => ({ name: c.name, type: c.status.type }));
   if (rated.length > 0) {
     if (!source?.errorCounts)
-      warnings.push("errors rules need the workers' metrics (observability.metrics.prometheusUrls)");
+      warnings.push(
+        "errors rules need the workers' metrics (observability.metrics.prometheusUrls) or Confluent Cloud's Metrics API",
+      );
     else {
       try {
         signals.errorCounts = await source.errorCounts(rated);

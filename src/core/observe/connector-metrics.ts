@@ -17,6 +17,8 @@ export interface SourceCounters {
   written: number;
   pollRate: number;
   writeRate: number;
+  /** Records polled and not yet acknowledged by Kafka (source-record-active-count), when the exporter has it. */
+  active?: number;
 }
 export interface SinkCounters {
   read: number;
@@ -121,6 +123,8 @@ export function connectorMetrics(connector: string, scrapes: Scrape[]): Connecto
         pollRate: g('source_task_source_record_poll_rate'),
         writeRate: g('source_task_source_record_write_rate'),
       };
+      const active = opt(t.m.get('source_task_source_record_active_count'));
+      if (active !== null && active !== undefined) tm.source.active = active;
     }
     if ([...t.m.keys()].some((k) => k.startsWith('sink_task_'))) {
       type = 'sink';

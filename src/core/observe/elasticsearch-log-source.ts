@@ -48,6 +48,8 @@ export interface ElasticsearchLogSourceOptions {
   utcOffsetMinutes?: number;
   /** Request timeout (default 30 s). */
   timeoutMs?: number;
+  /** Pauses before asking again after a 503 (default 250, 500, 1000 ms: a new index's shard starting). */
+  unavailableRetryMs?: number[];
 }
 
 interface Hit {
@@ -119,15 +121,38 @@ export class ElasticsearchLogSource implements LogSource {
     };
   }
 
+  /**
+   * One `_search`. A 503 (no active copy of a shard: the index is being created, as by a shipper's first bulk request,
+   * or recovering) is asked again a few times, a second or two in all, before it is an error.
+   */
   private async search(body: Record<string, unknown>): Promise<SearchResponse> {
+    const pauses = this.o.unavailableRetryMs ?? [250, 500, 1000];
+    for (let attempt = 0; ; attempt++) {
+      const res = await this.request(body);
+      const text = await res.text();
+      if (res.status === 503 && attempt < pauses.length) {
+        await new Promise((r) => setTimeout(r, pauses[attempt]));
+        continue;
+      }
+      if (!res.ok) throw this.explain(res.status, text);
+      try {
+        return JSON.parse(text) as SearchResponse;
+      } catch {
+        throw new UserError('LOGS_QUERY_FAILED', `Elasticsearch answered ${res.status} with a body that is not JSON.`, {
+          hint: 'Is observability.logs.url the Elasticsearch endpoint (not Kibana)?',
+        });
+      }
+    }
+  }
+
+  private async request(body: Record<string, unknown>): Promise<Response> {
     const url = `${this.o.url.replace(/\/+$/, '')}/${encodeURIComponent(this.index).replace(/%2C/gi, ',').replace(/%2A/gi, '*')}/_search`;
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     const a = this.o.auth;
     if (a && 'apiKey' in a) headers.authorization = `ApiKey ${a.apiKey}`;
     else if (a) headers.authorization = `Basic ${Buffer.from(`${a.username}:${a.password}`).toString('base64')}`;
-    let res: Response;
     try {
-      res = await fetch(url, {
+      return await fetch(url, {
         method: 'POST',
         headers,
         body: JSON.stringify(body),
@@ -137,15 +162,6 @@ export class ElasticsearchLogSource implements LogSource {
       const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
       throw new UserError('LOGS_UNREACHABLE', `Elasticsearch at ${this.o.url} did not answer (${cause}).`, {
         hint: 'Check observability.logs.url for this environment and that this machine can reach it.',
-      });
-    }
-    const text = await res.text();
-    if (!res.ok) throw this.explain(res.status, text);
-    try {
-      return JSON.parse(text) as SearchResponse;
-    } catch {
-      throw new UserError('LOGS_QUERY_FAILED', `Elasticsearch answered ${res.status} with a body that is not JSON.`, {
-        hint: 'Is observability.logs.url the Elasticsearch endpoint (not Kibana)?',
       });
     }
   }
@@ -180,6 +196,13 @@ export class ElasticsearchLogSource implements LogSource {
     if (status === 404 && type === 'index_not_found_exception') {
       return new UserError('LOGS_NOT_FOUND', `Elasticsearch has no index ${this.index}: ${reason}`, {
         hint: 'Check observability.logs.index (a pattern such as filebeat-* matches whatever exists).',
+      });
+    }
+    if (status === 503) {
+      return new UserError('LOGS_QUERY_FAILED', what, {
+        hint:
+          `No active copy of a shard of ${this.index} answered: the index is being created or recovering, or the ` +
+          `cluster is red. Check GET _cluster/health/${this.index}, and try again.`,
       });
     }
     return new UserError('LOGS_QUERY_FAILED', what, {

@@ -6,6 +6,56 @@ import { durationPattern } from '../duration.js';
 import { devStackLogs, devStackServerAudit } from '../dev-stack/logs.js';
 import type { Ownership } from '../auth/ownership.js';
 
+/** One log source of an environment. */
+const logSourceSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('files'),
+    files: z.array(z.string()).min(1).describe('worker log files readable from this machine'),
+    utcOffsetMinutes: z
+      .int()
+      .optional()
+      .describe('time zone of the workers (log4j %d is local time); default: this machine'),
+  }),
+  z.strictObject({
+    type: z.literal('cloudwatch'),
+    region: z.string(),
+    logGroup: z.string(),
+    logStreamPrefix: z.string().optional(),
+    endpoint: z.url().optional().describe('only for stand-ins and VPC endpoints'),
+    insightsAbove: z
+      .union([
+        z.string().regex(durationPattern(['m', 'h', 'd']), 'a duration such as 90m, 6h or 2d'),
+        z.literal('never'),
+      ])
+      .optional()
+      .describe(
+        'windows longer than this are read with Logs Insights (billed per GB scanned) instead of FilterLogEvents; default 1h',
+      ),
+  }),
+  z.strictObject({
+    type: z.literal('elasticsearch'),
+    url: z.url(),
+    index: z.string().optional().describe('index, alias, data stream or pattern; default filebeat-*'),
+    messageField: z.string().optional().describe('the log4j line with its stack trace; default message'),
+    timestampField: z.string().optional().describe('a date field; default @timestamp'),
+    connectorField: z
+      .string()
+      .optional()
+      .describe('keyword field with the connector name, if a pipeline extracts it; default kafka.connect.connector'),
+    hostField: z.string().optional().describe('which worker wrote the entry; default host.name'),
+    tiebreakerField: z.string().optional().describe('second sort key for search_after paging; default log.offset'),
+    auth: z
+      .union([
+        z.strictObject({ username: z.string().min(1), password: secretReference }),
+        z.strictObject({ apiKey: secretReference.describe('the encoded API key (id:key in base64)') }),
+      ])
+      .optional(),
+  }),
+]);
+
+const LOGS_DESCRIPTION =
+  "where the workers' logs are: one source, or a list of them (the first is the default; `kcops connect logs --source <type>` picks another)";
+
 /**
  * Where an environment's logs and metrics are. Meant for `environments.<env>.observability` in kcops.yaml; until the
  * project schema declares it, it is read from `kcops.observability.yaml` beside kcops.yaml (same shape, keyed by
@@ -13,54 +63,9 @@ import type { Ownership } from '../auth/ownership.js';
  */
 export const observabilitySchema = z.strictObject({
   logs: z
-    .discriminatedUnion('type', [
-      z.strictObject({
-        type: z.literal('files'),
-        files: z.array(z.string()).min(1).describe('worker log files readable from this machine'),
-        utcOffsetMinutes: z
-          .int()
-          .optional()
-          .describe('time zone of the workers (log4j %d is local time); default: this machine'),
-      }),
-      z.strictObject({
-        type: z.literal('cloudwatch'),
-        region: z.string(),
-        logGroup: z.string(),
-        logStreamPrefix: z.string().optional(),
-        endpoint: z.url().optional().describe('only for stand-ins and VPC endpoints'),
-        insightsAbove: z
-          .union([
-            z.string().regex(durationPattern(['m', 'h', 'd']), 'a duration such as 90m, 6h or 2d'),
-            z.literal('never'),
-          ])
-          .optional()
-          .describe(
-            'windows longer than this are read with Logs Insights (billed per GB scanned) instead of FilterLogEvents; default 1h',
-          ),
-      }),
-      z.strictObject({
-        type: z.literal('elasticsearch'),
-        url: z.url(),
-        index: z.string().optional().describe('index, alias, data stream or pattern; default filebeat-*'),
-        messageField: z.string().optional().describe('the log4j line with its stack trace; default message'),
-        timestampField: z.string().optional().describe('a date field; default @timestamp'),
-        connectorField: z
-          .string()
-          .optional()
-          .describe(
-            'keyword field with the connector name, if a pipeline extracts it; default kafka.connect.connector',
-          ),
-        hostField: z.string().optional().describe('which worker wrote the entry; default host.name'),
-        tiebreakerField: z.string().optional().describe('second sort key for search_after paging; default log.offset'),
-        auth: z
-          .union([
-            z.strictObject({ username: z.string().min(1), password: secretReference }),
-            z.strictObject({ apiKey: secretReference.describe('the encoded API key (id:key in base64)') }),
-          ])
-          .optional(),
-      }),
-    ])
-    .optional(),
+    .union([logSourceSchema, z.array(logSourceSchema).min(1)])
+    .optional()
+    .describe(LOGS_DESCRIPTION),
   metrics: z
     .strictObject({ prometheusUrls: z.array(z.url()).min(1).describe("the workers' JMX exporter /metrics endpoints") })
     .optional(),
@@ -89,11 +94,20 @@ export type Observability = z.infer<typeof observabilitySchema>;
  * The file as written: `logs` and `serverAudit` may also be `{ type: dev-stack }`, read as the dev stack's worker log
  * files and access audit files.
  */
+const logSourceFileSchema = z.discriminatedUnion('type', [...logSourceSchema.options, devStackLogs]);
 export const observabilityFileSchema = observabilitySchema.extend({
-  logs: z.discriminatedUnion('type', [...observabilitySchema.shape.logs.unwrap().options, devStackLogs]).optional(),
+  logs: z
+    .union([logSourceFileSchema, z.array(logSourceFileSchema).min(1)])
+    .optional()
+    .describe(LOGS_DESCRIPTION),
   serverAudit: z.union([observabilitySchema.shape.serverAudit.unwrap(), devStackServerAudit]).optional(),
 });
-export type LogSourceConfig = NonNullable<Observability['logs']>;
+export type LogSourceConfig = z.infer<typeof logSourceSchema>;
+
+/** The environment's log sources, the default first (`logs` as one source or as a list). */
+export function configuredLogSources(o: Observability): LogSourceConfig[] {
+  return o.logs === undefined ? [] : Array.isArray(o.logs) ? o.logs : [o.logs];
+}
 
 export interface OpsTarget {
   /** Environment name ('dev' for the local stack). */

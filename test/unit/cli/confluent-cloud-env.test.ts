@@ -1,5 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -252,6 +254,15 @@ describe('a confluent-cloud environment through plan / apply / drift / connect',
       source: expect.stringContaining('Confluent Cloud logs API'),
       entries: [{ level: 'ERROR', message: 'Access Denied writing to lake' }],
     });
+    // With a file source configured as the default, --source confluent-cloud still reads the Cloud logs API.
+    writeFileSync(join(dir, 'cloud-worker.log'), '');
+    writeFileSync(join(dir, 'kcops.observability.yaml'), 'prod:\n  logs: { type: files, files: [cloud-worker.log] }\n');
+    const byFile = await cli('connect', 'logs', 'payments-orders-s3', '--env', 'prod', '-o', 'json');
+    expect(JSON.parse(byFile.out)).toMatchObject({ source: expect.stringContaining('cloud-worker.log'), entries: [] });
+    const byCloud = await cli('connect', 'logs', 'payments-orders-s3', '--env', 'prod', '--source', 'confluent-cloud');
+    expect(byCloud.code, byCloud.err).toBe(0);
+    expect(byCloud.out).toContain('Access Denied writing to lake');
+    rmSync(join(dir, 'kcops.observability.yaml'));
     cloud.setMetric('payments-orders-s3', 'io.confluent.kafka.connect/received_records', 7200);
     cloud.setMetric('payments-orders-s3', 'io.confluent.kafka.connect/dead_letter_queue_records', 3);
     const metrics = await cli('connect', 'metrics', 'payments-orders-s3', '--env', 'prod', '-o', 'json');
@@ -270,6 +281,39 @@ describe('a confluent-cloud environment through plan / apply / drift / connect',
     expect(w.lagMs).toBeGreaterThanOrEqual(300_000);
     const human = await cli('connect', 'metrics', 'payments-orders-s3', '--env', 'prod');
     expect(human.out + human.err).toMatch(/metrics are about \d+ min behind/);
+    // The errors rule on Cloud: 3 DLQ records of 7200 received in the Metrics API's hour is 0.04 %, above 0.01 %.
+    const hooks: string[] = [];
+    const hook = createServer((req, res) => {
+      let b = '';
+      req.on('data', (c: Buffer) => (b += c.toString()));
+      req.on('end', () => {
+        hooks.push(b);
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+    writeFileSync(
+      join(dir, 'kcops.observability.yaml'),
+      [
+        'prod:',
+        '  alerts:',
+        '    rules: [{ kind: errors, above: 0.01, minRecords: 100 }]',
+        "    destinations: [{ type: slack, webhookUrl: '${kcops-env:SLACK_HOOK_URL}' }]",
+        '',
+      ].join('\n'),
+    );
+    const round = await runCli(['monitor', '--env', 'prod', '--once', '-o', 'json'], {
+      cwd: dir,
+      env: { ...ENV, KCOPS_AUDIT_FILE: join(dir, 'audit.jsonl'), SLACK_HOOK_URL: hookUrl },
+    });
+    await new Promise<void>((r) => hook.close(() => r()));
+    expect(round.code, round.err).toBe(1);
+    expect(round.out, round.err).toMatch(
+      /payments-orders-s3: 0\.042% of 7200 record\(s\) failed in \S+ → \S+ \(above 0\.01%\)/,
+    );
+    expect(hooks.join('\n')).toContain('0.042% of 7200 record(s) failed');
+    rmSync(join(dir, 'kcops.observability.yaml'));
     expect(violations).toEqual([]);
   });
 

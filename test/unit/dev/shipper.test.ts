@@ -1,10 +1,13 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   checkRsyslogConfig,
   indexTemplate,
+  prepareIndex,
   rsyslogArgs,
   rsyslogConfig,
   rsyslogTemplateExample,
@@ -73,6 +76,81 @@ describe('dev up --ship-logs: the rsyslog configuration', () => {
       });
     },
   );
+});
+
+/**
+ * A stand-in for the three documented calls prepareIndex makes: PUT _index_template/<name>, PUT <index> (400
+ * resource_already_exists_exception the second time), GET _cluster/health/<index>?wait_for_status=&timeout= (200
+ * with the health document, or 408 with `timed_out: true` when the status was not reached in time).
+ */
+async function clusterStandIn(o: { health?: 'yellow' | 'red'; refuseTemplate?: boolean } = {}) {
+  const calls: string[] = [];
+  const indices = new Set<string>();
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      calls.push(`${req.method} ${url.pathname}${url.search}`);
+      const reply = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      const tpl = /^\/_index_template\/([^/]+)$/.exec(url.pathname);
+      const health = /^\/_cluster\/health\/([^/]+)$/.exec(url.pathname);
+      if (tpl && req.method === 'PUT') {
+        return o.refuseTemplate
+          ? reply(403, { error: { type: 'security_exception', reason: 'no manage_index_templates' }, status: 403 })
+          : reply(200, { acknowledged: true });
+      }
+      if (health && req.method === 'GET') {
+        const status = indices.has(health[1]!) ? (o.health ?? 'yellow') : 'red';
+        return reply(status === 'red' ? 408 : 200, { cluster_name: 'x', status, timed_out: status === 'red' });
+      }
+      const index = /^\/([^/_][^/]*)$/.exec(url.pathname);
+      if (index && req.method === 'PUT') {
+        if (indices.has(index[1]!)) {
+          const reason = `index [${index[1]}/abc] already exists`;
+          return reply(400, { error: { type: 'resource_already_exists_exception', reason }, status: 400 });
+        }
+        indices.add(index[1]!);
+        return reply(200, { acknowledged: true, shards_acknowledged: true, index: index[1] });
+      }
+      reply(400, { error: { type: 'illegal_argument_exception', reason: 'no handler' }, status: 400 });
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, calls, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+describe('dev up --ship-logs: the index is ready before rsyslog sends', () => {
+  it('puts the template, creates the index and waits for its primary shard; twice is fine', async () => {
+    const c = await clusterStandIn();
+    try {
+      expect(await prepareIndex(c.url + '/', SHIP_INDEX, 5000)).toBeUndefined();
+      expect(c.calls).toEqual([
+        `PUT /_index_template/${SHIP_INDEX}`,
+        `PUT /${SHIP_INDEX}`,
+        `GET /_cluster/health/${SHIP_INDEX}?wait_for_status=yellow&timeout=5s`,
+      ]);
+      expect(await prepareIndex(c.url, SHIP_INDEX, 5000)).toBeUndefined(); // already exists: not a problem
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('says what went wrong, without failing: a refused template, a shard that never starts, no answer', async () => {
+    const refused = await clusterStandIn({ refuseTemplate: true });
+    const red = await clusterStandIn({ health: 'red' });
+    try {
+      expect(await prepareIndex(refused.url, SHIP_INDEX, 1000)).toMatch(/template was refused \(403\)/);
+      expect(await prepareIndex(red.url, SHIP_INDEX, 1000)).toMatch(/not ready within 1000 ms \(cluster health red\)/);
+    } finally {
+      await refused.close();
+      await red.close();
+    }
+    expect(await prepareIndex('http://127.0.0.1:9', SHIP_INDEX, 1000)).toMatch(/did not answer/);
+  });
 });
 
 describe('the shipping configurations of the repository template', () => {

@@ -96,6 +96,56 @@ describe('alert rules (pure)', () => {
     expect(run(snap(c), rules, at(3), r2.memory, counts(1, 5)).problems).toEqual([]); // restarted: counters fell
   });
 
+  it('errors on Confluent Cloud: the Metrics API window is a rate as it is, no first collection needed, no memory', () => {
+    const c = conn('cc', 'RUNNING', { type: 'sink' });
+    const rules: AlertRule[] = [{ kind: 'errors', above: 2, minRecords: 100 }];
+    const w = '2026-01-01T00:00:00.000Z → 2026-01-01T01:00:00.000Z';
+    const cloud = (errors: number, records: number): Signals => ({
+      errorCounts: { cc: { errors, records, window: w } },
+    });
+    const r0 = run(snap(c), rules, at(0), none(), cloud(30, 1000));
+    expect(r0.problems).toMatchObject([
+      { key: 'errors/cc', summary: `[prod] connector cc: 3.0% of 1000 record(s) failed in ${w} (above 2%)` },
+    ]);
+    expect(r0.memory.errors).toEqual({}); // windows are not counters: nothing to rate against next time
+    expect(run(snap(c), rules, at(1), r0.memory, cloud(10, 1000)).problems).toEqual([]); // 1 %
+    expect(run(snap(c), rules, at(2), r0.memory, cloud(50, 99)).problems).toEqual([]); // below minRecords
+  });
+
+  it('stalled sources: RUNNING, records in flight and nothing written to Kafka for T; moving, idle or paused is not', () => {
+    const src = conn('src', 'RUNNING', { type: 'source', tasks: ['RUNNING'] });
+    const rules: AlertRule[] = [{ kind: 'stalled', for: '5m' }];
+    const p = (written: number, active: number): Signals => ({ sourceProgress: { src: { written, active } } });
+    let m = run(snap(src), rules, at(0), none(), p(500, 40)).memory;
+    expect(m.sources?.src).toEqual({ written: 500, at: at(0).toISOString() });
+    m = run(snap(src), rules, at(3), m, p(500, 40)).memory;
+    expect(m.sources?.src?.stillSince).toBe(at(0).toISOString());
+    const r = run(snap(src), rules, at(6), m, p(500, 40));
+    expect(r.problems).toMatchObject([
+      {
+        key: 'stalled/src',
+        kind: 'stalled',
+        severity: 'error',
+        summary: '[prod] source src has written nothing to Kafka for 6 min while 40 polled record(s) wait',
+      },
+    ]);
+    // writes again: resolved, and the clock starts afresh
+    const moved = run(snap(src), rules, at(7), r.memory, p(900, 40));
+    expect(moved.problems).toEqual([]);
+    expect(moved.memory.sources?.src?.stillSince).toBeUndefined();
+    // nothing in flight (an idle source with no new data) never stalls, however long
+    let idle = run(snap(src), rules, at(0), none(), p(500, 0)).memory;
+    idle = run(snap(src), rules, at(30), idle, p(500, 0)).memory;
+    expect(run(snap(src), rules, at(60), idle, p(500, 0)).problems).toEqual([]);
+    // PAUSED: standing still is what was asked for
+    const paused = conn('src', 'PAUSED', { type: 'source', tasks: ['PAUSED'] });
+    let pm = run(snap(paused), rules, at(0), none(), p(500, 3)).memory;
+    pm = run(snap(paused), rules, at(10), pm, p(500, 3)).memory;
+    expect(run(snap(paused), rules, at(20), pm, p(500, 3)).problems).toEqual([]);
+    // memory of a source not read this round is kept
+    expect(run(snap(src), rules, at(8), m, {}).memory.sources?.src).toEqual(m.sources?.src);
+  });
+
   it('workers: fewer distinct workers run connectors and tasks than expected', () => {
     const rules: AlertRule[] = [{ kind: 'workers', min: 2 }];
     const one = snap(conn('a', 'RUNNING', { worker: 'w1:8083', tasks: ['RUNNING'] }));

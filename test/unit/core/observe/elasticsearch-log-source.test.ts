@@ -175,4 +175,19 @@ describe('Elasticsearch log source (_search with search_after, against a stand-i
       code: 'LOGS_UNREACHABLE',
     });
   });
+
+  it('asks again while a new index has no active shard (503), then explains it', async () => {
+    es.unavailable.set('filebeat-*', 2);
+    const s = source({ unavailableRetryMs: [5, 5, 5] });
+    expect((await s.read({ connector: 'payments-a', since: T0 }, 100)).length).toBe(3);
+    expect(es.calls.filter((c) => c.path === '/filebeat-*/_search').length).toBe(2 + 3);
+    es.unavailable.set('filebeat-*', 4);
+    es.calls.length = 0;
+    await expect(s.read({ connector: 'payments-a', since: T0 }, 100)).rejects.toMatchObject({
+      code: 'LOGS_QUERY_FAILED',
+      message: expect.stringContaining('503 search_phase_execution_exception'),
+      hint: expect.stringContaining('_cluster/health/filebeat-*'),
+    });
+    expect(es.calls.length).toBe(4);
+  });
 });

@@ -89,3 +89,21 @@ describe('connector metrics', () => {
     expect(sparkline([0, 0])).toBe('▁▁');
   });
 });
+
+describe('records in flight (the stalled rule on sources)', () => {
+  it('reads source-record-active-count in both namings and sums it over the tasks; absent when not exported', () => {
+    const w1 = `kafka_connect_source_task_source_record_write{connector="s",task="0"} 48.0
+kafka_connect_source_task_source_record_active_count{connector="s",task="0"} 5.0
+`;
+    const w2 = `kafka_connect_source_task_metrics_source_record_write_total{connector="s",task="1"} 2
+kafka_connect_source_task_metrics_source_record_active_count{connector="s",task="1"} 7
+kafka_connect_source_task_source_record_write{connector="quiet",task="0"} 3.0
+`;
+    const scrapes = [
+      { instance: 'w1', samples: parsePrometheusText(w1).samples },
+      { instance: 'w2', samples: parsePrometheusText(w2).samples },
+    ];
+    expect(connectorMetrics('s', scrapes).totals.source).toMatchObject({ written: 50, active: 12 });
+    expect(connectorMetrics('quiet', scrapes).totals.source?.active).toBeUndefined();
+  });
+});
