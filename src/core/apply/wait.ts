@@ -56,6 +56,10 @@ export async function waitForAll(
   const last = new Map<string, string>();
   const restarted = new Set<string>();
   if (targets.size === 0) return results;
+  // A connector just created or reconfigured is not RUNNING the instant its request was answered (Connect rebalances
+  // first) and, right after an update, may still show its old status: a listing sent at once tells nothing and costs a
+  // request (one of the ~10 a 50-connector apply has besides its changes). A deletion is visible at once.
+  if ([...targets.values()].some((t) => t !== 'ABSENT')) await sleep(Math.min(o.pollMs, o.timeoutMs));
   for (let round = 0; ; round++) {
     let listed: Map<string, ConnectorStatus> | undefined;
     let unavailable: string | undefined;
