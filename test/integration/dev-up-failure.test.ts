@@ -4,7 +4,7 @@
  * the suite's stack; the second case needs no PostgreSQL at all (it fails waiting for one that is not there).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,7 +54,13 @@ async function freePorts(): Promise<number[]> {
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  // A process that has exited but whose parent has not collected it yet (a zombie: state Z) holds nothing; the
+  // orphaned JVMs are collected by PID 1, which may take a moment after `dev up` itself has exited.
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
   } catch {
     return false;
   }
@@ -94,6 +100,8 @@ describe('dev up that fails', () => {
     expect(r.err).not.toContain('Still running');
     const pids = [...note.matchAll(/pid (\d+)/g)].map((m) => Number(m[1]));
     expect(pids).toHaveLength(4);
+    // Stopped means signalled and exiting: allow the JVMs a few seconds to finish exiting after `dev up` returned.
+    for (let i = 0; i < 50 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
     expect(pids.filter(alive)).toEqual([]);
     expect(await freePorts()).toEqual(PORTS);
   });
