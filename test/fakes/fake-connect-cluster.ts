@@ -30,10 +30,13 @@ import type { AddressInfo } from 'node:net';
  *    someone else creating a connector between a plan's snapshot and the apply's POST.
  * 11. Start failures (`failStart`): the connector itself is FAILED with the given trace (no tasks) for its next `starts`
  *    starts; each `POST /connectors/{n}/restart` is a new start.
+ * 12. The kcops access extension's identity, when `identity` is set: `GET /kcops/whoami` answers it, and every answer
+ *    carries it as the `Kcops-Identity` header (base64url JSON), as extensions/connect-access IdentityHeader does.
  */
 export interface FakeOptions {
   startDelayMs?: number;
   auth?: { username: string; password: string };
+  identity?: { principal: string; keyId?: string; admin: boolean; roles: Record<string, string> };
 }
 
 export interface Fault {
@@ -164,6 +167,8 @@ export class FakeConnect {
         };
       return { status: 200, body: { name: parts[1], error_count: 0, configs: [] } };
     }
+    if (this.opts.identity && parts[0] === 'kcops' && parts[1] === 'whoami' && method === 'GET')
+      return { status: 200, body: this.opts.identity };
     if (parts[0] !== 'connectors') return { status: 404, body: { error_code: 404, message: 'HTTP 404 Not Found' } };
 
     if (parts.length === 1 && method === 'GET') {
@@ -285,6 +290,8 @@ export class FakeConnect {
     );
     if (out === 'timeout') return; // never answered: the client's timeout fires
     if (out === 'crash') return void req.socket.destroy();
+    if (this.opts.identity)
+      res.setHeader('kcops-identity', Buffer.from(JSON.stringify(this.opts.identity)).toString('base64url'));
     if (out.raw !== undefined) {
       res.writeHead(out.status, { 'content-type': out.contentType ?? 'text/html; charset=utf-8' });
       return void res.end(out.raw);

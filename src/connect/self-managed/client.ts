@@ -76,6 +76,8 @@ export class SelfManagedCluster implements ConnectCluster {
   requestCount = 0;
 
   private preferred = 0;
+  /** Who the key is, from the first answer that carried the access extension's Kcops-Identity header. */
+  private identity: ClusterIdentity | undefined;
   private readonly transport: HttpTransport;
   private readonly wait: (ms: number) => Promise<void>;
 
@@ -216,9 +218,11 @@ export class SelfManagedCluster implements ConnectCluster {
   }
 
   async whoami(): Promise<ClusterIdentity | undefined> {
+    // The access extension tells every answer who the key is (Kcops-Identity): once anything was asked, whoami costs
+    // no request of its own (apply's audit actor and the ownership check come after the status listing).
+    if (this.identity) return this.identity;
     const r = await this.read('GET', '/kcops/whoami', whoamiSchema, { allow404: true });
-    if (r === undefined) return undefined;
-    return { principal: r.principal, ...(r.keyId ? { keyId: r.keyId } : {}), admin: r.admin === true, roles: r.roles };
+    return r === undefined ? undefined : toIdentity(r);
   }
 
   /** The access extension's key store with each key's last use (admins only); undefined without the extension. */
@@ -298,6 +302,7 @@ export class SelfManagedCluster implements ConnectCluster {
         { ...call, ...(headers ? { headers } : {}) },
       );
       this.preferred = x.index;
+      if (!this.identity && this.opts.auth) this.identity = identityHeader(x.res);
       return x;
     } catch (e) {
       if (e instanceof Unreachable) throw unreachable(e);
@@ -308,6 +313,22 @@ export class SelfManagedCluster implements ConnectCluster {
   private async isOwnCreate(name: string, config: Record<string, string>): Promise<boolean> {
     const stored = await this.connectorConfig(name).catch(() => undefined);
     return stored !== undefined && isDeepStrictEqual(stored, config);
+  }
+}
+
+function toIdentity(r: z.infer<typeof whoamiSchema>): ClusterIdentity {
+  return { principal: r.principal, ...(r.keyId ? { keyId: r.keyId } : {}), admin: r.admin === true, roles: r.roles };
+}
+
+/** The Kcops-Identity header (base64url JSON of whoami's answer); undefined when absent or not of that shape. */
+function identityHeader(res: RawResponse): ClusterIdentity | undefined {
+  const h = res.headers['kcops-identity'];
+  if (typeof h !== 'string') return undefined;
+  try {
+    const r = whoamiSchema.safeParse(JSON.parse(Buffer.from(h, 'base64url').toString('utf8')));
+    return r.success ? toIdentity(r.data) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

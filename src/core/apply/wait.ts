@@ -173,9 +173,10 @@ function judge(s: ConnectorStatus | undefined, target: WaitTarget): Verdict {
  * While anything is still on its way, look again after `pollMs`, then a little later each round (x1.5, at most
  * 2 x `pollMs`, and 4 x `pollMs` once the wait has lasted 15 s): a cluster busy starting 50 connectors is asked about
  * once a second, and a connector's settle window starts at most that long after it came up. Once every
- * pending connector has reached its target only the settle window is left: look again halfway through it (so a task
- * failing late is seen before the end) or when the first of them will have settled, whichever comes first; never past
- * the overall bound.
+ * pending connector has reached its target only the settle window is left: look again when the first of them will
+ * have settled, never past the overall bound. No look halfway through: a task that fails inside the window stays
+ * FAILED (Connect does not restart it), so the look at the end sees it; an extra look would only cost a request of
+ * every apply to report a failure a second earlier.
  */
 function nextDelay(
   round: number,
@@ -186,7 +187,7 @@ function nextDelay(
   start: number,
   o: WaitAllOptions,
 ): number {
-  let delay = Math.max(o.pollMs, o.settleMs / 2);
+  let delay = Number.POSITIVE_INFINITY;
   for (const name of targets.keys()) {
     if (results.has(name)) continue;
     const since = healthySince.get(name);

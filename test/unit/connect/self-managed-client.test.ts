@@ -33,6 +33,18 @@ describe('SelfManagedCluster', () => {
     expect(fake.requests).toEqual([{ method: 'GET', path: '/connectors?expand=status&expand=info' }]);
   });
 
+  it('learns who its key is from the access extension\'s Kcops-Identity header: whoami then costs no request', async () => {
+    const identity = { principal: 'payments-operator', keyId: 'K1', admin: false, roles: { payments: 'operator' } };
+    const { cluster } = await setup({ auth: { username: 'u', password: 'p' }, identity });
+    expect(await cluster.whoami()).toEqual(identity); // nothing asked yet: one GET /kcops/whoami
+    expect(fake.requests).toEqual([{ method: 'GET', path: '/kcops/whoami' }]);
+    await fake.close();
+    const { cluster: other } = await setup({ auth: { username: 'u', password: 'p' }, identity });
+    await other.collect();
+    expect(await other.whoami()).toEqual(identity);
+    expect(fake.requests).toEqual([{ method: 'GET', path: '/connectors?expand=status&expand=info' }]);
+  });
+
   it('retries 409 with a bounded budget, then gives up with a UserError', async () => {
     const { cluster } = await setup();
     fake.inject({ method: 'PUT', times: 3, respond: { status: 409, body: { message: 'rebalance in progress' } } });

@@ -66,6 +66,7 @@ public class AccessRestExtension implements ConnectRestExtension {
         context.configurable().register(new AuthenticationFilter(store, limiter, usage, settings.maxBodyBytes()), Priorities.AUTHENTICATION);
         context.configurable().register(new AuthorizationFeature(store));
         context.configurable().register(new AuditFilter(store, audit), Priorities.USER);
+        context.configurable().register(new IdentityHeader(), Priorities.USER);
         context.configurable().register(new WhoAmIResource(store));
         context.configurable().register(new KeysResource(store, usage));
         log.info("kcops access: API keys from {}, audit to {}", settings.keysFile(), settings.auditFile());

@@ -31,13 +31,19 @@ public final class WhoAmIResource {
     public Map<String, Object> whoami(@Context HttpHeaders headers) {
         String id = keyId(headers.getHeaderString(HttpHeaders.AUTHORIZATION));
         KeyStore.Key key = id == null ? null : store.current().keys().get(id);
-        Map<String, Object> out = new LinkedHashMap<>();
         if (key == null) {
             // Only Connect's own signed worker-to-worker requests get here without a key.
+            Map<String, Object> out = new LinkedHashMap<>();
             out.put("principal", "connect-worker");
             out.put("roles", Map.of());
             return out;
         }
+        return describe(key);
+    }
+
+    /** The answer for one key; also sent on every response as the {@code Kcops-Identity} header (IdentityHeader). */
+    static Map<String, Object> describe(KeyStore.Key key) {
+        Map<String, Object> out = new LinkedHashMap<>();
         Map<String, String> roles = new TreeMap<>();
         key.roles().forEach((team, role) -> roles.put(team, role.name().toLowerCase()));
         out.put("principal", key.principal());
