@@ -33,7 +33,7 @@ describe('SelfManagedCluster', () => {
     expect(fake.requests).toEqual([{ method: 'GET', path: '/connectors?expand=status&expand=info' }]);
   });
 
-  it('learns who its key is from the access extension\'s Kcops-Identity header: whoami then costs no request', async () => {
+  it("learns who its key is from the access extension's Kcops-Identity header: whoami then costs no request", async () => {
     const identity = { principal: 'payments-operator', keyId: 'K1', admin: false, roles: { payments: 'operator' } };
     const { cluster } = await setup({ auth: { username: 'u', password: 'p' }, identity });
     expect(await cluster.whoami()).toEqual(identity); // nothing asked yet: one GET /kcops/whoami
