@@ -1,4 +1,5 @@
 import { UserError, describeCause } from '../errors.js';
+import { HttpTransport, type Method, type RawResponse } from '../connect/http/transport.js';
 
 /**
  * The few S3 calls the data-plane commands make on the dev stack's S3 server (path-style, unsigned: the dev server
@@ -11,6 +12,8 @@ export interface S3Object {
 }
 
 export class DevS3 {
+  private readonly transport = new HttpTransport({ timeoutMs: 30_000 });
+
   constructor(
     private readonly endpoint: string,
     private readonly bucket: string,
@@ -20,10 +23,20 @@ export class DevS3 {
     return `${this.endpoint.replace(/\/+$/, '')}/${this.bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
   }
 
-  private async call(what: string, url: string, init: RequestInit = {}): Promise<Response> {
-    let res: Response;
+  private async call(
+    what: string,
+    url: string,
+    method: Method = 'GET',
+    raw?: { text: string; contentType: string },
+  ): Promise<RawResponse> {
+    let res: RawResponse;
     try {
-      res = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
+      res = await this.transport.send({
+        method,
+        url: new URL(url),
+        headers: { accept: '*/*' },
+        ...(raw ? { raw } : {}),
+      });
     } catch (e) {
       throw new UserError(
         'DEV_S3_UNREACHABLE',
@@ -34,7 +47,7 @@ export class DevS3 {
         },
       );
     }
-    if (!res.ok && res.status !== 204) {
+    if (res.status < 200 || res.status >= 300) {
       throw new UserError('DEV_S3_FAILED', `${what} failed on s3://${this.bucket}: HTTP ${res.status}.`, {
         hint: `The dev stack's bucket is ${this.bucket}; \`kcops dev logs s3\` shows the server's side.`,
       });
@@ -43,15 +56,15 @@ export class DevS3 {
   }
 
   async put(key: string, body: string, contentType = 'application/x-ndjson'): Promise<void> {
-    await this.call(`PUT ${key}`, this.url(key), { method: 'PUT', body, headers: { 'content-type': contentType } });
+    await this.call(`PUT ${key}`, this.url(key), 'PUT', { text: body, contentType });
   }
 
   async get(key: string): Promise<string> {
-    return (await this.call(`GET ${key}`, this.url(key))).text();
+    return (await this.call(`GET ${key}`, this.url(key))).text;
   }
 
   async delete(key: string): Promise<void> {
-    await this.call(`DELETE ${key}`, this.url(key), { method: 'DELETE' });
+    await this.call(`DELETE ${key}`, this.url(key), 'DELETE');
   }
 
   /** Every object under a prefix (ListObjectsV2, followed through continuation tokens). */
@@ -61,7 +74,7 @@ export class DevS3 {
     for (let page = 0; page < 10_000; page++) {
       const q = new URLSearchParams({ 'list-type': '2', prefix, 'max-keys': '1000' });
       if (token) q.set('continuation-token', token);
-      const xml = await (await this.call('LIST', `${this.url()}?${q}`)).text();
+      const xml = (await this.call('LIST', `${this.url()}?${q}`)).text;
       for (const m of xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)) {
         const part = m[1]!;
         const tag = (t: string) => new RegExp(`<${t}>([^<]*)</${t}>`).exec(part)?.[1] ?? '';

@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { UserError } from '../errors.js';
+import { HttpTransport, type Method, type RawResponse } from '../connect/http/transport.js';
 import type { LogFormat } from './settings.js';
 
 const run = promisify(execFile);
@@ -151,14 +152,9 @@ export function rsyslogArgs(conf: string, pidFile: string): string[] {
  */
 export async function prepareIndex(url: string, index: string, waitMs = 30_000): Promise<string | undefined> {
   const base = url.replace(/\/+$/, '');
-  const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> => {
-    const r = await fetch(`${base}${path}`, {
-      method,
-      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(waitMs + 10_000),
-    });
-    return { status: r.status, text: await r.text() };
-  };
+  const transport = new HttpTransport({ timeoutMs: waitMs + 10_000 });
+  const call = (method: Method, path: string, body?: unknown): Promise<RawResponse> =>
+    transport.send({ method, url: new URL(`${base}${path}`), ...(body === undefined ? {} : { body }) });
   try {
     const t = await call('PUT', `/_index_template/${index}`, indexTemplate(index));
     if (t.status >= 300) return `the index template was refused (${t.status}): ${t.text.slice(0, 200)}`;
@@ -182,6 +178,8 @@ export async function prepareIndex(url: string, index: string, waitMs = 30_000):
     return undefined;
   } catch (e) {
     return `${url} did not answer (${(e as Error).message}); rsyslog keeps the logs queued until it does`;
+  } finally {
+    transport.close();
   }
 }
 

@@ -117,8 +117,8 @@ async function check(
     }
     case 's3':
       return (await probe(async () => {
-        const r = await fetch(`http://127.0.0.1:${port}/favicon.ico`, { signal: AbortSignal.timeout(3000) });
-        if (!r.ok) throw new Error(String(r.status));
+        const r = await httpJson(`http://127.0.0.1:${port}/favicon.ico`, { timeoutMs: 3000 });
+        if (r.status < 200 || r.status >= 300) throw new Error(String(r.status));
       }))
         ? [true, 'S3 API ok']
         : [false, 'S3 API not answering'];

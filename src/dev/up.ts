@@ -354,10 +354,10 @@ export async function devUp(settingsIn: DevSettings, reporter: Reporter): Promis
     // 3. S3 and PostgreSQL ready.
     const otherStep = reporter.step('Waiting for the S3 server and PostgreSQL');
     await waitFor(
-      async () =>
-        (await fetch(`http://127.0.0.1:${s.ports.s3}/favicon.ico`, { signal: AbortSignal.timeout(3000) })).ok
-          ? true
-          : undefined,
+      async () => {
+        const r = await httpJson(`http://127.0.0.1:${s.ports.s3}/favicon.ico`, { timeoutMs: 3000 });
+        return r.status >= 200 && r.status < 300 ? true : undefined;
+      },
       {
         what: `the S3 server on port ${s.ports.s3}`,
         timeoutMs: READY_TIMEOUT_MS,

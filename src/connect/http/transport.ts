@@ -30,6 +30,8 @@ export interface HttpRequest {
   url: URL;
   /** Sent as JSON when defined. */
   body?: unknown;
+  /** Sent as it is, with its own content type (S3 objects, NDJSON): for the few calls whose body is not JSON. */
+  raw?: { text: string; contentType: string };
   headers?: Record<string, string>;
 }
 
@@ -83,10 +85,10 @@ export class HttpTransport {
   }
 
   send(req: HttpRequest, o: { reuseConnection?: boolean } = {}): Promise<RawResponse> {
-    const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
+    const payload = req.raw ? req.raw.text : req.body === undefined ? undefined : JSON.stringify(req.body);
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     if (payload !== undefined) {
-      headers['content-type'] = 'application/json';
+      headers['content-type'] = req.raw?.contentType ?? 'application/json';
       headers['content-length'] = String(Buffer.byteLength(payload));
     }
     const isHttps = req.url.protocol === 'https:';

@@ -3,6 +3,16 @@ import { matches, mergeByTime, type LogQuery } from './log-query.js';
 import type { LogSource } from './log-source.js';
 import { UserError } from '../../errors.js';
 import { followLoop } from './follow-loop.js';
+import { HttpTransport, TransportError, describeTransportError } from '../../connect/http/transport.js';
+import {
+  DEFAULT_RATE_LIMIT,
+  exchange,
+  sleep,
+  Unreachable,
+  type RequestPolicy,
+  type RetryPolicy,
+} from '../../connect/http/policy.js';
+import type { RawResponse } from '../../connect/http/transport.js';
 
 /**
  * Field names of the documents, defaults for Filebeat / Elastic Agent (ECS) documents carrying one Connect log entry
@@ -48,9 +58,15 @@ export interface ElasticsearchLogSourceOptions {
   utcOffsetMinutes?: number;
   /** Request timeout (default 30 s). */
   timeoutMs?: number;
-  /** Pauses before asking again after a 503 (default 250, 500, 1000 ms: a new index's shard starting). */
-  unavailableRetryMs?: number[];
+  /**
+   * How often a 5xx or a broken connection is asked again (default 4 attempts, 250 ms to 1 s apart: a new index's
+   * shard starting answers 503 for a second or two).
+   */
+  retry?: RetryPolicy;
 }
+
+/** A search is safe to repeat; a 503 while a shard starts is the common case, so the waits are short. */
+const SEARCH_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 250, maxDelayMs: 1_000 };
 
 interface Hit {
   _index?: string;
@@ -73,8 +89,8 @@ export const ES_DEFAULTS = {
 } as const;
 
 /**
- * Worker logs indexed in Elasticsearch (Filebeat, Elastic Agent, Logstash), read through the `_search` API with node's
- * fetch. The connector, the time window and --task are part of the query; the level, --grep and the exact MDC context
+ * Worker logs indexed in Elasticsearch (Filebeat, Elastic Agent, Logstash), read through the `_search` API on kcops'
+ * one HTTP transport and request policy. The connector, the time window and --task are part of the query; the level, --grep and the exact MDC context
  * are checked here on the assembled entries (the same rules as for log files), so a phrase query that also matches a
  * connector whose name starts the same costs bandwidth, never a wrong line. Results are sorted by time and paged with
  * `search_after` (no scroll context, no `from` limit).
@@ -85,9 +101,13 @@ export class ElasticsearchLogSource implements LogSource {
     "the index's retention (ILM / data stream lifecycle delete phase, e.g. 30 days; default without --since: 1 h)";
   private readonly f: Required<ElasticsearchLogFields>;
   private readonly index: string;
+  private readonly transport: HttpTransport;
+  private readonly policy: RequestPolicy;
 
   constructor(private readonly o: ElasticsearchLogSourceOptions) {
     this.index = o.index ?? ES_DEFAULTS.index;
+    this.transport = new HttpTransport({ timeoutMs: o.timeoutMs ?? 30_000 });
+    this.policy = { server: o.retry ?? SEARCH_RETRY, rateLimit: DEFAULT_RATE_LIMIT };
     this.f = { ...ES_DEFAULTS, ...stripUndefined(o.fields ?? {}) };
     this.description = `Elasticsearch ${this.index} (${o.url.replace(/\/+$/, '')})`;
   }
@@ -122,45 +142,37 @@ export class ElasticsearchLogSource implements LogSource {
   }
 
   /**
-   * One `_search`. A 503 (no active copy of a shard: the index is being created, as by a shipper's first bulk request,
-   * or recovering) is asked again a few times, a second or two in all, before it is an error.
+   * One `_search`, asked again by the shared policy on a 5xx (a 503 means no active copy of a shard: the index is being
+   * created, as by a shipper's first bulk request, or recovering), a 429, or a broken connection.
    */
   private async search(body: Record<string, unknown>): Promise<SearchResponse> {
-    const pauses = this.o.unavailableRetryMs ?? [250, 500, 1000];
-    for (let attempt = 0; ; attempt++) {
-      const res = await this.request(body);
-      const text = await res.text();
-      if (res.status === 503 && attempt < pauses.length) {
-        await new Promise((r) => setTimeout(r, pauses[attempt]));
-        continue;
-      }
-      if (!res.ok) throw this.explain(res.status, text);
-      try {
-        return JSON.parse(text) as SearchResponse;
-      } catch {
-        throw new UserError('LOGS_QUERY_FAILED', `Elasticsearch answered ${res.status} with a body that is not JSON.`, {
-          hint: 'Is observability.logs.url the Elasticsearch endpoint (not Kibana)?',
-        });
-      }
+    const res = await this.request(body);
+    if (res.status < 200 || res.status >= 300) throw this.explain(res.status, res.text);
+    try {
+      return JSON.parse(res.text) as SearchResponse;
+    } catch {
+      throw new UserError('LOGS_QUERY_FAILED', `Elasticsearch answered ${res.status} with a body that is not JSON.`, {
+        hint: 'Is observability.logs.url the Elasticsearch endpoint (not Kibana)?',
+      });
     }
   }
 
-  private async request(body: Record<string, unknown>): Promise<Response> {
-    const url = `${this.o.url.replace(/\/+$/, '')}/${encodeURIComponent(this.index).replace(/%2C/gi, ',').replace(/%2A/gi, '*')}/_search`;
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  private async request(body: Record<string, unknown>): Promise<RawResponse> {
+    const path = `/${encodeURIComponent(this.index).replace(/%2C/gi, ',').replace(/%2A/gi, '*')}/_search`;
+    const headers: Record<string, string> = {};
     const a = this.o.auth;
     if (a && 'apiKey' in a) headers.authorization = `ApiKey ${a.apiKey}`;
     else if (a) headers.authorization = `Basic ${Buffer.from(`${a.username}:${a.password}`).toString('base64')}`;
     try {
-      return await fetch(url, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(this.o.timeoutMs ?? 30_000),
-      });
+      const { res } = await exchange(
+        { transport: this.transport, bases: [this.o.url], policy: this.policy, wait: sleep },
+        { method: 'POST', path, body, headers, idempotent: true },
+      );
+      return res;
     } catch (e) {
-      const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
-      throw new UserError('LOGS_UNREACHABLE', `Elasticsearch at ${this.o.url} did not answer (${cause}).`, {
+      const t = e instanceof Unreachable ? e.last : e instanceof TransportError ? e : undefined;
+      if (!t) throw e;
+      throw new UserError('LOGS_UNREACHABLE', `Elasticsearch at ${this.o.url} ${describeTransportError(t)}.`, {
         hint: 'Check observability.logs.url for this environment and that this machine can reach it.',
       });
     }

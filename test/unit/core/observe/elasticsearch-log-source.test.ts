@@ -178,7 +178,7 @@ describe('Elasticsearch log source (_search with search_after, against a stand-i
 
   it('asks again while a new index has no active shard (503), then explains it', async () => {
     es.unavailable.set('filebeat-*', 2);
-    const s = source({ unavailableRetryMs: [5, 5, 5] });
+    const s = source({ retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 5 } });
     expect((await s.read({ connector: 'payments-a', since: T0 }, 100)).length).toBe(3);
     expect(es.calls.filter((c) => c.path === '/filebeat-*/_search').length).toBe(2 + 3);
     es.unavailable.set('filebeat-*', 4);
