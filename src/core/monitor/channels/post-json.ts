@@ -49,6 +49,13 @@ export async function postJson(
   }
 }
 
+/** A webhook delivery (Slack, Teams): any answer outside 2xx is a failed delivery with the destination's hint. */
+export async function postWebhook(url: string, body: unknown, label: string, hint: string): Promise<void> {
+  const r = await postJson(url, body, label, hint);
+  if (r.status < 200 || r.status > 299)
+    throw new UserError('ALERT_SEND_FAILED', `${label}: HTTP ${r.status} ${excerpt(r.body)}`.trim(), { hint });
+}
+
 /** A short, single-line excerpt of an answer for an error message. */
 export function excerpt(body: string): string {
   const one = body.replace(/\s+/g, ' ').trim();

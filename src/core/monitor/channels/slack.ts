@@ -1,6 +1,5 @@
-import { UserError } from '../../../errors.js';
 import type { SlackDestination } from '../alert-config.js';
-import { excerpt, postJson } from './post-json.js';
+import { postWebhook } from './post-json.js';
 import {
   digestHeadline,
   facts,
@@ -57,11 +56,7 @@ function escape(s: string): string {
 export function slackChannel(d: SlackDestination, name: string, secret: ResolveSecret): Channel {
   const label = `slack destination '${name}'`;
   const hint = `Check that the webhook URL behind ${d.webhookUrl} is still active (Slack answers 403/404 for a revoked one) and that this machine reaches it.`;
-  const post = async (body: unknown) => {
-    const r = await postJson(secret(d.webhookUrl), body, label, hint);
-    if (r.status < 200 || r.status > 299)
-      throw new UserError('ALERT_SEND_FAILED', `${label}: HTTP ${r.status} ${excerpt(r.body)}`.trim(), { hint });
-  };
+  const post = (body: unknown) => postWebhook(secret(d.webhookUrl), body, label, hint);
   return {
     name,
     type: 'slack',

@@ -1,6 +1,5 @@
-import { UserError } from '../../../errors.js';
 import type { TeamsDestination } from '../alert-config.js';
-import { excerpt, postJson } from './post-json.js';
+import { postWebhook } from './post-json.js';
 import {
   digestHeadline,
   facts,
@@ -102,11 +101,7 @@ export function teamsChannel(d: TeamsDestination, name: string, secret: ResolveS
   const body = (m: AlertMessage) => (d.format === 'message-card' ? messageCardBody(m) : adaptiveCardBody(m));
   const digest = (ms: AlertMessage[]) =>
     d.format === 'message-card' ? messageCardDigestBody(ms) : adaptiveDigestBody(ms);
-  const post = async (b: unknown) => {
-    const r = await postJson(secret(d.webhookUrl), b, label, hint);
-    if (r.status < 200 || r.status > 299)
-      throw new UserError('ALERT_SEND_FAILED', `${label}: HTTP ${r.status} ${excerpt(r.body)}`.trim(), { hint });
-  };
+  const post = (b: unknown) => postWebhook(secret(d.webhookUrl), b, label, hint);
   return {
     name,
     type: 'teams',
