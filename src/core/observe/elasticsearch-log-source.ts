@@ -172,7 +172,8 @@ export class ElasticsearchLogSource implements LogSource {
     } catch (e) {
       const t = e instanceof Unreachable ? e.last : e instanceof TransportError ? e : undefined;
       if (!t) throw e;
-      throw new UserError('LOGS_UNREACHABLE', `Elasticsearch at ${this.o.url} ${describeTransportError(t)}.`, {
+      const what = describeTransportError(t);
+      throw new UserError('LOGS_UNREACHABLE', `Elasticsearch at ${this.o.url} ${what}.`, {
         hint: 'Check observability.logs.url for this environment and that this machine can reach it.',
       });
     }
