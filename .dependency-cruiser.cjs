@@ -40,6 +40,14 @@ module.exports = {
       from: { path: '^src/', pathNot: '^src/connect/(self-managed|confluent-cloud)/' },
       to: { path: '^src/connect/(self-managed|confluent-cloud)/client[.]ts$' },
     },
+    {
+      name: 'validate-and-operations-through-the-backend',
+      severity: 'error',
+      comment:
+        'Online validation and the operations get their clients from the Backend openEnvironment gives (core/environment), never from a backend module.',
+      from: { path: '^src/core/(validate|operations)/' },
+      to: { path: '^src/connect/(self-managed|confluent-cloud)/' },
+    },
   ],
   options: {
     tsPreCompilationDeps: true,

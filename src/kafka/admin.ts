@@ -47,42 +47,65 @@ export interface SaslAccess {
   mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
 }
 
+/** How long a client waits to connect and for an answer, in milliseconds (the library's defaults wait far longer). */
+export interface AdminTimeouts {
+  connectTimeout: number;
+  timeout: number;
+}
+
+/**
+ * The one way kcops makes a Kafka admin client: SASL with the environment's mechanism, no retries (a command reports a
+ * failure at once, it does not hang on a broker that is down), short timeouts unless the caller needs longer ones.
+ */
+export function kafkaAdmin(
+  k: SaslAccess,
+  clientId: string,
+  t: AdminTimeouts = { connectTimeout: 3000, timeout: 10_000 },
+): Admin {
+  return new Admin({
+    clientId,
+    bootstrapBrokers: [k.bootstrap],
+    sasl: { mechanism: k.mechanism, username: k.username, password: k.password },
+    retries: 0,
+    connectTimeout: t.connectTimeout,
+    timeout: t.timeout,
+  });
+}
+
+/** The ACLs naming `principal` (null: every ACL), with names instead of the protocol's numbers. */
+export async function describeAcls(admin: Admin, principal: string | null): Promise<DescribedAcl[]> {
+  const resources = await admin.describeAcls({
+    filter: {
+      resourceType: ResourceTypes.ANY,
+      resourceName: null,
+      resourcePatternType: ResourcePatternTypes.ANY,
+      principal,
+      host: null,
+      operation: AclOperations.ANY,
+      permissionType: AclPermissionTypes.ANY,
+    },
+  });
+  return resources.flatMap((r) =>
+    r.acls.map((a) => ({
+      principal: a.principal,
+      resourceType: nameOf(ResourceTypes, r.resourceType),
+      resourceName: r.resourceName,
+      patternType: nameOf(ResourcePatternTypes, r.resourcePatternType),
+      operation: nameOf(AclOperations, a.operation),
+      permission: nameOf(AclPermissionTypes, a.permissionType),
+      host: a.host,
+    })),
+  );
+}
+
 /**
  * Every ACL of the cluster (DescribeAcls with a match-anything filter) and every topic name: what the access review
  * counts rights against. Needs DESCRIBE on the cluster (an admin or the ACL authorizer's super user).
  */
 export async function describeAllAcls(k: SaslAccess): Promise<{ acls: DescribedAcl[]; topics: string[] }> {
-  const admin = new Admin({
-    clientId: 'kcops-access-review',
-    bootstrapBrokers: [k.bootstrap],
-    sasl: { mechanism: k.mechanism, username: k.username, password: k.password },
-    retries: 0,
-    connectTimeout: 3000,
-    timeout: 10_000,
-  });
+  const admin = kafkaAdmin(k, 'kcops-access-review');
   try {
-    const resources = await admin.describeAcls({
-      filter: {
-        resourceType: ResourceTypes.ANY,
-        resourceName: null,
-        resourcePatternType: ResourcePatternTypes.ANY,
-        principal: null,
-        host: null,
-        operation: AclOperations.ANY,
-        permissionType: AclPermissionTypes.ANY,
-      },
-    });
-    const acls = resources.flatMap((r) =>
-      r.acls.map((a) => ({
-        principal: a.principal,
-        resourceType: nameOf(ResourceTypes, r.resourceType),
-        resourceName: r.resourceName,
-        patternType: nameOf(ResourcePatternTypes, r.resourcePatternType),
-        operation: nameOf(AclOperations, a.operation),
-        permission: nameOf(AclPermissionTypes, a.permissionType),
-        host: a.host,
-      })),
-    );
+    const acls = await describeAcls(admin, null);
     const topics = (await admin.listTopics({ includeInternals: false })).sort();
     return { acls, topics };
   } finally {
@@ -90,15 +113,9 @@ export async function describeAllAcls(k: SaslAccess): Promise<{ acls: DescribedA
   }
 }
 
+/** An admin client of the dev stack, whose identities are SASL/PLAIN users. */
 export function saslAdmin(bootstrap: string, id: Identity, clientId = 'kcops'): Admin {
-  return new Admin({
-    clientId,
-    bootstrapBrokers: [bootstrap],
-    sasl: { mechanism: 'PLAIN', username: id.username, password: id.password },
-    retries: 0,
-    connectTimeout: 3000,
-    timeout: 10_000,
-  });
+  return kafkaAdmin({ bootstrap, mechanism: 'PLAIN', ...id }, clientId);
 }
 
 export async function createAcls(admin: Admin, grants: AclGrant[]): Promise<void> {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Admin, Consumer, type Message } from '@platformatic/kafka';
+import { Consumer, type Message } from '@platformatic/kafka';
 import { UserError, describeCause } from '../errors.js';
-import type { KafkaAccess } from '../core/observe/lag.js';
+import { kafkaAdmin, type SaslAccess } from './admin.js';
 
 /** One record as read: raw bytes (the caller decides JSON, Avro or text), its headers, key and broker timestamp. */
 export interface ReadRecord {
@@ -22,20 +22,10 @@ export interface TopicRange {
   end: Map<number, bigint>;
 }
 
-function admin(k: KafkaAccess): Admin {
-  return new Admin({
-    clientId: 'kcops-read',
-    bootstrapBrokers: [k.bootstrap],
-    sasl: { mechanism: k.mechanism, username: k.username, password: k.password },
-    retries: 0,
-    connectTimeout: 5000,
-    timeout: 15_000,
-  });
-}
-
 /** A topic's partitions with their log-start and end offsets; undefined when the topic does not exist. */
-export async function topicRange(k: KafkaAccess, topic: string): Promise<TopicRange | undefined> {
-  const a = admin(k);
+export async function topicRange(k: SaslAccess, topic: string): Promise<TopicRange | undefined> {
+  // Describing a big topic's partitions takes longer than a metadata question.
+  const a = kafkaAdmin(k, 'kcops-read', { connectTimeout: 5000, timeout: 15_000 });
   try {
     const topics = await a.listTopics();
     if (!topics.includes(topic)) return undefined;
@@ -64,7 +54,7 @@ export async function topicRange(k: KafkaAccess, topic: string): Promise<TopicRa
  * records, so a partition also counts as read once nothing new arrived for a short while.
  */
 export async function readTopic(
-  k: KafkaAccess,
+  k: SaslAccess,
   topic: string,
   onRecord: (r: ReadRecord) => void,
   o: { from?: Positions; limit?: number; deadlineMs?: number } = {},

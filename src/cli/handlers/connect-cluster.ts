@@ -1,16 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode, UserError, usageError } from '../../errors.js';
-import type { ConnectCluster, ConnectorStatus, TargetState } from '../../connect/cluster.js';
-import { describeConnector, overallState, waitForState } from '../../core/operate/connectors.js';
+import type { TargetState } from '../../connect/cluster.js';
+import { overallState } from '../../core/operate/connectors.js';
 import {
-  createFromSpec,
+  changeStates,
+  createConnector,
+  deleteConnectors,
+  describeOne,
+  listConnectors,
   parseConnectorFile,
   parseOverrides,
-  requireAll,
-  updateConnector,
+  updateConnectorConfig,
   type ConnectorSpec,
-} from '../../core/operate/confluent-verbs.js';
+} from '../../core/operations/cluster.js';
+import type { Operation } from '../../core/operations/audit.js';
 import { findProjectFile, loadProject } from '../../core/project/load-project.js';
 import type { OpsTarget } from '../../core/observe/target.js';
 import type { CommandHandler } from '../command-spec.js';
@@ -28,7 +32,7 @@ import { table } from '../render/output.js';
 import { colourState } from './connect-view.js';
 import { stateWaitOf } from './connect-lifecycle.js';
 import { warnDrift } from './ops-context.js';
-import { withEnvironmentRun, type EnvironmentRun } from './environment.js';
+import { withEnvironmentRun } from './environment.js';
 
 /**
  * `kcops connect cluster ...`: the verbs of `confluent connect cluster ...` on the kcops environment model.
@@ -87,10 +91,10 @@ export function envFromConfluentFlags(ctx: CliContext, o: ConfluentFlags): strin
 async function withEnvCluster<T>(
   ctx: CliContext,
   o: ConfluentFlags,
-  run: (c: ConnectCluster, t: OpsTarget, audit: EnvironmentRun['audit']) => Promise<T>,
+  run: (op: Operation, t: OpsTarget) => Promise<T>,
 ): Promise<T> {
   return withEnvironmentRun(ctx, envFromConfluentFlags(ctx, o) ?? ctx.globals.env, (e) =>
-    run(e.connect, e.target, e.audit),
+    run({ connect: e.connect, audit: e.audit }, e.target),
   );
 }
 
@@ -112,25 +116,10 @@ function readSpec(cwd: string, file: unknown): ConnectorSpec {
   return parseConnectorFile(text, file);
 }
 
-const base = (action: string, connector: string) => ({ action, connector, details: { via: 'connect cluster' } });
-
-/** Confluent prints a connector's trace in list and describe; here the first failed one, first line. */
-function traceOf(s: ConnectorStatus): string {
-  const t = s.trace ?? s.tasks.find((x) => x.trace)?.trace ?? '';
-  return t.split('\n')[0] ?? '';
-}
-
 export const create: CommandHandler<typeof connectClusterCreateCommand> = (ctx, _args, o) =>
-  withEnvCluster(ctx, o, async (c, t, audit) => {
+  withEnvCluster(ctx, o, async (op, t) => {
     const spec = readSpec(ctx.cwd, o.configFile);
-    const r = await audit(
-      {
-        ...base('ops:create', spec.name),
-        details: { via: 'connect cluster', offsets: spec.offsets?.length ?? 0 },
-      },
-      () => createFromSpec(c, spec),
-      (x) => ({ state: overallState(x.status) }),
-    );
+    const r = await createConnector(op, spec);
     warnDrift(ctx, t, `The new connector ${spec.name}`);
     const state = overallState(r.status);
     return {
@@ -158,7 +147,7 @@ function splitConfigFlag(
 
 export const update: CommandHandler<typeof connectClusterUpdateCommand> = (outer, args, o) => {
   const { ctx, overrides: rawOverrides } = splitConfigFlag(outer, o);
-  return withEnvCluster(ctx, o, async (c, t, audit) => {
+  return withEnvCluster(ctx, o, async (op, t) => {
     const [name] = names(args[0]);
     const spec = o.configFile === undefined ? undefined : readSpec(ctx.cwd, o.configFile);
     const overrides = rawOverrides === undefined ? undefined : parseOverrides(rawOverrides);
@@ -168,11 +157,10 @@ export const update: CommandHandler<typeof connectClusterUpdateCommand> = (outer
         'Give --config-file and/or --config.',
         `e.g. kcops connect cluster update ${name!} --config "tasks.max=2"`,
       );
-    const r = await audit(
-      base('ops:update', name!),
-      () => updateConnector(c, name!, { ...(spec ? { spec } : {}), ...(overrides ? { overrides } : {}) }),
-      (x) => ({ changed: x.changed }),
-    );
+    const r = await updateConnectorConfig(op, name!, {
+      ...(spec ? { spec } : {}),
+      ...(overrides ? { overrides } : {}),
+    });
     if (r.changed.length > 0) warnDrift(ctx, t, `The new configuration of ${name!}`);
     return {
       data: { id: r.name, name: r.name, changed: r.changed, status: overallState(r.status) },
@@ -184,31 +172,8 @@ export const update: CommandHandler<typeof connectClusterUpdateCommand> = (outer
   });
 };
 
-/** Runs a verb on several connectors; every name is checked first, each change is audited on its own. */
-async function each(
-  c: ConnectCluster,
-  audit: EnvironmentRun['audit'],
-  list: string[],
-  action: string,
-  run: (name: string) => Promise<void>,
-): Promise<{ done: string[]; failed: { name: string; error: string }[] }> {
-  await requireAll(c, list);
-  const done: string[] = [];
-  const failed: { name: string; error: string }[] = [];
-  for (const n of list) {
-    try {
-      await audit(base(action, n), () => run(n));
-      done.push(n);
-    } catch (e) {
-      if (!(e instanceof UserError) && !(e instanceof Error)) throw e;
-      failed.push({ name: n, error: e.message });
-    }
-  }
-  return { done, failed };
-}
-
 export const remove: CommandHandler<typeof connectClusterDeleteCommand> = (ctx, args, o) =>
-  withEnvCluster(ctx, o, async (c, t, audit) => {
+  withEnvCluster(ctx, o, async (op, t) => {
     const list = names(args[0]);
     if (!o.force) {
       throw new UserError(
@@ -222,7 +187,7 @@ export const remove: CommandHandler<typeof connectClusterDeleteCommand> = (ctx, 
         },
       );
     }
-    const r = await each(c, audit, list, 'ops:delete', (n) => c.delete(n));
+    const r = await deleteConnectors(op, list);
     if (r.done.length) warnDrift(ctx, t, `The deletion of ${r.done.join(', ')}`);
     return {
       data: { deleted: r.done, failed: r.failed },
@@ -243,17 +208,10 @@ export const remove: CommandHandler<typeof connectClusterDeleteCommand> = (ctx, 
 function lifecycle(verb: 'pause' | 'resume'): CommandHandler<typeof connectClusterPauseCommand> {
   const target: TargetState = verb === 'pause' ? 'PAUSED' : 'RUNNING';
   return (ctx, args, o) =>
-    withEnvCluster(ctx, o, async (c, t, audit) => {
+    withEnvCluster(ctx, o, async (op, t) => {
       const list = names(args[0]);
-      const timeoutMs = stateWaitOf(o);
-      const r = await each(c, audit, list, `ops:${verb}`, (n) => c[verb](n));
-      // Confluent Cloud's pause/resume answer 202 and move the state later: each is waited for (bounded).
-      const states: { name: string; status: string }[] = [];
-      for (const n of r.done)
-        states.push({
-          name: n,
-          status: overallState((await waitForState(c, n, target, { timeoutMs, pollMs: 300 })).status),
-        });
+      const r = await changeStates(op, list, verb, { timeoutMs: stateWaitOf(o) });
+      const states = r.states;
       if (r.done.length) warnDrift(ctx, t, `${r.done.join(', ')} ${target}`);
       const past = verb === 'pause' ? 'Paused' : 'Resumed';
       return {
@@ -278,9 +236,9 @@ export const pause: CommandHandler<typeof connectClusterPauseCommand> = lifecycl
 export const resume: CommandHandler<typeof connectClusterResumeCommand> = lifecycle('resume');
 
 export const describe: CommandHandler<typeof connectClusterDescribeCommand> = (ctx, args, o) =>
-  withEnvCluster(ctx, o, async (c) => {
+  withEnvCluster(ctx, o, async (op) => {
     const [name] = names(args[0]);
-    const d = await describeConnector(c, name!);
+    const d = await describeOne(op, name!);
     const configs = Object.entries(d.config)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([config, value]) => ({ config, value }));
@@ -324,17 +282,8 @@ export const describe: CommandHandler<typeof connectClusterDescribeCommand> = (c
   });
 
 export const list: CommandHandler<typeof connectClusterListCommand> = (ctx, _args, o) =>
-  withEnvCluster(ctx, o, async (c, t) => {
-    const snap = await c.collect();
-    const rows = snap.connectors
-      .map((x) => ({
-        id: x.name,
-        name: x.name,
-        status: overallState(x.status),
-        type: x.status.type,
-        trace: traceOf(x.status),
-      }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+  withEnvCluster(ctx, o, async (op, t) => {
+    const rows = await listConnectors(op);
     return {
       data: { env: t.env, connectors: rows },
       human: (st) =>

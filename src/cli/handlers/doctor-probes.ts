@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { connect } from 'node:net';
-import { Admin } from '@platformatic/kafka';
+import { kafkaAdmin } from '../../kafka/admin.js';
 import { basicAuthHeader, httpJson } from '../../connect/http.js';
 import { send } from '../../connect/self-managed/transport.js';
 import type { Probes } from '../../core/operate/doctor.js';
@@ -43,14 +43,7 @@ export function realProbes(timeoutMs: number): Probes {
       return { status: r.status, body: r.body, ...(date ? { date } : {}) };
     },
     async sasl(k) {
-      const admin = new Admin({
-        clientId: 'kcops-doctor',
-        bootstrapBrokers: [k.bootstrap],
-        sasl: { mechanism: k.mechanism, username: k.username, password: k.password },
-        retries: 0,
-        connectTimeout: timeoutMs,
-        timeout: timeoutMs,
-      });
+      const admin = kafkaAdmin(k, 'kcops-doctor', { connectTimeout: timeoutMs, timeout: timeoutMs });
       try {
         await admin.metadata({ topics: [] });
       } finally {

@@ -1,4 +1,5 @@
 import type { ConnectCluster, ConnectorType } from '../../connect/cluster.js';
+import type { KafkaMetadata } from '../../kafka/metadata.js';
 import type { KafkaAccess } from '../observe/lag.js';
 import type { LogSourceChoice } from '../observe/log-source-choices.js';
 import type { LogSource } from '../observe/log-source.js';
@@ -22,6 +23,13 @@ export interface Backend {
   /** SASL access to its Kafka cluster, when kcops.yaml gives one (lag, doctor). */
   readonly kafka?: KafkaAccess;
   /**
+   * Topics and ACLs of its Kafka cluster (online validation): the admin API with kcops.yaml's `kafka` SASL access, or
+   * Confluent Cloud's Kafka REST v3 (`kafka.restEndpoint`); absent when kcops.yaml gives neither.
+   */
+  readonly kafkaMetadata?: KafkaMetadata;
+  /** The platform's IAM, where it has one (Confluent Cloud): service accounts and role bindings on connectors. */
+  readonly iam?: ConnectorIam;
+  /**
    * Where its connector logs are read (observability.logs, or the backend's own logs service); `source` picks one of
    * several (`connect logs --source`).
    */
@@ -34,6 +42,13 @@ export interface Backend {
   readonly access: AccessInventorySource;
   /** Closes whatever was opened (connection pools); safe to call when nothing was. */
   close(): Promise<void>;
+}
+
+export interface ConnectorIam {
+  /** Whether a service account (sa-…) exists. */
+  serviceAccountExists(id: string): Promise<boolean>;
+  /** The roles `principal` holds that cover connector `connector` (role bindings on the cluster). */
+  connectorRoles(principal: string, connector: string): Promise<string[]>;
 }
 
 export interface ConnectorMetricsService {
@@ -51,6 +66,12 @@ export interface DoctorOptions {
 export interface OpenOptions {
   /** Hears what a backend has to say while it works (Cloud provisioning waits, log reads). */
   reporter?: Reporter;
+  /**
+   * How references in connector configs that kcops resolves itself (Confluent Cloud) are treated when they cannot be
+   * resolved: 'strict' (default) fails the request; 'lenient' sends them as written, for `kcops validate`, whose
+   * offline secret rules already report them. The environment's own credentials are always resolved strictly.
+   */
+  secrets?: 'strict' | 'lenient';
 }
 
 /** The parts a provider builds; `openBackend` adds what is common (logs from observability.logs). */
@@ -58,6 +79,8 @@ export interface BackendParts {
   /** The same client on every call, made on the first. */
   connect(): ConnectCluster;
   kafka?: KafkaAccess;
+  kafkaMetadata?: KafkaMetadata;
+  iam?: ConnectorIam;
   /** The backend's own log source, used when observability.logs says nothing. */
   defaultLogs?: () => LogSource;
   metrics?: ConnectorMetricsService;

@@ -19,10 +19,13 @@ export function registerBackendProvider(clusterType: string, load: () => Promise
 
 /** `--env E` of the repository at `cwd` (or `--config`), or the local stack: the one place an environment becomes a Backend. */
 export async function openEnvironment(i: TargetInput, o: OpenOptions = {}): Promise<Backend> {
-  return openBackend(resolveTarget(i), o);
+  return openBackend(resolveTarget(i, o.secrets === 'lenient' ? { lenientSecrets: true } : {}), o);
 }
 
-/** The Backend of an environment already resolved (a command that needed the target first, e.g. to pick a flag). */
+/**
+ * The Backend of an environment already resolved (a command that needed the target first, e.g. to pick a flag).
+ * `o.secrets` has no effect here: references were dealt with when the target was resolved.
+ */
 export async function openBackend(target: OpsTarget, o: OpenOptions = {}): Promise<Backend> {
   const load = providers.get(target.clusterType);
   if (!load) {
@@ -38,6 +41,8 @@ export async function openBackend(target: OpsTarget, o: OpenOptions = {}): Promi
       return parts.connect();
     },
     ...(parts.kafka ? { kafka: parts.kafka } : {}),
+    ...(parts.kafkaMetadata ? { kafkaMetadata: parts.kafkaMetadata } : {}),
+    ...(parts.iam ? { iam: parts.iam } : {}),
     logs: (source) => logSourceFor(target, o.reporter, parts.defaultLogs, source),
     ...(parts.metrics ? { metrics: parts.metrics } : {}),
     probes: (p, options) => parts.probes(p, options),

@@ -15,7 +15,7 @@ import {
   type TargetInput,
 } from '../observe/target.js';
 import { parseDuration } from '../duration.js';
-import { findSecretRefs } from '../secrets/reference.js';
+import { findSecretRefs, SECRET_REF } from '../secrets/reference.js';
 import { resolveLocally } from '../secrets/resolve.js';
 import { userKey } from '../auth/profile.js';
 import { providersOf, SecretResolver } from '../secrets/run-resolver.js';
@@ -26,7 +26,7 @@ import { devStackLogFiles, devStackServerAuditFiles } from '../dev-stack/logs.js
  * The environment a day-2 command acts on: `--env E` of the repository's kcops.yaml, or, outside a repository (or
  * with `--env dev` when the repository has no `dev`), the local dev stack of `kcops dev up`.
  */
-export function resolveTarget(i: TargetInput): OpsTarget {
+export function resolveTarget(i: TargetInput, o: { lenientSecrets?: boolean } = {}): OpsTarget {
   const file = i.config ? resolve(i.cwd, i.config) : findProjectFile(i.cwd);
   if (file && projectFileExists(file)) {
     const loaded = loadProject(file);
@@ -94,7 +94,8 @@ export function resolveTarget(i: TargetInput): OpsTarget {
                   credentialRef: cc.credentials.apiSecret,
                 }
               : {}),
-          resolveValue: (v) => (findSecretRefs(v).length > 0 ? secrets.resolveValue(v) : v),
+          resolveValue: (v) =>
+            findSecretRefs(v).length === 0 ? v : o.lenientSecrets ? leniently(v, secrets) : secrets.resolveValue(v),
           ...(e.kafka && 'restEndpoint' in e.kafka && e.kafka.credentials
             ? {
                 kafkaRest: {
@@ -156,6 +157,14 @@ export function resolveTarget(i: TargetInput): OpsTarget {
     );
   }
   return localStackTarget(i.processEnv);
+}
+
+/** Each reference resolved if it can be, else left as written (validate: the offline secret rules explain it). */
+async function leniently(value: string, secrets: SecretResolver): Promise<string> {
+  const refs = findSecretRefs(value);
+  const values = await Promise.all(refs.map((r) => secrets.resolve(r.text).catch(() => r.text)));
+  let i = 0;
+  return value.replace(SECRET_REF, () => values[i++] ?? '');
 }
 
 function readObservability(root: string, env: string, processEnv: NodeJS.ProcessEnv): Observability {

@@ -1,4 +1,4 @@
-import { Admin } from '@platformatic/kafka';
+import { kafkaAdmin, type SaslAccess } from '../../kafka/admin.js';
 
 export interface PartitionLag {
   topic: string;
@@ -15,12 +15,8 @@ export interface GroupLag {
   total: number;
 }
 
-export interface KafkaAccess {
-  bootstrap: string;
-  username: string;
-  password: string;
-  mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
-}
+/** SASL access to an environment's Kafka cluster (kcops.yaml's `kafka` block). */
+export type KafkaAccess = SaslAccess;
 
 /** Pure: committed offsets and end offsets → lag per partition, sorted. */
 export function computeLag(
@@ -51,14 +47,7 @@ export function computeLag(
  * cannot decode every member protocol.
  */
 export async function sinkLag(k: KafkaAccess, connector: string, groupId = `connect-${connector}`): Promise<GroupLag> {
-  const admin = new Admin({
-    clientId: 'kcops-metrics',
-    bootstrapBrokers: [k.bootstrap],
-    sasl: { mechanism: k.mechanism, username: k.username, password: k.password },
-    retries: 0,
-    connectTimeout: 3000,
-    timeout: 10_000,
-  });
+  const admin = kafkaAdmin(k, 'kcops-metrics');
   try {
     const groups = await admin.listConsumerGroupOffsets({ groups: [groupId] });
     const committed = (groups[0]?.topics ?? []).flatMap((t) =>
@@ -82,17 +71,6 @@ export async function sinkLag(k: KafkaAccess, connector: string, groupId = `conn
   }
 }
 
-function adminFor(k: KafkaAccess): Admin {
-  return new Admin({
-    clientId: 'kcops-monitor',
-    bootstrapBrokers: [k.bootstrap],
-    sasl: { mechanism: k.mechanism, username: k.username, password: k.password },
-    retries: 0,
-    connectTimeout: 3000,
-    timeout: 10_000,
-  });
-}
-
 /**
  * What the monitor reads from Kafka in one round, whatever the number of connectors: the committed offsets of every
  * watched sink's group (one ListConsumerGroupOffsets for all groups), then the end offsets of their partitions and of
@@ -104,7 +82,7 @@ export async function monitorOffsets(
   groups: string[],
   topics: string[],
 ): Promise<{ lags: GroupLag[]; topicEnds: Record<string, number> }> {
-  const admin = adminFor(k);
+  const admin = kafkaAdmin(k, 'kcops-monitor');
   try {
     const listed = groups.length ? await admin.listConsumerGroupOffsets({ groups }) : [];
     const committedBy = new Map<string, { topic: string; partition: number; offset: number }[]>();

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 // Issue 11's check: code reaches a backend through core/environment (openEnvironment and its providers), never by
@@ -10,6 +10,8 @@ const SRC = join(ROOT, 'src');
 const BACKENDS = ['self-managed', 'confluent-cloud'];
 /** Where environments become backends: the only place allowed to build a backend's parts. */
 const SEAM = 'src/core/environment/';
+/** Core folders that reach a cluster only through the Backend openEnvironment gives: no backend module at all. */
+const THROUGH_BACKEND = ['src/core/validate/', 'src/core/operations/'];
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -60,5 +62,19 @@ describe('backend classes', () => {
     );
     expect(impls.length).toBeGreaterThanOrEqual(2);
     expect(impls.flatMap((c) => namers(c, () => false))).toEqual([]);
+  });
+
+  it('validation and the operations import no backend module: their clients come from the Backend', () => {
+    const found = all
+      .filter((f) => THROUGH_BACKEND.some((d) => f.path.startsWith(d)))
+      .flatMap((f) =>
+        [...code(f.text).matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)]
+          .map((m) => join(dirname(f.path), m[1]!))
+          .filter((target) => BACKENDS.some((b) => target.startsWith(`src/connect/${b}/`)))
+          .map((target) => `${f.path} imports ${target}`),
+      );
+    expect(found).toEqual([]);
+    // Not vacuous: the folders exist and hold code that imports.
+    expect(all.filter((f) => THROUGH_BACKEND.some((d) => f.path.startsWith(d))).length).toBeGreaterThan(5);
   });
 });

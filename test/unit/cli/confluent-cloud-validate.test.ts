@@ -176,4 +176,16 @@ describe('kcops validate against a confluent-cloud environment', () => {
     expect(f).toHaveLength(1);
     expect(f[0]?.message).toContain('CLOUDKEY1234');
   });
+
+  it('sends a reference kcops cannot resolve as written, and still asks Cloud (lenient secrets, issue 11)', async () => {
+    const file = join(dir, 'connectors/prod/payments-orders-s3.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { config: Record<string, string> };
+    doc.config['kafka.api.secret'] = '${kcops-env:NOT_SET_ANYWHERE}';
+    writeFileSync(file, JSON.stringify(doc, null, 2));
+    const r = await validate();
+    expect(r.findings.map((f) => f.rule)).not.toContain('plugin/cluster-unreachable');
+    const v = cloud.exchanges.find((x) => x.url.includes('/config/validate'));
+    expect((v?.requestBody as Record<string, string>)['kafka.api.secret']).toBe('${kcops-env:NOT_SET_ANYWHERE}');
+    expect(violations).toEqual([]);
+  });
 });

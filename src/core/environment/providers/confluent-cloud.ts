@@ -21,9 +21,30 @@ export const confluentCloud: BackendProvider = {
     const c = cloudOf(t);
     const client = lazyClient(() => openCloudConnect(connectOptions(t, c, o.reporter ?? silentReporter)));
     const key = c.apiKey && c.apiSecret ? { apiKey: c.apiKey, apiSecret: c.apiSecret } : undefined;
+    const kafkaRest = c.kafkaRest
+      ? lazyClient(() => {
+          const rest = openKafkaRest({ ...c.kafkaRest!, kafkaClusterId: c.kafkaClusterId });
+          return { rest, close: async () => rest.close() };
+        })
+      : undefined;
     const logsClient = () => openCloudLogs({ apiEndpoint: c.apiEndpoint, apiKey: c.apiKey!, apiSecret: c.apiSecret! });
     return {
       connect: client.get,
+      ...(kafkaRest
+        ? {
+            kafkaMetadata: {
+              // Said as the cluster, as validate has always said it ("Confluent Cloud env-…/lkc-… is unreachable").
+              where: `Confluent Cloud ${c.environmentId}/${c.kafkaClusterId}`,
+              topics: () => kafkaRest.get().rest.topics(),
+              aclsFor: (principal: string) => kafkaRest.get().rest.acls(principal),
+              close: kafkaRest.close,
+            },
+          }
+        : {}),
+      iam: {
+        serviceAccountExists: (id) => client.get().serviceAccountExists(id),
+        connectorRoles: (principal, connector) => client.get().connectorRoles(principal, connector),
+      },
       ...(key ? { defaultLogs: () => new ConfluentCloudLogSource(client.get(), logsClient()) } : {}),
       metrics: {
         connectorMetrics: (name, type) =>
@@ -41,7 +62,7 @@ export const confluentCloud: BackendProvider = {
         ]);
         const checks = await runCloudDoctor({
           cluster: client.get(),
-          ...(c.kafkaRest ? { kafkaRest: openKafkaRest({ ...c.kafkaRest, kafkaClusterId: c.kafkaClusterId }) } : {}),
+          ...(kafkaRest ? { kafkaRest: kafkaRest.get().rest } : {}),
           logs: logsClient(),
         });
         await checkSchemaRegistry(checks, p, schemaRegistryAccess(t));
@@ -49,13 +70,11 @@ export const confluentCloud: BackendProvider = {
       },
       access: {
         inventory: async () =>
-          (await import('./confluent-cloud-access.js')).cloudInventory(
-            client.get(),
-            c.kafkaRest ? openKafkaRest({ ...c.kafkaRest, kafkaClusterId: c.kafkaClusterId }) : undefined,
-            t.env,
-          ),
+          (await import('./confluent-cloud-access.js')).cloudInventory(client.get(), kafkaRest?.get().rest, t.env),
       },
-      close: client.close,
+      close: async () => {
+        await Promise.all([client.close(), kafkaRest?.close()]);
+      },
     };
   },
 };

@@ -1,4 +1,5 @@
 import { openSelfManagedConnect } from '../../../connect/self-managed/backend.js';
+import { saslMetadata } from '../../../kafka/metadata.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, lazyClient, type BackendProvider } from '../backend.js';
 import { schemaRegistryAccess } from '../schema-registry.js';
 
@@ -15,9 +16,11 @@ export const selfManaged: BackendProvider = {
       }),
     );
     const sr = schemaRegistryAccess(t);
+    const kafkaMetadata = t.kafka ? saslMetadata(t.kafka) : undefined;
     return {
       connect: client.get,
       ...(t.kafka ? { kafka: t.kafka } : {}),
+      ...(kafkaMetadata ? { kafkaMetadata } : {}),
       // Doctor's checks load only for `kcops doctor` (start-up of the other commands stays small).
       probes: async (p, o) =>
         (await import('../../operate/doctor.js')).runDoctor(
@@ -35,7 +38,9 @@ export const selfManaged: BackendProvider = {
         inventory: async () =>
           (await import('./self-managed-access.js')).selfManagedInventory(client.get(), t.kafka, t.env),
       },
-      close: client.close,
+      close: async () => {
+        await Promise.all([client.close(), kafkaMetadata?.close()]);
+      },
     };
   },
 };

@@ -1,17 +1,17 @@
+import type { ConnectCluster } from '../../../connect/cluster.js';
+import type { DescribedAcl } from '../../../kafka/admin.js';
+import { isUserError } from '../../../errors.js';
 import type { Reporter } from '../../reporter.js';
 import { environmentOf } from '../../project/environments.js';
-import type { Environment, Project } from '../../project/schema.js';
+import type { Project } from '../../project/schema.js';
 import { findSecretRefs } from '../../secrets/reference.js';
-import { resolveLocally } from '../../secrets/resolve.js';
+import type { Backend } from '../../environment/backend.js';
+import { openEnvironment } from '../../environment/open.js';
+import type { OpsTarget } from '../../observe/target.js';
 import type { Finding, Severity } from '../finding.js';
 import { ONLINE, type OnlineRule } from './rules.js';
 import type { ConnectorContext } from '../rule.js';
 import type { OnlineChecker } from '../run.js';
-import { buildConfluentCloud } from './confluent-cloud.js';
-import { ClusterUnreachable, type AclEntry, type ValidationCluster } from './cluster.js';
-import { SelfManagedValidationCluster } from './self-managed.js';
-import { openSelfManagedConnect } from '../../../connect/self-managed/backend.js';
-import { loadConnectTls, timeoutMs } from '../../observe/connect-tls.js';
 
 export { ONLINE, onlineRuleList } from './rules.js';
 
@@ -38,23 +38,39 @@ function finding(
 export interface CheckerOptions {
   env: NodeJS.ProcessEnv;
   reporter?: Reporter;
-  /** Tests inject a cluster; by default one is built from kcops.yaml. */
-  clusterFor?: (envName: string, def: Environment, project: Project) => ValidationCluster | undefined;
 }
 
+/**
+ * The online checks of `kcops validate`, against each environment's cluster as openEnvironment gives it (the same
+ * clients, credentials, TLS and timeouts as plan and apply), with references in connector configs that kcops cannot
+ * resolve sent as written: the offline secret rules already explain them.
+ */
 export function selfManagedOnlineChecker(opts: CheckerOptions): OnlineChecker {
   return async (envName, connectors, loaded) => {
     const project = loaded.project;
     const def = project ? environmentOf(project, envName) : undefined;
     if (!project || !def) return [];
     const file = connectors[0]?.file.path ?? loaded.file;
-    let cluster: ValidationCluster | undefined;
+    let backend: Backend | undefined;
     try {
-      cluster = opts.clusterFor
-        ? opts.clusterFor(envName, def, project)
-        : (buildSelfManaged(envName, def, project, loaded.root, opts.env) ??
-          buildConfluentCloud(def, project, opts.env, envName));
+      backend = await openEnvironment(
+        { cwd: loaded.root, config: loaded.file, env: envName, processEnv: opts.env },
+        { secrets: 'lenient' },
+      );
+      // A Confluent Cloud environment without a Cloud API key (kcops.yaml's or the user's own): nothing to ask with.
+      if (backend.target.cloud && !backend.target.cloud.apiKey) {
+        await backend.close();
+        return [
+          finding(
+            ONLINE.unsupported,
+            file,
+            `Environment ${envName} is ${def.cluster.type} without cluster.credentials: kcops cannot ask it, so online checks were skipped.`,
+          ),
+        ];
+      }
+      void backend.connect; // made now: a credential it cannot use is reported here, like a wrong key
     } catch (e) {
+      await backend?.close();
       return [
         finding(
           ONLINE.unreachable,
@@ -65,19 +81,10 @@ export function selfManagedOnlineChecker(opts: CheckerOptions): OnlineChecker {
         ),
       ];
     }
-    if (!cluster)
-      return [
-        finding(
-          ONLINE.unsupported,
-          file,
-          `Environment ${envName} is ${def.cluster.type} without cluster.credentials: kcops cannot ask it, so online checks were skipped.`,
-        ),
-      ];
-    opts.reporter?.info(
-      `validate: checking ${connectors.length} connector(s) of ${envName} against ${cluster.describe()}`,
-    );
+    const where = whereIs(backend.target);
+    opts.reporter?.info(`validate: checking ${connectors.length} connector(s) of ${envName} against ${where}`);
     try {
-      return await checkEnvironment(envName, connectors, cluster, project);
+      return await checkEnvironment(envName, connectors, asked(backend, where), project);
     } catch (e) {
       if (e instanceof ClusterUnreachable) {
         return [
@@ -92,52 +99,111 @@ export function selfManagedOnlineChecker(opts: CheckerOptions): OnlineChecker {
       }
       throw e;
     } finally {
-      await cluster.close();
+      await backend.close();
     }
   };
 }
 
-function buildSelfManaged(
-  envName: string,
-  def: Environment,
-  project: Project,
-  root: string,
-  env: NodeJS.ProcessEnv,
-): ValidationCluster | undefined {
-  if (def.cluster.type !== 'self-managed') return undefined;
-  const c = def.cluster.connect;
-  // The same client, TLS and timeout as plan and apply (a private CA or mutual TLS must not fail only here).
-  const connect = openSelfManagedConnect({
-    urls: c.urls,
-    ...(c.auth
+/** Where the environment's cluster is, for messages. */
+function whereIs(t: OpsTarget): string {
+  return t.cloud
+    ? `Confluent Cloud ${t.cloud.environmentId}/${t.cloud.kafkaClusterId}`
+    : `Connect at ${t.connect.urls.join(', ')}`;
+}
+
+/** A cluster that could not be asked: one finding, and the offline findings stand. */
+class ClusterUnreachable extends Error {
+  constructor(where: string, cause: unknown) {
+    super(`${where} is unreachable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'ClusterUnreachable';
+  }
+}
+
+/**
+ * Failures that mean the cluster could not be asked. Every error of Connect's REST API (CONNECT_*) does; of Confluent
+ * Cloud's, those saying the service is not there, not answering or not taking the key; a refusal (CCLOUD_FORBIDDEN,
+ * CCLOUD_REJECTED, ...) stops validate as it stops every command.
+ */
+const UNREACHABLE = /^CONNECT_|UNREACHABLE|UNAUTHORIZED|NOT_FOUND|RATE_LIMITED|SERVER_ERROR|KAFKA_REST|BAD_RESPONSE/;
+/** The workers refused to validate a config (400, unknown class, an exception in the plugin): a finding on it. */
+const REFUSED = /^CONNECT_(REJECTED|NOT_FOUND|SERVER_ERROR)$/;
+
+/** Per connector: what the cluster says about its config; per key, the value after the worker's config providers. */
+interface RemoteValidation {
+  errors: { key: string; messages: string[] }[];
+  resolved: Map<string, string | null>;
+}
+
+/** What the online rules ask of an environment, each answer's failure already told apart (see UNREACHABLE). */
+export interface OnlineFacts {
+  where: string;
+  /** The connector plugins (transforms, converters and predicates are no connector.class). */
+  plugins(): Promise<{ class: string; version: string }[]>;
+  validateConfig(cls: string, config: Record<string, string>): Promise<RemoteValidation>;
+  /** Absent when kcops.yaml gives no Kafka access for the environment. */
+  topics?(): Promise<Set<string>>;
+  aclsFor?(principal: string): Promise<DescribedAcl[]>;
+  /** Absent on platforms without IAM (self-managed). */
+  serviceAccountExists?(id: string): Promise<boolean>;
+  connectorRoles?(principal: string, connector: string): Promise<string[]>;
+}
+
+function asked(b: Backend, where: string): OnlineFacts {
+  const connect: ConnectCluster = b.connect;
+  const guard = async <T>(f: () => Promise<T>): Promise<T> => {
+    try {
+      return await f();
+    } catch (e) {
+      if (isUserError(e) && UNREACHABLE.test(e.code)) throw new ClusterUnreachable(where, e);
+      throw e;
+    }
+  };
+  const kafka = b.kafkaMetadata;
+  // Kafka that cannot be asked, whatever the failure: the topic and ACL rules are skipped, the others stand.
+  const kafkaGuard = async <T>(f: () => Promise<T>): Promise<T> => {
+    try {
+      return await f();
+    } catch (e) {
+      throw new ClusterUnreachable(kafka!.where, e);
+    }
+  };
+  const iam = b.iam;
+  return {
+    where,
+    plugins: async () => (await guard(() => connect.plugins())).filter((p) => p.type === 'source' || p.type === 'sink'),
+    validateConfig: async (cls, config) => {
+      try {
+        const v = await connect.validateConfig(cls, config);
+        // Confluent Cloud echoes no values (it masks secrets, and kcops resolved the references): nothing to compare.
+        return { errors: v.errors, resolved: new Map(Object.entries(v.values ?? {})) };
+      } catch (e) {
+        if (isUserError(e) && REFUSED.test(e.code))
+          return { errors: [{ key: 'connector.class', messages: [e.message] }], resolved: new Map() };
+        if (isUserError(e) && UNREACHABLE.test(e.code)) throw new ClusterUnreachable(where, e);
+        throw e;
+      }
+    },
+    ...(kafka
       ? {
-          auth: {
-            username: c.auth.username,
-            password: resolveLocally(c.auth.password, project.secretProviders, env),
-          },
-          credentialRef: c.auth.password,
+          topics: () => kafkaGuard(() => kafka.topics()),
+          aclsFor: (principal: string) => kafkaGuard(() => kafka.aclsFor(principal)),
         }
       : {}),
-    ...(c.tls ? { tls: loadConnectTls(root, envName, c.tls) } : {}),
-    ...(c.timeout ? { timeoutMs: timeoutMs(c.timeout) } : {}),
-  });
-  const k = def.kafka;
-  const kafka =
-    k && 'bootstrapServers' in k && k.sasl
+    ...(iam
       ? {
-          bootstrap: k.bootstrapServers[0] ?? '',
-          username: k.sasl.username,
-          password: resolveLocally(k.sasl.password, project.secretProviders, env),
+          serviceAccountExists: (id: string) => guard(() => iam.serviceAccountExists(id)),
+          connectorRoles: (principal: string, connector: string) =>
+            guard(() => iam.connectorRoles(principal, connector)),
         }
-      : undefined;
-  return new SelfManagedValidationCluster(connect, c.urls, kafka);
+      : {}),
+  };
 }
 
 /** Connect's own validation first, then topics, ACLs and references. One plugin list and one topic list per environment. */
 export async function checkEnvironment(
   envName: string,
   connectors: ConnectorContext[],
-  cluster: ValidationCluster,
+  cluster: OnlineFacts,
   project: Project,
 ): Promise<Finding[]> {
   const out: Finding[] = [];
@@ -157,7 +223,7 @@ export async function checkEnvironment(
         finding(
           ONLINE.notInstalled,
           file,
-          `${c.cls} is not installed on ${cluster.describe()} (environment ${envName}).`,
+          `${c.cls} is not installed on ${cluster.where} (environment ${envName}).`,
           clsAt,
           `Installed: ${plugins.map((p) => `${p.class} ${p.version}`).join(', ') || 'none'}.`,
         ),
@@ -343,14 +409,14 @@ export function neededAcls(c: ConnectorContext): Need[] {
 }
 
 /** Kafka's authorizer, simplified to ALLOW rules: ALL implies everything, READ/WRITE imply DESCRIBE. */
-function allowed(acls: AclEntry[], need: Need): boolean {
+function allowed(acls: DescribedAcl[], need: Need): boolean {
   return acls.some(
     (a) =>
-      a.allow &&
+      a.permission === 'ALLOW' &&
       a.resourceType === need.type &&
       (a.operation === need.op || a.operation === 'ALL') &&
-      (a.name === '*' ||
-        (a.pattern === 'LITERAL' && !need.prefixed && a.name === need.name) ||
-        (a.pattern === 'PREFIXED' && need.name.startsWith(a.name))),
+      (a.resourceName === '*' ||
+        (a.patternType === 'LITERAL' && !need.prefixed && a.resourceName === need.name) ||
+        (a.patternType === 'PREFIXED' && need.name.startsWith(a.resourceName))),
   );
 }
