@@ -8,6 +8,7 @@ import type { OpsTarget } from '../observe/target.js';
 import type { Check, Probes } from '../operate/check.js';
 import type { Reporter } from '../reporter.js';
 import type { AccessInventorySource } from '../access/review-inventory.js';
+import type { CloudRoleSource } from '../auth/cloud-guard.js';
 
 /**
  * An environment of kcops.yaml (or the local stack) made usable: every part it has, with its credentials, TLS and
@@ -32,6 +33,11 @@ export interface Backend {
   probes(p: Probes, o: DoctorOptions): Promise<Check[]>;
   /** `kcops access review`: who may do what on this platform (keys, roles, role bindings, ACLs). */
   readonly access: AccessInventorySource;
+  /**
+   * Confluent Cloud: the key owner's role bindings, which the day-2 pre-check reads (core/auth/cloud-guard.ts);
+   * absent elsewhere (self-managed decides with the ownership table).
+   */
+  readonly cloudRoles?: CloudRoleSource;
   /** Closes whatever was opened (connection pools); safe to call when nothing was. */
   close(): Promise<void>;
 }
@@ -63,6 +69,7 @@ export interface BackendParts {
   metrics?: ConnectorMetricsService;
   probes(p: Probes, o: DoctorOptions): Promise<Check[]>;
   access: AccessInventorySource;
+  cloudRoles?: CloudRoleSource;
   close(): Promise<void>;
 }
 

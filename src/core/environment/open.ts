@@ -42,6 +42,7 @@ export async function openBackend(target: OpsTarget, o: OpenOptions = {}): Promi
     ...(parts.metrics ? { metrics: parts.metrics } : {}),
     probes: (p, options) => parts.probes(p, options),
     access: parts.access,
+    ...(parts.cloudRoles ? { cloudRoles: parts.cloudRoles } : {}),
     close: () => parts.close(),
   };
 }

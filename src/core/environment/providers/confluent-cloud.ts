@@ -55,6 +55,12 @@ export const confluentCloud: BackendProvider = {
             t.env,
           ),
       },
+      cloudRoles: {
+        bindings: (principal) => client.get().principalRoleBindings(principal),
+        scope: () => client.get().scope(),
+        environmentId: c.environmentId,
+        kafkaClusterId: c.kafkaClusterId,
+      },
       close: client.close,
     };
   },
