@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { VERB_PHRASE, type CloudVerb } from './confluent-cloud/connector-verbs.js';
 
 /**
  * The one refusal for "this key may not touch this connector" (issue #15 §2), whoever says it: kcops before any
@@ -24,8 +25,8 @@ export interface NotOwned {
 }
 
 export interface CloudNotOwned {
-  /** The day-2 verb refused (a column of Confluent's table); undefined when Cloud's 403 does not say. */
-  verb?: string | undefined;
+  /** The day-2 verb refused (a column of Confluent's table). */
+  verb: CloudVerb;
   /** The least role that does it, to ask for. */
   role: string;
   /** The bindings the key owner holds on the connector (`DeveloperRead on crn://…`), when kcops read them. */
@@ -64,7 +65,7 @@ export function connectorNotOwned(n: NotOwned): UserError {
  */
 function cloudNotOwned(n: NotOwned, c: CloudNotOwned): UserError {
   const key = `${n.keyId ? `API key ${n.keyId}` : 'the API key in use'}${n.principal ? ` (${n.principal})` : ''}`;
-  const what = c.verb ? `${c.verb} on` : n.access === 'read' ? 'read' : 'change';
+  const what = VERB_PHRASE[c.verb];
   const why =
     n.decidedBy === 'kcops'
       ? c.held && c.held.length > 0

@@ -29,19 +29,37 @@ export const CLOUD_VERBS: readonly CloudVerb[] = [
   'create',
 ];
 
-/** The role to ask for: the least one that does the verb according to Confluent's table. */
+/**
+ * The role to ask for: the least one that does the verb according to Confluent's table. Offsets are in no column, so
+ * only the roles that may do everything (ResourceOwner, the admins) are known to read them.
+ */
 export const ROLE_TO_ASK_FOR: Readonly<Record<CloudVerb, string>> = {
   status: 'DeveloperRead',
   config: 'DeveloperRead',
   metrics: 'DeveloperRead',
-  'offsets-read': 'DeveloperRead',
   logs: 'ConnectManager',
   'pause-resume': 'ConnectManager',
   restart: 'ConnectManager',
   configure: 'DeveloperWrite',
+  'offsets-read': 'ResourceOwner',
   'offsets-change': 'ResourceOwner',
   delete: 'ResourceOwner',
   create: 'ResourceOwner',
+};
+
+/** The verb as a message says it: "may not <phrase> connector 'N'". */
+export const VERB_PHRASE: Readonly<Record<CloudVerb, string>> = {
+  status: 'read the status of',
+  config: 'read the configuration of',
+  logs: 'read the logs of',
+  metrics: 'read the metrics of',
+  'offsets-read': 'read the offsets of',
+  'pause-resume': 'pause or resume',
+  restart: 'restart',
+  configure: 'change the configuration of',
+  'offsets-change': 'change the offsets of',
+  delete: 'delete',
+  create: 'create',
 };
 
 /** The verb of a Connect v1 request about one connector (`rest`: the path after `/connectors/<name>`). */

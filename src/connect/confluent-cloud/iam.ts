@@ -230,25 +230,33 @@ export class CloudIamApi {
     return out;
   }
 
-  private orgCrn: string | undefined;
-  /** `crn://confluent.cloud/organization=<id>`: named by the environment resource (org v2), read once. */
-  async organizationCrn(): Promise<string> {
-    if (!this.orgCrn) {
-      const env = await this.http.get(
-        `/org/v2/environments/${encodeURIComponent(this.ids.environmentId)}`,
-        environmentSchema,
-      );
-      const crn = env.metadata?.resource_name ?? '';
-      const org = /^(crn:\/\/confluent\.cloud\/organization=[^/]+)/.exec(crn)?.[1];
-      if (!org)
-        throw new UserError(
-          'CCLOUD_NO_ORGANIZATION',
-          `Confluent Cloud did not name the organisation of ${this.ids.environmentId}.`,
-          { hint: 'Check cluster.environmentId in kcops.yaml.' },
-        );
-      this.orgCrn = org;
-    }
+  private orgCrn: Promise<string> | undefined;
+  /**
+   * `crn://confluent.cloud/organization=<id>`: named by the environment resource (org v2), read once (the promise is
+   * kept, so calls made together share one request).
+   */
+  organizationCrn(): Promise<string> {
+    this.orgCrn ??= this.readOrganizationCrn().catch((e: unknown) => {
+      this.orgCrn = undefined;
+      throw e;
+    });
     return this.orgCrn;
+  }
+
+  private async readOrganizationCrn(): Promise<string> {
+    const env = await this.http.get(
+      `/org/v2/environments/${encodeURIComponent(this.ids.environmentId)}`,
+      environmentSchema,
+    );
+    const crn = env.metadata?.resource_name ?? '';
+    const org = /^(crn:\/\/confluent\.cloud\/organization=[^/]+)/.exec(crn)?.[1];
+    if (!org)
+      throw new UserError(
+        'CCLOUD_NO_ORGANIZATION',
+        `Confluent Cloud did not name the organisation of ${this.ids.environmentId}.`,
+        { hint: 'Check cluster.environmentId in kcops.yaml.' },
+      );
+    return org;
   }
 }
 
