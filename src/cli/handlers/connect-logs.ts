@@ -10,6 +10,7 @@ import type { CliContext, CommandResult, Style } from '../context.js';
 import { nameArg } from './ops-context.js';
 import { onEnvironment } from './environment.js';
 import type { Backend } from '../../core/environment/backend.js';
+import { configuredLogSources } from '../../core/observe/target.js';
 import { styleOf } from './connect-view.js';
 
 type LogsOptions = OptionsFor<typeof connectLogsCommand>;
@@ -58,9 +59,14 @@ function entryHuman(st: Style, e: LogEntry, multiSource: boolean): string {
   return [src + head + tag, ...rest.map((l) => src + l)].join('\n');
 }
 
-export const logs = onEnvironment<typeof connectLogsCommand>((ctx, args, o, { backend }) =>
-  readLogs(ctx, backend, args[0], o),
-);
+export const logs = onEnvironment<typeof connectLogsCommand>(async (ctx, args, o, { backend, precheck }) => {
+  // Confluent Cloud's logs API is not the Connect API the guard wraps: its own pre-check (View Logs).
+  const cloudLogs =
+    o.source === 'confluent-cloud' ||
+    (o.source === undefined && configuredLogSources(backend.target.observability).length === 0);
+  if (backend.target.clusterType === 'confluent-cloud' && cloudLogs) await precheck(nameArg(args[0]), 'logs');
+  return readLogs(ctx, backend, args[0], o);
+});
 
 async function readLogs(ctx: CliContext, b: Backend, nameGiven: string, o: LogsOptions): Promise<CommandResult> {
   const name = nameArg(nameGiven);

@@ -95,8 +95,10 @@ function metricsHuman(st: Style, v: MetricsView, history?: Map<string, number[]>
   return out.join('\n');
 }
 
-export const metrics = onEnvironment<typeof connectMetricsCommand>(async (ctx, args, o, { backend: b }) => {
+export const metrics = onEnvironment<typeof connectMetricsCommand>(async (ctx, args, o, { backend: b, precheck }) => {
   const name = nameArg(args[0]);
+  // Confluent Cloud's Metrics API is not the Connect API the guard wraps: its own pre-check (Read Throughput Metrics).
+  await precheck(name, 'metrics');
   const withLag = o.lag;
   if (!o.watch) {
     const v = await collectMetrics(b, name, withLag);

@@ -10,6 +10,7 @@ import type { OpsTarget } from '../../core/observe/target.js';
 import type { ArgsFor, CommandDecl, CommandHandler, OptionsFor } from '../command-spec.js';
 import type { CliContext, CommandResult } from '../context.js';
 import { auditSinkFor, ownershipGuard } from './ops-context.js';
+import type { CloudCheck } from '../../core/auth/cloud-guard.js';
 
 // The CLI is where the dev stack meets the core: outside a repository, `--env dev` is the stack of `kcops dev up`.
 registerLocalStack(devStack);
@@ -51,6 +52,11 @@ export interface EnvironmentRun {
    * `audit.topic`): env, cluster id and credential id come from the backend, so a handler names only what it did.
    */
   audit: Audit;
+  /**
+   * The ownership pre-check for a verb reached by another API than Connect (logs, metrics on Confluent Cloud): throws
+   * CONNECTOR_NOT_OWNED before any request about the connector; a no-op where the guard covers everything.
+   */
+  precheck: CloudCheck;
 }
 
 /**
@@ -78,10 +84,12 @@ export function withEnvironmentRun<T>(
       const c = backend.connect;
       const t = backend.target;
       let sink: AuditSink | undefined;
+      // Calls about a connector the key may not touch are refused here, before any request about it.
+      const guard = ownershipGuard(t, c, backend.iam?.roleBindings, ctx.reporter);
       return run({
         backend,
-        // Calls about a connector the key may not touch are refused here, before any request about it.
-        connect: ownershipGuard(t, c),
+        connect: guard.connect,
+        precheck: guard.check,
         target: t,
         // Built at the first mutation, before it runs: a torn audit log refuses the change instead of losing it.
         audit: auditTo(() => (sink ??= auditSinkFor(ctx, t, c)), t.env, c),

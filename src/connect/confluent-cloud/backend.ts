@@ -19,6 +19,8 @@ export interface CloudIam {
   listServiceAccounts(): Promise<{ id: string; displayName?: string }[]>;
   listUsers(): Promise<{ id: string; email?: string; fullName?: string }[]>;
   environmentRoleBindings(): Promise<CloudRoleBinding[]>;
+  /** Every role binding of one principal (`User:sa-…`) in the organisation, read once per client. */
+  principalRoleBindings(principal: string): Promise<CloudRoleBinding[]>;
   scope(): Promise<{ organization: string; environment: string; cluster: string }>;
 }
 

@@ -16,7 +16,7 @@ import type {
 import { lenientBody } from '../http/response.js';
 import { CloudConnectApi } from './connect-api.js';
 import { alreadyExists, stopUnsupported } from './errors.js';
-import { CloudIamApi } from './iam.js';
+import { CloudIamApi, type CloudRoleBinding } from './iam.js';
 import { cloudStoredConfig } from './normalise.js';
 import {
   offsetsSchema,
@@ -233,6 +233,16 @@ export class ConfluentCloudCluster implements ConnectCluster {
   /** The roles `principal` holds that cover connector `name` of this cluster (see CloudIamApi). */
   connectorRoles(principal: string, name: string): Promise<string[]> {
     return this.iam.connectorRoles(principal, name);
+  }
+  private readonly bindingsOf = new Map<string, Promise<CloudRoleBinding[]>>();
+  /** The role bindings of `principal`, read once per client (one command) and principal. */
+  principalRoleBindings(principal: string): Promise<CloudRoleBinding[]> {
+    let p = this.bindingsOf.get(principal);
+    if (!p) {
+      p = this.iam.principalRoleBindings(principal);
+      this.bindingsOf.set(principal, p);
+    }
+    return p;
   }
   listApiKeys() {
     return this.iam.listApiKeys();

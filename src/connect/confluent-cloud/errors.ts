@@ -1,6 +1,8 @@
 import { UserError } from '../../errors.js';
 import { Unreachable } from '../http/policy.js';
 import { describeTransportError, safeUrl, TransportError } from '../http/transport.js';
+import { connectorNotOwned } from '../not-owned.js';
+import { cloudVerbOf, ROLE_TO_ASK_FOR } from './connector-verbs.js';
 
 /**
  * Confluent Cloud answers errors in three body shapes (research/ccloud.md §1): `{"error":{"code","message"}}`
@@ -58,10 +60,30 @@ export function fromCloudStatus(ctx: CloudErrorContext, status: number, body: un
           hint: `The Connect API needs a Cloud API key (not a Kafka cluster key). Check the key and the secret reference ${ctx.credentialRef ?? '(none)'} in cluster.credentials of kcops.yaml; \`confluent api-key list --resource cloud\` lists Cloud keys.`,
         },
       );
-    case 403:
+    case 403: {
+      // A 403 about one connector is the refusal kcops makes itself before calling (core/auth/cloud-guard.ts): one code.
+      if (connector) {
+        const verb = cloudVerbOf(ctx.method, ctx.path.slice(`/connectors/${connector}`.length));
+        return connectorNotOwned({
+          connector: decodeURIComponent(connector),
+          access: verb === 'status' || verb === 'config' || verb === 'offsets-read' ? 'read' : 'change',
+          owner: undefined,
+          keyId: ctx.apiKeyId,
+          principal: undefined,
+          credentialSource: ctx.credentialRef,
+          decidedBy: 'cluster',
+          cloud: {
+            verb,
+            role: ROLE_TO_ASK_FOR[verb],
+            environmentId: ctx.environmentId,
+            kafkaClusterId: ctx.kafkaClusterId,
+          },
+        });
+      }
       return new UserError('CCLOUD_FORBIDDEN', `Confluent Cloud refused ${where} in ${scope} (403): ${msg}`, {
         hint: `The principal owning API key ${ctx.apiKeyId} needs ConnectManager (day-2) or ResourceOwner (create, update, delete) on connector=<prefix>* in ${ctx.kafkaClusterId}.`,
       });
+    }
     case 404:
       // By the path, not the text: Cloud says "resource not found" for a mistyped connector name as for a wrong
       // environment or cluster id (research/ccloud.md), in the nested and in the flat `error_code` form.

@@ -172,6 +172,33 @@ export class CloudIamApi {
       .map((b) => ({ ...(b.id ? { id: b.id } : {}), principal: b.principal, role: b.role_name, crn: b.crn_pattern }));
   }
 
+  /**
+   * Every role binding of `principal` (`User:sa-…`) in the organisation: those on the organisation itself and those
+   * beneath it (`<org>/*`), every page. The day-2 pre-check on Cloud reads these once per command.
+   */
+  async principalRoleBindings(principal: string): Promise<CloudRoleBinding[]> {
+    const organization = await this.organizationCrn();
+    const p = encodeURIComponent(principal);
+    const lists = await Promise.all(
+      [organization, `${organization}/*`].map((crn) =>
+        this.listAll(
+          `/iam/v2/role-bindings?principal=${p}&crn_pattern=${encodeURIComponent(crn)}`,
+          roleBindingListSchema,
+        ),
+      ),
+    );
+    const seen = new Set<string>();
+    return lists
+      .flat()
+      .filter((b) => {
+        const k = b.id ?? `${b.principal}|${b.role_name}|${b.crn_pattern}`;
+        if (seen.has(k)) return false;
+        seen.add(k);
+        return true;
+      })
+      .map((b) => ({ ...(b.id ? { id: b.id } : {}), principal: b.principal, role: b.role_name, crn: b.crn_pattern }));
+  }
+
   /** The CRNs of the organisation, this environment and this cluster. */
   async scope(): Promise<{ organization: string; environment: string; cluster: string }> {
     const organization = await this.organizationCrn();
@@ -203,25 +230,33 @@ export class CloudIamApi {
     return out;
   }
 
-  private orgCrn: string | undefined;
-  /** `crn://confluent.cloud/organization=<id>`: named by the environment resource (org v2), read once. */
-  async organizationCrn(): Promise<string> {
-    if (!this.orgCrn) {
-      const env = await this.http.get(
-        `/org/v2/environments/${encodeURIComponent(this.ids.environmentId)}`,
-        environmentSchema,
-      );
-      const crn = env.metadata?.resource_name ?? '';
-      const org = /^(crn:\/\/confluent\.cloud\/organization=[^/]+)/.exec(crn)?.[1];
-      if (!org)
-        throw new UserError(
-          'CCLOUD_NO_ORGANIZATION',
-          `Confluent Cloud did not name the organisation of ${this.ids.environmentId}.`,
-          { hint: 'Check cluster.environmentId in kcops.yaml.' },
-        );
-      this.orgCrn = org;
-    }
+  private orgCrn: Promise<string> | undefined;
+  /**
+   * `crn://confluent.cloud/organization=<id>`: named by the environment resource (org v2), read once (the promise is
+   * kept, so calls made together share one request).
+   */
+  organizationCrn(): Promise<string> {
+    this.orgCrn ??= this.readOrganizationCrn().catch((e: unknown) => {
+      this.orgCrn = undefined;
+      throw e;
+    });
     return this.orgCrn;
+  }
+
+  private async readOrganizationCrn(): Promise<string> {
+    const env = await this.http.get(
+      `/org/v2/environments/${encodeURIComponent(this.ids.environmentId)}`,
+      environmentSchema,
+    );
+    const crn = env.metadata?.resource_name ?? '';
+    const org = /^(crn:\/\/confluent\.cloud\/organization=[^/]+)/.exec(crn)?.[1];
+    if (!org)
+      throw new UserError(
+        'CCLOUD_NO_ORGANIZATION',
+        `Confluent Cloud did not name the organisation of ${this.ids.environmentId}.`,
+        { hint: 'Check cluster.environmentId in kcops.yaml.' },
+      );
+    return org;
   }
 }
 

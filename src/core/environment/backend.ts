@@ -9,6 +9,7 @@ import type { OpsTarget } from '../observe/target.js';
 import type { Check, Probes } from '../operate/check.js';
 import type { Reporter } from '../reporter.js';
 import type { AccessInventorySource } from '../access/review-inventory.js';
+import type { CloudRoleSource } from '../auth/cloud-guard.js';
 
 /**
  * An environment of kcops.yaml (or the local stack) made usable: every part it has, with its credentials, TLS and
@@ -49,6 +50,11 @@ export interface ConnectorIam {
   serviceAccountExists(id: string): Promise<boolean>;
   /** The roles `principal` holds that cover connector `connector` (role bindings on the cluster). */
   connectorRoles(principal: string, connector: string): Promise<string[]>;
+  /**
+   * The key owner's role bindings, which the day-2 pre-check reads (core/auth/cloud-guard.ts); self-managed has no
+   * IAM and decides with the ownership table.
+   */
+  readonly roleBindings: CloudRoleSource;
 }
 
 export interface ConnectorMetricsService {

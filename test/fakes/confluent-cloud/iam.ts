@@ -45,6 +45,7 @@ export function roleBindingList(
   const pattern = q.get('crn_pattern');
   if (method !== 'GET') return failure(404, 'Not Found');
   if (!pattern) return failure(400, 'crn_pattern is required');
+  if (cloud.roleBindingsForbidden) return failure(403, 'Forbidden');
   const inclusive = pattern.endsWith('/*');
   const scope = inclusive ? pattern.slice(0, -2) : pattern;
   const data = cloud.roleBindings

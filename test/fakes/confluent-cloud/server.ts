@@ -6,6 +6,7 @@ import { iam, orgEnvironment, roleBindingList } from './iam.js';
 import { kafkaRest } from './kafka-rest.js';
 import { logging } from './logging.js';
 import { metricsQuery } from './metrics.js';
+import { mayTouchConnector } from './rbac.js';
 
 /**
  * An in-memory Confluent Cloud Connect v1 API on a real local HTTP server (behaviour: SPEC.md beside this file).
@@ -375,6 +376,9 @@ export class FakeConfluentCloud {
     }
 
     const rest = parts.slice(2).join('/');
+    // Cloud answers 403 to a key whose owner's role bindings do not allow the request (rbac.ts), connector or not.
+    if (this.enforceRoleBindings && !mayTouchConnector(this, method, parts[1]!, rest))
+      return err(403, 'Forbidden Access');
     // PUT /config on an unknown name creates the connector ("Create or Update a Connector Configuration").
     if (!this.connectors.has(parts[1]!) && method === 'PUT' && rest === 'config')
       return this.create({ name: parts[1], config: body }, (status, payload) =>
@@ -480,6 +484,14 @@ export class FakeConfluentCloud {
   get clusterCrn(): string {
     return `crn://confluent.cloud/organization=${this.organizationId}/environment=${this.environmentId}/cloud-cluster=${this.clusterId}`;
   }
+
+  /**
+   * Connector endpoints answer 403 unless the owner of the stand-in's key (`apiKeys`) holds a role binding that
+   * allows the request (rbac.ts). Off by default: most tests are not about access.
+   */
+  enforceRoleBindings = false;
+  /** `GET /iam/v2/role-bindings` answers 403 (a Cloud key whose owner may not read role bindings). */
+  roleBindingsForbidden = false;
 
   cloudAuthorized(authorization: string | undefined): boolean {
     return authorization === 'Basic ' + Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64');

@@ -44,6 +44,12 @@ export const confluentCloud: BackendProvider = {
       iam: {
         serviceAccountExists: (id) => client.get().serviceAccountExists(id),
         connectorRoles: (principal, connector) => client.get().connectorRoles(principal, connector),
+        roleBindings: {
+          bindings: (principal) => client.get().principalRoleBindings(principal),
+          scope: () => client.get().scope(),
+          environmentId: c.environmentId,
+          kafkaClusterId: c.kafkaClusterId,
+        },
       },
       ...(key ? { defaultLogs: () => new ConfluentCloudLogSource(client.get(), logsClient()) } : {}),
       metrics: {

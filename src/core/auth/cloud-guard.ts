@@ -1,0 +1,132 @@
+import type {
+  ClusterIdentity,
+  ConnectCluster,
+  ConnectorOffset,
+  RestartOptions,
+  TargetState,
+} from '../../connect/cluster.js';
+import { connectorNotOwned } from '../../connect/not-owned.js';
+import { clusterIdentity } from '../audit/principal.js';
+import {
+  decideCloudAccess,
+  ROLE_TO_ASK_FOR,
+  type CloudBinding,
+  type CloudScope,
+  type CloudVerb,
+} from './cloud-roles.js';
+
+/** What the Cloud backend reads for the pre-check: the key owner's role bindings and the CRNs of this cluster. */
+export interface CloudRoleSource {
+  /** Every role binding of `principal` (`User:sa-…`) in the organisation (IAM v2, all pages). */
+  bindings(principal: string): Promise<CloudBinding[]>;
+  scope(): Promise<CloudScope>;
+  environmentId: string;
+  kafkaClusterId: string;
+}
+
+export interface CloudGuardOptions {
+  roles: CloudRoleSource;
+  /** Where the key came from, for the refusal's hint. */
+  credentialSource?: string | undefined;
+  /** Why kcops left a decision to Cloud (IAM unreadable, a cell Confluent's table leaves open): a debug note. */
+  note(message: string): void;
+}
+
+/** Refuses, before any request about the connector, what the key owner's role bindings do not allow. */
+export type CloudCheck = (connector: string, verb: CloudVerb) => Promise<void>;
+
+/**
+ * The pre-check of issue #15 §2 on Confluent Cloud: the key's owner (IAM v2, the same whoami as the audit actor) and
+ * its role bindings, read once per command; a verb their roles do not allow (core/auth/cloud-roles.ts) is refused
+ * with CONNECTOR_NOT_OWNED before the request. When the bindings cannot be read (no IAM access, network) or the table
+ * leaves the answer open, nothing is refused and Cloud decides (its 403 reads the same).
+ */
+export function cloudCheck(inner: ConnectCluster, o: CloudGuardOptions): CloudCheck {
+  let read: Promise<{ who: ClusterIdentity; bindings: CloudBinding[]; scope: CloudScope } | undefined> | undefined;
+  const load = () =>
+    (read ??= (async () => {
+      const who = await clusterIdentity(inner);
+      if (!who) {
+        o.note('ownership pre-check skipped: IAM did not say who owns the Cloud API key; Confluent Cloud decides.');
+        return undefined;
+      }
+      try {
+        const [bindings, scope] = await Promise.all([o.roles.bindings(`User:${who.principal}`), o.roles.scope()]);
+        return { who, bindings, scope };
+      } catch (e) {
+        o.note(
+          `ownership pre-check skipped: the role bindings of ${who.principal} could not be read (${e instanceof Error ? e.message : String(e)}); Confluent Cloud decides.`,
+        );
+        return undefined;
+      }
+    })());
+  return async (connector, verb) => {
+    const r = await load();
+    if (!r) return;
+    const d = decideCloudAccess(r.bindings, r.scope, r.who.principal, connector, verb);
+    if (d.result === 'allowed') return;
+    if (d.result === 'unknown') {
+      o.note(`ownership pre-check: ${d.reason}; Confluent Cloud decides about ${verb} on '${connector}'.`);
+      return;
+    }
+    throw connectorNotOwned({
+      connector,
+      access: verb === 'status' || verb === 'config' || verb === 'offsets-read' ? 'read' : 'change',
+      owner: undefined,
+      keyId: r.who.keyId ?? inner.credentialKeyId,
+      principal: r.who.displayName ? `${r.who.principal} (${r.who.displayName})` : r.who.principal,
+      credentialSource: o.credentialSource,
+      decidedBy: 'kcops',
+      cloud: {
+        verb,
+        role: ROLE_TO_ASK_FOR[verb],
+        held: d.held.map((b) => `${b.role} on ${b.crn}`),
+        principalId: r.who.principal,
+        environmentId: o.roles.environmentId,
+        kafkaClusterId: o.roles.kafkaClusterId,
+      },
+    });
+  };
+}
+
+/** The day-2 cluster on Cloud: each call about one connector passes `check` with its verb first. */
+export function guardCloudRoles(inner: ConnectCluster, check: CloudCheck): ConnectCluster {
+  const as =
+    <A extends unknown[], R>(verb: CloudVerb, f: (name: string, ...a: A) => Promise<R>) =>
+    async (name: string, ...a: A): Promise<R> => {
+      await check(name, verb);
+      return f.call(inner, name, ...a);
+    };
+  return {
+    get id() {
+      return inner.id;
+    },
+    get credentialKeyId() {
+      return inner.credentialKeyId;
+    },
+    get traits() {
+      return inner.traits;
+    },
+    collect: () => inner.collect(),
+    status: as('status', inner.status),
+    create: as<[Record<string, string>, TargetState?], void>('create', inner.create),
+    updateConfig: as<[Record<string, string>], void>('configure', inner.updateConfig),
+    delete: as<[], void>('delete', inner.delete),
+    pause: as<[], void>('pause-resume', inner.pause),
+    resume: as<[], void>('pause-resume', inner.resume),
+    stop: as<[], void>('pause-resume', inner.stop),
+    restart: as<[RestartOptions?], void>('restart', inner.restart),
+    restartTask: as<[number], void>('restart', inner.restartTask),
+    plugins: () => inner.plugins(),
+    validateConfig: (cls, config) => inner.validateConfig(cls, config),
+    getOffsets: as('offsets-read', inner.getOffsets),
+    alterOffsets: as<[ConnectorOffset[]], void>('offsets-change', inner.alterOffsets),
+    resetOffsets: as<[], void>('offsets-change', inner.resetOffsets),
+    serverInfo: () => inner.serverInfo(),
+    connectorConfig: as('config', inner.connectorConfig),
+    connectorTopics: as('config', inner.connectorTopics),
+    pluginConfig: (cls) => inner.pluginConfig(cls),
+    ...(inner.whoami ? { whoami: (): Promise<ClusterIdentity | undefined> => clusterIdentity(inner) } : {}),
+    close: () => inner.close(),
+  };
+}
