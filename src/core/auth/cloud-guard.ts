@@ -45,13 +45,17 @@ export function cloudCheck(inner: ConnectCluster, o: CloudGuardOptions): CloudCh
   let read: Promise<{ who: ClusterIdentity; bindings: CloudBinding[]; scope: CloudScope } | undefined> | undefined;
   const load = () =>
     (read ??= (async () => {
+      // The organisation's CRN does not depend on the key's owner: asked for beside it, so the pre-check costs two
+      // round trips before the command's own request, not three.
+      const scopeRead = o.roles.scope();
+      scopeRead.catch(() => undefined);
       const who = await clusterIdentity(inner);
       if (!who) {
         o.note('ownership pre-check skipped: IAM did not say who owns the Cloud API key; Confluent Cloud decides.');
         return undefined;
       }
       try {
-        const [bindings, scope] = await Promise.all([o.roles.bindings(`User:${who.principal}`), o.roles.scope()]);
+        const [bindings, scope] = await Promise.all([o.roles.bindings(`User:${who.principal}`), scopeRead]);
         return { who, bindings, scope };
       } catch (e) {
         o.note(
