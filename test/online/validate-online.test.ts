@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selfManagedOnlineChecker } from '../../src/core/validate/online/checker.js';
+import { onlineChecker } from '../../src/core/validate/online/checker.js';
 import { validate } from '../../src/core/validate/run.js';
 
 /**
@@ -71,7 +71,7 @@ environments:
   });
 
   it('reports missing plugin, cluster validation errors, missing topic, missing ACL and unresolvable references', async () => {
-    const r = await validate({ paths: [], cwd: dir, online: selfManagedOnlineChecker({ env: process.env }) });
+    const r = await validate({ paths: [], cwd: dir, online: onlineChecker({ env: process.env }) });
     const by = (file: string) => r.findings.filter((f) => f.file.endsWith(`${file}.json`)).map((f) => f.rule);
     expect(r.findings.map((f) => f.rule)).not.toContain('plugin/cluster-unreachable');
     expect(by('payments-missing-plugin')).toContain('plugin/not-installed');

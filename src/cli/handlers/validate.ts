@@ -37,7 +37,7 @@ export const validate: CommandHandler<typeof validateCommand> = async (ctx, args
         o.offline
         ? {}
         : {
-            online: (await import('../../core/validate/online/checker.js')).selfManagedOnlineChecker({
+            online: (await import('../../core/validate/online/checker.js')).onlineChecker({
               env: ctx.env,
               reporter: ctx.reporter,
             }),

@@ -45,7 +45,7 @@ export interface CheckerOptions {
  * clients, credentials, TLS and timeouts as plan and apply), with references in connector configs that kcops cannot
  * resolve sent as written: the offline secret rules already explain them.
  */
-export function selfManagedOnlineChecker(opts: CheckerOptions): OnlineChecker {
+export function onlineChecker(opts: CheckerOptions): OnlineChecker {
   return async (envName, connectors, loaded) => {
     const project = loaded.project;
     const def = project ? environmentOf(project, envName) : undefined;
