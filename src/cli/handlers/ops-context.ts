@@ -7,7 +7,8 @@ import { mirrorAudit } from '../../core/audit/mirror.js';
 import { gitCommit, resolveActor } from '../../core/audit/actor.js';
 import { authenticatedActor } from '../../core/audit/principal.js';
 import { guardOwnership } from '../../core/auth/ownership-guard.js';
-import { cloudCheck, guardCloudRoles, type CloudCheck, type CloudRoleSource } from '../../core/auth/cloud-guard.js';
+import { cloudCheck, type CloudCheck, type CloudRoleSource } from '../../core/auth/cloud-guard.js';
+import { guardConnectorCalls } from '../../core/auth/connector-guard.js';
 import type { Reporter } from '../../core/reporter.js';
 import type { Ownership } from '../../core/auth/ownership.js';
 import type { ConnectCluster } from '../../connect/cluster.js';
@@ -102,7 +103,7 @@ export function ownershipGuard(
       credentialSource: t.cloud?.credentialRef ?? t.connect.credentialRef,
       note: (m) => reporter?.debug(m),
     });
-    return { connect: guardCloudRoles(c, check), check };
+    return { connect: guardConnectorCalls(c, check), check };
   }
   const declared: Ownership = t.project?.teams ?? {};
   const ownership = Object.keys(declared).length > 0 ? declared : (t.teams ?? {});

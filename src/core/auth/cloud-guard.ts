@@ -1,12 +1,7 @@
-import type {
-  ClusterIdentity,
-  ConnectCluster,
-  ConnectorOffset,
-  RestartOptions,
-  TargetState,
-} from '../../connect/cluster.js';
+import type { ClusterIdentity, ConnectCluster } from '../../connect/cluster.js';
 import { connectorNotOwned } from '../../connect/not-owned.js';
 import { clusterIdentity } from '../audit/principal.js';
+import { accessOf } from './connector-guard.js';
 import {
   decideCloudAccess,
   ROLE_TO_ASK_FOR,
@@ -75,7 +70,7 @@ export function cloudCheck(inner: ConnectCluster, o: CloudGuardOptions): CloudCh
     }
     throw connectorNotOwned({
       connector,
-      access: verb === 'status' || verb === 'config' || verb === 'offsets-read' ? 'read' : 'change',
+      access: accessOf(verb),
       owner: undefined,
       keyId: r.who.keyId ?? inner.credentialKeyId,
       principal: r.who.displayName ? `${r.who.principal} (${r.who.displayName})` : r.who.principal,
@@ -90,47 +85,5 @@ export function cloudCheck(inner: ConnectCluster, o: CloudGuardOptions): CloudCh
         kafkaClusterId: o.roles.kafkaClusterId,
       },
     });
-  };
-}
-
-/** The day-2 cluster on Cloud: each call about one connector passes `check` with its verb first. */
-export function guardCloudRoles(inner: ConnectCluster, check: CloudCheck): ConnectCluster {
-  const as =
-    <A extends unknown[], R>(verb: CloudVerb, f: (name: string, ...a: A) => Promise<R>) =>
-    async (name: string, ...a: A): Promise<R> => {
-      await check(name, verb);
-      return f.call(inner, name, ...a);
-    };
-  return {
-    get id() {
-      return inner.id;
-    },
-    get credentialKeyId() {
-      return inner.credentialKeyId;
-    },
-    get traits() {
-      return inner.traits;
-    },
-    collect: () => inner.collect(),
-    status: as('status', inner.status),
-    create: as<[Record<string, string>, TargetState?], void>('create', inner.create),
-    updateConfig: as<[Record<string, string>], void>('configure', inner.updateConfig),
-    delete: as<[], void>('delete', inner.delete),
-    pause: as<[], void>('pause-resume', inner.pause),
-    resume: as<[], void>('pause-resume', inner.resume),
-    stop: as<[], void>('pause-resume', inner.stop),
-    restart: as<[RestartOptions?], void>('restart', inner.restart),
-    restartTask: as<[number], void>('restart', inner.restartTask),
-    plugins: () => inner.plugins(),
-    validateConfig: (cls, config) => inner.validateConfig(cls, config),
-    getOffsets: as('offsets-read', inner.getOffsets),
-    alterOffsets: as<[ConnectorOffset[]], void>('offsets-change', inner.alterOffsets),
-    resetOffsets: as<[], void>('offsets-change', inner.resetOffsets),
-    serverInfo: () => inner.serverInfo(),
-    connectorConfig: as('config', inner.connectorConfig),
-    connectorTopics: as('config', inner.connectorTopics),
-    pluginConfig: (cls) => inner.pluginConfig(cls),
-    ...(inner.whoami ? { whoami: (): Promise<ClusterIdentity | undefined> => clusterIdentity(inner) } : {}),
-    close: () => inner.close(),
   };
 }

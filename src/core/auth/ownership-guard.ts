@@ -1,13 +1,8 @@
-import type {
-  ConnectCluster,
-  ConnectorOffset,
-  RestartOptions,
-  TargetState,
-  ClusterIdentity,
-} from '../../connect/cluster.js';
+import type { ConnectCluster } from '../../connect/cluster.js';
 import { connectorNotOwned } from '../../connect/not-owned.js';
 import { clusterIdentity } from '../audit/principal.js';
-import { decideOwnership, type Access, type Ownership } from './ownership.js';
+import { accessOf, guardConnectorCalls } from './connector-guard.js';
+import { decideOwnership, type Ownership } from './ownership.js';
 
 export interface GuardOptions {
   /** Team -> prefixes the decision reads (kcops.yaml `teams`, or the dev stack's key file). */
@@ -23,7 +18,7 @@ export interface GuardOptions {
  * Calls that are not about one connector (list, plugins, server info) pass through: the workers filter lists.
  */
 export function guardOwnership(inner: ConnectCluster, o: GuardOptions): ConnectCluster {
-  const check = async (connector: string, access: Access): Promise<void> => {
+  const check = async (connector: string, access: 'read' | 'change'): Promise<void> => {
     const who = await clusterIdentity(inner);
     const d = decideOwnership(who, o.ownership, connector, access);
     if (!d || d.allowed) return;
@@ -38,48 +33,5 @@ export function guardOwnership(inner: ConnectCluster, o: GuardOptions): ConnectC
       decidedBy: 'kcops',
     });
   };
-  const read =
-    <A extends unknown[], R>(f: (name: string, ...a: A) => Promise<R>) =>
-    async (name: string, ...a: A): Promise<R> => {
-      await check(name, 'read');
-      return f.call(inner, name, ...a);
-    };
-  const change =
-    <A extends unknown[], R>(f: (name: string, ...a: A) => Promise<R>) =>
-    async (name: string, ...a: A): Promise<R> => {
-      await check(name, 'change');
-      return f.call(inner, name, ...a);
-    };
-  return {
-    get id() {
-      return inner.id;
-    },
-    get credentialKeyId() {
-      return inner.credentialKeyId;
-    },
-    get traits() {
-      return inner.traits;
-    },
-    collect: () => inner.collect(),
-    status: read(inner.status),
-    create: change<[Record<string, string>, TargetState?], void>(inner.create),
-    updateConfig: change<[Record<string, string>], void>(inner.updateConfig),
-    delete: change<[], void>(inner.delete),
-    pause: change<[], void>(inner.pause),
-    resume: change<[], void>(inner.resume),
-    stop: change<[], void>(inner.stop),
-    restart: change<[RestartOptions?], void>(inner.restart),
-    restartTask: change<[number], void>(inner.restartTask),
-    plugins: () => inner.plugins(),
-    validateConfig: (cls, config) => inner.validateConfig(cls, config),
-    getOffsets: read(inner.getOffsets),
-    alterOffsets: change<[ConnectorOffset[]], void>(inner.alterOffsets),
-    resetOffsets: change<[], void>(inner.resetOffsets),
-    serverInfo: () => inner.serverInfo(),
-    connectorConfig: read(inner.connectorConfig),
-    connectorTopics: read(inner.connectorTopics),
-    pluginConfig: (cls) => inner.pluginConfig(cls),
-    ...(inner.whoami ? { whoami: (): Promise<ClusterIdentity | undefined> => clusterIdentity(inner) } : {}),
-    close: () => inner.close(),
-  };
+  return guardConnectorCalls(inner, (connector, verb) => check(connector, accessOf(verb)));
 }
