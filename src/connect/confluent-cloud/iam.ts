@@ -160,16 +160,7 @@ export class CloudIamApi {
         this.listAll(`/iam/v2/role-bindings?crn_pattern=${encodeURIComponent(p)}`, roleBindingListSchema),
       ),
     );
-    const seen = new Set<string>();
-    return lists
-      .flat()
-      .filter((b) => {
-        const k = b.id ?? `${b.principal}|${b.role_name}|${b.crn_pattern}`;
-        if (seen.has(k)) return false;
-        seen.add(k);
-        return true;
-      })
-      .map((b) => ({ ...(b.id ? { id: b.id } : {}), principal: b.principal, role: b.role_name, crn: b.crn_pattern }));
+    return distinctBindings(lists.flat());
   }
 
   /**
@@ -187,16 +178,7 @@ export class CloudIamApi {
         ),
       ),
     );
-    const seen = new Set<string>();
-    return lists
-      .flat()
-      .filter((b) => {
-        const k = b.id ?? `${b.principal}|${b.role_name}|${b.crn_pattern}`;
-        if (seen.has(k)) return false;
-        seen.add(k);
-        return true;
-      })
-      .map((b) => ({ ...(b.id ? { id: b.id } : {}), principal: b.principal, role: b.role_name, crn: b.crn_pattern }));
+    return distinctBindings(lists.flat());
   }
 
   /** The CRNs of the organisation, this environment and this cluster. */
@@ -284,4 +266,19 @@ function covers(
   if (!CONNECTOR_ROLES.has(role) || !pattern.startsWith(`${scope.cluster}/connector=`)) return false;
   const p = pattern.slice(`${scope.cluster}/connector=`.length);
   return p.endsWith('*') ? scope.name.startsWith(p.slice(0, -1)) : p === scope.name;
+}
+
+/** Bindings read through overlapping CRN patterns, each once (by id, or by what it grants when it has none). */
+function distinctBindings(
+  all: { id?: string | undefined; principal: string; role_name: string; crn_pattern: string }[],
+): CloudRoleBinding[] {
+  const seen = new Set<string>();
+  return all
+    .filter((b) => {
+      const k = b.id ?? `${b.principal}|${b.role_name}|${b.crn_pattern}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    })
+    .map((b) => ({ ...(b.id ? { id: b.id } : {}), principal: b.principal, role: b.role_name, crn: b.crn_pattern }));
 }
