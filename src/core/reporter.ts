@@ -2,19 +2,8 @@
  * How the core talks to whoever runs it, without knowing about terminals (the CDK toolkit's IoHost idea).
  * The CLI decides what a step looks like: a spinner on a TTY, nothing in CI, JSON never polluted.
  */
-export interface Reporter {
-  /** A long step started; `done` ends it. */
-  step(title: string): StepHandle;
-  info(message: string): void;
-  warn(message: string): void;
-  debug(message: string): void;
-}
-
-export interface StepHandle {
-  update(detail: string): void;
-  done(summary?: string): void;
-  fail(summary?: string): void;
-}
+export type { Reporter, StepHandle } from '../progress.js';
+import type { Reporter, StepHandle } from '../progress.js';
 
 const silentStep: StepHandle = { update() {}, done() {}, fail() {} };
 

@@ -1,4 +1,4 @@
-import type { Reporter } from '../../core/reporter.js';
+import type { Reporter } from '../../progress.js';
 import type { ClusterTraits, ProvisioningPolicy } from '../cluster.js';
 import type { RateLimitPolicy, RetryPolicy } from '../http/policy.js';
 import { CLOUD_SERVER_KEYS, isMaskedValue } from './normalise.js';
