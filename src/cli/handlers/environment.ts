@@ -9,8 +9,9 @@ import { auditTo, type Audit } from '../../core/operations/audit.js';
 import type { OpsTarget } from '../../core/observe/target.js';
 import type { ArgsFor, CommandDecl, CommandHandler, OptionsFor } from '../command-spec.js';
 import type { CliContext, CommandResult } from '../context.js';
-import { auditSinkFor, ownershipGuard } from './ops-context.js';
-import type { CloudCheck } from '../../core/auth/cloud-guard.js';
+import { auditSinkFor } from './ops-context.js';
+import { day2Guard } from '../../core/auth/day2-guard.js';
+import type { ConnectorCheck } from '../../core/auth/connector-guard.js';
 
 // The CLI is where the dev stack meets the core: outside a repository, `--env dev` is the stack of `kcops dev up`.
 registerLocalStack(devStack);
@@ -56,7 +57,7 @@ export interface EnvironmentRun {
    * The ownership pre-check for a verb reached by another API than Connect (logs, metrics on Confluent Cloud): throws
    * CONNECTOR_NOT_OWNED before any request about the connector; a no-op where the guard covers everything.
    */
-  precheck: CloudCheck;
+  precheck: ConnectorCheck;
 }
 
 /**
@@ -85,7 +86,7 @@ export function withEnvironmentRun<T>(
       const t = backend.target;
       let sink: AuditSink | undefined;
       // Calls about a connector the key may not touch are refused here, before any request about it.
-      const guard = ownershipGuard(t, c, backend.iam?.roleBindings, ctx.reporter);
+      const guard = day2Guard(t, c, backend.iam?.roleBindings, ctx.reporter);
       return run({
         backend,
         connect: guard.connect,

@@ -6,11 +6,6 @@ import { auditLogFor } from './audit-log.js';
 import { mirrorAudit } from '../../core/audit/mirror.js';
 import { gitCommit, resolveActor } from '../../core/audit/actor.js';
 import { authenticatedActor } from '../../core/audit/principal.js';
-import { guardOwnership } from '../../core/auth/ownership-guard.js';
-import { cloudCheck, type CloudCheck, type CloudRoleSource } from '../../core/auth/cloud-guard.js';
-import { guardConnectorCalls } from '../../core/auth/connector-guard.js';
-import type { Reporter } from '../../core/reporter.js';
-import type { Ownership } from '../../core/auth/ownership.js';
 import type { ConnectCluster } from '../../connect/cluster.js';
 import { UserError } from '../../errors.js';
 import type { OpsTarget } from '../../core/observe/target.js';
@@ -82,33 +77,4 @@ export function auditSinkFor(ctx: CliContext, t: OpsTarget, cluster?: ConnectClu
 export function nameArg(n: string | undefined): string {
   if (n === undefined || n.length === 0) throw new UserError('USAGE', 'A connector name is required.', { exitCode: 2 });
   return n;
-}
-
-/**
- * Day-2 commands' cluster: the ownership check of issue #15 in front of it. Self-managed: the teams of kcops.yaml (or,
- * for the dev stack outside a repository, of its key file). Confluent Cloud: the key owner's role bindings
- * (core/auth/cloud-guard.ts), read once per command; when they cannot be read Cloud decides, and the reason is a
- * debug note. `check` is the same pre-check for commands that reach a connector by other APIs (logs, metrics).
- */
-export function ownershipGuard(
-  t: OpsTarget,
-  c: ConnectCluster,
-  cloudRoles?: CloudRoleSource,
-  reporter?: Reporter,
-): { connect: ConnectCluster; check: CloudCheck } {
-  if (t.clusterType !== 'self-managed') {
-    if (!cloudRoles) return { connect: c, check: async () => {} };
-    const check = cloudCheck(c, {
-      roles: cloudRoles,
-      credentialSource: t.cloud?.credentialRef ?? t.connect.credentialRef,
-      note: (m) => reporter?.debug(m),
-    });
-    return { connect: guardConnectorCalls(c, check), check };
-  }
-  const declared: Ownership = t.project?.teams ?? {};
-  const ownership = Object.keys(declared).length > 0 ? declared : (t.teams ?? {});
-  return {
-    connect: guardOwnership(c, { ownership, credentialSource: t.connect.credentialRef }),
-    check: async () => {},
-  };
 }
