@@ -15,7 +15,7 @@ import {
   type TargetInput,
 } from '../observe/target.js';
 import { parseDuration } from '../duration.js';
-import { findSecretRefs, SECRET_REF } from '../secrets/reference.js';
+import { findSecretRefs } from '../secrets/reference.js';
 import { resolveLocally } from '../secrets/resolve.js';
 import { userKey } from '../auth/profile.js';
 import { providersOf, SecretResolver } from '../secrets/run-resolver.js';
@@ -95,7 +95,7 @@ export function resolveTarget(i: TargetInput, o: { lenientSecrets?: boolean } = 
                 }
               : {}),
           resolveValue: (v) =>
-            findSecretRefs(v).length === 0 ? v : o.lenientSecrets ? leniently(v, secrets) : secrets.resolveValue(v),
+            findSecretRefs(v).length > 0 ? secrets.resolveValue(v, { lenient: o.lenientSecrets }) : v,
           ...(e.kafka && 'restEndpoint' in e.kafka && e.kafka.credentials
             ? {
                 kafkaRest: {
@@ -157,14 +157,6 @@ export function resolveTarget(i: TargetInput, o: { lenientSecrets?: boolean } = 
     );
   }
   return localStackTarget(i.processEnv);
-}
-
-/** Each reference resolved if it can be, else left as written (validate: the offline secret rules explain it). */
-async function leniently(value: string, secrets: SecretResolver): Promise<string> {
-  const refs = findSecretRefs(value);
-  const values = await Promise.all(refs.map((r) => secrets.resolve(r.text).catch(() => r.text)));
-  let i = 0;
-  return value.replace(SECRET_REF, () => values[i++] ?? '');
 }
 
 function readObservability(root: string, env: string, processEnv: NodeJS.ProcessEnv): Observability {

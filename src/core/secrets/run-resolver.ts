@@ -59,10 +59,16 @@ export class SecretResolver {
   }
 
   /** Every reference inside a value replaced by its secret (a value may hold several, or text around one). */
-  async resolveValue(value: string): Promise<string> {
+  /**
+   * Every reference in `value` replaced by its secret. `lenient`: a reference that cannot be resolved stays as written
+   * (validate, whose offline secret rules explain it) instead of failing the whole value.
+   */
+  async resolveValue(value: string, o: { lenient?: boolean | undefined } = {}): Promise<string> {
     const refs = findSecretRefs(value);
     if (refs.length === 0) return value;
-    const values = await Promise.all(refs.map((r) => this.resolve(r.text)));
+    const values = await Promise.all(
+      refs.map((r) => (o.lenient ? this.resolve(r.text).catch(() => r.text) : this.resolve(r.text))),
+    );
     let i = 0;
     return value.replace(SECRET_REF, () => values[i++] ?? '');
   }
