@@ -74,3 +74,10 @@ export function cloudVerbOf(method: string, rest: string): CloudVerb {
   if (r === 'status' || r === 'tasks' || r.startsWith('tasks/')) return 'status';
   return 'config';
 }
+
+const READS: ReadonlySet<CloudVerb> = new Set(['status', 'config', 'offsets-read', 'logs', 'metrics']);
+
+/** The coarser split of the self-managed extension and of the refusal's wording: viewer reads, operator changes. */
+export function accessOf(verb: CloudVerb): 'read' | 'change' {
+  return READS.has(verb) ? 'read' : 'change';
+}

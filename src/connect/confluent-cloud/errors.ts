@@ -2,7 +2,7 @@ import { UserError } from '../../errors.js';
 import { Unreachable } from '../http/policy.js';
 import { describeTransportError, safeUrl, TransportError } from '../http/transport.js';
 import { connectorNotOwned } from '../not-owned.js';
-import { cloudVerbOf, ROLE_TO_ASK_FOR } from './connector-verbs.js';
+import { accessOf, cloudVerbOf, ROLE_TO_ASK_FOR } from './connector-verbs.js';
 
 /**
  * Confluent Cloud answers errors in three body shapes (research/ccloud.md §1): `{"error":{"code","message"}}`
@@ -66,7 +66,7 @@ export function fromCloudStatus(ctx: CloudErrorContext, status: number, body: un
         const verb = cloudVerbOf(ctx.method, ctx.path.slice(`/connectors/${connector}`.length));
         return connectorNotOwned({
           connector: decodeURIComponent(connector),
-          access: verb === 'status' || verb === 'config' || verb === 'offsets-read' ? 'read' : 'change',
+          access: accessOf(verb),
           owner: undefined,
           keyId: ctx.apiKeyId,
           principal: undefined,

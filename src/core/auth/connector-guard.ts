@@ -5,7 +5,7 @@ import type {
   RestartOptions,
   TargetState,
 } from '../../connect/cluster.js';
-import type { CloudVerb } from '../../connect/confluent-cloud/connector-verbs.js';
+import { accessOf, type CloudVerb } from '../../connect/confluent-cloud/connector-verbs.js';
 import { clusterIdentity } from '../audit/principal.js';
 
 /**
@@ -17,12 +17,7 @@ export type ConnectorVerb = CloudVerb;
 /** Refuses (throws) before the call is sent, or lets it through. */
 export type ConnectorCheck = (connector: string, verb: ConnectorVerb) => Promise<void>;
 
-const READS: ReadonlySet<ConnectorVerb> = new Set(['status', 'config', 'offsets-read', 'logs', 'metrics']);
-
-/** The self-managed extension's split: viewer reads, operator changes. */
-export function accessOf(verb: ConnectorVerb): 'read' | 'change' {
-  return READS.has(verb) ? 'read' : 'change';
-}
+export { accessOf };
 
 /**
  * The day-2 cluster with `check` in front of every call about one connector, so a refusal costs no request to it.
